@@ -1,0 +1,89 @@
+// Composition root: parse the command line, then either run a headless command or wire the
+// lesson session, the UI and the platform's window together. Nothing else lives here.
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "cli/cli.h"
+#include "platform/platform.h"
+#include "runtime/lesson.h"
+#include "ui/app_ui.h"
+
+namespace {
+
+// Keep the page's window.embedlab in sync (the browser tests read it) and the URL #route.
+void publish(lab::ui::LabApp& app, std::string& last_route) {
+  const std::string route = lab::runtime::session_route(app.session);
+  if (route == last_route) return;
+  last_route = route;
+  lab::platform::set_route(route);
+  std::string json = "{\"ready\":true,\"route\":\"";
+  for (char c : route) {
+    if (c == '"' || c == '\\') json += '\\';
+    if (static_cast<unsigned char>(c) >= 0x20) json += c;
+  }
+  json += "\",\"lesson\":" + std::to_string(app.session.lesson) + ",\"step\":" + std::to_string(app.session.step) +
+          ",\"lessons\":" + std::to_string(app.session.library.lessons.size()) + "}";
+  lab::platform::publish_state(json);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  lab::cli::GuiOptions gui;
+  const int rc = lab::cli::cli_main(argc, argv, gui);
+  if (rc != lab::cli::kRunGui) return rc;
+
+  static lab::ui::LabApp app;  // outlives main() on the web, where the browser owns the loop
+  static std::string last_route;
+  app.fonts_dir = lab::platform::fonts_dir();
+  app.platform_name = lab::platform::platform_name();
+  lab::runtime::session_init(app.session, gui.lessons_dir.empty() ? lab::platform::lessons_dir() : gui.lessons_dir);
+  if (!app.session.library.error.empty())
+    std::fprintf(stderr, "embedlab: %s\n", app.session.library.error.c_str());
+  for (const lab::runtime::Lesson& l : app.session.library.lessons)
+    for (const lab::runtime::Diagnostic& d : l.diagnostics)
+      std::fprintf(stderr, "%s\n", lab::runtime::diagnostic_format(d).c_str());
+  std::string route_error;
+  if (!gui.route.empty() && !lab::runtime::session_apply_route(app.session, gui.route, &route_error))
+    std::fprintf(stderr, "embedlab: %s\n", route_error.c_str());
+
+  lab::platform::AppCallbacks cb;
+  cb.post_init = [](float scale) {
+    lab::ui::fonts_load(app, scale);
+    lab::ui::style_apply(scale);
+    app.gl_info = "starting";
+  };
+  cb.rescale = [](float scale) {
+    lab::ui::fonts_load(app, scale);
+    lab::ui::style_apply(scale);
+  };
+  cb.frame = [] {
+    // Hot reload: lesson files edited on disk show up within half a second.
+    static auto last_check = std::chrono::steady_clock::now();
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_check > std::chrono::milliseconds(500)) {
+      last_check = now;
+      if (lab::runtime::library_reload_changed(app.session.library)) lab::runtime::session_select(app.session, app.session.lesson, app.session.step);
+    }
+    app.gl_info = lab::platform::renderer_info();
+    lab::ui::show_app(app);
+    publish(app, last_route);
+  };
+  cb.route_changed = [](const std::string& route) {
+    std::string error;
+    if (!lab::runtime::session_apply_route(app.session, route, &error)) lab::ui::show_toast(app, error);
+    app.ui.scroll_to_top = true;
+  };
+  cb.file_dropped = [](const std::string& name, const std::string& contents) {
+    lab::runtime::Lesson lesson = lab::runtime::lesson_parse(contents, name);
+    if (!lesson.has_errors()) lab::ui::show_toast(app, "Opened dropped lesson '" + lesson.title + "'");
+    else lab::ui::show_toast(app, "Dropped lesson '" + name + "' has errors; they are shown in the lesson");
+    lab::runtime::session_add_lesson(app.session, std::move(lesson));
+  };
+
+  lab::platform::RunOptions opts;
+  opts.max_frames = gui.frames;
+  opts.screenshot_path = gui.screenshot;
+  return lab::platform::run(opts, cb);
+}

@@ -1,0 +1,88 @@
+#include "cli/cli.h"
+
+#include <charconv>
+#include <cstdio>
+#include <string_view>
+#include <vector>
+
+#include "core/build_info.h"
+
+namespace lab::cli {
+
+namespace {
+
+const char* kUsage =
+    "usage: embedlab [--lessons DIR] [--lesson ID[/STEP]] [--frames N [--screenshot FILE.ppm]]\n"
+    "       embedlab <command> [options]\n"
+    "\n"
+    "With no command, opens the lab window.\n"
+    "\n"
+    "commands:\n"
+    "  help        show this text (also --help, -h)\n"
+    "  version     print version, build id and SIMD in use (also --version)\n"
+    "\n"
+    "window options:\n"
+    "  --lessons DIR        read lessons from DIR (default: the source tree's lessons/)\n"
+    "  --lesson ID[/STEP]   open this lesson (file name without .md) at this step (1-based)\n"
+    "  --frames N           close after N frames (for smoke tests)\n"
+    "  --screenshot FILE    with --frames: write the last frame as a PPM image\n";
+
+void print_version() {
+  std::printf("embedlab %s (build %s)\n%s, SIMD: %s\n%s\n", LAB_VERSION, LAB_BUILD_ID, core::build_target().c_str(),
+              core::build_simd().c_str(), core::build_eigen().c_str());
+}
+
+int usage_error(const std::string& msg) {
+  std::fprintf(stderr, "embedlab: %s\n\n%s", msg.c_str(), kUsage);
+  return 2;
+}
+
+}  // namespace
+
+int cli_main(int argc, char** argv, GuiOptions& gui) {
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (!args.empty() && !args[0].starts_with("-")) {
+    const std::string_view cmd = args[0];
+    if (cmd == "help") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (cmd == "version") {
+      print_version();
+      return 0;
+    }
+    return usage_error("unknown command '" + std::string(cmd) + "' (commands: help, version)");
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string_view a = args[i];
+    auto value = [&](std::string& out) -> bool {
+      if (i + 1 >= args.size()) return false;
+      out = std::string(args[++i]);
+      return true;
+    };
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "--version") {
+      print_version();
+      return 0;
+    } else if (a == "--lessons") {
+      if (!value(gui.lessons_dir)) return usage_error("--lessons needs a folder");
+    } else if (a == "--lesson") {
+      if (!value(gui.route)) return usage_error("--lesson needs a lesson id, e.g. 01-symbols/2");
+    } else if (a == "--screenshot") {
+      if (!value(gui.screenshot)) return usage_error("--screenshot needs a file name");
+    } else if (a == "--frames") {
+      std::string v;
+      if (!value(v)) return usage_error("--frames needs a number");
+      const auto r = std::from_chars(v.data(), v.data() + v.size(), gui.frames);
+      if (r.ec != std::errc() || r.ptr != v.data() + v.size() || gui.frames < 1)
+        return usage_error("--frames needs a positive whole number, got '" + v + "'");
+    } else {
+      return usage_error("unknown option '" + std::string(a) + "'");
+    }
+  }
+  return kRunGui;
+}
+
+}  // namespace lab::cli

@@ -1,0 +1,52 @@
+// The only interface between the app and the machine it runs on. Two implementations:
+// platform_native.cpp (GLFW + OpenGL 3) and platform_web.cpp (Emscripten + WebGL 2). Nothing else in
+// the code base knows GLFW, GL or Emscripten.
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace lab::platform {
+
+struct AppCallbacks {
+  // Called once after the window and the ImGui context exist. The argument is the display scale.
+  std::function<void(float scale)> post_init;
+  // Called when the display scale changes (moving to another monitor, browser zoom): rebuild fonts.
+  // The platform re-uploads the font texture afterwards.
+  std::function<void(float scale)> rescale;
+  // Called once per frame between ImGui::NewFrame() and ImGui::Render().
+  std::function<void()> frame;
+  // A file was dropped on the window/page: its name and contents.
+  std::function<void(const std::string& name, const std::string& contents)> file_dropped;
+  // The URL route changed (web: the #hash; native: --lesson at start-up).
+  std::function<void(const std::string& route)> route_changed;
+  // Called once before the window closes.
+  std::function<void()> before_exit;
+};
+
+struct RunOptions {
+  std::string title = "EmbedLab";
+  int width = 1280;
+  int height = 800;
+  int max_frames = 0;           // > 0: close after this many frames (smoke tests)
+  std::string screenshot_path;  // native: write a PNG-less PPM of the last frame here (smoke tests)
+};
+
+// Runs the main loop until the window closes. Returns a process exit code.
+// On the web this returns immediately after handing the loop to the browser.
+int run(const RunOptions& options, const AppCallbacks& callbacks);
+
+// Publishes the current route (web: sets location.hash without adding history entries).
+void set_route(const std::string& route);
+// The app's renderer, e.g. "OpenGL 3.3 Mesa llvmpipe" or "WebGL 2.0".
+std::string renderer_info();
+// Tells the page the app is up and which lesson/step it shows (web: window.embedlab; native: no-op).
+void publish_state(const std::string& state_json);
+// Where lessons, assets and fonts are read from on this platform.
+std::string lessons_dir();
+std::string fonts_dir();
+std::string platform_name();
+// Opens a URL in a new browser tab or the system browser.
+void open_url(const std::string& url);
+
+}  // namespace lab::platform

@@ -1,0 +1,249 @@
+// The app shell: menu bar, lesson list, the current step (title, position, text), previous/next
+// navigation (buttons and arrow keys), diagnostics in place, and the About panel.
+#include "ui/app_ui.h"
+
+#include <algorithm>
+
+#include "core/build_info.h"
+#include "imgui.h"
+#include "runtime/text.h"
+#include "ui/markdown_view.h"
+
+namespace lab::ui {
+
+namespace {
+
+const ImVec4 kError(0.80f, 0.15f, 0.10f, 1.0f);
+const ImVec4 kWarning(0.62f, 0.42f, 0.00f, 1.0f);
+const ImVec4 kMuted(0.40f, 0.40f, 0.45f, 1.0f);
+
+void show_diagnostics(const std::vector<runtime::Diagnostic>& diags) {
+  for (const runtime::Diagnostic& d : diags) {
+    const bool err = d.severity == runtime::Severity::Error;
+    ImGui::PushStyleColor(ImGuiCol_Text, err ? kError : kWarning);
+    ImGui::TextWrapped("%s", runtime::diagnostic_format(d).c_str());
+    ImGui::PopStyleColor();
+  }
+}
+
+void show_lesson_list(LabApp& app) {
+  runtime::Session& s = app.session;
+  ImGui::PushFont(app.fonts.heading);
+  ImGui::TextUnformatted("Lessons");
+  ImGui::PopFont();
+  ImGui::Separator();
+  if (!s.library.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kError);
+    ImGui::TextWrapped("%s", s.library.error.c_str());
+    ImGui::PopStyleColor();
+  }
+  for (int i = 0; i < int(s.library.lessons.size()); ++i) {
+    const runtime::Lesson& l = s.library.lessons[i];
+    ImGui::PushID(i);
+    const bool selected = i == s.lesson;
+    std::string label = l.title;
+    if (l.has_errors()) label = "⚠ " + label;
+    if (ImGui::Selectable(label.c_str(), selected)) {
+      runtime::session_select(s, i, 0);
+      app.ui.scroll_to_top = true;
+    }
+    if (ImGui::IsItemHovered() && !l.summary.empty()) {
+      ImGui::BeginTooltip();
+      ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24);
+      ImGui::TextUnformatted(l.summary.c_str());
+      if (l.minutes > 0) ImGui::TextDisabled("about %d min", l.minutes);
+      ImGui::PopTextWrapPos();
+      ImGui::EndTooltip();
+    }
+    if (selected) {
+      ImGui::Indent();
+      for (int k = 0; k < int(l.steps.size()); ++k) {
+        ImGui::PushID(k);
+        const std::string step_label = std::to_string(k + 1) + ". " + l.steps[k].title;
+        if (ImGui::Selectable(step_label.c_str(), k == s.step)) {
+          runtime::session_select(s, i, k);
+          app.ui.scroll_to_top = true;
+        }
+        ImGui::PopID();
+      }
+      ImGui::Unindent();
+    }
+    ImGui::PopID();
+  }
+}
+
+void show_step(LabApp& app) {
+  runtime::Session& s = app.session;
+  const runtime::Lesson* lesson = runtime::session_lesson(s);
+  if (!lesson) {
+    ImGui::PushFont(app.fonts.title);
+    ImGui::TextUnformatted("No lessons to show");
+    ImGui::PopFont();
+    ImGui::TextWrapped("EmbedLab reads lessons from the '%s' folder. %s", s.library.dir.c_str(),
+                       s.library.error.c_str());
+    return;
+  }
+  const int count = int(lesson->steps.size());
+  ImGui::PushFont(app.fonts.title);
+  ImGui::TextWrapped("%s", lesson->title.c_str());
+  ImGui::PopFont();
+  if (count > 0) {
+    const runtime::LessonStep& step = lesson->steps[std::clamp(s.step, 0, count - 1)];
+    ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
+    ImGui::Text("Step %d of %d", s.step + 1, count);
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    ImGui::ProgressBar(float(s.step + 1) / float(count), ImVec2(ImGui::GetFontSize() * 8, ImGui::GetFontSize() * 0.5f), "");
+    ImGui::PushFont(app.fonts.heading);
+    ImGui::TextWrapped("%s", step.title.c_str());
+    ImGui::PopFont();
+  }
+  ImGui::Separator();
+
+  const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2;
+  ImGui::BeginChild("##step_body", ImVec2(0, -footer), false);
+  if (app.ui.scroll_to_top) {
+    ImGui::SetScrollY(0);
+    app.ui.scroll_to_top = false;
+  }
+  show_diagnostics(lesson->diagnostics);
+  if (count > 0) {
+    const runtime::LessonStep& step = lesson->steps[std::clamp(s.step, 0, count - 1)];
+    markdown_view(app, step.body);
+  }
+  ImGui::EndChild();
+
+  ImGui::Separator();
+  const bool at_start = s.lesson == 0 && s.step == 0;
+  const bool at_end = s.lesson + 1 >= int(s.library.lessons.size()) && s.step + 1 >= count;
+  ImGui::BeginDisabled(at_start);
+  if (ImGui::Button("◀ Previous")) {
+    runtime::session_prev(s);
+    app.ui.scroll_to_top = true;
+  }
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
+  ImGui::TextUnformatted("← → keys also move between steps");
+  ImGui::PopStyleColor();
+  const char* next_label = "Next ▶";
+  ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::CalcTextSize(next_label).x -
+                  ImGui::GetStyle().FramePadding.x * 2);
+  ImGui::BeginDisabled(at_end);
+  if (ImGui::Button(next_label)) {
+    runtime::session_next(s);
+    app.ui.scroll_to_top = true;
+  }
+  ImGui::EndDisabled();
+}
+
+void show_about(LabApp& app) {
+  if (!app.ui.show_about) return;
+  ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 34, 0), ImGuiCond_Appearing);
+  const ImVec2 center = ImGui::GetMainViewport()->GetCenter();
+  ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  if (ImGui::Begin("About EmbedLab", &app.ui.show_about, ImGuiWindowFlags_NoCollapse)) {
+    ImGui::PushFont(app.fonts.heading);
+    ImGui::TextUnformatted("EmbedLab " LAB_VERSION);
+    ImGui::PopFont();
+    ImGui::TextWrapped("An open-source teaching lab for deep-learning representations.");
+    ImGui::Separator();
+    if (ImGui::BeginTable("##about", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+      auto row = [](const char* k, const std::string& v) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(k);
+        ImGui::TableNextColumn();
+        ImGui::TextWrapped("%s", v.c_str());
+      };
+      row("Version", LAB_VERSION);
+      row("Build id", LAB_BUILD_ID);
+      row("Target", core::build_target());
+      row("SIMD", core::build_simd());
+      row("Platform", app.platform_name);
+      row("Renderer", app.gl_info);
+      row("Dear ImGui", IMGUI_VERSION);
+      row("Eigen", core::build_eigen());
+      row("Font", app.fonts.source);
+      row("Display scale", std::to_string(app.ui.scale));
+      row("Lessons", app.session.library.dir);
+      ImGui::EndTable();
+    }
+    ImGui::TextDisabled("Maths glyphs: ‖x − y‖² = 2(1 − cos θ), λ, √|V|, x ∈ ℝᵈ");
+  }
+  ImGui::End();
+}
+
+}  // namespace
+
+void show_toast(LabApp& app, std::string message, double seconds) {
+  app.ui.toast = std::move(message);
+  app.ui.toast_until = ImGui::GetTime() + seconds;
+}
+
+void show_app(LabApp& app) {
+  runtime::Session& s = app.session;
+  ImGuiIO& io = ImGui::GetIO();
+
+  if (!io.WantTextInput && !ImGui::IsAnyItemActive()) {
+    if (ImGui::IsKeyPressed(ImGuiKey_RightArrow) || ImGui::IsKeyPressed(ImGuiKey_PageDown)) {
+      if (runtime::session_next(s)) app.ui.scroll_to_top = true;
+    }
+    if (ImGui::IsKeyPressed(ImGuiKey_LeftArrow) || ImGui::IsKeyPressed(ImGuiKey_PageUp)) {
+      if (runtime::session_prev(s)) app.ui.scroll_to_top = true;
+    }
+  }
+
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_MenuBar |
+                                 ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::Begin("EmbedLab##root", nullptr, flags);
+  if (ImGui::BeginMenuBar()) {
+    ImGui::TextUnformatted("EmbedLab");
+    ImGui::Separator();
+    if (ImGui::BeginMenu("Lessons")) {
+      for (int i = 0; i < int(s.library.lessons.size()); ++i)
+        if (ImGui::MenuItem(s.library.lessons[i].title.c_str(), nullptr, i == s.lesson)) {
+          runtime::session_select(s, i, 0);
+          app.ui.scroll_to_top = true;
+        }
+      ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Help")) {
+      ImGui::MenuItem("About EmbedLab", nullptr, &app.ui.show_about);
+      ImGui::EndMenu();
+    }
+    ImGui::EndMenuBar();
+  }
+
+  const float list_w = std::clamp(vp->WorkSize.x * 0.24f, 180.0f * app.ui.scale, 320.0f * app.ui.scale);
+  const bool narrow = vp->WorkSize.x < 640.0f * app.ui.scale;
+  if (!narrow) {
+    ImGui::BeginChild("##lessons", ImVec2(list_w, 0), true);
+    show_lesson_list(app);
+    ImGui::EndChild();
+    ImGui::SameLine();
+  }
+  ImGui::BeginChild("##content", ImVec2(0, 0), true);
+  show_step(app);
+  ImGui::EndChild();
+  ImGui::End();
+
+  show_about(app);
+
+  if (!app.ui.toast.empty() && ImGui::GetTime() < app.ui.toast_until) {
+    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y - 20 * app.ui.scale),
+                            ImGuiCond_Always, ImVec2(0.5f, 1.0f));
+    ImGui::SetNextWindowBgAlpha(0.92f);
+    ImGui::Begin("##toast", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
+                                         ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                                         ImGuiWindowFlags_NoNav);
+    ImGui::TextUnformatted(app.ui.toast.c_str());
+    ImGui::End();
+  }
+}
+
+}  // namespace lab::ui

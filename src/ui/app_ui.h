@@ -1,0 +1,50 @@
+// The app's single root state (LabApp) and the one per-frame entry point, ui::show_app().
+// Platform code owns the window and the loop; it calls ui::fonts_load() when the display scale
+// changes and ui::show_app() once per frame. No GLFW, GL or Emscripten here.
+#pragma once
+
+#include <string>
+
+#include "runtime/session.h"
+
+struct ImFont;
+
+namespace lab::ui {
+
+struct Fonts {
+  ImFont* body = nullptr;
+  ImFont* heading = nullptr;
+  ImFont* title = nullptr;
+  ImFont* mono = nullptr;
+  bool fallback = false;   // true when the DejaVu files were missing and ImGui's default font is used
+  std::string source;      // where the body font came from, for the About panel
+};
+
+struct UiState {
+  bool show_about = false;
+  float scale = 1.0f;         // display scale (device pixel ratio / monitor content scale)
+  float base_font_px = 17.0f; // body text size at scale 1
+  std::string toast;          // a short message shown at the bottom (e.g. a bad deep link)
+  double toast_until = 0;     // ImGui time until which the toast is shown
+  bool scroll_to_top = false; // set when the step changes
+};
+
+struct LabApp {
+  runtime::Session session;
+  UiState ui;
+  Fonts fonts;
+  std::string fonts_dir;      // folder holding DejaVuSans.ttf and DejaVuSansMono.ttf
+  std::string platform_name;  // "native (GLFW + OpenGL 3)" or "web (Emscripten + WebGL 2)"
+  std::string gl_info;        // renderer string, for the About panel
+  bool hot_reload = false;    // re-read lesson files when they change on disk (native dev builds)
+};
+
+// (Re)builds the font atlas for the given display scale. The caller re-uploads the atlas texture.
+void fonts_load(LabApp& app, float scale);
+// Sets the style (colours, spacing) scaled to the display.
+void style_apply(float scale);
+
+void show_app(LabApp& app);
+void show_toast(LabApp& app, std::string message, double seconds = 6.0);
+
+}  // namespace lab::ui

@@ -1,0 +1,94 @@
+// Fonts: DejaVu Sans for prose (Latin, Greek, maths operators, arrows, super/subscripts), DejaVu Sans
+// Mono for code. Rasterised at the display scale so text stays crisp on HiDPI screens.
+#include <filesystem>
+
+#include "imgui.h"
+#include "ui/app_ui.h"
+
+namespace lab::ui {
+
+static const ImWchar* glyph_ranges() {
+  static ImVector<ImWchar> ranges;  // must outlive the atlas build; built once
+  if (ranges.empty()) {
+    ImFontGlyphRangesBuilder b;
+    b.AddRanges(ImGui::GetIO().Fonts->GetGlyphRangesDefault());  // Basic Latin + Latin-1
+    static const ImWchar extra[] = {
+        0x0100, 0x017F,  // Latin Extended-A
+        0x0370, 0x03FF,  // Greek
+        0x1D00, 0x1DBF,  // phonetic extensions (superscript letters such as ᵈ)
+        0x2000, 0x206F,  // general punctuation (‖, –, —, …)
+        0x2070, 0x209F,  // superscripts and subscripts
+        0x2100, 0x214F,  // letterlike symbols (ℝ, ℕ)
+        0x2190, 0x21FF,  // arrows
+        0x2200, 0x22FF,  // mathematical operators
+        0x2300, 0x23FF,  // misc technical (⌈ ⌉ ⌊ ⌋)
+        0x25A0, 0x25FF,  // geometric shapes (▶ ■ ●)
+        0x2700, 0x27BF,  // dingbats (✓ ✗)
+        0,
+    };
+    b.AddRanges(extra);
+    b.BuildRanges(&ranges);
+  }
+  return ranges.Data;
+}
+
+void fonts_load(LabApp& app, float scale) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  app.fonts = {};
+  app.ui.scale = scale;
+  const float px = app.ui.base_font_px * scale;
+  const std::string sans = app.fonts_dir + "/DejaVuSans.ttf";
+  const std::string mono = app.fonts_dir + "/DejaVuSansMono.ttf";
+  std::error_code ec;
+  ImFontConfig cfg;
+  cfg.OversampleH = 2;
+  cfg.OversampleV = 1;
+  cfg.PixelSnapH = false;
+  if (std::filesystem::exists(sans, ec)) {
+    app.fonts.body = io.Fonts->AddFontFromFileTTF(sans.c_str(), px, &cfg, glyph_ranges());
+    app.fonts.heading = io.Fonts->AddFontFromFileTTF(sans.c_str(), px * 1.3f, &cfg, glyph_ranges());
+    app.fonts.title = io.Fonts->AddFontFromFileTTF(sans.c_str(), px * 1.6f, &cfg, glyph_ranges());
+    app.fonts.source = sans;
+  }
+  if (std::filesystem::exists(mono, ec))
+    app.fonts.mono = io.Fonts->AddFontFromFileTTF(mono.c_str(), px * 0.92f, &cfg, glyph_ranges());
+  if (!app.fonts.body) {
+    ImFontConfig def;
+    def.SizePixels = 13.0f * scale;
+    app.fonts.body = io.Fonts->AddFontDefault(&def);
+    app.fonts.heading = app.fonts.title = app.fonts.body;
+    app.fonts.fallback = true;
+    app.fonts.source = "ImGui built-in (DejaVuSans.ttf not found in '" + app.fonts_dir + "')";
+  }
+  if (!app.fonts.mono) app.fonts.mono = app.fonts.body;
+  io.FontDefault = app.fonts.body;
+  io.Fonts->Build();
+}
+
+void style_apply(float scale) {
+  ImGuiStyle style;
+  ImGui::StyleColorsLight(&style);
+  style.WindowRounding = 0.0f;
+  style.FrameRounding = 4.0f;
+  style.GrabRounding = 4.0f;
+  style.ChildRounding = 4.0f;
+  style.FramePadding = ImVec2(8, 5);
+  style.ItemSpacing = ImVec2(8, 7);
+  style.WindowPadding = ImVec2(12, 10);
+  style.ScrollbarSize = 16;
+  ImVec4* c = style.Colors;
+  c[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.96f, 1.0f);
+  c[ImGuiCol_ChildBg] = ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
+  c[ImGuiCol_MenuBarBg] = ImVec4(0.90f, 0.91f, 0.93f, 1.0f);
+  c[ImGuiCol_Header] = ImVec4(0.00f, 0.45f, 0.70f, 0.22f);       // Okabe–Ito blue
+  c[ImGuiCol_HeaderHovered] = ImVec4(0.00f, 0.45f, 0.70f, 0.35f);
+  c[ImGuiCol_HeaderActive] = ImVec4(0.00f, 0.45f, 0.70f, 0.50f);
+  c[ImGuiCol_Button] = ImVec4(0.00f, 0.45f, 0.70f, 0.15f);
+  c[ImGuiCol_ButtonHovered] = ImVec4(0.00f, 0.45f, 0.70f, 0.35f);
+  c[ImGuiCol_ButtonActive] = ImVec4(0.00f, 0.45f, 0.70f, 0.55f);
+  style.ScaleAllSizes(scale);
+  ImGui::GetStyle() = style;
+}
+
+}  // namespace lab::ui
