@@ -5,21 +5,35 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/commands.h"
 #include "core/build_info.h"
 
 namespace lab::cli {
 
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(Args args);
+};
+
 namespace {
 
-const char* kUsage =
+int cmd_help(Args);
+
+// One line per headless command.
+const Command kCommands[] = {
+    {"help", "show this text (also --help, -h)", cmd_help},
+    {"version", "print version, build id and SIMD in use (also --version)", cmd_version},
+};
+
+const char* kUsageHead =
     "usage: embedlab [--lessons DIR] [--lesson ID[/STEP]] [--frames N [--screenshot FILE.ppm]]\n"
-    "       embedlab <command> [options]\n"
+    "       embedlab <command> [options]     (embedlab <command> --help for its options)\n"
     "\n"
     "With no command, opens the lab window.\n"
     "\n"
-    "commands:\n"
-    "  help        show this text (also --help, -h)\n"
-    "  version     print version, build id and SIMD in use (also --version)\n"
+    "commands:\n";
+const char* kUsageTail =
     "\n"
     "window options:\n"
     "  --lessons DIR        read lessons from DIR (default: the source tree's lessons/)\n"
@@ -27,31 +41,49 @@ const char* kUsage =
     "  --frames N           close after N frames (for smoke tests)\n"
     "  --screenshot FILE    with --frames: write the last frame as a PPM image\n";
 
-void print_version() {
-  std::printf("embedlab %s (build %s)\n%s, SIMD: %s\n%s\n", LAB_VERSION, LAB_BUILD_ID, core::build_target().c_str(),
-              core::build_simd().c_str(), core::build_eigen().c_str());
+std::string usage_text() {
+  std::string s = kUsageHead;
+  for (const Command& c : kCommands) {
+    std::string name = c.name;
+    name.resize(12, ' ');
+    s += "  " + name + c.summary + "\n";
+  }
+  return s + kUsageTail;
+}
+
+int cmd_help(Args) {
+  std::fputs(usage_text().c_str(), stdout);
+  return 0;
 }
 
 int usage_error(const std::string& msg) {
-  std::fprintf(stderr, "embedlab: %s\n\n%s", msg.c_str(), kUsage);
+  std::fprintf(stderr, "embedlab: %s\n\n%s", msg.c_str(), usage_text().c_str());
   return 2;
 }
 
 }  // namespace
 
+int usage_error(std::string_view cmd, const std::string& msg, const char* usage) {
+  std::fprintf(stderr, "embedlab %.*s: %s\n\n%s", int(cmd.size()), cmd.data(), msg.c_str(), usage);
+  return 2;
+}
+
+int cmd_version(Args) {
+  std::printf("embedlab %s (build %s)\n%s, SIMD: %s\n%s\n", LAB_VERSION, LAB_BUILD_ID, core::build_target().c_str(),
+              core::build_simd().c_str(), core::build_eigen().c_str());
+  return 0;
+}
+
 int cli_main(int argc, char** argv, GuiOptions& gui) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
   if (!args.empty() && !args[0].starts_with("-")) {
     const std::string_view cmd = args[0];
-    if (cmd == "help") {
-      std::fputs(kUsage, stdout);
-      return 0;
+    std::string names;
+    for (const Command& c : kCommands) {
+      if (cmd == c.name) return c.run(Args(args).subspan(1));
+      names += (names.empty() ? "" : ", ") + std::string(c.name);
     }
-    if (cmd == "version") {
-      print_version();
-      return 0;
-    }
-    return usage_error("unknown command '" + std::string(cmd) + "' (commands: help, version)");
+    return usage_error("unknown command '" + std::string(cmd) + "' (commands: " + names + ")");
   }
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string_view a = args[i];
@@ -61,11 +93,9 @@ int cli_main(int argc, char** argv, GuiOptions& gui) {
       return true;
     };
     if (a == "--help" || a == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
+      return cmd_help({});
     } else if (a == "--version") {
-      print_version();
-      return 0;
+      return cmd_version({});
     } else if (a == "--lessons") {
       if (!value(gui.lessons_dir)) return usage_error("--lessons needs a folder");
     } else if (a == "--lesson") {
