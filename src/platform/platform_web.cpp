@@ -32,64 +32,29 @@ struct WebState {
 
 WebState* g_state = nullptr;
 
-// Reads a JS string produced by `expr` into a std::string (empty if null/undefined).
-#define LAB_JS_STRING(out, js_expr)                                                               \
-  do {                                                                                            \
-    int len_ = EM_ASM_INT({                                                                       \
-      var s = (js_expr);                                                                          \
-      Module.labTmp = (s === undefined || s === null) ? "" : String(s);                           \
-      return lengthBytesUTF8(Module.labTmp);                                                      \
-    });                                                                                           \
-    (out).assign(size_t(len_), '\0');                                                             \
-    if (len_ > 0) EM_ASM({ stringToUTF8(Module.labTmp, $0, $1 + 1); }, (out).data(), len_);      \
-  } while (0)
-
-void install_page_hooks() {
-  EM_ASM({
-    Module.labHashChanged = false;
-    Module.labDrops = [];
-    Module.labContextRestored = false;
-    window.addEventListener('hashchange', function() { Module.labHashChanged = true; });
-    var canvas = Module['canvas'];
-    canvas.addEventListener('webglcontextrestored', function() { Module.labContextRestored = true; });
-    var stop = function(e) { e.preventDefault(); e.stopPropagation(); };
-    document.addEventListener('dragover', stop);
-    document.addEventListener('drop', function(e) {
-      stop(e);
-      var files = e.dataTransfer ? e.dataTransfer.files : [];
-      for (var i = 0; i < files.length; ++i) {
-        (function(f) {
-          if (f.size > 4 * 1024 * 1024) {
-            Module.labDrops.push({name: f.name, text: '', error: 'file is larger than 4 MiB'});
-            return;
-          }
-          var reader = new FileReader();
-          reader.onload = function() { Module.labDrops.push({name: f.name, bytes: new Uint8Array(reader.result)}); };
-          reader.onerror = function() { Module.labDrops.push({name: f.name, text: '', error: 'could not read the file'}); };
-          reader.readAsArrayBuffer(f);
-        })(files[i]);
-      }
-    });
-  });
+// Takes the string a Module.lab* function staged (web/lab_pre.js) into a std::string.
+std::string take_staged(int len) {
+  std::string out(size_t(len), '\0');
+  if (len > 0) EM_ASM({ Module.labCopyStaged($0, $1); }, out.data(), len);
+  return out;
 }
+
+std::string current_hash() { return take_staged(EM_ASM_INT({ return Module.labStage(Module.labHash()); })); }
 
 void poll_page_events() {
   WebState& st = *g_state;
-  if (EM_ASM_INT({ var c = Module.labHashChanged; Module.labHashChanged = false; return c ? 1 : 0; })) {
-    std::string hash;
-    LAB_JS_STRING(hash, decodeURIComponent(window.location.hash.replace(/^#/, '')));
+  if (EM_ASM_INT({ return Module.labTakeHashChanged(); })) {
+    const std::string hash = current_hash();
     if (st.callbacks.route_changed) st.callbacks.route_changed(hash);
   }
-  while (EM_ASM_INT({ return Module.labDrops.length; }) > 0) {
-    std::string name;
-    LAB_JS_STRING(name, Module.labDrops[0].name);
-    const int n = EM_ASM_INT({ var d = Module.labDrops[0]; return d.bytes ? d.bytes.length : 0; });
-    std::string contents(size_t(n), '\0');
-    if (n > 0) EM_ASM({ HEAPU8.set(Module.labDrops[0].bytes, $0); }, contents.data());
-    EM_ASM({ Module.labDrops.shift(); });
+  while (EM_ASM_INT({ return Module.labDropCount(); }) > 0) {
+    const std::string name = take_staged(EM_ASM_INT({ return Module.labStage(Module.labDrops[0].name); }));
+    std::string contents(size_t(EM_ASM_INT({ return Module.labDropSize(); })), '\0');
+    if (!contents.empty()) EM_ASM({ Module.labDropCopy($0); }, contents.data());
+    EM_ASM({ Module.labDropPop(); });
     if (st.callbacks.file_dropped) st.callbacks.file_dropped(name, contents);
   }
-  if (EM_ASM_INT({ var c = Module.labContextRestored; Module.labContextRestored = false; return c ? 1 : 0; })) {
+  if (EM_ASM_INT({ return Module.labTakeContextRestored(); })) {
     // The WebGL context came back: every GL object is gone, so recreate the renderer's objects.
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplOpenGL3_Init("#version 300 es");
@@ -107,7 +72,9 @@ void fit_canvas() {
   if (w != st.width || h != st.height) {
     st.width = w;
     st.height = h;
-    glfwSetWindowSize(st.window, w, h);
+    // Not glfwSetWindowSize: Emscripten's GLFW turns a window the size of the screen into a
+    // fullscreen request. Browser.setCanvasSize notifies GLFW through its resize listener.
+    EM_ASM({ Browser.setCanvasSize($0, $1); }, w, h);
   }
   if (scale != st.scale) {
     st.scale = scale;
@@ -119,7 +86,7 @@ void fit_canvas() {
 
 void main_loop_iteration(void*) {
   WebState& st = *g_state;
-  if (emscripten_is_webgl_context_lost(0)) return;  // the page shows a notice; wait for restore
+  if (emscripten_is_webgl_context_lost(emscripten_webgl_get_current_context())) return;  // the page shows a notice; wait for restore
   poll_page_events();
   fit_canvas();
   ImGui_ImplOpenGL3_NewFrame();
@@ -168,31 +135,19 @@ int run(const RunOptions& options, const AppCallbacks& callbacks) {
   ImGui_ImplOpenGL3_Init("#version 300 es");
   const char* version = reinterpret_cast<const char*>(glGetString(GL_VERSION));
   g_state->renderer = version ? version : "WebGL 2";
-  install_page_hooks();
-  std::string hash;
-  LAB_JS_STRING(hash, decodeURIComponent(window.location.hash.replace(/^#/, '')));
+  EM_ASM({ Module.labInstallHooks(); });
+  const std::string hash = current_hash();
   if (!hash.empty() && callbacks.route_changed) callbacks.route_changed(hash);
   emscripten_set_main_loop_arg(main_loop_iteration, nullptr, 0, false);
   return 0;
 }
 
-void set_route(const std::string& route) {
-  EM_ASM({
-    var r = UTF8ToString($0);
-    var want = '#' + encodeURI(r);
-    if (window.location.hash !== want) history.replaceState(null, '', want);
-  }, route.c_str());
-}
+void set_route(const std::string& route) { EM_ASM({ Module.labSetRoute(UTF8ToString($0)); }, route.c_str()); }
 
 std::string renderer_info() { return g_state ? g_state->renderer : "WebGL 2"; }
 
 void publish_state(const std::string& state_json) {
-  EM_ASM({
-    try {
-      var s = JSON.parse(UTF8ToString($0));
-      window.embedlab = Object.assign(window.embedlab || {}, s);
-    } catch (e) { console.error('embedlab: bad state json', e); }
-  }, state_json.c_str());
+  EM_ASM({ Module.labPublish(UTF8ToString($0)); }, state_json.c_str());
 }
 
 std::string lessons_dir() { return "/lessons"; }
@@ -201,11 +156,6 @@ std::string platform_name() { return "web (Emscripten " + std::to_string(__EMSCR
                                       std::to_string(__EMSCRIPTEN_minor__) + "." + std::to_string(__EMSCRIPTEN_tiny__) +
                                       ", WebGL 2)"; }
 
-void open_url(const std::string& url) {
-  EM_ASM({
-    var u = UTF8ToString($0);
-    if (/^https?:\/\//.test(u)) window.open(u, '_blank', 'noopener,noreferrer');
-  }, url.c_str());
-}
+void open_url(const std::string& url) { EM_ASM({ Module.labOpenUrl(UTF8ToString($0)); }, url.c_str()); }
 
 }  // namespace lab::platform

@@ -17,6 +17,7 @@ static const ImWchar* glyph_ranges() {
         0x0370, 0x03FF,  // Greek
         0x1D00, 0x1DBF,  // phonetic extensions (superscript letters such as ᵈ)
         0x2000, 0x206F,  // general punctuation (‖, –, —, …)
+        0x2C60, 0x2C7F,  // Latin Extended-C (subscript ⱼ)
         0x2070, 0x209F,  // superscripts and subscripts
         0x2100, 0x214F,  // letterlike symbols (ℝ, ℕ)
         0x2190, 0x21FF,  // arrows

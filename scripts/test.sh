@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test suite; called as `scripts/lab test`. Exit status is non-zero
+# if anything failed; the last line is a one-line summary.
+#   1. native: doctest suite + CLI and native-window smoke tests (CTest, build/native-release)
+#   2. wasm:   the same doctest suite compiled to WebAssembly, run under node (CTest, build/web-release)
+#   3. browser: headless Chromium loads the served page and checks it (tests/browser/smoke.mjs)
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export NODE_PATH=/usr/share/nodejs
+jobs="${LAB_JOBS:-$(nproc 2>/dev/null || echo 2)}"
+start=$(date +%s)
+logs=build/logs; mkdir -p "$logs"
+results=()
+failed=0
+
+say() { printf '\033[1m[test]\033[0m %s\n' "$*" >&2; }
+record() {  # record <name> <status> <detail>
+  results+=("$1: $3")
+  if [ "$2" != 0 ]; then failed=1; say "FAILED: $1 ($3)"; fi
+}
+ctest_counts() {  # prints "passed/total" from a ctest log
+  sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1 \2/p' "$1" | tail -1 |
+    awk '{printf "%d/%d passed", $2-$1, $2}'
+}
+
+say "installing what is missing"
+scripts/deps.sh packages web native test || { echo "TEST SUMMARY: FAILED — could not install packages"; exit 1; }
+scripts/deps.sh sources || { echo "TEST SUMMARY: FAILED — could not fetch pinned sources"; exit 1; }
+
+# 1. native
+say "native: configure + build"
+if cmake --preset native-release >"$logs/build-native.log" 2>&1 && cmake --build --preset native-release -j "$jobs" >>"$logs/build-native.log" 2>&1; then
+  say "native: run tests"
+  ctest --preset native-release -j "$jobs" 2>&1 | tee "$logs/ctest-native.log" | tail -n 15
+  st=${PIPESTATUS[0]}
+  record native "$st" "$(ctest_counts "$logs/ctest-native.log")"
+else
+  tail -n 40 "$logs/build-native.log"
+  record native 1 "build failed (see build/logs/build-native.log)"
+fi
+
+# 2. wasm
+say "wasm: configure + build (Emscripten)"
+if cmake --preset web-release -DLAB_BUILD_APP=ON -DLAB_BUILD_TESTS=ON >"$logs/build-web.log" 2>&1 &&
+   cmake --build --preset web-release -j "$jobs" >>"$logs/build-web.log" 2>&1; then
+  say "wasm: run tests under node"
+  ctest --preset web-release 2>&1 | tee "$logs/ctest-web.log" | tail -n 15
+  st=${PIPESTATUS[0]}
+  cases=$(node --no-experimental-fetch build/web-release/tests/lab_tests.js --count 2>/dev/null | sed -n 's/.*unskipped test cases passing the current filters: \([0-9]*\).*/\1/p')
+  record wasm "$st" "$(ctest_counts "$logs/ctest-web.log") (${cases:-?} doctest cases)"
+  wasm_ok=1
+else
+  tail -n 40 "$logs/build-web.log"
+  record wasm 1 "build failed (see build/logs/build-web.log)"
+  wasm_ok=0
+fi
+
+# 3. browser
+if [ "$wasm_ok" = 1 ]; then
+  say "browser: headless Chromium smoke test"
+  if (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1) || (cd tests/browser && npm install --no-audit --no-fund --loglevel=error); then
+    node tests/browser/smoke.mjs --site build/web-release/site --out build/screenshots
+    st=$?
+    record browser "$st" "$([ $st = 0 ] && echo passed || echo failed), screenshots in build/screenshots"
+  else
+    record browser 1 "npm could not install playwright-core"
+  fi
+else
+  record browser 1 "skipped: the web build failed"
+fi
+
+secs=$(( $(date +%s) - start ))
+summary=$(IFS='; '; echo "${results[*]}")
+if [ "$failed" = 0 ]; then
+  echo "TEST SUMMARY: PASSED in ${secs}s — $summary"
+else
+  echo "TEST SUMMARY: FAILED in ${secs}s — $summary"
+fi
+exit "$failed"

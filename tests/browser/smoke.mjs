@@ -1,0 +1,99 @@
+// Browser smoke test: serve the built site on 127.0.0.1, load it in headless Chromium (Debian's
+// /usr/bin/chromium via playwright-core), and check that the lab starts, that nothing is logged as an
+// error, that the right-arrow key moves to the next step, that a #lesson/step deep link opens that
+// step, and that the screenshots are not blank (checked on pixels with ImageMagick).
+//   node tests/browser/smoke.mjs --site build/web-release/site --out build/screenshots
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const argv = process.argv.slice(2);
+const opt = (name, def) => { const i = argv.indexOf(name); return i >= 0 && i + 1 < argv.length ? argv[i + 1] : def; };
+const site = path.resolve(opt('--site', path.join(root, 'build/web-release/site')));
+const out = path.resolve(opt('--out', path.join(root, 'build/screenshots')));
+fs.mkdirSync(out, { recursive: true });
+
+export const chromiumArgs = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic',
+  '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let failures = 0;
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'}  ${what}`);
+  if (!ok) failures++;
+};
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const srv = spawn(process.execPath, [path.join(root, 'scripts/serve.mjs'), '--dir', site, '--port', '0'],
+                      { stdio: ['ignore', 'pipe', 'inherit'] });
+    const timer = setTimeout(() => reject(new Error('server did not start in 10 s')), 10000);
+    srv.stdout.on('data', (d) => {
+      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(String(d));
+      if (m) { clearTimeout(timer); resolve({ srv, url: m[0] }); }
+    });
+    srv.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+// Distinct colours and standard deviation of a PNG, via ImageMagick: a blank page has ~1 colour.
+function imageStats(file) {
+  const s = execFileSync('identify', ['-format', '%k %[fx:standard_deviation]', file]).toString().trim().split(' ');
+  return { colours: Number(s[0]), stddev: Number(s[1]) };
+}
+
+const waitReady = (page) => page.waitForFunction(() => window.embedlab && (window.embedlab.ready || window.embedlab.failed),
+                                                 null, { timeout: 90000 });
+
+const { srv, url } = await startServer();
+console.log(`serving ${site} at ${url}`);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+try {
+  for (const scale of [1, 2]) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: scale, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await waitReady(page);
+    const state0 = await page.evaluate(() => window.embedlab);
+    check(state0.ready && !state0.failed, `dpr ${scale}: the app reports ready (${state0.error || 'no error'})`);
+    check(state0.lessons >= 1, `dpr ${scale}: at least one lesson is listed (${state0.lessons})`);
+    await page.waitForTimeout(300);
+    const shot0 = path.join(out, `smoke-dpr${scale}-start.png`);
+    await page.screenshot({ path: shot0 });
+    const st = imageStats(shot0);
+    check(st.colours > 200 && st.stddev > 0.05, `dpr ${scale}: first screenshot is not blank (${st.colours} colours, sd ${st.stddev.toFixed(3)})`);
+
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((s) => window.embedlab.step !== s, state0.step, { timeout: 5000 }).catch(() => {});
+    const state1 = await page.evaluate(() => window.embedlab);
+    check(state1.step === state0.step + 1, `dpr ${scale}: ArrowRight moves from step ${state0.step + 1} to ${state1.step + 1}`);
+    const hash = await page.evaluate(() => location.hash);
+    check(hash === `#${state1.route}`, `dpr ${scale}: the URL carries the step (${hash})`);
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: path.join(out, `smoke-dpr${scale}-next.png`) });
+    check(errors.length === 0, `dpr ${scale}: no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
+    await context.close();
+  }
+
+  // Deep link straight to a step.
+  const context = await browser.newContext({ viewport: { width: 1024, height: 700 }, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.goto(`${url}#01-symbols/3`);
+  await waitReady(page);
+  const s = await page.evaluate(() => window.embedlab);
+  check(s.route === '01-symbols/3', `deep link #01-symbols/3 opens that step (route ${s.route})`);
+  await context.close();
+} catch (e) {
+  check(false, `unexpected: ${e.message}`);
+} finally {
+  await browser.close();
+  srv.kill();
+}
+console.log(failures ? `browser smoke: ${failures} check(s) failed` : 'browser smoke: all checks passed');
+process.exit(failures ? 1 : 0);
