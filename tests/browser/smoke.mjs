@@ -48,6 +48,22 @@ function imageStats(file) {
 const waitReady = (page) => page.waitForFunction(() => window.embedlab && (window.embedlab.ready || window.embedlab.failed),
                                                  null, { timeout: 90000 });
 
+// The server: a busy port named with --port is a clear error; without --port it moves on.
+{
+  const net = await import('node:net');
+  const blocker = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => blocker.on('listening', r));
+  const busy = blocker.address().port;
+  const res = await new Promise((resolve) => {
+    const p = spawn(process.execPath, [path.join(root, 'scripts/serve.mjs'), '--dir', site, '--port', String(busy)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('exit', (code) => resolve({ code, err }));
+  });
+  check(res.code === 1 && /already in use/.test(res.err), `serve: busy --port ${busy} exits 1 with a message (${res.err.trim()})`);
+  blocker.close();
+}
+
 const { srv, url } = await startServer();
 console.log(`serving ${site} at ${url}`);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
