@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
   static lab::ui::LabApp app;  // outlives main() on the web, where the browser owns the loop
   static std::string last_route;
   app.fonts_dir = lab::platform::fonts_dir();
+  app.assets_dir = lab::platform::assets_dir();
+  app.open_url = [](const std::string& url) { lab::platform::open_url(url); };
+  app.create_texture = [](const unsigned char* rgba, int w, int h) { return lab::platform::texture_create(rgba, w, h); };
   app.platform_name = lab::platform::platform_name();
   lab::runtime::session_init(app.session, gui.lessons_dir.empty() ? lab::platform::lessons_dir() : gui.lessons_dir);
   if (!app.session.library.error.empty())
@@ -67,6 +70,7 @@ int main(int argc, char** argv) {
       if (lab::runtime::library_reload_changed(app.session.library)) lab::runtime::session_select(app.session, app.session.lesson, app.session.step);
     }
     app.gl_info = lab::platform::renderer_info();
+    lab::runtime::session_update(app.session, 8.0);  // experiments get ~8 ms per frame
     lab::ui::show_app(app);
     publish(app, last_route);
   };

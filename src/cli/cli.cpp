@@ -24,6 +24,7 @@ int cmd_help(Args);
 const Command kCommands[] = {
     {"help", "show this text (also --help, -h)", cmd_help},
     {"version", "print version, build id and SIMD in use (also --version)", cmd_version},
+    {"lesson", "check lessons headless (lesson check FILE...), list lab-block kinds", cmd_lesson},
 };
 
 const char* kUsageHead =

@@ -16,5 +16,8 @@ using Args = std::span<const std::string_view>;
 int usage_error(std::string_view cmd, const std::string& msg, const char* usage);
 
 int cmd_version(Args args);
+int cmd_lesson(Args args);
+// The lab-block reference (also in lessons/README.md, which a test keeps in sync).
+std::string lesson_kinds_reference(bool markdown);
 
 }  // namespace lab::cli

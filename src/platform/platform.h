@@ -45,6 +45,9 @@ void publish_state(const std::string& state_json);
 // Where lessons, assets and fonts are read from on this platform.
 std::string lessons_dir();
 std::string fonts_dir();
+std::string assets_dir();
+// Uploads an RGBA8 image as a texture for ImGui::Image; nullptr on failure.
+void* texture_create(const unsigned char* rgba, int width, int height);
 std::string platform_name();
 // Opens a URL in a new browser tab or the system browser.
 void open_url(const std::string& url);

@@ -149,6 +149,12 @@ std::string lessons_dir() {
   return "lessons";  // a packaged install: next to the working directory
 }
 
+std::string assets_dir() {
+  std::error_code ec;
+  if (std::filesystem::is_directory(LAB_SOURCE_DIR "/assets", ec)) return LAB_SOURCE_DIR "/assets";
+  return "assets";
+}
+
 std::string fonts_dir() {
   std::error_code ec;
   if (std::filesystem::exists(LAB_GEN_DIR "/fonts/DejaVuSans.ttf", ec)) return LAB_GEN_DIR "/fonts";

@@ -152,6 +152,7 @@ void publish_state(const std::string& state_json) {
 
 std::string lessons_dir() { return "/lessons"; }
 std::string fonts_dir() { return "/fonts"; }
+std::string assets_dir() { return "/assets"; }
 std::string platform_name() { return "web (Emscripten " + std::to_string(__EMSCRIPTEN_major__) + "." +
                                       std::to_string(__EMSCRIPTEN_minor__) + "." + std::to_string(__EMSCRIPTEN_tiny__) +
                                       ", WebGL 2)"; }

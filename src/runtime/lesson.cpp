@@ -1,6 +1,7 @@
 #include "runtime/lesson.h"
 
 #include <charconv>
+#include <optional>
 
 #include "runtime/text.h"
 
@@ -12,6 +13,13 @@ std::string diagnostic_format(const Diagnostic& d) {
   s += d.severity == Severity::Error ? ": error: " : ": warning: ";
   s += d.message;
   return s;
+}
+
+int Lesson::lab_block_count() const {
+  int n = 0;
+  for (const LessonStep& s : steps)
+    for (const StepPart& p : s.parts) n += p.kind == StepPart::Kind::Lab;
+  return n;
 }
 
 bool Lesson::has_errors() const {
@@ -41,6 +49,73 @@ bool parse_int(std::string_view s, int& out) {
 }
 
 const char* const kMetaKeys = "title, order, summary, minutes";
+
+// "```lab kind" or "~~~lab kind": returns the kind (possibly empty) if the line opens a lab block.
+std::optional<std::string_view> lab_fence_kind(std::string_view line, std::string_view* fence) {
+  const std::string_view t = trim(line);
+  if (t.size() < 6) return std::nullopt;
+  const char c = t[0];
+  if (c != '`' && c != '~') return std::nullopt;
+  size_t n = 0;
+  while (n < t.size() && t[n] == c) ++n;
+  if (n < 3) return std::nullopt;
+  const std::string_view info = trim(t.substr(n));
+  if (info.substr(0, 3) != "lab" || (info.size() > 3 && info[3] != ' ' && info[3] != '\t')) return std::nullopt;
+  *fence = t.substr(0, n);
+  return trim(info.substr(3));
+}
+
+// Splits a step body into prose and lab-block parts; lab blocks are parsed and validated here.
+void split_parts(LessonStep& step, Lesson& lesson) {
+  const std::vector<std::string_view> lines = split_lines(step.body);
+  std::string prose;
+  int prose_line = step.body_line;
+  auto flush_prose = [&](int next_line) {
+    if (!trim(prose).empty()) {
+      StepPart part;
+      part.kind = StepPart::Kind::Prose;
+      part.line = prose_line;
+      part.doc = markdown_parse(prose);
+      step.parts.push_back(std::move(part));
+    }
+    prose.clear();
+    prose_line = next_line;
+  };
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string_view fence;
+    const auto kind = lab_fence_kind(lines[i], &fence);
+    if (!kind) {
+      prose += lines[i];
+      prose += '\n';
+      continue;
+    }
+    const int fence_line = step.body_line + int(i);
+    flush_prose(fence_line);
+    size_t end = i + 1;
+    while (end < lines.size()) {
+      const std::string_view t = trim(lines[end]);
+      if (t.size() >= fence.size() && t.substr(0, fence.size()) == fence && trim(t.substr(fence.size())).empty()) break;
+      ++end;
+    }
+    std::string body;
+    for (size_t k = i + 1; k < end && k < lines.size(); ++k) {
+      body += lines[k];
+      body += '\n';
+    }
+    StepPart part;
+    part.kind = StepPart::Kind::Lab;
+    part.line = fence_line;
+    part.block = lab_block_parse(*kind, body, lesson.path, fence_line, fence_line + 1);
+    if (end >= lines.size())
+      part.block.diagnostics.push_back({Severity::Error, lesson.path, fence_line,
+                                        "this lab block is never closed; add a line with " + std::string(fence) + " after it"});
+    for (const Diagnostic& d : part.block.diagnostics) lesson.diagnostics.push_back(d);
+    step.parts.push_back(std::move(part));
+    i = end;
+    prose_line = step.body_line + int(end) + 1;
+  }
+  flush_prose(0);
+}
 
 }  // namespace
 
@@ -133,6 +208,7 @@ Lesson lesson_parse(std::string_view raw, std::string_view path) {
   }
   if (in_fence) error(fence_line, "this fenced block is never closed; add a line with ``` to end it");
   flush(seen_heading);
+  for (LessonStep& s : lesson.steps) split_parts(s, lesson);
   for (const LessonStep& s : lesson.steps)
     if (trim(s.body).empty()) error(s.line, "step '" + s.title + "' has no text", Severity::Warning);
   if (lesson.steps.empty()) error(0, "the lesson has no steps; add a '## Step title' line followed by text");

@@ -8,25 +8,26 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/diagnostic.h"
+#include "runtime/lab_block.h"
+#include "runtime/markdown.h"
+
 namespace lab::runtime {
 
-enum class Severity { Error, Warning };
-
-struct Diagnostic {
-  Severity severity = Severity::Error;
-  std::string file;     // path as given to the parser
-  int line = 0;         // 1-based; 0 when the problem is the whole file
-  std::string message;  // what is wrong and, where possible, what is valid
+// A step is a sequence of parts: prose (Markdown, parsed once) and lab blocks, in file order.
+struct StepPart {
+  enum class Kind { Prose, Lab } kind = Kind::Prose;
+  int line = 0;       // first line of the part in the file
+  MdDoc doc;          // Prose
+  LabBlock block;     // Lab
 };
-
-// "lessons/01-x.md:12: error: ..." — the format the headless runner prints and editors understand.
-std::string diagnostic_format(const Diagnostic& d);
 
 struct LessonStep {
   std::string title;
   std::string body;     // Markdown between this step's heading and the next
   int line = 0;         // line of the step heading (or 1 for the intro)
   int body_line = 0;    // line where body starts
+  std::vector<StepPart> parts;
 };
 
 struct Lesson {
@@ -40,6 +41,7 @@ struct Lesson {
   std::vector<Diagnostic> diagnostics;
 
   bool has_errors() const;
+  int lab_block_count() const;
 };
 
 Lesson lesson_parse(std::string_view text, std::string_view path);

@@ -1,6 +1,7 @@
 #include "runtime/session.h"
 
 #include <algorithm>
+#include <chrono>
 #include <charconv>
 #include <system_error>
 
@@ -96,6 +97,7 @@ bool library_reload_changed(LessonLibrary& lib) {
     }
   }
   if (changed) {
+    ++lib.revision;
     sort_lessons(lib);
     lib.error = lib.lessons.empty() ? "no lesson files (*.md) in '" + lib.dir + "'" : "";
   }
@@ -154,26 +156,159 @@ void session_add_lesson(Session& s, Lesson lesson) {
   auto& lessons = s.library.lessons;
   for (size_t i = 0; i < lessons.size(); ++i) {
     if (lessons[i].id == lesson.id) {
+      ++s.library.revision;
       lessons[i] = std::move(lesson);
       session_select(s, int(i), s.lesson == int(i) ? s.step : 0);
       return;
     }
   }
+  ++s.library.revision;
   lessons.push_back(std::move(lesson));
   s.library.mtimes.push_back({});
   s.library.error.clear();
   session_select(s, int(lessons.size()) - 1, 0);
 }
 
+namespace {
+
+const LessonStep* current_step(const Session& s) {
+  const Lesson* l = session_lesson(s);
+  if (!l || s.step < 0 || s.step >= int(l->steps.size())) return nullptr;
+  return &l->steps[size_t(s.step)];
+}
+
+std::string make_runs_key(const Session& s) {
+  const Lesson* l = session_lesson(s);
+  return l ? l->path + "#" + std::to_string(s.step) + "@" + std::to_string(s.library.revision) : "";
+}
+
+const Knob* find_knob(const LabBlock& b, std::string_view param) {
+  for (const Knob& k : b.knobs)
+    if (k.param == param) return &k;
+  return nullptr;
+}
+
+void build_runs(Session& s) {
+  s.runs.clear();
+  s.runs_key = make_runs_key(s);
+  const LessonStep* step = current_step(s);
+  if (!step) return;
+  int block_no = 0;
+  for (int i = 0; i < int(step->parts.size()); ++i) {
+    const StepPart& part = step->parts[size_t(i)];
+    if (part.kind != StepPart::Kind::Lab) continue;
+    ++block_no;
+    BlockRun run;
+    run.part = i;
+    run.config = part.block.config;
+    s.runs.push_back(std::move(run));
+    BlockRun& r = s.runs.back();
+    if (!part.block.ok()) continue;
+    // Knob values from a deep link: "name" for the first block, "N.name" for block N.
+    for (const Knob& k : part.block.knobs) {
+      const std::string keys[2] = {std::to_string(block_no) + "." + k.param, block_no == 1 ? k.param : std::string()};
+      for (const std::string& key : keys) {
+        if (key.empty()) continue;
+        const auto it = s.pending_knobs.find(key);
+        if (it == s.pending_knobs.end()) continue;
+        if (const ParamSpec* spec = block_param_find(*part.block.kind, k.param)) {
+          BlockConfig trial = r.config;
+          if (block_set_value(trial, *spec, it->second).ok) r.config = std::move(trial);
+        }
+      }
+    }
+    r.experiment = part.block.kind->make(r.config);
+  }
+  s.pending_knobs.clear();
+}
+
+}  // namespace
+
+const LabBlock* session_run_block(const Session& s, const BlockRun& run) {
+  const LessonStep* step = current_step(s);
+  if (!step || run.part < 0 || run.part >= int(step->parts.size())) return nullptr;
+  const StepPart& part = step->parts[size_t(run.part)];
+  return part.kind == StepPart::Kind::Lab ? &part.block : nullptr;
+}
+
+void session_update(Session& s, double budget_ms) {
+  if (s.runs_key != make_runs_key(s)) build_runs(s);
+  std::vector<BlockRun*> active;
+  for (BlockRun& r : s.runs)
+    if (r.experiment && !r.paused && !r.experiment->done() && r.experiment->status().ok) active.push_back(&r);
+  if (active.empty()) return;
+  const double share = budget_ms / double(active.size());
+  for (BlockRun* r : active) {
+    const auto t0 = std::chrono::steady_clock::now();
+    r->experiment->step(share);
+    r->elapsed_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  }
+}
+
+void session_restart(Session& s, int run_index) {
+  if (run_index < 0 || run_index >= int(s.runs.size())) return;
+  BlockRun& r = s.runs[size_t(run_index)];
+  const LabBlock* b = session_run_block(s, r);
+  if (!b || !b->ok()) return;
+  r.experiment = b->kind->make(r.config);
+  r.paused = false;
+  r.elapsed_ms = 0;
+}
+
+core::Status session_set_knob(Session& s, int run_index, const std::string& param, std::string_view value) {
+  if (run_index < 0 || run_index >= int(s.runs.size())) return core::Status::error("no such lab block");
+  BlockRun& r = s.runs[size_t(run_index)];
+  const LabBlock* b = session_run_block(s, r);
+  if (!b || !b->ok()) return core::Status::error("this lab block has errors");
+  if (!find_knob(*b, param)) return core::Status::error("'" + param + "' is not a knob of this block");
+  const ParamSpec* spec = block_param_find(*b->kind, param);
+  BlockConfig trial = r.config;
+  core::Status st = block_set_value(trial, *spec, value);
+  if (!st) return st;
+  r.config = std::move(trial);
+  session_restart(s, run_index);
+  return {};
+}
+
 std::string session_route(const Session& s) {
   const Lesson* l = session_lesson(s);
   if (!l) return "";
-  return l->id + "/" + std::to_string(s.step + 1);
+  std::string route = l->id + "/" + std::to_string(s.step + 1);
+  if (s.runs_key != make_runs_key(s)) return route;
+  std::string query;
+  int block_no = 0;
+  for (const BlockRun& r : s.runs) {
+    ++block_no;
+    const LabBlock* b = session_run_block(s, r);
+    if (!b || !b->ok()) continue;
+    for (const Knob& k : b->knobs) {
+      const ParamSpec* spec = block_param_find(*b->kind, k.param);
+      const auto now = r.config.values.find(k.param);
+      const auto orig = b->config.values.find(k.param);
+      if (!spec || now == r.config.values.end() || orig == b->config.values.end()) continue;
+      const std::string v = block_format_value(*spec, now->second);
+      if (v == block_format_value(*spec, orig->second)) continue;
+      query += (query.empty() ? "?" : "&") + (block_no == 1 ? k.param : std::to_string(block_no) + "." + k.param) + "=" + v;
+    }
+  }
+  return route + query;
 }
 
 bool session_apply_route(Session& s, std::string_view route, std::string* error) {
   while (!route.empty() && (route.front() == '#' || route.front() == '/')) route.remove_prefix(1);
   if (route.empty()) return true;
+  std::map<std::string, std::string> knobs;
+  if (const size_t q = route.find('?'); q != std::string_view::npos) {
+    std::string_view query = route.substr(q + 1);
+    route = route.substr(0, q);
+    while (!query.empty()) {
+      const size_t amp = query.find('&');
+      const std::string_view pair = query.substr(0, amp);
+      const size_t eq = pair.find('=');
+      if (eq != std::string_view::npos && eq > 0 && pair.size() < 2100) knobs[std::string(pair.substr(0, eq))] = std::string(pair.substr(eq + 1));
+      query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    }
+  }
   const size_t slash = route.find('/');
   const std::string_view id = route.substr(0, slash);
   int step = 1;
@@ -193,6 +328,8 @@ bool session_apply_route(Session& s, std::string_view route, std::string* error)
         step = count;
       }
       session_select(s, int(i), step - 1);
+      s.pending_knobs = std::move(knobs);
+      s.runs_key.clear();  // rebuild the step's blocks with the link's knob values
       return true;
     }
   }

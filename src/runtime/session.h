@@ -4,6 +4,8 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,7 @@ struct LessonLibrary {
   std::string error;           // set when the folder itself is missing or unreadable
   std::vector<Lesson> lessons;
   std::vector<std::filesystem::file_time_type> mtimes;  // for hot reload, parallel to lessons
+  int revision = 0;            // bumped whenever a lesson is (re)loaded, added or removed
 };
 
 LessonLibrary library_load(const std::string& dir);
@@ -23,10 +26,22 @@ LessonLibrary library_load(const std::string& dir);
 // Returns true if anything changed.
 bool library_reload_changed(LessonLibrary& lib);
 
+// A lab block of the current step, live: its knob values and its running experiment.
+struct BlockRun {
+  int part = 0;                 // index into the step's parts
+  BlockConfig config;           // the lesson's values, changed by knobs
+  std::unique_ptr<Experiment> experiment;
+  bool paused = false;
+  double elapsed_ms = 0;        // time spent in step() so far
+};
+
 struct Session {
   LessonLibrary library;
   int lesson = 0;  // index into library.lessons (0 when empty)
   int step = 0;    // index into the lesson's steps
+  std::vector<BlockRun> runs;   // the current step's lab blocks (rebuilt when the step changes)
+  std::string runs_key;         // which lesson/step/revision `runs` belongs to
+  std::map<std::string, std::string> pending_knobs;  // from a deep link, applied when runs are built
 };
 
 void session_init(Session& s, const std::string& lessons_dir);
@@ -38,7 +53,18 @@ void session_select(Session& s, int lesson, int step = 0);
 // Adds (or replaces, by id) a lesson that did not come from the folder, e.g. a file dropped on the page.
 void session_add_lesson(Session& s, Lesson lesson);
 
-std::string session_route(const Session& s);  // e.g. "01-symbols/3"
+// Makes sure `runs` matches the current step, then advances the running experiments, sharing
+// budget_ms between them. Called once per frame by the app and in a loop by the headless runner.
+void session_update(Session& s, double budget_ms);
+const LabBlock* session_run_block(const Session& s, const BlockRun& run);
+// Rebuilds a block's experiment from its current config (after a knob moved, or "Reset").
+void session_restart(Session& s, int run_index);
+// Sets a knob value with validation. Only parameters the lesson declares a knob for can be set.
+core::Status session_set_knob(Session& s, int run_index, const std::string& param, std::string_view value);
+
+// Route: "01-symbols/3", plus "?dim=64&2.pairs=100" for knob values that differ from the lesson's
+// (a bare name for the step's first block, "N.name" for block N).
+std::string session_route(const Session& s);
 // Applies a route; returns false (and leaves the session unchanged) with *error set if it names no lesson.
 bool session_apply_route(Session& s, std::string_view route, std::string* error);
 

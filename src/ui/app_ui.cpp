@@ -7,6 +7,7 @@
 #include "core/build_info.h"
 #include "imgui.h"
 #include "runtime/text.h"
+#include "ui/block_view.h"
 #include "ui/markdown_view.h"
 
 namespace lab::ui {
@@ -106,10 +107,30 @@ void show_step(LabApp& app) {
     ImGui::SetScrollY(0);
     app.ui.scroll_to_top = false;
   }
-  show_diagnostics(lesson->diagnostics);
+  // Errors outside lab blocks (header, fences) are listed at the top; a block's own errors show in place.
+  std::vector<runtime::Diagnostic> general;
+  for (const runtime::Diagnostic& d : lesson->diagnostics) {
+    bool in_block = false;
+    for (const runtime::LessonStep& st : lesson->steps)
+      for (const runtime::StepPart& p : st.parts)
+        if (p.kind == runtime::StepPart::Kind::Lab)
+          for (const runtime::Diagnostic& bd : p.block.diagnostics) in_block |= bd.line == d.line && bd.message == d.message;
+    if (!in_block) general.push_back(d);
+  }
+  show_diagnostics(general);
   if (count > 0) {
     const runtime::LessonStep& step = lesson->steps[std::clamp(s.step, 0, count - 1)];
-    markdown_view(app, step.body);
+    int run_index = 0;
+    for (const runtime::StepPart& part : step.parts) {
+      if (part.kind == runtime::StepPart::Kind::Prose) {
+        markdown_view(app, part.doc);
+      } else {
+        // Runs are rebuilt by session_update() when the step changes; draw only when they match.
+        if (run_index < int(s.runs.size()) && runtime::session_run_block(s, s.runs[size_t(run_index)]) == &part.block)
+          block_view(app, run_index);
+        ++run_index;
+      }
+    }
   }
   ImGui::EndChild();
 

@@ -3,16 +3,21 @@
 // changes and ui::show_app() once per frame. No GLFW, GL or Emscripten here.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 
 #include "runtime/session.h"
 
 struct ImFont;
+typedef void* ImTextureID;
 
 namespace lab::ui {
 
 struct Fonts {
   ImFont* body = nullptr;
+  ImFont* bold = nullptr;
+  ImFont* italic = nullptr;
   ImFont* heading = nullptr;
   ImFont* title = nullptr;
   ImFont* mono = nullptr;
@@ -29,6 +34,13 @@ struct UiState {
   bool scroll_to_top = false; // set when the step changes
 };
 
+// An image from the assets folder, decoded and uploaded once.
+struct Texture {
+  ImTextureID id = nullptr;
+  int width = 0, height = 0;
+  std::string error;  // why it could not be shown
+};
+
 struct LabApp {
   runtime::Session session;
   UiState ui;
@@ -36,7 +48,12 @@ struct LabApp {
   std::string fonts_dir;      // folder holding DejaVuSans.ttf and DejaVuSansMono.ttf
   std::string platform_name;  // "native (GLFW + OpenGL 3)" or "web (Emscripten + WebGL 2)"
   std::string gl_info;        // renderer string, for the About panel
+  std::string assets_dir = "assets";
   bool hot_reload = false;    // re-read lesson files when they change on disk (native dev builds)
+  // Provided by the platform: open a link (new tab / system browser), upload an RGBA image.
+  std::function<void(const std::string& url)> open_url;
+  std::function<ImTextureID(const unsigned char* rgba, int width, int height)> create_texture;
+  std::map<std::string, Texture> textures;  // by path
 };
 
 // (Re)builds the font atlas for the given display scale. The caller re-uploads the atlas texture.

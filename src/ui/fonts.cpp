@@ -41,6 +41,8 @@ void fonts_load(LabApp& app, float scale) {
   const float px = app.ui.base_font_px * scale;
   const std::string sans = app.fonts_dir + "/DejaVuSans.ttf";
   const std::string mono = app.fonts_dir + "/DejaVuSansMono.ttf";
+  const std::string bold = app.fonts_dir + "/DejaVuSans-Bold.ttf";
+  const std::string italic = app.fonts_dir + "/DejaVuSans-Oblique.ttf";
   std::error_code ec;
   ImFontConfig cfg;
   cfg.OversampleH = 2;
@@ -52,6 +54,10 @@ void fonts_load(LabApp& app, float scale) {
     app.fonts.title = io.Fonts->AddFontFromFileTTF(sans.c_str(), px * 1.6f, &cfg, glyph_ranges());
     app.fonts.source = sans;
   }
+  if (app.fonts.body && std::filesystem::exists(bold, ec))
+    app.fonts.bold = io.Fonts->AddFontFromFileTTF(bold.c_str(), px, &cfg, glyph_ranges());
+  if (app.fonts.body && std::filesystem::exists(italic, ec))
+    app.fonts.italic = io.Fonts->AddFontFromFileTTF(italic.c_str(), px, &cfg, glyph_ranges());
   if (std::filesystem::exists(mono, ec))
     app.fonts.mono = io.Fonts->AddFontFromFileTTF(mono.c_str(), px * 0.92f, &cfg, glyph_ranges());
   if (!app.fonts.body) {
@@ -63,6 +69,8 @@ void fonts_load(LabApp& app, float scale) {
     app.fonts.source = "ImGui built-in (DejaVuSans.ttf not found in '" + app.fonts_dir + "')";
   }
   if (!app.fonts.mono) app.fonts.mono = app.fonts.body;
+  if (!app.fonts.bold) app.fonts.bold = app.fonts.body;
+  if (!app.fonts.italic) app.fonts.italic = app.fonts.body;
   io.FontDefault = app.fonts.body;
   io.Fonts->Build();
 }

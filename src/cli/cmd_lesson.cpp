@@ -1,0 +1,99 @@
+// `embedlab lesson check FILE...` and `embedlab lesson kinds [--markdown]`.
+#include <cstdio>
+#include <string>
+
+#include "cli/commands.h"
+#include "runtime/lab_block.h"
+#include "runtime/lesson_check.h"
+
+namespace lab::cli {
+
+namespace {
+
+const char* kUsage =
+    "usage: embedlab lesson check FILE...      validate lessons, run every lab block, check its expects\n"
+    "       embedlab lesson kinds [--markdown] list the lab-block kinds with their parameters and metrics\n"
+    "\n"
+    "check exits 0 when every file is fine, 1 on any error or failed expect (messages as\n"
+    "FILE:LINE: error: ... on stderr), 2 on a usage error. Metrics of each block go to stdout.\n";
+
+int check(Args files) {
+  if (files.empty()) return usage_error("lesson check", "name at least one lesson file", kUsage);
+  bool all_ok = true;
+  for (std::string_view f : files) {
+    if (f.starts_with("-")) return usage_error("lesson check", "unknown option '" + std::string(f) + "'", kUsage);
+  }
+  for (std::string_view f : files) {
+    const runtime::Lesson lesson = runtime::lesson_load(std::string(f));
+    const runtime::LessonCheck result = runtime::lesson_check(lesson);
+    for (const runtime::Diagnostic& d : result.diagnostics) std::fprintf(stderr, "%s\n", runtime::diagnostic_format(d).c_str());
+    for (const runtime::BlockCheck& b : result.blocks) {
+      std::printf("%s:%d: %s", lesson.path.c_str(), b.line, b.kind.c_str());
+      if (!b.ran) std::printf(" (skipped: errors)");
+      for (const runtime::Metric& m : b.metrics) std::printf(" %s=%.6g", m.name.c_str(), m.value);
+      if (b.ran) std::printf(" [%.2f s]", b.seconds);
+      std::printf("\n");
+    }
+    std::printf("%s: %s (%zu steps, %zu lab blocks)\n", lesson.path.c_str(), result.ok() ? "ok" : "FAILED", lesson.steps.size(),
+                result.blocks.size());
+    all_ok &= result.ok();
+  }
+  return all_ok ? 0 : 1;
+}
+
+std::string kinds_text(bool markdown) {
+  std::string s;
+  for (const runtime::BlockKind* k : runtime::block_kinds()) {
+    s += markdown ? "### `" + k->name + "` — " + k->summary + "\n\n| parameter | type | default | valid | meaning |\n|---|---|---|---|---|\n"
+                  : k->name + " — " + k->summary + "\n";
+    for (const runtime::ParamSpec& p : k->params) {
+      std::string def, valid;
+      char buf[64];
+      switch (p.type) {
+        case runtime::ParamType::Int:
+        case runtime::ParamType::Float:
+          std::snprintf(buf, sizeof buf, "%g", p.def);
+          def = buf;
+          std::snprintf(buf, sizeof buf, "%g .. %g", p.min, p.max);
+          valid = buf;
+          if (p.log_scale) valid += " (log knob)";
+          break;
+        case runtime::ParamType::Bool: def = p.def != 0 ? "yes" : "no"; valid = "yes, no"; break;
+        case runtime::ParamType::Choice:
+          def = p.def_text;
+          for (const std::string& c : p.choices) valid += (valid.empty() ? "" : ", ") + c;
+          break;
+        case runtime::ParamType::Text: def = p.def_text.empty() ? "(empty)" : p.def_text; valid = "text"; break;
+      }
+      if (markdown) s += "| `" + p.name + "` | " + runtime::param_type_name(p.type) + " | " + def + " | " + valid + " | " + p.doc + " |\n";
+      else s += "    " + p.name + " (" + runtime::param_type_name(p.type) + ", default " + def + "; " + valid + "): " + p.doc + "\n";
+    }
+    if (markdown) s += "\nMetrics for `expect`:\n\n";
+    else s += "  metrics:\n";
+    for (const runtime::MetricSpec& m : k->metrics) s += markdown ? "- `" + m.name + "` — " + m.doc + "\n" : "    " + m.name + ": " + m.doc + "\n";
+    s += "\n";
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string lesson_kinds_reference(bool markdown) { return kinds_text(markdown); }
+
+int cmd_lesson(Args args) {
+  if (args.empty()) return usage_error("lesson", "say 'check' or 'kinds'", kUsage);
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (args[0] == "check") return check(args.subspan(1));
+  if (args[0] == "kinds") {
+    const bool md = args.size() > 1 && args[1] == "--markdown";
+    if (args.size() > 2 || (args.size() == 2 && !md)) return usage_error("lesson kinds", "the only option is --markdown", kUsage);
+    std::fputs(kinds_text(md).c_str(), stdout);
+    return 0;
+  }
+  return usage_error("lesson", "unknown subcommand '" + std::string(args[0]) + "' (check, kinds)", kUsage);
+}
+
+}  // namespace lab::cli

@@ -1,0 +1,34 @@
+// The registry of lab-block kinds: one line per kind. Each kind lives in src/runtime/blocks/<kind>.cpp
+// and exposes `const BlockKind& block_kind_<name>()`.
+#include "runtime/lab_block.h"
+#include "runtime/blocks/blocks.h"
+
+namespace lab::runtime {
+
+const std::vector<const BlockKind*>& block_kinds() {
+  static const std::vector<const BlockKind*> kinds = [] {
+    std::vector<BlockKind*> list = {
+        &block_kind_onehot(),
+        &block_kind_random_cosine(),
+        &block_kind_quiz(),
+    };
+    std::vector<const BlockKind*> out;
+    for (BlockKind* k : list) {
+      // Every kind takes a title, shown above the block.
+      ParamSpec title{"title", ParamType::Text, "heading shown above the block (default: the kind's summary)"};
+      title.max_text = 200;
+      k->params.insert(k->params.begin(), title);
+      out.push_back(k);
+    }
+    return out;
+  }();
+  return kinds;
+}
+
+const BlockKind* block_kind_find(std::string_view name) {
+  for (const BlockKind* k : block_kinds())
+    if (k->name == name) return k;
+  return nullptr;
+}
+
+}  // namespace lab::runtime

@@ -1,0 +1,370 @@
+#include "runtime/lab_block.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include "runtime/text.h"
+
+namespace lab::runtime {
+
+const char* param_type_name(ParamType t) {
+  switch (t) {
+    case ParamType::Int: return "whole number";
+    case ParamType::Float: return "number";
+    case ParamType::Bool: return "yes/no";
+    case ParamType::Choice: return "choice";
+    case ParamType::Text: return "text";
+  }
+  return "?";
+}
+
+const ParamSpec* block_param_find(const BlockKind& kind, std::string_view name) {
+  for (const ParamSpec& p : kind.params)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+double BlockConfig::num(std::string_view name) const {
+  const auto it = values.find(name);
+  return it == values.end() ? 0.0 : it->second.number;
+}
+int BlockConfig::integer(std::string_view name) const { return int(std::lround(num(name))); }
+bool BlockConfig::flag(std::string_view name) const { return num(name) != 0; }
+const std::string& BlockConfig::text(std::string_view name) const {
+  static const std::string empty;
+  const auto it = values.find(name);
+  return it == values.end() ? empty : it->second.text;
+}
+
+bool expect_holds(const Expect& e, double v) {
+  if (!std::isfinite(v)) return false;
+  switch (e.op) {
+    case CmpOp::Less: return v < e.value;
+    case CmpOp::LessEq: return v <= e.value;
+    case CmpOp::Greater: return v > e.value;
+    case CmpOp::GreaterEq: return v >= e.value;
+    case CmpOp::Approx: return std::abs(v - e.value) <= e.tolerance;
+  }
+  return false;
+}
+
+std::string expect_describe(const Expect& e) { return e.source; }
+
+bool LabBlock::ok() const {
+  if (!kind) return false;
+  for (const Diagnostic& d : diagnostics)
+    if (d.severity == Severity::Error) return false;
+  return true;
+}
+
+std::string LabBlock::title() const {
+  const std::string& t = config.text("title");
+  return t.empty() ? (kind ? kind->summary : kind_name) : t;
+}
+
+namespace {
+
+std::optional<double> parse_number(std::string_view s) {
+  s = trim(s);
+  if (s.empty() || s.size() > 64) return std::nullopt;
+  char buf[72];
+  std::memcpy(buf, s.data(), s.size());
+  buf[s.size()] = 0;
+  char* end = nullptr;
+  const double v = std::strtod(buf, &end);
+  if (end != buf + s.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+std::string fmt_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+std::string list_names(const std::vector<std::string>& names) {
+  std::string s;
+  for (const std::string& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+std::string valid_params(const BlockKind& kind) {
+  std::vector<std::string> names;
+  for (const ParamSpec& p : kind.params) names.push_back(p.name);
+  return list_names(names);
+}
+
+std::string valid_metrics(const BlockKind& kind) {
+  std::vector<std::string> names;
+  for (const MetricSpec& m : kind.metrics) names.push_back(m.name);
+  return names.empty() ? "none: this kind has no metrics" : list_names(names);
+}
+
+std::string range_text(const ParamSpec& spec) {
+  if (spec.type == ParamType::Choice) return "one of: " + list_names(spec.choices);
+  if (spec.type == ParamType::Bool) return "yes or no";
+  if (spec.type == ParamType::Text) return "text";
+  return "a " + std::string(param_type_name(spec.type)) + " from " + fmt_number(spec.min) + " to " + fmt_number(spec.max);
+}
+
+}  // namespace
+
+std::string block_format_value(const ParamSpec& spec, const ParamValue& v) {
+  switch (spec.type) {
+    case ParamType::Int: return std::to_string(std::lround(v.number));
+    case ParamType::Float: return fmt_number(v.number);
+    case ParamType::Bool: return v.number != 0 ? "yes" : "no";
+    default: return v.text;
+  }
+}
+
+core::Status block_set_value(BlockConfig& config, const ParamSpec& spec, std::string_view raw) {
+  const std::string_view text = trim(raw);
+  ParamValue v;
+  switch (spec.type) {
+    case ParamType::Int:
+    case ParamType::Float: {
+      const auto n = parse_number(text);
+      if (!n) return core::Status::error("'" + spec.name + "' must be " + range_text(spec) + ", got '" + std::string(text) + "'");
+      if (spec.type == ParamType::Int && *n != std::floor(*n))
+        return core::Status::error("'" + spec.name + "' must be a whole number, got '" + std::string(text) + "'");
+      if (*n < spec.min || *n > spec.max)
+        return core::Status::error("'" + spec.name + "' = " + std::string(text) + " is out of range: " + range_text(spec));
+      v.number = *n;
+      break;
+    }
+    case ParamType::Bool:
+      if (text == "yes" || text == "true" || text == "on" || text == "1") v.number = 1;
+      else if (text == "no" || text == "false" || text == "off" || text == "0") v.number = 0;
+      else return core::Status::error("'" + spec.name + "' must be yes or no, got '" + std::string(text) + "'");
+      break;
+    case ParamType::Choice: {
+      bool found = false;
+      for (size_t i = 0; i < spec.choices.size(); ++i)
+        if (spec.choices[i] == text) {
+          found = true;
+          v.number = double(i);
+        }
+      if (!found)
+        return core::Status::error("'" + spec.name + "' must be one of: " + list_names(spec.choices) + "; got '" +
+                                   std::string(text) + "'");
+      v.text = std::string(text);
+      break;
+    }
+    case ParamType::Text:
+      if (text.size() > spec.max_text)
+        return core::Status::error("'" + spec.name + "' is " + std::to_string(text.size()) + " bytes long; the limit is " +
+                                   std::to_string(spec.max_text));
+      v.text = std::string(text);
+      break;
+  }
+  config.values[spec.name] = std::move(v);
+  return {};
+}
+
+static void fill_defaults(BlockConfig& config) {
+  for (const ParamSpec& p : config.kind->params) {
+    ParamValue v;
+    v.number = p.def;
+    v.text = p.def_text;
+    if (p.type == ParamType::Choice)
+      for (size_t i = 0; i < p.choices.size(); ++i)
+        if (p.choices[i] == p.def_text) v.number = double(i);
+    config.values[p.name] = std::move(v);
+  }
+}
+
+LabBlock lab_block_parse(std::string_view kind_name, std::string_view body, const std::string& file, int fence_line,
+                         int first_line) {
+  LabBlock block;
+  block.kind_name = std::string(trim(kind_name));
+  block.line = fence_line;
+  auto error = [&](int line, std::string msg) { block.diagnostics.push_back({Severity::Error, file, line, std::move(msg)}); };
+
+  if (block.kind_name.empty()) {
+    std::vector<std::string> names;
+    for (const BlockKind* k : block_kinds()) names.push_back(k->name);
+    error(fence_line, "a lab block needs a kind after ```lab (kinds: " + list_names(names) + ")");
+    return block;
+  }
+  block.kind = block_kind_find(block.kind_name);
+  if (!block.kind) {
+    std::vector<std::string> names;
+    for (const BlockKind* k : block_kinds()) names.push_back(k->name);
+    error(fence_line, "unknown lab block kind '" + block.kind_name + "' (kinds: " + list_names(names) + ")");
+    return block;
+  }
+  const BlockKind& kind = *block.kind;
+  block.config.kind = &kind;
+  fill_defaults(block.config);
+
+  std::map<std::string, int> seen;
+  int line_no = first_line - 1;
+  for (std::string_view raw : split_lines(body)) {
+    ++line_no;
+    const std::string_view line = trim(raw);
+    if (line.empty() || line[0] == '#') continue;
+
+    if (line.substr(0, 5) == "knob " || line == "knob") {
+      std::string_view rest = trim(line.substr(4));
+      const size_t colon = rest.find(':');
+      const std::string name(trim(rest.substr(0, colon)));
+      const ParamSpec* spec = block_param_find(kind, name);
+      if (!spec) {
+        error(line_no, "knob on unknown parameter '" + name + "' of '" + kind.name + "' (parameters: " + valid_params(kind) + ")");
+        continue;
+      }
+      Knob knob;
+      knob.param = name;
+      knob.line = line_no;
+      knob.min = spec->min;
+      knob.max = spec->max;
+      knob.log_scale = spec->log_scale;
+      if (colon != std::string_view::npos) {
+        // "MIN .. MAX [step S] [log|linear]"
+        std::string_view spec_text = trim(rest.substr(colon + 1));
+        const size_t dots = spec_text.find("..");
+        if (dots == std::string_view::npos) {
+          error(line_no, "knob range must look like 'knob " + name + ": MIN .. MAX [step S] [log]'");
+          continue;
+        }
+        std::string_view after = trim(spec_text.substr(dots + 2));
+        const size_t sp = after.find(' ');
+        const auto lo = parse_number(spec_text.substr(0, dots));
+        const auto hi = parse_number(after.substr(0, sp));
+        if (!lo || !hi || *lo >= *hi) {
+          error(line_no, "knob range of '" + name + "' must be two numbers MIN .. MAX with MIN < MAX");
+          continue;
+        }
+        knob.min = *lo;
+        knob.max = *hi;
+        std::string_view opts = sp == std::string_view::npos ? std::string_view() : trim(after.substr(sp));
+        bool bad = false;
+        while (!opts.empty()) {
+          const size_t e = opts.find(' ');
+          const std::string_view word = opts.substr(0, e);
+          opts = e == std::string_view::npos ? std::string_view() : trim(opts.substr(e));
+          if (word == "log") knob.log_scale = true;
+          else if (word == "linear") knob.log_scale = false;
+          else if (word == "step") {
+            const size_t e2 = opts.find(' ');
+            const auto st = parse_number(opts.substr(0, e2));
+            opts = e2 == std::string_view::npos ? std::string_view() : trim(opts.substr(e2));
+            if (!st || *st <= 0) {
+              error(line_no, "'step' needs a positive number");
+              bad = true;
+            } else {
+              knob.step = *st;
+            }
+          } else {
+            error(line_no, "unknown knob option '" + std::string(word) + "' (options: step S, log, linear)");
+            bad = true;
+          }
+        }
+        if (bad) continue;
+        if (spec->type == ParamType::Int || spec->type == ParamType::Float) {
+          if (knob.min < spec->min || knob.max > spec->max) {
+            error(line_no, "knob range " + fmt_number(knob.min) + " .. " + fmt_number(knob.max) + " of '" + name +
+                               "' goes outside its valid range " + fmt_number(spec->min) + " .. " + fmt_number(spec->max));
+            continue;
+          }
+        }
+        if (knob.log_scale && knob.min <= 0) {
+          error(line_no, "a log-scale knob needs MIN > 0");
+          continue;
+        }
+      } else if (knob.log_scale && knob.min <= 0) {
+        knob.log_scale = false;
+      }
+      block.knobs.push_back(knob);
+      continue;
+    }
+
+    if (line.substr(0, 7) == "expect " || line == "expect") {
+      std::string_view rest = trim(line.substr(6));
+      Expect e;
+      e.line = line_no;
+      e.source = std::string(rest);
+      // METRIC OP VALUE [± TOL]
+      size_t op_pos = rest.find_first_of("<>=~≈");
+      if (op_pos == std::string_view::npos) {
+        error(line_no, "expect needs a comparison: 'expect METRIC < VALUE' (operators: <, <=, >, >=, ≈ VALUE ± TOL)");
+        continue;
+      }
+      e.metric = std::string(trim(rest.substr(0, op_pos)));
+      std::string_view op_and_value = rest.substr(op_pos);
+      std::string_view value_text;
+      if (op_and_value.substr(0, 2) == "<=") { e.op = CmpOp::LessEq; value_text = op_and_value.substr(2); }
+      else if (op_and_value.substr(0, 2) == ">=") { e.op = CmpOp::GreaterEq; value_text = op_and_value.substr(2); }
+      else if (op_and_value.substr(0, 1) == "<") { e.op = CmpOp::Less; value_text = op_and_value.substr(1); }
+      else if (op_and_value.substr(0, 1) == ">") { e.op = CmpOp::Greater; value_text = op_and_value.substr(1); }
+      else if (op_and_value.substr(0, 1) == "~") { e.op = CmpOp::Approx; value_text = op_and_value.substr(1); }
+      else if (op_and_value.substr(0, 3) == "≈") { e.op = CmpOp::Approx; value_text = op_and_value.substr(3); }
+      else {
+        error(line_no, "unknown comparison in '" + std::string(rest) + "' (operators: <, <=, >, >=, ≈ VALUE ± TOL)");
+        continue;
+      }
+      if (e.op == CmpOp::Approx) {
+        size_t pm = value_text.find("±");
+        size_t pm_len = 2;
+        if (pm == std::string_view::npos) {
+          pm = value_text.find("+-");
+          pm_len = 2;
+        }
+        if (pm == std::string_view::npos) {
+          error(line_no, "'≈' needs a tolerance: 'expect " + e.metric + " ≈ VALUE ± TOL'");
+          continue;
+        }
+        const auto tol = parse_number(value_text.substr(pm + pm_len));
+        if (!tol || *tol < 0) {
+          error(line_no, "the tolerance after ± must be a number ≥ 0");
+          continue;
+        }
+        e.tolerance = *tol;
+        value_text = value_text.substr(0, pm);
+      }
+      const auto v = parse_number(value_text);
+      if (!v) {
+        error(line_no, "expect needs a number after the comparison, got '" + std::string(trim(value_text)) + "'");
+        continue;
+      }
+      e.value = *v;
+      bool known = false;
+      for (const MetricSpec& m : kind.metrics) known |= m.name == e.metric;
+      if (!known) {
+        error(line_no, "unknown metric '" + e.metric + "' for '" + kind.name + "' (metrics: " + valid_metrics(kind) + ")");
+        continue;
+      }
+      block.expects.push_back(e);
+      continue;
+    }
+
+    const size_t colon = line.find(':');
+    if (colon == std::string_view::npos) {
+      error(line_no, "expected 'parameter: value', 'knob ...' or 'expect ...' (parameters of '" + kind.name +
+                         "': " + valid_params(kind) + ")");
+      continue;
+    }
+    const std::string name(trim(line.substr(0, colon)));
+    const ParamSpec* spec = block_param_find(kind, name);
+    if (!spec) {
+      error(line_no, "unknown parameter '" + name + "' for '" + kind.name + "' (parameters: " + valid_params(kind) + ")");
+      continue;
+    }
+    if (seen.count(name)) {
+      error(line_no, "parameter '" + name + "' is already set on line " + std::to_string(seen[name]));
+      continue;
+    }
+    seen[name] = line_no;
+    const core::Status st = block_set_value(block.config, *spec, line.substr(colon + 1));
+    if (!st) error(line_no, st.message);
+  }
+  if (kind.validate && block.ok()) {
+    const core::Status st = kind.validate(block.config);
+    if (!st) error(fence_line, st.message);
+  }
+  return block;
+}
+
+}  // namespace lab::runtime

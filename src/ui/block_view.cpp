@@ -1,0 +1,197 @@
+#include "ui/block_view.h"
+
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "imgui.h"
+#include "ui/app_ui.h"
+
+namespace lab::ui {
+
+namespace {
+
+struct WidgetEntry {
+  const char* kind;
+  BlockWidget draw;
+};
+
+// One line per lab-block kind that has its own drawing.
+const WidgetEntry kWidgets[] = {
+    {"onehot", widget_onehot},
+    {"random-cosine", widget_random_cosine},
+    {"quiz", widget_quiz},
+};
+
+const ImVec4 kError(0.80f, 0.15f, 0.10f, 1.0f);
+const ImVec4 kGood(0.0f, 0.55f, 0.35f, 1.0f);
+const ImVec4 kMuted(0.40f, 0.40f, 0.45f, 1.0f);
+
+// Returns true when the knob's value was changed (and released) by the student.
+bool knob_widget(runtime::BlockRun& run, const runtime::Knob& knob, const runtime::ParamSpec& spec, std::string* new_value) {
+  runtime::ParamValue& v = run.config.values[spec.name];
+  const char* label = spec.name.c_str();
+  bool changed = false;
+  switch (spec.type) {
+    case runtime::ParamType::Int: {
+      int x = int(std::lround(v.number));
+      ImGui::SliderInt(label, &x, int(knob.min), int(knob.max), "%d",
+                       knob.log_scale ? ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp : ImGuiSliderFlags_AlwaysClamp);
+      if (knob.step > 1) x = int(knob.min + std::round((x - knob.min) / knob.step) * knob.step);
+      v.number = x;
+      changed = ImGui::IsItemDeactivatedAfterEdit();
+      *new_value = std::to_string(x);
+      break;
+    }
+    case runtime::ParamType::Float: {
+      float x = float(v.number);
+      ImGui::SliderFloat(label, &x, float(knob.min), float(knob.max), knob.log_scale ? "%.4g" : "%.3g",
+                         (knob.log_scale ? ImGuiSliderFlags_Logarithmic : 0) | ImGuiSliderFlags_AlwaysClamp);
+      if (knob.step > 0) x = float(knob.min + std::round((x - knob.min) / knob.step) * knob.step);
+      v.number = x;
+      changed = ImGui::IsItemDeactivatedAfterEdit();
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.6g", x);
+      *new_value = buf;
+      break;
+    }
+    case runtime::ParamType::Bool: {
+      bool b = v.number != 0;
+      changed = ImGui::Checkbox(label, &b);
+      *new_value = b ? "yes" : "no";
+      break;
+    }
+    case runtime::ParamType::Choice: {
+      int idx = int(v.number);
+      if (ImGui::BeginCombo(label, idx >= 0 && idx < int(spec.choices.size()) ? spec.choices[size_t(idx)].c_str() : "?")) {
+        for (int i = 0; i < int(spec.choices.size()); ++i)
+          if (ImGui::Selectable(spec.choices[size_t(i)].c_str(), i == idx)) {
+            changed = i != idx;
+            *new_value = spec.choices[size_t(i)];
+          }
+        ImGui::EndCombo();
+      }
+      break;
+    }
+    case runtime::ParamType::Text: {
+      char buf[2048];
+      std::snprintf(buf, sizeof buf, "%s", v.text.c_str());
+      if (ImGui::InputText(label, buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue)) changed = true;
+      if (ImGui::IsItemDeactivatedAfterEdit()) changed = true;
+      *new_value = buf;
+      break;
+    }
+  }
+  if (!spec.doc.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", spec.doc.c_str());
+  return changed;
+}
+
+}  // namespace
+
+void block_view(LabApp& app, int run_index) {
+  runtime::Session& s = app.session;
+  runtime::BlockRun& run = s.runs[size_t(run_index)];
+  const runtime::LabBlock* block = runtime::session_run_block(s, run);
+  if (!block) return;
+  ImGui::PushID(run_index);
+  ImGui::Spacing();
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.96f, 0.97f, 0.99f, 1.0f));
+  ImGui::PushStyleColor(ImGuiCol_Border, ImVec4(0.0f, 0.45f, 0.70f, 0.45f));
+  ImGui::BeginChild("##block", ImVec2(0, 0), ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY);
+
+  ImGui::PushFont(app.fonts.heading);
+  ImGui::TextWrapped("%s", block->title().c_str());
+  ImGui::PopFont();
+
+  if (!block->ok()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kError);
+    ImGui::TextWrapped("This lab block has errors (shown here so you can fix the lesson; the rest of the lesson still works):");
+    for (const runtime::Diagnostic& d : block->diagnostics) ImGui::BulletText("%s", runtime::diagnostic_format(d).c_str());
+    ImGui::PopStyleColor();
+    ImGui::EndChild();
+    ImGui::PopStyleColor(2);
+    ImGui::PopID();
+    return;
+  }
+
+  // Knobs.
+  if (!block->knobs.empty()) {
+    ImGui::PushItemWidth(std::min(ImGui::GetContentRegionAvail().x * 0.5f, ImGui::GetFontSize() * 22));
+    for (const runtime::Knob& knob : block->knobs) {
+      const runtime::ParamSpec* spec = runtime::block_param_find(*block->kind, knob.param);
+      if (!spec) continue;
+      std::string value;
+      if (knob_widget(run, knob, *spec, &value)) {
+        const core::Status st = runtime::session_set_knob(s, run_index, knob.param, value);
+        if (!st) show_toast(app, st.message);
+      }
+    }
+    ImGui::PopItemWidth();
+  }
+
+  // Run controls and progress.
+  runtime::Experiment* exp = run.experiment.get();
+  if (exp) {
+    const core::Status st = exp->status();
+    if (!exp->done() || run.paused) {
+      if (ImGui::Button(run.paused ? "▶ Resume" : "❚❚ Pause")) run.paused = !run.paused;
+      ImGui::SameLine();
+    }
+    // Instant blocks (tables, quizzes) need no run controls; anything that takes time shows them.
+    const bool takes_time = !exp->done() || run.paused || run.elapsed_ms > 30;
+    if (takes_time) {
+      if (ImGui::Button("↺ Reset")) runtime::session_restart(s, run_index);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start this experiment again with the current settings");
+      ImGui::SameLine();
+      const std::string text = exp->progress_text();
+      if (exp->done()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
+        ImGui::Text("finished%s%s in %.2f s", text.empty() ? "" : ": ", text.c_str(), run.elapsed_ms / 1000.0);
+        ImGui::PopStyleColor();
+      } else {
+        ImGui::ProgressBar(exp->progress(), ImVec2(-FLT_MIN, 0), text.empty() ? nullptr : text.c_str());
+      }
+    }
+    if (!st.ok) {
+      ImGui::PushStyleColor(ImGuiCol_Text, kError);
+      ImGui::TextWrapped("%s", st.message.c_str());
+      ImGui::PopStyleColor();
+    }
+    for (const WidgetEntry& w : kWidgets)
+      if (block->kind_name == w.kind) w.draw(app, run, *block);
+
+    // Metrics and expectations.
+    const std::vector<runtime::Metric> metrics = exp->metrics();
+    if (!block->expects.empty()) {
+      for (const runtime::Expect& e : block->expects) {
+        double v = NAN;
+        for (const runtime::Metric& m : metrics)
+          if (m.name == e.metric) v = m.value;
+        const bool ok = runtime::expect_holds(e, v);
+        ImGui::PushStyleColor(ImGuiCol_Text, exp->done() ? (ok ? kGood : kError) : kMuted);
+        ImGui::Text("%s expected: %s   (now %.4g)", exp->done() ? (ok ? "✓" : "✗") : "…", e.source.c_str(), v);
+        ImGui::PopStyleColor();
+      }
+    }
+    if (!metrics.empty() && ImGui::TreeNode("Numbers")) {
+      if (ImGui::BeginTable("##metrics", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+        for (const runtime::Metric& m : metrics) {
+          ImGui::TableNextRow();
+          ImGui::TableNextColumn();
+          ImGui::TextUnformatted(m.name.c_str());
+          for (const runtime::MetricSpec& ms : block->kind->metrics)
+            if (ms.name == m.name && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ms.doc.c_str());
+          ImGui::TableNextColumn();
+          ImGui::Text("%.5g", m.value);
+        }
+        ImGui::EndTable();
+      }
+      ImGui::TreePop();
+    }
+  }
+  ImGui::EndChild();
+  ImGui::PopStyleColor(2);
+  ImGui::PopID();
+}
+
+}  // namespace lab::ui
