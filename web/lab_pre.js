@@ -18,14 +18,49 @@ Module.labInstallHooks = function () {
     for (var i = 0; i < files.length; ++i) {
       (function (f) {
         if (f.size > 4 * 1024 * 1024) {
-          Module.labDrops.push({ name: f.name, bytes: new TextEncoder().encode(''), error: 'larger than 4 MiB' });
+          Module.labDrops.push({ name: f.name, error: f.name + ' is larger than 4 MiB; lessons are small text files' });
           return;
         }
         var reader = new FileReader();
         reader.onload = function () { Module.labDrops.push({ name: f.name, bytes: new Uint8Array(reader.result) }); };
+        reader.onerror = function () { Module.labDrops.push({ name: f.name, error: 'could not read ' + f.name }); };
         reader.readAsArrayBuffer(f);
       })(files[i]);
     }
+  });
+  Module.labOpenLessonParam();
+};
+
+// ?lesson=<url>: preview a lesson file without rebuilding. Same-origin URLs load directly; another
+// origin only after the user confirms (a lesson can only describe content and lab blocks).
+Module.labOpenLessonParam = function () {
+  var param = new URLSearchParams(window.location.search).get('lesson');
+  if (!param) return;
+  var url;
+  try { url = new URL(param, window.location.href); } catch (e) {
+    Module.labDrops.push({ name: param, error: 'the lesson link "' + param + '" is not a valid URL' });
+    return;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    Module.labDrops.push({ name: param, error: 'lessons load over http(s) only, not ' + url.protocol });
+    return;
+  }
+  if (url.origin !== window.location.origin &&
+      !window.confirm('Open a lesson from another site?\n\n' + url.href + '\n\nLessons contain text and experiments only.')) {
+    Module.labDrops.push({ name: param, error: 'not opening the lesson from ' + url.origin + ' (not confirmed)' });
+    return;
+  }
+  var name = url.pathname.split('/').pop() || 'lesson.md';
+  fetch(url.href, { credentials: 'same-origin' }).then(function (r) {
+    if (!r.ok) throw new Error('HTTP ' + r.status);
+    var len = Number(r.headers.get('Content-Length') || 0);
+    if (len > 4 * 1024 * 1024) throw new Error('larger than 4 MiB');
+    return r.arrayBuffer();
+  }).then(function (buf) {
+    if (buf.byteLength > 4 * 1024 * 1024) throw new Error('larger than 4 MiB');
+    Module.labDrops.push({ name: name, bytes: new Uint8Array(buf) });
+  }).catch(function (e) {
+    Module.labDrops.push({ name: name, error: 'could not load the lesson ' + url.href + ': ' + e.message });
   });
 };
 
@@ -39,7 +74,8 @@ Module.labHash = function () {
   try { return decodeURIComponent(window.location.hash.replace(/^#/, '')); } catch (e) { return window.location.hash.slice(1); }
 };
 Module.labDropCount = function () { return Module.labDrops.length; };
-Module.labDropSize = function () { return Module.labDrops[0].bytes.length; };
+Module.labDropSize = function () { return Module.labDrops[0].bytes ? Module.labDrops[0].bytes.length : 0; };
+Module.labDropError = function () { return Module.labDrops[0].error || ''; };
 Module.labDropCopy = function (ptr) { HEAPU8.set(Module.labDrops[0].bytes, ptr); };
 Module.labDropPop = function () { Module.labDrops.shift(); };
 

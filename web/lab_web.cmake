@@ -32,9 +32,11 @@ if(TARGET embedlab)
             -DBUILD_ID=${LAB_BUILD_ID} -DVERSION=${PROJECT_VERSION}
             -DWASM=${LAB_SITE_DIR}/index.wasm -DDATA=${LAB_SITE_DIR}/index.data
             -P ${PROJECT_SOURCE_DIR}/web/configure_site.cmake
+    # The lesson sources too, so `?lesson=lessons/NAME.md` works on the served site.
+    COMMAND ${CMAKE_COMMAND} -E copy_directory ${PROJECT_SOURCE_DIR}/lessons ${LAB_SITE_DIR}/lessons
     DEPENDS embedlab ${PROJECT_SOURCE_DIR}/web/index.html.in ${PROJECT_SOURCE_DIR}/web/sw.js.in
             ${PROJECT_SOURCE_DIR}/web/manifest.webmanifest ${PROJECT_SOURCE_DIR}/web/favicon.svg
-            ${PROJECT_SOURCE_DIR}/web/configure_site.cmake
+            ${PROJECT_SOURCE_DIR}/web/configure_site.cmake ${LAB_PACKED_FILES}
     COMMENT "Writing the page shell and service worker")
   add_custom_target(lab_site ALL DEPENDS ${LAB_SITE_DIR}/index.html ${LAB_SITE_DIR}/sw.js)
 endif()

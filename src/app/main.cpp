@@ -79,11 +79,16 @@ int main(int argc, char** argv) {
     if (!lab::runtime::session_apply_route(app.session, route, &error)) lab::ui::show_toast(app, error);
     app.ui.scroll_to_top = true;
   };
+  cb.notice = [](const std::string& message) {
+    std::fprintf(stderr, "embedlab: %s\n", message.c_str());
+    lab::ui::show_toast(app, message, 10.0);
+  };
   cb.file_dropped = [](const std::string& name, const std::string& contents) {
     lab::runtime::Lesson lesson = lab::runtime::lesson_parse(contents, name);
-    if (!lesson.has_errors()) lab::ui::show_toast(app, "Opened dropped lesson '" + lesson.title + "'");
-    else lab::ui::show_toast(app, "Dropped lesson '" + name + "' has errors; they are shown in the lesson");
+    if (!lesson.has_errors()) lab::ui::show_toast(app, "Opened lesson file '" + name + "' (" + lesson.title + ")");
+    else lab::ui::show_toast(app, "Lesson file '" + name + "' has errors; they are shown in the lesson");
     lab::runtime::session_add_lesson(app.session, std::move(lesson));
+    app.ui.scroll_to_top = true;
   };
 
   lab::platform::RunOptions opts;

@@ -18,6 +18,8 @@ struct AppCallbacks {
   std::function<void()> frame;
   // A file was dropped on the window/page: its name and contents.
   std::function<void(const std::string& name, const std::string& contents)> file_dropped;
+  // Something the user should know that is not an error of the app (a file that could not be read).
+  std::function<void(const std::string& message)> notice;
   // The URL route changed (web: the #hash; native: --lesson at start-up).
   std::function<void(const std::string& route)> route_changed;
   // Called once before the window closes.

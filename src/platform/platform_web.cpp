@@ -49,6 +49,12 @@ void poll_page_events() {
   }
   while (EM_ASM_INT({ return Module.labDropCount(); }) > 0) {
     const std::string name = take_staged(EM_ASM_INT({ return Module.labStage(Module.labDrops[0].name); }));
+    const std::string error = take_staged(EM_ASM_INT({ return Module.labStage(Module.labDropError()); }));
+    if (!error.empty()) {
+      EM_ASM({ Module.labDropPop(); });
+      if (st.callbacks.notice) st.callbacks.notice(error);
+      continue;
+    }
     std::string contents(size_t(EM_ASM_INT({ return Module.labDropSize(); })), '\0');
     if (!contents.empty()) EM_ASM({ Module.labDropCopy($0); }, contents.data());
     EM_ASM({ Module.labDropPop(); });

@@ -96,6 +96,9 @@ void style_apply(float scale) {
   c[ImGuiCol_Button] = ImVec4(0.00f, 0.45f, 0.70f, 0.15f);
   c[ImGuiCol_ButtonHovered] = ImVec4(0.00f, 0.45f, 0.70f, 0.35f);
   c[ImGuiCol_ButtonActive] = ImVec4(0.00f, 0.45f, 0.70f, 0.55f);
+  c[ImGuiCol_PlotHistogram] = ImVec4(0.00f, 0.45f, 0.70f, 0.85f);
+  c[ImGuiCol_PlotHistogramHovered] = ImVec4(0.90f, 0.62f, 0.00f, 1.0f);  // Okabe–Ito orange
+  c[ImGuiCol_PlotLines] = ImVec4(0.00f, 0.45f, 0.70f, 1.0f);
   style.ScaleAllSizes(scale);
   ImGui::GetStyle() = style;
 }

@@ -179,10 +179,9 @@ void markdown_view(LabApp& app, const runtime::MdDoc& doc) {
       case runtime::MdKind::TableRow: {
         if (!table_open) {
           const int cols = std::max(1, int(b.cells.size()));
-          ImGui::PushID(int(i));
-          const bool open = ImGui::BeginTable("##md_table", std::min(cols, 64),
+          const std::string table_id = "##md_table" + std::to_string(i);
+          const bool open = ImGui::BeginTable(table_id.c_str(), std::min(cols, 64),
                                               ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp);
-          ImGui::PopID();
           if (!open) {
             while (i + 1 < doc.blocks.size() && doc.blocks[i + 1].kind == runtime::MdKind::TableRow &&
                    doc.blocks[i + 1].table_id == b.table_id)

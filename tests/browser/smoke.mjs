@@ -97,6 +97,48 @@ try {
     await context.close();
   }
 
+  // An instructor drops a lesson file on the page: it opens, errors and all, without a rebuild.
+  {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await waitReady(page);
+    const before = await page.evaluate(() => window.embedlab.lessons);
+    const lesson = '---\ntitle: Dropped preview lesson\norder: 50\n---\n## First\nHello **from a dropped file**.\n\n' +
+                   '```lab random-cosine\ndim: 3000\n```\n## Second\nStep two.\n';
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'zz-dropped.md', { type: 'text/markdown' }));
+      document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, lesson);
+    await page.waitForFunction(() => window.embedlab.route && window.embedlab.route.startsWith('zz-dropped/'), null, { timeout: 10000 }).catch(() => {});
+    const s = await page.evaluate(() => window.embedlab);
+    check(s.lessons === before + 1 && s.route.startsWith('zz-dropped/1'), `a dropped lesson file opens (route ${s.route}, ${s.lessons} lessons)`);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(out, 'dropped-lesson.png') });
+    const st = imageStats(path.join(out, 'dropped-lesson.png'));
+    check(st.colours > 200, `the dropped lesson is drawn (${st.colours} colours)`);
+    check(errors.length === 0, `no page errors while dropping${errors.length ? ': ' + errors.join(' | ') : ''}`);
+    await context.close();
+  }
+
+  // ?lesson=<same-origin url> opens a lesson file served next to the page.
+  {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 700 }, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    fs.mkdirSync(path.join(site, 'lessons'), { recursive: true });
+    fs.writeFileSync(path.join(site, 'lessons', 'zz-by-url.md'), '---\ntitle: Opened by URL\n---\n## Only step\nText.\n');
+    await page.goto(`${url}?lesson=lessons/zz-by-url.md`);
+    await waitReady(page);
+    await page.waitForFunction(() => window.embedlab.route === 'zz-by-url/1', null, { timeout: 10000 }).catch(() => {});
+    const s = await page.evaluate(() => window.embedlab);
+    check(s.route === 'zz-by-url/1', `?lesson=lessons/zz-by-url.md opens that file (route ${s.route})`);
+    fs.rmSync(path.join(site, 'lessons', 'zz-by-url.md'));
+    await context.close();
+  }
+
   // Deep link straight to a step.
   const context = await browser.newContext({ viewport: { width: 1024, height: 700 }, serviceWorkers: 'block' });
   const page = await context.newPage();

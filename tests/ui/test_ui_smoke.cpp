@@ -25,6 +25,7 @@ int render_frames(ui::LabApp& app, ImVec2 size, int frames, ImGuiKey press = ImG
     io.DeltaTime = 1.0f / 60.0f;
     if (press != ImGuiKey_None && f == 1) io.AddKeyEvent(press, true);
     if (press != ImGuiKey_None && f == 2) io.AddKeyEvent(press, false);
+    runtime::session_update(app.session, 2.0);
     ImGui::NewFrame();
     ui::show_app(app);
     ImGui::Render();
@@ -42,6 +43,13 @@ TEST_CASE("ui smoke: the shell renders every panel without a Dear ImGui check fa
   app.platform_name = "test (no backend)";
   runtime::session_init(app.session, LAB_SOURCE_DIR "/lessons");
   app.session.library.lessons.push_back(runtime::lesson_parse("---\ntitle: Broken\norder: 99\n---\n## S\n```\nunclosed", "broken.md"));
+  // Every kind of prose and a broken lab block next to a working one.
+  app.session.library.lessons.push_back(runtime::lesson_parse(
+      "---\ntitle: Kitchen sink\norder: 98\n---\n## All\n# H1\n### H3\nText **b** *i* `c` [link](https://example.org) ~~s~~\n\n"
+      "- a\n  - nested\n1. one\n\n> quote\n\n| x | y |\n|---|---|\n| 1 | 2 | 3 |\n\n![missing](nope.png) ![bad](../../etc/passwd)\n\n"
+      "```\ncode\n```\n\n```lab random-cosine\ndim: 64\nknob dim\nknob distribution\n```\n\n```lab nosuchkind\n```\n\n"
+      "```lab quiz\nquestion: q\nchoices: a | b\nanswer: 1\n```\n",
+      "sink.md"));
   app.session.library.mtimes.resize(app.session.library.lessons.size());
   ui::fonts_load(app, 1.0f);
   ui::style_apply(1.0f);
