@@ -4,6 +4,9 @@
 #   1. native: doctest suite + CLI and native-window smoke tests (CTest, build/native-release)
 #   2. wasm:   the same doctest suite compiled to WebAssembly, run under node (CTest, build/web-release)
 #   3. browser: headless Chromium loads the served page and checks it (tests/browser/smoke.mjs)
+#   4. asan:   the doctest suite again, natively under AddressSanitizer + UndefinedBehaviorSanitizer
+#   5. fuzz:   every libFuzzer target for LAB_FUZZ_SECONDS (default 30) each
+# LAB_TEST_QUICK=1 skips 4 and 5 (for a fast local loop).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -70,8 +73,27 @@ else
   record browser 1 "skipped: the web build failed"
 fi
 
+if [ "${LAB_TEST_QUICK:-0}" != 1 ]; then
+  # 4. sanitizers
+  say "asan: build + run the suite under ASan + UBSan"
+  if cmake --preset native-asan >"$logs/build-asan.log" 2>&1 && cmake --build --preset native-asan -j "$jobs" >>"$logs/build-asan.log" 2>&1; then
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ctest --preset native-asan -j "$jobs" 2>&1 | tee "$logs/ctest-asan.log" | tail -n 5
+    st=${PIPESTATUS[0]}
+    record asan "$st" "$(ctest_counts "$logs/ctest-asan.log")"
+  else
+    tail -n 40 "$logs/build-asan.log"
+    record asan 1 "build failed (see build/logs/build-asan.log)"
+  fi
+  # 5. fuzzing, bounded
+  say "fuzz: every target for ${LAB_FUZZ_SECONDS:-30}s"
+  scripts/fuzz.sh "${LAB_FUZZ_SECONDS:-30}" 2>&1 | tee "$logs/fuzz.log" | grep -E "^fuzz:"
+  st=${PIPESTATUS[0]}
+  record fuzz "$st" "$(grep -c ' ok — ' "$logs/fuzz.log") targets clean"
+fi
+
 secs=$(( $(date +%s) - start ))
-summary=$(IFS='; '; echo "${results[*]}")
+summary=$(printf '%s; ' "${results[@]}"); summary="${summary%; }"
 if [ "$failed" = 0 ]; then
   echo "TEST SUMMARY: PASSED in ${secs}s — $summary"
 else
