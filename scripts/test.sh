@@ -66,6 +66,10 @@ if [ "$wasm_ok" = 1 ]; then
     node tests/browser/smoke.mjs --site build/web-release/site --out build/screenshots
     st=$?
     record browser "$st" "$([ $st = 0 ] && echo passed || echo failed), screenshots in build/screenshots"
+    say "browser: every step of every lesson"
+    node tests/browser/lessons.mjs --site build/web-release/site --out build/screenshots/lessons
+    st=$?
+    record lessons "$st" "$([ $st = 0 ] && echo 'all steps fine' || echo failed), screenshots in build/screenshots/lessons"
   else
     record browser 1 "npm could not install playwright-core"
   fi
