@@ -24,6 +24,7 @@ int cmd_help(Args);
 const Command kCommands[] = {
     {"help", "show this text (also --help, -h)", cmd_help},
     {"version", "print version, build id and SIMD in use (also --version)", cmd_version},
+    {"bench", "benchmarks: native, WASM under node, peers; prints BENCH lines", cmd_bench},
 };
 
 const char* kUsageHead =

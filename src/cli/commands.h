@@ -16,5 +16,6 @@ using Args = std::span<const std::string_view>;
 int usage_error(std::string_view cmd, const std::string& msg, const char* usage);
 
 int cmd_version(Args args);
+int cmd_bench(Args args);
 
 }  // namespace lab::cli
