@@ -58,17 +58,20 @@ Status optim_step(OptimizerT<T>& o, const std::vector<ParamRefT<T>>& params) {
   (void)lr;
   for (size_t i = 0; i < params.size(); ++i) {
     if (!params[i].grad) continue;
-    T* w = params[i].value->data();
-    const T* g = params[i].grad->data();
-    T* m = o.m[i].data();
-    T* v = o.v[i].data();
-    const Index n = params[i].value->size();
-    for (Index k = 0; k < n; ++k) {
-      const T gk = wd != T(0) ? g[k] + wd * w[k] : g[k];
-      m[k] = tb1 * m[k] + ob1 * gk;
-      v[k] = tb2 * v[k] + ob2 * gk * gk;
-      w[k] -= step * m[k] / (std::sqrt(v[k]) * inv_sqrt_c2 + eps);
+    // Whole-array expressions: Eigen vectorises them (sqrt included) where it has SIMD packets.
+    auto w = params[i].value->array();
+    auto m = o.m[i].array();
+    auto v = o.v[i].array();
+    if (wd != T(0)) {
+      const auto g = params[i].grad->array() + wd * w;
+      m = tb1 * m + ob1 * g;
+      v = tb2 * v + ob2 * g.square();
+    } else {
+      const auto g = params[i].grad->array();
+      m = tb1 * m + ob1 * g;
+      v = tb2 * v + ob2 * g.square();
     }
+    w -= step * m / (v.sqrt() * inv_sqrt_c2 + eps);
   }
   return st;
 }

@@ -61,12 +61,13 @@ void params_zero_grad(const std::vector<ParamRefT<T>>& params) {
     if (p.grad) p.grad->setZero();
 }
 
-// Euclidean norm of all gradients together, in double.
+// Euclidean norm of all gradients together (each tensor's sum of squares in T, the total in
+// double). An overflow to infinity is reported as an infinite norm: that is an exploding gradient.
 template <class T>
 double grad_norm(const std::vector<ParamRefT<T>>& params) {
   double s = 0;
   for (const auto& p : params)
-    if (p.grad) s += p.grad->template cast<double>().squaredNorm();
+    if (p.grad) s += double(p.grad->squaredNorm());
   return std::sqrt(s);
 }
 
