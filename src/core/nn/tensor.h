@@ -66,8 +66,19 @@ void params_zero_grad(const std::vector<ParamRefT<T>>& params) {
 template <class T>
 double grad_norm(const std::vector<ParamRefT<T>>& params) {
   double s = 0;
-  for (const auto& p : params)
-    if (p.grad) s += double(p.grad->squaredNorm());
+  for (const auto& p : params) {
+    if (!p.grad) continue;
+    // 8 independent partial sums: vectorisable and pipelined on every target (a single running sum
+    // is a serial dependency chain where the compiler may not reorder float additions).
+    const T* d = p.grad->data();
+    const Index n = p.grad->size();
+    T acc[8] = {};
+    Index k = 0;
+    for (; k + 8 <= n; k += 8)
+      for (int j = 0; j < 8; ++j) acc[j] += d[k + j] * d[k + j];
+    for (; k < n; ++k) acc[0] += d[k] * d[k];
+    for (int j = 0; j < 8; ++j) s += double(acc[j]);
+  }
   return std::sqrt(s);
 }
 
