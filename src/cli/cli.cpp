@@ -25,6 +25,7 @@ const Command kCommands[] = {
     {"help", "show this text (also --help, -h)", cmd_help},
     {"version", "print version, build id and SIMD in use (also --version)", cmd_version},
     {"lesson", "check lessons headless (lesson check FILE...), list lab-block kinds", cmd_lesson},
+    {"bench", "benchmarks: native, WASM under node, peers; prints BENCH lines", cmd_bench},
 };
 
 const char* kUsageHead =

@@ -7,3 +7,5 @@ void imgui_assert_failed(const char* expr, const char* file, int line);
 int imgui_assert_count();
 
 #define IM_ASSERT(_EXPR) ((_EXPR) ? (void)0 : imgui_assert_failed(#_EXPR, __FILE__, __LINE__))
+typedef unsigned int ImDrawIdx32;
+#define ImDrawIdx ImDrawIdx32  // 32-bit indices: big scatter plots fit one draw list (WebGL 2 supports them)

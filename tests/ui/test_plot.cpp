@@ -314,9 +314,16 @@ TEST_CASE("plot: every kind renders, including degenerate data, with mouse hover
   CHECK(hover.group == sg[size_t(hover.index)]);
   CHECK(label_calls > 0);
 
-  // Wheel up zooms in around the mouse.
+  // A plain wheel leaves the view alone (it scrolls the lesson); Ctrl + wheel zooms in around the mouse.
   io.AddMouseWheelEvent(0, 2);
   for (int f = 0; f < 3; ++f) h.frame(draw);
+  ui::PlotLimits unzoomed;
+  REQUIRE(ui::plot_get_limits(scatter_id, &unzoomed));
+  CHECK(unzoomed.x_max - unzoomed.x_min == doctest::Approx(home.x_max - home.x_min));
+  io.AddKeyEvent(ImGuiMod_Ctrl, true);
+  io.AddMouseWheelEvent(0, 2);
+  for (int f = 0; f < 3; ++f) h.frame(draw);
+  io.AddKeyEvent(ImGuiMod_Ctrl, false);
   ui::PlotLimits zoomed;
   REQUIRE(ui::plot_get_limits(scatter_id, &zoomed));
   CHECK(zoomed.x_max - zoomed.x_min < (home.x_max - home.x_min) * 0.8);

@@ -1162,7 +1162,8 @@ void plot_end() {
   ImGui::InvisibleButton(p.id_str.c_str(), size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   const bool hovered = ImGui::IsItemHovered();
   const bool active = ImGui::IsItemActive();
-  ImGui::SetItemKeyOwner(ImGuiKey_MouseWheelY);  // the wheel zooms this plot instead of scrolling the page
+  // Ctrl + wheel zooms (a plain wheel keeps scrolling the lesson, which students expect).
+  if (io.KeyCtrl) ImGui::SetItemKeyOwner(ImGuiKey_MouseWheelY);
   const ImVec2 m = io.MousePos;
   int legend_hit = -1;
   for (size_t i = 0; i < legend.size(); ++i)
@@ -1202,7 +1203,7 @@ void plot_end() {
       view_changed = true;
     }
   }
-  if (hovered && io.MouseWheel != 0 && axes_here != 0 && legend_hit < 0) {
+  if (hovered && io.KeyCtrl && io.MouseWheel != 0 && axes_here != 0 && legend_hit < 0) {
     const double z = std::pow(0.8, double(io.MouseWheel));  // wheel up: zoom in around the mouse
     lim = shown;
     const double home_rx = Axis{home.x_min, home.x_max, f.x.log}.thi() - Axis{home.x_min, home.x_max, f.x.log}.tlo();

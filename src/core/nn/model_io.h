@@ -1,0 +1,43 @@
+// Saving and loading model state (parameters + buffers) as bytes. Core never touches files: the
+// caller writes/reads the std::string (the CLI to disk, the web build to IndexedDB or a download).
+//
+// Format "EMBEDLAB model", version 1. All integers are little-endian uint32, floats IEEE-754
+// binary32 little-endian.
+//
+//   offset  size  field
+//   0       8     magic "EMBLMDL\0"
+//   8       4     format version (1)
+//   12      4     info length L   (free UTF-8 text chosen by the caller: model kind and options)
+//   16      L     info bytes
+//   ...     4     tensor count K
+//   then K times:
+//           4     name length  M (1..1024)
+//           M     name bytes   (the ParamRef name, e.g. "mlp.dense0.W")
+//           4     rows R
+//           4     cols C
+//           4*R*C values, column-major (Eigen's order)
+//   end     4     checksum: FNV-1a 32-bit over every preceding byte
+//
+// Loading matches tensors BY NAME and requires the same shapes: load into a model built with the
+// same options (the info text is there to rebuild it). Any truncation, foreign bytes, checksum
+// mismatch, unknown version, missing or extra tensor, or shape difference is an error with a
+// clear message, and the model is left unchanged.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/nn/tensor.h"
+#include "core/status.h"
+
+namespace lab::core::nn {
+
+constexpr uint32_t kModelFormatVersion = 1;
+
+std::string model_save(const std::vector<ParamRef>& state, std::string_view info);
+Status model_load(std::string_view bytes, const std::vector<ParamRef>& state, std::string* info = nullptr);
+// Reads only the header's info text (to decide which model to build before loading).
+Status model_peek_info(std::string_view bytes, std::string& info);
+
+}  // namespace lab::core::nn

@@ -1,0 +1,353 @@
+#include "core/nn/models.h"
+
+#include <cstdio>
+
+namespace lab::core::nn {
+
+namespace {
+
+std::string shape_str(Index r, Index c) { return std::to_string(r) + " x " + std::to_string(c); }
+
+template <class T>
+Status check_budget(const std::vector<ParamRefT<T>>& params, const std::string& what) {
+  const double bytes = double(param_count(params)) * double(sizeof(float)) * kParamMemoryCopies;
+  if (bytes <= double(kParamMemoryBudgetBytes)) return Status::success();
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "%s: %lld parameters need %.1f MiB for weights, gradients and optimiser state, over the %.0f "
+                "MiB the lab allows. Use fewer or narrower layers.",
+                what.c_str(), (long long)param_count(params), bytes / 1048576.0,
+                double(kParamMemoryBudgetBytes) / 1048576.0);
+  return Status::error(buf);
+}
+
+template <class T>
+void append(std::vector<ParamRefT<T>>& to, std::vector<ParamRefT<T>> from) {
+  for (auto& p : from) to.push_back(std::move(p));
+}
+
+}  // namespace
+
+// ---- MLP -------------------------------------------------------------------------------------------
+template <class T>
+Status mlp_init(MlpT<T>& m, const MlpOptions& opt, Rng& rng, const std::string& name) {
+  if (opt.in <= 0 || opt.out <= 0)
+    return Status::error(name + ": input and output sizes must be positive (got in " + std::to_string(opt.in) +
+                         ", out " + std::to_string(opt.out) + ")");
+  for (Index h : opt.hidden)
+    if (h <= 0) return Status::error(name + ": every hidden layer needs at least one unit");
+  if (!(opt.dropout >= 0 && opt.dropout < 1))
+    return Status::error(name + ": dropout must be in [0, 1), got " + std::to_string(opt.dropout));
+  double total = 0;
+  Index prev = opt.in;
+  for (Index h : opt.hidden) {
+    total += double(prev) * double(h) + double(h);
+    prev = h;
+  }
+  total += double(prev) * double(opt.out) + double(opt.out);
+  if (total * sizeof(float) * kParamMemoryCopies > double(kParamMemoryBudgetBytes))
+    return Status::error(name + ": " + std::to_string((long long)total) +
+                         " parameters exceed the lab's memory budget (256 MiB with gradients and optimiser "
+                         "state). Use fewer or narrower layers.");
+  m.dense.clear();
+  m.bn.clear();
+  m.act.clear();
+  m.drop.clear();
+  m.opt = opt;
+  m.name = name;
+  prev = opt.in;
+  const bool relu_like = opt.act == Act::Relu;
+  for (size_t l = 0; l <= opt.hidden.size(); ++l) {
+    const bool last = l == opt.hidden.size();
+    const Index width = last ? opt.out : opt.hidden[l];
+    DenseT<T> d;
+    d.name = name + ".dense" + std::to_string(l);
+    d.init(prev, width, rng, relu_like && !last);
+    m.dense.push_back(std::move(d));
+    if (!last) {
+      if (opt.batch_norm) {
+        BatchNorm1dT<T> b;
+        b.name = name + ".bn" + std::to_string(l);
+        b.init(width);
+        m.bn.push_back(std::move(b));
+      }
+      ActivationT<T> a;
+      a.kind = opt.act;
+      m.act.push_back(a);
+      DropoutT<T> dr;
+      dr.p = T(opt.dropout);
+      m.drop.push_back(dr);
+    }
+    prev = width;
+  }
+  return Status::success();
+}
+
+template <class T>
+Status MlpT<T>::forward(const MatT<T>& x, const ForwardCtx& ctx, MatT<T>& out) {
+  if (dense.empty()) return Status::error(name + ": model is not built (call mlp_init first)");
+  if (x.cols() != opt.in || x.rows() == 0)
+    return Status::error(name + ": expected input rows of " + std::to_string(opt.in) + " features, got " +
+                         shape_str(x.rows(), x.cols()));
+  MatT<T> h = x;
+  for (size_t l = 0; l < dense.size(); ++l) {
+    h = dense[l].forward(h, ctx);
+    if (l + 1 == dense.size()) break;
+    if (!bn.empty()) h = bn[l].forward(h, ctx);
+    h = act[l].forward(h, ctx);
+    h = drop[l].forward(h, ctx);
+  }
+  out = std::move(h);
+  return Status::success();
+}
+
+template <class T>
+MatT<T> MlpT<T>::backward(const MatT<T>& d_out) {
+  MatT<T> g = dense.back().backward(d_out);
+  for (size_t l = dense.size() - 1; l-- > 0;) {
+    g = drop[l].backward(g);
+    g = act[l].backward(g);
+    if (!bn.empty()) g = bn[l].backward(g);
+    g = dense[l].backward(g);
+  }
+  return g;
+}
+
+template <class T>
+std::vector<ParamRefT<T>> MlpT<T>::params() {
+  std::vector<ParamRefT<T>> ps;
+  for (size_t l = 0; l < dense.size(); ++l) {
+    append(ps, dense[l].params());
+    if (l < bn.size()) append(ps, bn[l].params());
+  }
+  return ps;
+}
+
+template <class T>
+std::vector<ParamRefT<T>> MlpT<T>::state() {
+  std::vector<ParamRefT<T>> ps = params();
+  for (auto& b : bn) append(ps, b.buffers());
+  return ps;
+}
+
+template <class T>
+void MlpT<T>::zero_grad() {
+  for (auto& d : dense) d.zero_grad();
+  for (auto& b : bn) b.zero_grad();
+}
+
+// ---- Two-tower -------------------------------------------------------------------------------------
+template <class T>
+Status two_tower_init(TwoTowerT<T>& m, const TwoTowerOptions& opt, Rng& rng) {
+  if (opt.n_users <= 0 || opt.n_items <= 0 || opt.dim <= 0)
+    return Status::error("two-tower model: needs at least one user, one item and dimension >= 1 (got " +
+                         std::to_string(opt.n_users) + " users, " + std::to_string(opt.n_items) + " items, dim " +
+                         std::to_string(opt.dim) + ")");
+  if (opt.kind == TowerKind::Mf && (opt.user_meta_dim > 0 || opt.item_meta_dim > 0))
+    return Status::error("two-tower model: metadata features need the deep model (kind Deep); the dot-product "
+                         "model only uses ids");
+  if (opt.user_meta_dim < 0 || opt.item_meta_dim < 0)
+    return Status::error("two-tower model: metadata widths cannot be negative");
+  m.opt = opt;
+  m.user = {};
+  m.item = {};
+  m.user_bias = {};
+  m.item_bias = {};
+  m.mlp.dense.clear();
+  m.user.name = "user_emb";
+  m.item.name = "item_emb";
+  m.user_bias.name = "user_bias";
+  m.item_bias.name = "item_bias";
+  m.user.max_norm = m.item.max_norm = T(opt.max_norm);
+  if (Status st = m.user.init(opt.n_users, opt.dim, rng, T(opt.init_scale)); !st) return st;
+  if (Status st = m.item.init(opt.n_items, opt.dim, rng, T(opt.init_scale)); !st) return st;
+  if (opt.biases) {
+    if (Status st = m.user_bias.init(opt.n_users, 1, rng, T(0)); !st) return st;
+    if (Status st = m.item_bias.init(opt.n_items, 1, rng, T(0)); !st) return st;
+  }
+  if (opt.kind == TowerKind::Deep) {
+    MlpOptions mo;
+    mo.in = 2 * opt.dim + opt.user_meta_dim + opt.item_meta_dim;
+    mo.hidden = opt.hidden;
+    mo.out = 1;
+    mo.act = opt.act;
+    mo.dropout = opt.dropout;
+    mo.batch_norm = opt.batch_norm;
+    if (Status st = mlp_init(m.mlp, mo, rng, "tower_mlp"); !st) return st;
+  }
+  return check_budget(m.params(), "two-tower model");
+}
+
+template <class T>
+Status TwoTowerT<T>::forward(std::span<const int32_t> users, std::span<const int32_t> items,
+                             const MatT<T>* user_meta, const MatT<T>* item_meta, const ForwardCtx& ctx,
+                             MatT<T>& out) {
+  if (user.W.size() == 0) return Status::error("two-tower model: not built (call two_tower_init first)");
+  const Index n = Index(users.size());
+  if (n == 0 || items.size() != users.size())
+    return Status::error("two-tower model: need one item id per user id and at least one pair (got " +
+                         std::to_string(users.size()) + " users, " + std::to_string(items.size()) + " items)");
+  auto meta_ok = [n](const MatT<T>* m, Index want, const char* what) -> Status {
+    if (want == 0) {
+      if (m && m->size() > 0)
+        return Status::error(std::string("two-tower model: got ") + what +
+                             " features but the model was built without them");
+      return Status::success();
+    }
+    if (!m || m->rows() != n || m->cols() != want)
+      return Status::error(std::string("two-tower model: ") + what + " features must be " + shape_str(n, want) +
+                           ", got " + (m ? shape_str(m->rows(), m->cols()) : std::string("none")));
+    return Status::success();
+  };
+  if (Status st = meta_ok(user_meta, opt.user_meta_dim, "user"); !st) return st;
+  if (Status st = meta_ok(item_meta, opt.item_meta_dim, "item"); !st) return st;
+  if (Status st = user.forward(users, user_vecs); !st) return st;
+  if (Status st = item.forward(items, item_vecs); !st) return st;
+  if (opt.kind == TowerKind::Mf) {
+    out = dot.forward(user_vecs, item_vecs);
+  } else {
+    std::vector<const MatT<T>*> parts = {&user_vecs, &item_vecs};
+    if (opt.user_meta_dim > 0) parts.push_back(user_meta);
+    if (opt.item_meta_dim > 0) parts.push_back(item_meta);
+    const MatT<T> h = concat.forward(parts);
+    if (Status st = mlp.forward(h, ctx, out); !st) return st;
+  }
+  if (opt.biases) {
+    MatT<T> bu, bi;
+    if (Status st = user_bias.forward(users, bu); !st) return st;
+    if (Status st = item_bias.forward(items, bi); !st) return st;
+    out += bu + bi;
+  }
+  out.array() += T(opt.global_mean);
+  return Status::success();
+}
+
+template <class T>
+void TwoTowerT<T>::backward(const MatT<T>& d_out) {
+  if (opt.biases) {
+    user_bias.backward(d_out);
+    item_bias.backward(d_out);
+  }
+  MatT<T> du, di;
+  if (opt.kind == TowerKind::Mf) {
+    dot.backward(d_out, du, di);
+  } else {
+    const std::vector<MatT<T>> parts = concat.backward(mlp.backward(d_out));
+    du = parts[0];
+    di = parts[1];  // the metadata inputs are data: their gradients are dropped
+  }
+  user.backward(du);
+  item.backward(di);
+}
+
+template <class T>
+std::vector<ParamRefT<T>> TwoTowerT<T>::params() {
+  std::vector<ParamRefT<T>> ps = user.params();
+  append(ps, item.params());
+  if (opt.biases) {
+    append(ps, user_bias.params());
+    append(ps, item_bias.params());
+  }
+  if (opt.kind == TowerKind::Deep) append(ps, mlp.params());
+  return ps;
+}
+
+template <class T>
+std::vector<ParamRefT<T>> TwoTowerT<T>::state() {
+  std::vector<ParamRefT<T>> ps = params();
+  if (opt.kind == TowerKind::Deep)
+    for (auto& b : mlp.bn) append(ps, b.buffers());
+  return ps;
+}
+
+template <class T>
+std::vector<ParamRefT<T>> TwoTowerT<T>::embedding_params() {
+  std::vector<ParamRefT<T>> ps = user.params();
+  append(ps, item.params());
+  return ps;
+}
+
+template <class T>
+void TwoTowerT<T>::zero_grad() {
+  user.zero_grad();
+  item.zero_grad();
+  if (opt.biases) {
+    user_bias.zero_grad();
+    item_bias.zero_grad();
+  }
+  if (opt.kind == TowerKind::Deep) mlp.zero_grad();
+}
+
+// ---- Triplet ---------------------------------------------------------------------------------------
+template <class T>
+Status triplet_model_init(TripletModelT<T>& m, const TripletOptions& opt, Rng& rng) {
+  if (!(opt.margin >= 0)) return Status::error("triplet model: the margin must be >= 0");
+  m.opt = opt;
+  m.emb = {};
+  m.emb.name = "emb";
+  m.emb.max_norm = T(opt.max_norm);
+  return m.emb.init(opt.vocab, opt.dim, rng, T(opt.init_scale));
+}
+
+template <class T>
+Status TripletModelT<T>::forward(std::span<const int32_t> anchors, std::span<const int32_t> pos,
+                                 std::span<const int32_t> neg, MatT<T>& a, MatT<T>& p, MatT<T>& ng) {
+  if (anchors.empty() || pos.size() != anchors.size() || neg.size() != anchors.size())
+    return Status::error("triplet model: need the same non-zero number of anchors, positives and negatives (got " +
+                         std::to_string(anchors.size()) + ", " + std::to_string(pos.size()) + ", " +
+                         std::to_string(neg.size()) + ")");
+  n = Index(anchors.size());
+  Ids all;
+  all.reserve(size_t(3 * n));
+  all.insert(all.end(), anchors.begin(), anchors.end());
+  all.insert(all.end(), pos.begin(), pos.end());
+  all.insert(all.end(), neg.begin(), neg.end());
+  MatT<T> e;
+  if (Status st = emb.forward(all, e); !st) return st;
+  a = e.topRows(n);
+  p = e.middleRows(n, n);
+  ng = e.bottomRows(n);
+  return Status::success();
+}
+
+template <class T>
+void TripletModelT<T>::backward(const MatT<T>& d_a, const MatT<T>& d_p, const MatT<T>& d_n) {
+  MatT<T> g(3 * n, emb.dim());
+  g.topRows(n) = d_a;
+  g.middleRows(n, n) = d_p;
+  g.bottomRows(n) = d_n;
+  emb.backward(g);
+}
+
+template <class T>
+Status TripletModelT<T>::loss_and_backward(std::span<const int32_t> anchors, std::span<const int32_t> pos,
+                                           std::span<const int32_t> neg, TripletLossT<T>& out) {
+  MatT<T> a, p, ng;
+  if (Status st = forward(anchors, pos, neg, a, p, ng); !st) return st;
+  out = triplet_margin_loss(a, p, ng, T(opt.margin), opt.sim);
+  if (!out.status) return out.status;
+  backward(out.d_anchor, out.d_pos, out.d_neg);
+  return Status::success();
+}
+
+template <class T>
+std::vector<ParamRefT<T>> TripletModelT<T>::params() {
+  return emb.params();
+}
+
+template <class T>
+void TripletModelT<T>::zero_grad() {
+  emb.zero_grad();
+}
+
+#define LAB_MODEL_INSTANTIATE(T)                                                      \
+  template struct MlpT<T>;                                                            \
+  template struct TwoTowerT<T>;                                                       \
+  template struct TripletModelT<T>;                                                   \
+  template Status mlp_init(MlpT<T>&, const MlpOptions&, Rng&, const std::string&);    \
+  template Status two_tower_init(TwoTowerT<T>&, const TwoTowerOptions&, Rng&);        \
+  template Status triplet_model_init(TripletModelT<T>&, const TripletOptions&, Rng&);
+LAB_MODEL_INSTANTIATE(float)
+LAB_MODEL_INSTANTIATE(double)
+
+}  // namespace lab::core::nn

@@ -1,0 +1,136 @@
+// Models composed from the layers. Each model has ONE parameter list, params(), in a fixed order:
+// it feeds the optimiser, the gradient checks, the parameter count shown to students
+// (param_count(model.params())) and, with the non-trainable buffers, save/load (state()).
+//
+//  MlpT        x (N, in) -> [Dense -> (BatchNorm) -> activation -> (Dropout)] x hidden -> Dense -> (N, out)
+//              Raw outputs: logits for a classifier (use softmax_cross_entropy_loss), values for a
+//              regressor (mse_loss). E.g. 2-D toy data: in 2, out 2; digits: in 64, out 10.
+//  TwoTowerT   (user id, item id [, user features, item features]) -> predicted rating (N, 1)
+//              Mf:   global_mean + b_u + b_i + <u, v>                      (dot-product MF)
+//              Deep: global_mean + b_u + b_i + MLP([u | v | user feats | item feats])
+//              The "deep with metadata" model is Deep with user_meta_dim / item_meta_dim > 0.
+//  TripletModelT  one embedding table shared by anchor, positive and negative ids; the objective
+//              applies triplet_margin_loss on the three looked-up batches.
+// Models validate what they are given (feature count, ids in range, meta shapes) and return a
+// Status; the layers inside assume valid shapes.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/nn/layers.h"
+#include "core/nn/losses.h"
+
+namespace lab::core::nn {
+
+// ---- MLP -------------------------------------------------------------------------------------------
+struct MlpOptions {
+  Index in = 2;
+  std::vector<Index> hidden = {16};
+  Index out = 2;
+  Act act = Act::Relu;
+  double dropout = 0;       // after each hidden activation; 0 = none
+  bool batch_norm = false;  // BatchNorm1d between each hidden Dense and its activation
+};
+
+template <class T>
+struct MlpT {
+  MlpOptions opt;
+  std::string name = "mlp";
+  std::vector<DenseT<T>> dense;        // hidden.size() + 1
+  std::vector<BatchNorm1dT<T>> bn;     // hidden.size() when batch_norm, else empty
+  std::vector<ActivationT<T>> act;     // hidden.size()
+  std::vector<DropoutT<T>> drop;       // hidden.size()
+
+  Status forward(const MatT<T>& x, const ForwardCtx& ctx, MatT<T>& out);
+  MatT<T> backward(const MatT<T>& d_out);  // returns d_x
+  std::vector<ParamRefT<T>> params();
+  std::vector<ParamRefT<T>> state();      // params + BatchNorm running statistics
+  void zero_grad();
+};
+
+// Builds the layers with seeded initial weights. Fails on nonsense sizes or dropout outside [0, 1).
+template <class T>
+Status mlp_init(MlpT<T>& m, const MlpOptions& opt, Rng& rng, const std::string& name = "mlp");
+
+// ---- Two-tower user/item model ---------------------------------------------------------------------
+enum class TowerKind { Mf, Deep };
+
+struct TwoTowerOptions {
+  Index n_users = 0, n_items = 0, dim = 32;
+  TowerKind kind = TowerKind::Mf;
+  bool biases = true;            // per-user and per-item bias terms
+  double global_mean = 0;        // constant added to every prediction (e.g. the mean training rating)
+  Index user_meta_dim = 0;       // Deep only: width of extra per-sample user features
+  Index item_meta_dim = 0;       // Deep only: width of extra per-sample item features
+  std::vector<Index> hidden = {64};  // Deep only: MLP hidden widths
+  Act act = Act::Relu;           // Deep only
+  double dropout = 0;            // Deep only
+  bool batch_norm = false;       // Deep only
+  double init_scale = 0.1;       // embeddings ~ Normal(0, init_scale^2)
+  double max_norm = 0;           // > 0: renormalise looked-up embedding rows to this norm
+};
+
+template <class T>
+struct TwoTowerT {
+  TwoTowerOptions opt;
+  EmbeddingT<T> user, item, user_bias, item_bias;  // the bias tables are (vocab, 1)
+  DotT<T> dot;
+  ConcatT<T> concat;
+  MlpT<T> mlp;
+  MatT<T> user_vecs, item_vecs;  // cached lookups
+
+  // users/items: one id each per sample; user_meta (N, user_meta_dim) / item_meta (N, item_meta_dim)
+  // or nullptr when the model has none. out: (N, 1) predicted ratings.
+  Status forward(std::span<const int32_t> users, std::span<const int32_t> items, const MatT<T>* user_meta,
+                 const MatT<T>* item_meta, const ForwardCtx& ctx, MatT<T>& out);
+  void backward(const MatT<T>& d_out);
+  std::vector<ParamRefT<T>> params();
+  std::vector<ParamRefT<T>> state();
+  std::vector<ParamRefT<T>> embedding_params();  // user.W and item.W (for an L2 penalty, as in the lecture)
+  void zero_grad();
+};
+
+template <class T>
+Status two_tower_init(TwoTowerT<T>& m, const TwoTowerOptions& opt, Rng& rng);
+
+// ---- Shared-embedding triplet model ----------------------------------------------------------------
+struct TripletOptions {
+  Index vocab = 0, dim = 32;
+  Similarity sim = Similarity::Cosine;
+  double margin = 0.5;
+  double init_scale = 0.1;
+  double max_norm = 0;
+};
+
+template <class T>
+struct TripletModelT {
+  TripletOptions opt;
+  EmbeddingT<T> emb;
+  Index n = 0;  // batch size of the last forward
+
+  // Looks up anchors, positives and negatives in the one shared table (one lookup of 3N ids, so the
+  // scatter-add backward sums all three gradients into the shared rows).
+  Status forward(std::span<const int32_t> anchors, std::span<const int32_t> pos, std::span<const int32_t> neg,
+                 MatT<T>& a, MatT<T>& p, MatT<T>& ng);
+  void backward(const MatT<T>& d_a, const MatT<T>& d_p, const MatT<T>& d_n);
+  // forward + triplet_margin_loss + backward in one call (what a training step needs).
+  Status loss_and_backward(std::span<const int32_t> anchors, std::span<const int32_t> pos,
+                           std::span<const int32_t> neg, TripletLossT<T>& out);
+  std::vector<ParamRefT<T>> params();
+  std::vector<ParamRefT<T>> state() { return params(); }
+  void zero_grad();
+};
+
+template <class T>
+Status triplet_model_init(TripletModelT<T>& m, const TripletOptions& opt, Rng& rng);
+
+using Mlp = MlpT<Scalar>;
+using TwoTower = TwoTowerT<Scalar>;
+using TripletModel = TripletModelT<Scalar>;
+using MlpD = MlpT<double>;
+using TwoTowerD = TwoTowerT<double>;
+using TripletModelD = TripletModelT<double>;
+
+}  // namespace lab::core::nn

@@ -1,0 +1,90 @@
+// Shared vocabulary of the training engine (src/core/nn):
+//  - MatT<T>: a dense matrix, rows are samples. Every layer, loss and model is a template on the
+//    scalar type T; the app instantiates T = float (`Dense`, `Mlp`, ...), the gradient checks
+//    T = double (`DenseD`, `MlpD`, ...) — the very same code, so a check in double proves the float path.
+//  - ParamRef: one trainable tensor (value + gradient + name). A model's params() lists all of them
+//    in a fixed order; that one list feeds the optimiser, the gradient checks, parameter counts and
+//    save/load. state() = params() + non-trainable buffers (BatchNorm running statistics).
+//  - ForwardCtx: the explicit mode (Train/Eval) and random stream (dropout masks) of a forward pass.
+// Conventions: forward() caches what backward() needs; backward(d_out) ADDS to parameter gradients
+// and returns d_in; zero_grad() clears gradients explicitly (the trainer calls it once per batch).
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/rng.h"
+#include "core/types.h"
+
+namespace lab::core::nn {
+
+template <class T>
+using MatT = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+template <class T>
+using VecT = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+template <class T>
+using RowVecT = Eigen::Matrix<T, 1, Eigen::Dynamic>;
+
+using Ids = std::vector<int32_t>;  // row indices into an embedding table, one per sample
+
+template <class T>
+struct ParamRefT {
+  MatT<T>* value = nullptr;
+  MatT<T>* grad = nullptr;  // nullptr for a non-trainable buffer (see state())
+  std::string name;         // unique within a model, e.g. "mlp.dense0.W"
+};
+using ParamRef = ParamRefT<Scalar>;
+
+enum class Mode { Train, Eval };
+
+struct ForwardCtx {
+  Mode mode = Mode::Eval;
+  Rng* rng = nullptr;  // needed in Train mode by Dropout (unless it has a fixed mask)
+};
+
+inline ForwardCtx ctx_train(Rng& rng) { return {Mode::Train, &rng}; }
+inline ForwardCtx ctx_eval() { return {Mode::Eval, nullptr}; }
+
+// Number of scalars over a parameter list (what the lab shows students as "parameters").
+template <class T>
+int64_t param_count(const std::vector<ParamRefT<T>>& params) {
+  int64_t n = 0;
+  for (const auto& p : params) n += int64_t(p.value->size());
+  return n;
+}
+
+template <class T>
+void params_zero_grad(const std::vector<ParamRefT<T>>& params) {
+  for (const auto& p : params)
+    if (p.grad) p.grad->setZero();
+}
+
+// Euclidean norm of all gradients together (each tensor's sum of squares in T, the total in
+// double). An overflow to infinity is reported as an infinite norm: that is an exploding gradient.
+template <class T>
+double grad_norm(const std::vector<ParamRefT<T>>& params) {
+  double s = 0;
+  for (const auto& p : params) {
+    if (!p.grad) continue;
+    // 8 independent partial sums: vectorisable and pipelined on every target (a single running sum
+    // is a serial dependency chain where the compiler may not reorder float additions).
+    const T* d = p.grad->data();
+    const Index n = p.grad->size();
+    T acc[8] = {};
+    Index k = 0;
+    for (; k + 8 <= n; k += 8)
+      for (int j = 0; j < 8; ++j) acc[j] += d[k + j] * d[k + j];
+    for (; k < n; ++k) acc[0] += d[k] * d[k];
+    for (int j = 0; j < 8; ++j) s += double(acc[j]);
+  }
+  return std::sqrt(s);
+}
+
+// Memory the lab allows for one model's parameters + gradients + optimiser state (Adam keeps two
+// more copies): 4 copies of every parameter must fit. WASM memory is 32-bit and shared with the UI.
+constexpr int64_t kParamMemoryBudgetBytes = int64_t(256) << 20;
+constexpr int kParamMemoryCopies = 4;
+
+}  // namespace lab::core::nn

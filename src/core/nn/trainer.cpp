@@ -1,0 +1,359 @@
+#include "core/nn/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+namespace lab::core::nn {
+
+namespace {
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+Mat gather_rows(const Mat& m, std::span<const uint32_t> rows) {
+  Mat out(Index(rows.size()), m.cols());
+  for (Index j = 0; j < m.cols(); ++j)
+    for (Index i = 0; i < Index(rows.size()); ++i) out(i, j) = m(Index(rows[size_t(i)]), j);
+  return out;
+}
+
+Status ids_lengths(const Ids& a, const Ids& b, size_t n, const char* what) {
+  if (a.size() != n || b.size() != n)
+    return Status::error(std::string(what) + ": the id and value columns have different lengths (" +
+                         std::to_string(a.size()) + ", " + std::to_string(b.size()) + ", " + std::to_string(n) + ")");
+  return Status::success();
+}
+
+}  // namespace
+
+// ---- MlpObjective -----------------------------------------------------------------------------------
+Status MlpObjective::check() const {
+  const Index in = model.opt.in, outw = model.opt.out;
+  if (model.dense.empty()) return Status::error("MLP objective: the model is not built");
+  if (data.x_train.rows() == 0) return Status::error("MLP objective: the training set is empty");
+  for (const Mat* x : {&data.x_train, &data.x_val})
+    if (x->rows() > 0 && x->cols() != in)
+      return Status::error("MLP objective: the model expects " + std::to_string(in) + " features per row, the data has " +
+                           std::to_string(x->cols()));
+  if (task == Task::Classify) {
+    if (Index(data.labels_train.size()) != data.x_train.rows() || Index(data.labels_val.size()) != data.x_val.rows())
+      return Status::error("MLP objective: need one label per row (train " + std::to_string(data.labels_train.size()) +
+                           " labels for " + std::to_string(data.x_train.rows()) + " rows, validation " +
+                           std::to_string(data.labels_val.size()) + " for " + std::to_string(data.x_val.rows()) + ")");
+    if (Status st = ids_check(data.labels_train, outw, "class label"); !st) return st;
+    if (Status st = ids_check(data.labels_val, outw, "class label"); !st) return st;
+  } else {
+    if (data.y_train.rows() != data.x_train.rows() || data.y_train.cols() != outw ||
+        data.y_val.rows() != data.x_val.rows() || (data.x_val.rows() > 0 && data.y_val.cols() != outw))
+      return Status::error("MLP objective: targets must have one row per sample and " + std::to_string(outw) +
+                           " columns");
+  }
+  return Status::success();
+}
+
+Status MlpObjective::run(const Mat& x, const Ids& labels, const Mat& y, std::span<const uint32_t> rows,
+                         const ForwardCtx& ctx, bool train, BatchResult& out) {
+  const Mat xb = gather_rows(x, rows);
+  Mat pred;
+  if (Status st = model.forward(xb, ctx, pred); !st) return st;
+  LossT<Scalar> loss;
+  if (task == Task::Classify) {
+    Ids lb(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) lb[i] = labels[rows[i]];
+    loss = softmax_cross_entropy_loss(pred, std::span<const int32_t>(lb));
+    out.metric = accuracy(pred, std::span<const int32_t>(lb));
+  } else {
+    const Mat yb = gather_rows(y, rows);
+    loss = mse_loss(pred, yb);
+    out.metric = double((pred - yb).cwiseAbs().mean());
+  }
+  if (!loss.status) return loss.status;
+  out.loss = double(loss.value);
+  out.count = Index(rows.size());
+  if (train) model.backward(loss.grad);
+  return Status::success();
+}
+
+Status MlpObjective::train_batch(std::span<const uint32_t> rows, Rng& rng, BatchResult& out) {
+  return run(data.x_train, data.labels_train, data.y_train, rows, ctx_train(rng), true, out);
+}
+
+Status MlpObjective::eval_batch(std::span<const uint32_t> rows, BatchResult& out) {
+  return run(data.x_val, data.labels_val, data.y_val, rows, ctx_eval(), false, out);
+}
+
+// ---- TwoTowerObjective ------------------------------------------------------------------------------
+Status TwoTowerObjective::check() const {
+  if (model.user.W.size() == 0) return Status::error("two-tower objective: the model is not built");
+  if (data.train.ratings.empty()) return Status::error("two-tower objective: the training set is empty");
+  for (const RatingSet* s : {&data.train, &data.val}) {
+    if (Status st = ids_lengths(s->users, s->items, s->ratings.size(), "ratings"); !st) return st;
+    if (Status st = ids_check(s->users, model.user.vocab(), "user"); !st) return st;
+    if (Status st = ids_check(s->items, model.item.vocab(), "item"); !st) return st;
+    for (size_t i = 0; i < s->ratings.size(); ++i)
+      if (!std::isfinite(s->ratings[i]))
+        return Status::error("ratings: rating " + std::to_string(i) + " is not a finite number");
+  }
+  const TwoTowerOptions& o = model.opt;
+  if (o.user_meta_dim > 0 && (data.user_features.rows() != o.n_users || data.user_features.cols() != o.user_meta_dim))
+    return Status::error("two-tower objective: user features must be " + std::to_string(o.n_users) + " x " +
+                         std::to_string(o.user_meta_dim) + " (one row per user)");
+  if (o.item_meta_dim > 0 && (data.item_features.rows() != o.n_items || data.item_features.cols() != o.item_meta_dim))
+    return Status::error("two-tower objective: item features must be " + std::to_string(o.n_items) + " x " +
+                         std::to_string(o.item_meta_dim) + " (one row per item)");
+  return Status::success();
+}
+
+Status TwoTowerObjective::run(const RatingSet& set, std::span<const uint32_t> rows, const ForwardCtx& ctx,
+                              bool train, BatchResult& out) {
+  const size_t n = rows.size();
+  u_.resize(n);
+  i_.resize(n);
+  y_.resize(Index(n), 1);
+  for (size_t k = 0; k < n; ++k) {
+    u_[k] = set.users[rows[k]];
+    i_[k] = set.items[rows[k]];
+    y_(Index(k), 0) = set.ratings[rows[k]];
+  }
+  const Mat* um = nullptr;
+  const Mat* im = nullptr;
+  if (model.opt.user_meta_dim > 0) {
+    um_.resize(Index(n), data.user_features.cols());
+    for (size_t k = 0; k < n; ++k) um_.row(Index(k)) = data.user_features.row(u_[k]);
+    um = &um_;
+  }
+  if (model.opt.item_meta_dim > 0) {
+    im_.resize(Index(n), data.item_features.cols());
+    for (size_t k = 0; k < n; ++k) im_.row(Index(k)) = data.item_features.row(i_[k]);
+    im = &im_;
+  }
+  if (Status st = model.forward(u_, i_, um, im, ctx, pred_); !st) return st;
+  LossT<Scalar> loss = mse_loss(pred_, y_);
+  if (!loss.status) return loss.status;
+  out.metric = double(loss.value);  // per-sample squared error mean; metric_finish takes the sqrt
+  out.loss = double(loss.value);
+  out.count = Index(n);
+  if (train) {
+    model.backward(loss.grad);
+    if (l2 > 0) {
+      // Penalise only the rows in the batch (lambda * sum ||u||^2 + ||v||^2 over the batch, / N).
+      const Scalar lam = Scalar(l2 / double(n));
+      double pen = 0;
+      for (size_t k = 0; k < n; ++k) {
+        pen += double(model.user.W.row(u_[k]).squaredNorm() + model.item.W.row(i_[k]).squaredNorm());
+        model.user.dW.row(u_[k]) += (2 * lam) * model.user.W.row(u_[k]);
+        model.item.dW.row(i_[k]) += (2 * lam) * model.item.W.row(i_[k]);
+      }
+      out.loss += double(lam) * pen;
+    }
+  }
+  return Status::success();
+}
+
+Status TwoTowerObjective::train_batch(std::span<const uint32_t> rows, Rng& rng, BatchResult& out) {
+  return run(data.train, rows, ctx_train(rng), true, out);
+}
+
+Status TwoTowerObjective::eval_batch(std::span<const uint32_t> rows, BatchResult& out) {
+  return run(data.val, rows, ctx_eval(), false, out);
+}
+
+double TwoTowerObjective::metric_finish(double mean) const { return std::sqrt(std::max(0.0, mean)); }
+
+// ---- TripletObjective -------------------------------------------------------------------------------
+Status TripletObjective::check() const {
+  if (model.emb.W.size() == 0) return Status::error("triplet objective: the model is not built");
+  if (train.anchors.empty()) return Status::error("triplet objective: the training set is empty");
+  for (const TripletSet* s : {&train, &val}) {
+    if (Status st = ids_lengths(s->pos, s->neg, s->anchors.size(), "triplets"); !st) return st;
+    for (const Ids* ids : {&s->anchors, &s->pos, &s->neg})
+      if (Status st = ids_check(*ids, model.emb.vocab(), "triplet"); !st) return st;
+  }
+  return Status::success();
+}
+
+Status TripletObjective::run(const TripletSet& set, std::span<const uint32_t> rows, bool train_mode,
+                             BatchResult& out) {
+  const size_t n = rows.size();
+  Ids a(n), p(n), ng(n);
+  for (size_t k = 0; k < n; ++k) {
+    a[k] = set.anchors[rows[k]];
+    p[k] = set.pos[rows[k]];
+    ng[k] = set.neg[rows[k]];
+  }
+  Mat ea, ep, en;
+  if (Status st = model.forward(a, p, ng, ea, ep, en); !st) return st;
+  TripletLossT<Scalar> loss = triplet_margin_loss(ea, ep, en, Scalar(model.opt.margin), model.opt.sim);
+  if (!loss.status) return loss.status;
+  // ranking accuracy: s(a,p) > s(a,n)
+  Mat s_ap, s_an;
+  if (model.opt.sim == Similarity::Dot) {
+    DotT<Scalar> d1, d2;
+    s_ap = d1.forward(ea, ep);
+    s_an = d2.forward(ea, en);
+  } else {
+    CosineT<Scalar> c1, c2;
+    s_ap = c1.forward(ea, ep);
+    s_an = c2.forward(ea, en);
+  }
+  out.metric = double((s_ap.array() > s_an.array()).count()) / double(n);
+  out.loss = double(loss.value);
+  out.count = Index(n);
+  if (train_mode) model.backward(loss.d_anchor, loss.d_pos, loss.d_neg);
+  return Status::success();
+}
+
+Status TripletObjective::train_batch(std::span<const uint32_t> rows, Rng&, BatchResult& out) {
+  return run(train, rows, true, out);
+}
+
+Status TripletObjective::eval_batch(std::span<const uint32_t> rows, BatchResult& out) {
+  return run(val, rows, false, out);
+}
+
+// ---- Trainer ----------------------------------------------------------------------------------------
+static void start_epoch(Trainer& tr) {
+  tr.cursor = 0;
+  tr.sum_loss = tr.sum_metric = 0;
+  tr.seen = 0;
+  if (tr.opt.shuffle) rng_shuffle(tr.rng, tr.order);
+  tr.phase = TrainPhase::Train;
+}
+
+static Status fail(Trainer& tr, std::string msg) {
+  tr.phase = TrainPhase::Failed;
+  tr.status = Status::error(std::move(msg));
+  return tr.status;
+}
+
+Status trainer_init(Trainer& tr, std::unique_ptr<Objective> objective, const TrainerOptions& opt) {
+  tr = Trainer{};
+  tr.opt = opt;
+  if (!objective) return fail(tr, "trainer: nothing to train (no objective)");
+  tr.objective = std::move(objective);
+  if (opt.epochs < 1) return fail(tr, "trainer: epochs must be at least 1");
+  if (opt.batch_size < 1) return fail(tr, "trainer: batch size must be at least 1");
+  if (opt.eval_batch_size < 1) return fail(tr, "trainer: evaluation batch size must be at least 1");
+  if (!(opt.optim.lr > 0) || !std::isfinite(opt.optim.lr))
+    return fail(tr, "trainer: the learning rate must be a positive number (got " + num(opt.optim.lr) + ")");
+  if (!(opt.optim.weight_decay >= 0)) return fail(tr, "trainer: weight decay cannot be negative");
+  if (Status st = tr.objective->check(); !st) return fail(tr, st.message);
+  const Index n = tr.objective->train_size();
+  if (n <= 0) return fail(tr, "trainer: the training set is empty");
+  tr.optim.opt = opt.optim;
+  rng_seed(tr.rng, opt.seed);
+  tr.order.resize(size_t(n));
+  for (Index i = 0; i < n; ++i) tr.order[size_t(i)] = uint32_t(i);
+  tr.val_rows.resize(size_t(tr.objective->val_size()));
+  for (size_t i = 0; i < tr.val_rows.size(); ++i) tr.val_rows[i] = uint32_t(i);
+  tr.status = Status::success();
+  start_epoch(tr);
+  return tr.status;
+}
+
+static Status train_one_batch(Trainer& tr) {
+  const Index n = Index(tr.order.size());
+  const Index b = std::min(tr.opt.batch_size, n - tr.cursor);
+  const std::span<const uint32_t> rows(tr.order.data() + tr.cursor, size_t(b));
+  const std::vector<ParamRef> params = tr.objective->params();
+  params_zero_grad(params);
+  BatchResult r;
+  if (Status st = tr.objective->train_batch(rows, tr.rng, r); !st) return fail(tr, st.message);
+  const std::string where = "at epoch " + std::to_string(tr.epoch + 1) + ", mini-batch " +
+                            std::to_string(tr.cursor / tr.opt.batch_size + 1);
+  if (!std::isfinite(r.loss))
+    return fail(tr, "Training diverged " + where + ": the loss became " + (std::isnan(r.loss) ? "NaN" : "infinite") +
+                        ". Lower the learning rate (now " + num(tr.opt.optim.lr) +
+                        "), e.g. by 10x, or normalise the inputs, then start again.");
+  const double gn = grad_norm(params);
+  if (!std::isfinite(gn) || gn > tr.opt.max_grad_norm)
+    return fail(tr, "Training diverged " + where + ": the gradient norm " +
+                        (std::isfinite(gn) ? "reached " + num(gn) + " (limit " + num(tr.opt.max_grad_norm) + ")"
+                                           : std::string("is not finite")) +
+                        ". Lower the learning rate (now " + num(tr.opt.optim.lr) +
+                        "), normalise the inputs, or add batch normalisation, then start again.");
+  if (Status st = optim_step(tr.optim, params); !st) return fail(tr, st.message);
+  tr.history.batch_loss.push_back(float(r.loss));
+  tr.sum_loss += r.loss * double(r.count);
+  tr.sum_metric += r.metric * double(r.count);
+  tr.seen += r.count;
+  tr.cursor += b;
+  ++tr.steps;
+  if (tr.cursor >= n) {
+    tr.history.train_loss.push_back(float(tr.sum_loss / double(tr.seen)));
+    if (*tr.objective->metric_name())
+      tr.history.train_metric.push_back(float(tr.objective->metric_finish(tr.sum_metric / double(tr.seen))));
+    tr.cursor = 0;
+    tr.sum_loss = tr.sum_metric = 0;
+    tr.seen = 0;
+    tr.phase = TrainPhase::Validate;
+  }
+  return tr.status;
+}
+
+static void finish_epoch(Trainer& tr) {
+  ++tr.epoch;
+  if (tr.epoch >= tr.opt.epochs) tr.phase = TrainPhase::Done;
+  else start_epoch(tr);
+}
+
+static Status validate_one_batch(Trainer& tr) {
+  const Index n = Index(tr.val_rows.size());
+  if (n == 0) {
+    finish_epoch(tr);
+    return tr.status;
+  }
+  const Index b = std::min(tr.opt.eval_batch_size, n - tr.cursor);
+  BatchResult r;
+  if (Status st = tr.objective->eval_batch(std::span<const uint32_t>(tr.val_rows.data() + tr.cursor, size_t(b)), r); !st)
+    return fail(tr, st.message);
+  tr.sum_loss += r.loss * double(r.count);
+  tr.sum_metric += r.metric * double(r.count);
+  tr.seen += r.count;
+  tr.cursor += b;
+  if (tr.cursor >= n) {
+    const double loss = tr.sum_loss / double(tr.seen);
+    if (!std::isfinite(loss))
+      return fail(tr, "Training diverged at epoch " + std::to_string(tr.epoch + 1) +
+                          ": the validation loss is not finite. Lower the learning rate (now " +
+                          num(tr.opt.optim.lr) + ") and start again.");
+    tr.history.val_loss.push_back(float(loss));
+    if (*tr.objective->metric_name())
+      tr.history.val_metric.push_back(float(tr.objective->metric_finish(tr.sum_metric / double(tr.seen))));
+    finish_epoch(tr);
+  }
+  return tr.status;
+}
+
+Status trainer_step(Trainer& tr, double budget_ms) {
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  while (!trainer_done(tr)) {
+    if (tr.phase == TrainPhase::Train) train_one_batch(tr);
+    else if (tr.phase == TrainPhase::Validate) validate_one_batch(tr);
+    const double ms = std::chrono::duration<double, std::milli>(clock::now() - start).count();
+    if (ms >= budget_ms) break;
+  }
+  return tr.status;
+}
+
+Status trainer_run_to_end(Trainer& tr) {
+  while (!trainer_done(tr)) {
+    if (tr.phase == TrainPhase::Train) train_one_batch(tr);
+    else validate_one_batch(tr);
+  }
+  return tr.status;
+}
+
+double trainer_progress(const Trainer& tr) {
+  if (tr.phase == TrainPhase::Done) return 1;
+  const double n = double(std::max<size_t>(tr.order.size(), 1));
+  const double within = tr.phase == TrainPhase::Train ? double(tr.cursor) / n : 1.0;
+  return std::min(1.0, (double(tr.epoch) + within) / double(std::max(tr.opt.epochs, 1)));
+}
+
+}  // namespace lab::core::nn
