@@ -90,3 +90,15 @@ Module.labPublish = function (json) {
 Module.labOpenUrl = function (url) {
   if (/^https?:[/][/]/.test(url)) window.open(url, '_blank', 'noopener,noreferrer');
 };
+
+// Exports: a file download of bytes the app made (CSV, TSV, PNG).
+Module.labDownload = function (name, bytes) {
+  var type = /\.png$/.test(name) ? 'image/png' : /\.tsv$/.test(name) ? 'text/tab-separated-values' : 'text/csv';
+  var url = URL.createObjectURL(new Blob([bytes], { type: type }));
+  var a = document.createElement('a');
+  a.href = url;
+  a.download = name.replace(/[^A-Za-z0-9._-]/g, '_');
+  document.body.appendChild(a);
+  a.click();
+  setTimeout(function () { URL.revokeObjectURL(url); a.remove(); }, 1000);
+};

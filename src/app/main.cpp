@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   app.open_url = [](const std::string& url) { lab::platform::open_url(url); };
   app.create_texture = [](const unsigned char* rgba, int w, int h) { return lab::platform::texture_create(rgba, w, h); };
   app.platform_name = lab::platform::platform_name();
+  app.save_file = [](const std::string& name, const std::string& bytes) { return lab::platform::save_file(name, bytes); };
   lab::runtime::session_init(app.session, gui.lessons_dir.empty() ? lab::platform::lessons_dir() : gui.lessons_dir);
   if (!app.session.library.error.empty())
     std::fprintf(stderr, "embedlab: %s\n", app.session.library.error.c_str());
@@ -89,6 +90,14 @@ int main(int argc, char** argv) {
     else lab::ui::show_toast(app, "Lesson file '" + name + "' has errors; they are shown in the lesson");
     lab::runtime::session_add_lesson(app.session, std::move(lesson));
     app.ui.scroll_to_top = true;
+  };
+
+  cb.capture_request = [](float& x, float& y, float& w, float& h, std::string& name) {
+    if (!app.capture.pending) return false;
+    app.capture.pending = false;
+    x = app.capture.x, y = app.capture.y, w = app.capture.w, h = app.capture.h;
+    name = app.capture.name;
+    return true;
   };
 
   lab::platform::RunOptions opts;

@@ -22,6 +22,9 @@ struct AppCallbacks {
   std::function<void(const std::string& message)> notice;
   // The URL route changed (web: the #hash; native: --lesson at start-up).
   std::function<void(const std::string& route)> route_changed;
+  // Called after each frame is drawn: if it returns true, the platform reads that rectangle of the
+  // frame (ImGui coordinates), encodes it as PNG and saves it under `name` (see save_file).
+  std::function<bool(float& x, float& y, float& w, float& h, std::string& name)> capture_request;
   // Called once before the window closes.
   std::function<void()> before_exit;
 };
@@ -51,6 +54,9 @@ std::string assets_dir();
 // Uploads an RGBA8 image as a texture for ImGui::Image; nullptr on failure.
 void* texture_create(const unsigned char* rgba, int width, int height);
 std::string platform_name();
+// Saves a file for the user: a download in the browser; natively a file in ./embedlab-exports/
+// (or $EMBEDLAB_EXPORT_DIR). Returns where it went (or why it failed) as a sentence for a toast.
+std::string save_file(const std::string& name, const std::string& bytes);
 // Opens a URL in a new browser tab or the system browser.
 void open_url(const std::string& url);
 

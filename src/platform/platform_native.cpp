@@ -3,7 +3,9 @@
 // the executable; fonts from the build tree or the system's DejaVu folder.
 #include <GLFW/glfw3.h>
 
+#include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -59,6 +61,24 @@ std::string g_renderer = "OpenGL (not started)";
 
 }  // namespace
 
+std::string capture_png(float x, float y, float w, float h, int fb_width, int fb_height, const std::string& name);
+
+std::string save_file(const std::string& name, const std::string& bytes) {
+  namespace fs = std::filesystem;
+  const char* env = std::getenv("EMBEDLAB_EXPORT_DIR");
+  const fs::path dir = env && *env ? fs::path(env) : fs::path("embedlab-exports");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::string safe;
+  for (char c : name) safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
+  if (safe.empty() || safe[0] == '.') safe = "export" + safe;
+  const fs::path path = dir / safe;
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), std::streamsize(bytes.size()));
+  if (!out) return "could not write " + path.string();
+  return "saved " + fs::absolute(path, ec).string();
+}
+
 int run(const RunOptions& options, const AppCallbacks& callbacks) {
   g_callbacks = &callbacks;
   glfwSetErrorCallback(glfw_error);
@@ -96,6 +116,7 @@ int run(const RunOptions& options, const AppCallbacks& callbacks) {
   g_renderer = std::string("OpenGL ") + (version ? version : "?") + " — " + (renderer ? renderer : "?");
 
   int frame = 0;
+  std::string last_notice;
   while (!glfwWindowShouldClose(window)) {
     glfwPollEvents();
     const float s = window_scale(window);
@@ -118,6 +139,14 @@ int run(const RunOptions& options, const AppCallbacks& callbacks) {
     glClearColor(0.97f, 0.97f, 0.96f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    float cx, cy, cw, ch;
+    std::string capture_name;
+    if (callbacks.capture_request && callbacks.capture_request(cx, cy, cw, ch, capture_name))
+      last_notice = capture_png(cx, cy, cw, ch, fb_w, fb_h, capture_name);
+    if (!last_notice.empty() && callbacks.notice) {
+      callbacks.notice(last_notice);
+      last_notice.clear();
+    }
     ++frame;
     if (options.max_frames > 0 && frame >= options.max_frames) {
       if (!options.screenshot_path.empty() && !write_ppm(options.screenshot_path, fb_w, fb_h))

@@ -32,6 +32,12 @@ struct WebState {
 
 WebState* g_state = nullptr;
 
+}  // namespace
+
+std::string capture_png(float x, float y, float w, float h, int fb_width, int fb_height, const std::string& name);
+
+namespace {
+
 // Takes the string a Module.lab* function staged (web/lab_pre.js) into a std::string.
 std::string take_staged(int len) {
   std::string out(size_t(len), '\0');
@@ -106,6 +112,12 @@ void main_loop_iteration(void*) {
   glClearColor(0.97f, 0.97f, 0.96f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  float cx, cy, cw, ch;
+  std::string capture_name;
+  if (st.callbacks.capture_request && st.callbacks.capture_request(cx, cy, cw, ch, capture_name)) {
+    const std::string msg = capture_png(cx, cy, cw, ch, fb_w, fb_h, capture_name);
+    if (st.callbacks.notice) st.callbacks.notice(msg);
+  }
   if (++st.frame == 3) EM_ASM({ if (Module.labOnReady) Module.labOnReady(); });
 }
 
@@ -154,6 +166,11 @@ std::string renderer_info() { return g_state ? g_state->renderer : "WebGL 2"; }
 
 void publish_state(const std::string& state_json) {
   EM_ASM({ Module.labPublish(UTF8ToString($0)); }, state_json.c_str());
+}
+
+std::string save_file(const std::string& name, const std::string& bytes) {
+  EM_ASM({ Module.labDownload(UTF8ToString($0), HEAPU8.slice($1, $1 + $2)); }, name.c_str(), bytes.data(), int(bytes.size()));
+  return "downloaded " + name;
 }
 
 std::string lessons_dir() { return "/lessons"; }

@@ -54,7 +54,21 @@ struct LabApp {
   std::function<void(const std::string& url)> open_url;
   std::function<ImTextureID(const unsigned char* rgba, int width, int height)> create_texture;
   std::map<std::string, Texture> textures;  // by path
+  // Provided by the platform: save a file for the user (a download on the web). Returns a sentence.
+  std::function<std::string(const std::string& name, const std::string& bytes)> save_file;
+  // A plot the student asked to save as PNG; the platform reads it after the frame is drawn.
+  struct Capture {
+    bool pending = false;
+    float x = 0, y = 0, w = 0, h = 0;
+    std::string name;
+  } capture;
 };
+
+// "⤓ CSV" and "⤓ PNG" buttons for the plot drawn just before (inside BeginGroup/EndGroup or as the
+// last item): CSV from the plot's data, PNG from the screen. `plot_id` is the id given to plot_begin.
+void export_buttons(LabApp& app, const char* plot_id, const std::string& file_stem);
+// Saves a file through the platform and shows where it went.
+void export_file(LabApp& app, const std::string& name, const std::string& bytes);
 
 // (Re)builds the font atlas for the given display scale. The caller re-uploads the atlas texture.
 void fonts_load(LabApp& app, float scale);
