@@ -64,7 +64,7 @@ struct LabApp {
   } capture;
 };
 
-// "⤓ CSV" and "⤓ PNG" buttons for the plot drawn just before (inside BeginGroup/EndGroup or as the
+// "↓ CSV" and "↓ PNG" buttons for the plot drawn just before (inside BeginGroup/EndGroup or as the
 // last item): CSV from the plot's data, PNG from the screen. `plot_id` is the id given to plot_begin.
 void export_buttons(LabApp& app, const char* plot_id, const std::string& file_stem);
 // Saves a file through the platform and shows where it went.

@@ -20,14 +20,14 @@ void export_buttons(LabApp& app, const char* plot_id, const std::string& file_st
   const ImGuiID id = ImGui::GetID(plot_id);  // the same id plot_begin() used
   ImGui::PushID(plot_id);
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(4, 1));
-  if (ImGui::SmallButton("⤓ CSV")) {
+  if (ImGui::SmallButton("↓ CSV")) {
     const std::string csv = plot_export_csv(id);
     if (csv.empty()) show_toast(app, "nothing to export yet");
     else export_file(app, file_stem + ".csv", csv);
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Save the plotted numbers as CSV");
   ImGui::SameLine();
-  if (ImGui::SmallButton("⤓ PNG")) {
+  if (ImGui::SmallButton("↓ PNG")) {
     app.capture.pending = true;
     app.capture.x = min.x;
     app.capture.y = min.y;

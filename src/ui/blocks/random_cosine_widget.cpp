@@ -1,31 +1,40 @@
-// Widget for "random-cosine": a histogram of the cosines of random pairs, with 1/√d for comparison.
+// Widget for "random-cosine": a histogram of the cosines of random pairs, with ±1/√d marked.
 #include <cmath>
-#include <vector>
+#include <cstdio>
 
 #include "imgui.h"
 #include "runtime/blocks/blocks.h"
 #include "ui/app_ui.h"
 #include "ui/block_view.h"
+#include "ui/widgets/plot.h"
 
 namespace lab::ui {
 
 void widget_random_cosine(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock&) {
   auto* e = dynamic_cast<runtime::RandomCosineExperiment*>(run.experiment.get());
   if (!e) return;
-  constexpr int kBins = 41;
-  std::vector<float> counts(kBins, 0.0f);
-  for (float c : e->cosines) {
-    const int b = std::clamp(int((c + 1.0f) * 0.5f * kBins), 0, kBins - 1);
-    counts[size_t(b)] += 1.0f;
+  char title[96];
+  std::snprintf(title, sizeof title, "Cosine of %d random pairs in %d dimensions", int(e->cosines.size()), e->dim);
+  PlotSpec spec;
+  spec.title = title;
+  spec.x_label = "cosine similarity";
+  spec.y_label = "pairs";
+  spec.x_min = -1;
+  spec.x_max = 1;
+  const float w = ImGui::GetContentRegionAvail().x;
+  ImGui::BeginGroup();
+  if (plot_begin("##cosines", spec, ImVec2(w, std::min(w * 0.45f, ImGui::GetFontSize() * 16)))) {
+    plot_histogram("cosines", e->cosines.data(), int(e->cosines.size()), 41, -1.0, 1.0);
+    const double s = 1.0 / std::sqrt(double(e->dim));
+    plot_vline("−1/√d", -s);
+    plot_vline("+1/√d", s);
+    plot_end();
   }
-  float peak = 1;
-  for (float c : counts) peak = std::max(peak, c);
-  char overlay[96];
-  std::snprintf(overlay, sizeof overlay, "cosine from −1 (left) to +1 (right), d = %d", e->dim);
-  ImGui::PlotHistogram("##cos", counts.data(), kBins, 0, overlay, 0.0f, peak * 1.1f,
-                       ImVec2(-FLT_MIN, ImGui::GetFontSize() * 9 * (app.ui.scale > 0 ? 1.0f : 1.0f)));
+  ImGui::EndGroup();
+  export_buttons(app, "##cosines", "random-cosine-d" + std::to_string(e->dim));
   const auto m = e->metrics();
-  ImGui::Text("spread (std) of the cosine: %.3f     1/√d = %.3f", m[2].value, m[3].value);
+  ImGui::SameLine();
+  ImGui::Text("   spread (std) of the cosine: %.3f     1/√d = %.3f", m[2].value, m[3].value);
 }
 
 }  // namespace lab::ui
