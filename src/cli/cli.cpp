@@ -24,6 +24,8 @@ int cmd_help(Args);
 const Command kCommands[] = {
     {"help", "show this text (also --help, -h)", cmd_help},
     {"version", "print version, build id and SIMD in use (also --version)", cmd_version},
+    {"tsne", "t-SNE of a labelled CSV file (label,f1,...,fD) to label,x,y", cmd_tsne},
+    {"pca", "PCA of a labelled CSV file to label,x,y[,z]", cmd_pca},
 };
 
 const char* kUsageHead =

@@ -16,5 +16,7 @@ using Args = std::span<const std::string_view>;
 int usage_error(std::string_view cmd, const std::string& msg, const char* usage);
 
 int cmd_version(Args args);
+int cmd_tsne(Args args);  // cmd_tsne.cpp
+int cmd_pca(Args args);   // cmd_pca.cpp
 
 }  // namespace lab::cli
