@@ -1,6 +1,7 @@
 #include "cli/bench_embed.h"
 
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -63,6 +64,7 @@ int bench_suite_embed(const BenchOptions& options) {
   params.init = TsneInit::pca;
   params.seed = 0;
   const auto t0 = std::chrono::steady_clock::now();
+  const std::clock_t c0 = std::clock();
   auto [state, status] = tsne_init(digits.x, params);
   if (!status) {
     std::fprintf(stderr, "bench embed: %s\n", status.message.c_str());
@@ -73,12 +75,14 @@ int bench_suite_embed(const BenchOptions& options) {
   while (state.iteration < params.iterations) tsne_step(state);
   const double step_seconds = seconds_since(t1);
   const double seconds = seconds_since(t0);
+  const double cpu_seconds = double(std::clock() - c0) / CLOCKS_PER_SEC;
 
   double trust = 0, acc = 0;
   const Mat y = tsne_embedding(state);
   trustworthiness_compute(digits.x, y, 10, trust);
   knn_accuracy_compute(y, digits.labels, 10, acc);
   bench_print("tsne.digits.seconds", seconds, "s");
+  bench_print("tsne.digits.cpu_seconds", cpu_seconds, "s");
   bench_print("tsne.digits.init_seconds", init_seconds, "s");
   bench_print("tsne.digits.ms_per_iteration", 1000 * step_seconds / params.iterations, "ms");
   bench_print("tsne.digits.iterations_per_16ms", 0.016 / (step_seconds / params.iterations), "count");
@@ -96,11 +100,32 @@ int bench_suite_embed(const BenchOptions& options) {
     const double sk_seconds = get("tsne.digits.sklearn.seconds");
     if (sk_seconds > 0) {
       bench_print("tsne.digits.speedup_vs_sklearn", sk_seconds / seconds, "x");
+      const double sk_cpu = get("tsne.digits.sklearn.cpu_seconds");
+      if (sk_cpu > 0) bench_print("tsne.digits.cpu_speedup_vs_sklearn", sk_cpu / cpu_seconds, "x");
       bench_print("tsne.digits.trustworthiness10_minus_sklearn", trust - get("tsne.digits.sklearn.trustworthiness10"),
                   "ratio");
       bench_print("tsne.digits.knn10_accuracy_minus_sklearn", acc - get("tsne.digits.sklearn.knn10_accuracy"), "ratio");
     } else {
       std::fprintf(stderr, "bench embed: scikit-learn peer not available (Debian python3-sklearn)\n");
+    }
+    // tsne-js (npm), scored here with our own metrics from the embedding it writes.
+    const std::string js_out = "build/bench_tsnejs_embedding.csv";
+    std::remove(js_out.c_str());
+    const auto js = peer_run("node bench/peers/tsne_js.mjs " + js_out + " 2>/dev/null");
+    const double js_seconds = js.count("tsne.digits.tsnejs.seconds") ? js.at("tsne.digits.tsnejs.seconds") : -1;
+    std::ifstream js_file(js_out, std::ios::binary);
+    std::stringstream js_text;
+    js_text << js_file.rdbuf();
+    LabeledData js_y;
+    if (js_seconds > 0 && labeled_csv_parse(js_text.str(), js_y) && js_y.x.rows() == digits.x.rows()) {
+      double js_trust = 0, js_acc = 0;
+      trustworthiness_compute(digits.x, js_y.x, 10, js_trust);
+      knn_accuracy_compute(js_y.x, digits.labels, 10, js_acc);
+      bench_print("tsne.digits.tsnejs.trustworthiness10", js_trust, "ratio");
+      bench_print("tsne.digits.tsnejs.knn10_accuracy", js_acc, "ratio");
+      bench_print("tsne.digits.speedup_vs_tsnejs", js_seconds / seconds, "x");
+    } else {
+      std::fprintf(stderr, "bench embed: tsne-js peer not available (npm install --prefix bench/peers)\n");
     }
   }
   return 0;

@@ -13,10 +13,12 @@
 
 using namespace lab::core;
 
-#define PIN_Y00 0.068163045299022826
-#define PIN_Y231 0.027845544854407978
-#define PIN_KL 1.4267740986039017
-#define PIN_GRAD 0.38758298250198325
+#define PIN_Y00 0.068164310353762428
+#define PIN_Y231 0.027846900207566569
+#define PIN_KL 1.4267760592917895
+#define PIN_BH_Y50 0.017694933417634815
+#define PIN_BH_Y201 -0.0046544293193872804
+#define PIN_GRAD 0.38757209183986774
 
 namespace {
 
@@ -171,6 +173,35 @@ TEST_CASE("tsne: same seed, same embedding; pinned values identical natively and
     tsne_step(e);
   }
   CHECK(d.y == e.y);
+  if (std::getenv("LAB_PRINT_PINNED")) std::printf("pinned bh: %.17g %.17g\n", d.y(5, 0), d.y(20, 1));
+  CHECK(d.y(5, 0) == PIN_BH_Y50);
+  CHECK(d.y(20, 1) == PIN_BH_Y201);
+}
+
+TEST_CASE("tsne: each point's bandwidth gives the requested perplexity") {
+  const Mat x = three_clusters(20, 3);
+  for (double perplexity : {2.0, 5.0, 15.0}) {
+    TsneParams p;
+    p.perplexity = perplexity;
+    p.method = TsneMethod::exact;
+    auto [s, st] = tsne_init(x, p);
+    REQUIRE(st);
+    for (int i : {0, 17, 59}) {
+      // entropy of p_{j|i} ~ exp(-|x_i - x_j|^2 / (2 sigma_i^2)) over all j != i, in nats
+      std::vector<double> w;
+      double sum = 0;
+      for (int j = 0; j < 60; ++j) {
+        if (j == i) continue;
+        const double d2 = (x.row(i) - x.row(j)).cast<double>().squaredNorm();
+        w.push_back(std::exp(-d2 / (2 * s.sigma[i] * s.sigma[i])));
+        sum += w.back();
+      }
+      double h = 0;
+      for (double v : w)
+        if (v > 0) h -= (v / sum) * std::log(v / sum);
+      CHECK(std::exp(h) == doctest::Approx(perplexity).epsilon(1e-3));
+    }
+  }
 }
 
 TEST_CASE("tsne: initialisation") {

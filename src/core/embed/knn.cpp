@@ -1,6 +1,7 @@
 #include "core/embed/knn.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <numeric>
 #include <string>
@@ -20,6 +21,14 @@ Status finite_check(const Mat& x, std::string_view what) {
 }
 
 namespace {
+
+// Maps a float to an unsigned integer with the same order (-0 and +0 both map to +0's key).
+uint32_t float_order_key(float f) {
+  f += 0.0f;  // -0 -> +0
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
 
 Status knn_run(const Mat& base, const Mat& queries, int k, Metric m, bool exclude_self, Knn& out) {
   const Index n_base = base.rows(), n_query = queries.rows();
@@ -42,7 +51,8 @@ Status knn_run(const Mat& base, const Mat& queries, int k, Metric m, bool exclud
   out.value.assign(size_t(n_query) * k, 0);
   const bool larger_is_closer = metric_is_similarity(m);
   constexpr Index kBlock = 256;
-  std::vector<int32_t> order(static_cast<size_t>(n_base));
+  std::vector<uint64_t> keys;
+  keys.reserve(size_t(n_base));
   for (Index q0 = 0; q0 < n_query; q0 += kBlock) {
     const Index nb = std::min(kBlock, n_query - q0);
     // (n_base, nb): column c holds the metric of query q0+c against every base row, contiguous.
@@ -50,19 +60,20 @@ Status knn_run(const Mat& base, const Mat& queries, int k, Metric m, bool exclud
     for (Index c = 0; c < nb; ++c) {
       const Index q = q0 + c;
       const Scalar* v = values.col(c).data();
-      order.resize(size_t(n_base));
-      std::iota(order.begin(), order.end(), 0);
-      if (exclude_self) order.erase(order.begin() + q);
-      // A strict total order (value, then index): the selected set and its order are unique.
-      auto nearer = [&](int32_t a, int32_t b) {
-        if (v[a] != v[b]) return larger_is_closer ? v[a] > v[b] : v[a] < v[b];
-        return a < b;
-      };
-      if (size_t(k) < order.size()) std::nth_element(order.begin(), order.begin() + k, order.end(), nearer);
-      std::sort(order.begin(), order.begin() + k, nearer);
+      // One 64-bit key per candidate: (nearness as an order-preserving integer, index). Keys are
+      // unique, so the selected set and its order are the same with any selection algorithm.
+      keys.clear();
+      for (Index j = 0; j < n_base; ++j) {
+        if (exclude_self && j == q) continue;
+        const float near = larger_is_closer ? -float(v[j]) : float(v[j]);
+        keys.push_back((uint64_t(float_order_key(near)) << 32) | uint32_t(j));
+      }
+      if (size_t(k) < keys.size()) std::nth_element(keys.begin(), keys.begin() + k, keys.end());
+      std::sort(keys.begin(), keys.begin() + k);
       for (int j = 0; j < k; ++j) {
-        out.index[size_t(q) * k + j] = order[j];
-        out.value[size_t(q) * k + j] = v[order[j]];
+        const int32_t idx = int32_t(keys[j] & 0xFFFFFFFFu);
+        out.index[size_t(q) * k + j] = idx;
+        out.value[size_t(q) * k + j] = v[idx];
       }
     }
   }

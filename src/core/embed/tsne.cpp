@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstring>
 #include <string>
-#include <tuple>
 
 #include "core/embed/det_math.h"
 #include "core/embed/knn.h"
@@ -62,31 +61,32 @@ double perplexity_calibrate(const double* d, int k, double log_perplexity, doubl
     for (int j = 0; j < k; ++j) p[j] = 1.0 / k;
     return 1.0;
   }
+  // Newton's method on H(beta) = log(sum_j e^{-beta d_j}) + beta E[d], with dH/dbeta = -beta Var[d],
+  // safeguarded by a bisection bracket [lo, hi] (a Newton step leaving it is replaced by bisection),
+  // so it converges in a few steps where plain bisection needs 20-30, and can never diverge.
   double beta = double(k) / dsum;  // 1 / mean shifted distance: the right order of magnitude
   double lo = 0, hi = INFINITY;
-  double sum = 0;
   for (int step = 0; step < max_steps; ++step) {
-    sum = 0;
-    double sdp = 0;
+    double sum = 0, sdp = 0, sd2p = 0;
     for (int j = 0; j < k; ++j) {
       const double dj = d[j] - dmin;
-      p[j] = det_exp(-beta * dj);
-      sum += p[j];
-      sdp += dj * p[j];
+      const double pj = det_exp(-beta * dj);
+      sum += pj;
+      sdp += dj * pj;
+      sd2p += dj * dj * pj;
     }
-    const double entropy = det_log(sum) + beta * sdp / sum;
+    const double mean = sdp / sum;
+    const double entropy = det_log(sum) + beta * mean;
     const double diff = entropy - log_perplexity;
     if (std::abs(diff) <= tol) break;
-    if (diff > 0) {  // too flat: sharpen
-      lo = beta;
-      beta = std::isinf(hi) ? beta * 2 : (beta + hi) / 2;
-    } else {
-      hi = beta;
-      beta = (beta + lo) / 2;
-    }
+    if (diff > 0) lo = beta;  // too flat: beta must grow
+    else hi = beta;
+    const double slope = -beta * (sd2p / sum - mean * mean);
+    double next = slope < 0 ? beta - diff / slope : -1;
+    if (!(next > lo && next < hi)) next = std::isinf(hi) ? beta * 2 : (lo + hi) / 2;
+    beta = next;
   }
-  // p holds the weights of the last beta tried in the loop (or of the final one on convergence).
-  sum = 0;
+  double sum = 0;
   for (int j = 0; j < k; ++j) {
     p[j] = det_exp(-beta * (d[j] - dmin));
     sum += p[j];
@@ -177,12 +177,11 @@ Status p_sparse(const Mat& x, const MatD& xt, const TsneParams& params, TsneStat
   const double log_perp = det_log(params.perplexity);
   std::vector<std::pair<double, int32_t>> nb(static_cast<size_t>(k));
   std::vector<double> d(static_cast<size_t>(k)), p(static_cast<size_t>(k));
-  struct Entry {
-    int32_t row, col;
-    double v;
-  };
-  std::vector<Entry> entries;
-  entries.reserve(size_t(2) * n * k);
+  // Row i of the symmetric P holds c_{j|i} for i's neighbours j and c_{i|j} for the points j
+  // that have i as a neighbour; a pair present both ways is summed. Built row by row in CSR.
+  std::vector<int32_t> nb_index(size_t(n) * k);
+  std::vector<double> nb_p(size_t(n) * k);
+  std::vector<int32_t> row_len(size_t(n), k);
   for (int i = 0; i < n; ++i) {
     // Exact double distances for the candidates the float matrix product found, in a unique order.
     for (int j = 0; j < k; ++j) {
@@ -195,27 +194,39 @@ Status p_sparse(const Mat& x, const MatD& xt, const TsneParams& params, TsneStat
                                              params.perplexity_max_steps, p.data());
     s.sigma[i] = std::sqrt(1 / (2 * beta));
     for (int j = 0; j < k; ++j) {
-      entries.push_back({i, nb[j].second, p[j]});
-      entries.push_back({nb[j].second, i, p[j]});
+      nb_index[size_t(i) * k + j] = nb[j].second;
+      nb_p[size_t(i) * k + j] = p[j];
+      ++row_len[nb[j].second];
     }
   }
-  std::sort(entries.begin(), entries.end(),
-            [](const Entry& a, const Entry& b) { return std::tie(a.row, a.col, a.v) < std::tie(b.row, b.col, b.v); });
+  std::vector<int32_t> start(size_t(n) + 1, 0);
+  for (int i = 0; i < n; ++i) start[i + 1] = start[i] + row_len[i];
+  std::vector<std::pair<int32_t, double>> raw(static_cast<size_t>(start[n]));
+  std::vector<int32_t> fill(start.begin(), start.end() - 1);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < k; ++j) {
+      const int32_t c = nb_index[size_t(i) * k + j];
+      const double v = nb_p[size_t(i) * k + j];
+      raw[fill[i]++] = {c, v};
+      raw[fill[c]++] = {i, v};
+    }
   s.p_row.assign(size_t(n) + 1, 0);
   s.p_col.clear();
   s.p_val.clear();
   double total = 0;
-  for (size_t e = 0; e < entries.size(); ++e) {
-    total += entries[e].v;
-    if (!s.p_col.empty() && e > 0 && entries[e - 1].row == entries[e].row && entries[e - 1].col == entries[e].col) {
-      s.p_val.back() += entries[e].v;
-    } else {
-      s.p_col.push_back(entries[e].col);
-      s.p_val.push_back(entries[e].v);
-      s.p_row[entries[e].row + 1] = int32_t(s.p_col.size());
+  for (int i = 0; i < n; ++i) {
+    std::sort(raw.begin() + start[i], raw.begin() + start[i + 1]);  // (column, value): a unique order
+    for (int32_t e = start[i]; e < start[i + 1]; ++e) {
+      total += raw[e].second;
+      if (e > start[i] && raw[e - 1].first == raw[e].first) {
+        s.p_val.back() += raw[e].second;
+      } else {
+        s.p_col.push_back(raw[e].first);
+        s.p_val.push_back(raw[e].second);
+      }
     }
+    s.p_row[i + 1] = int32_t(s.p_col.size());
   }
-  for (int i = 0; i < n; ++i) s.p_row[i + 1] = std::max(s.p_row[i + 1], s.p_row[i]);
   for (double& v : s.p_val) v /= total;
   return Status::success();
 }
@@ -229,8 +240,17 @@ uint32_t morton_spread(uint32_t v) {  // 16 bits -> even bits of 32
   return v;
 }
 
+// clang (the WASM build) judges the element-wise Barnes-Hut loop "not beneficial" to vectorise and
+// cannot see that its arrays do not alias; GCC vectorises it unasked. The loop has no reduction, so
+// vectorising it cannot change a single bit of the result.
+#if defined(__clang__)
+#define LAB_VECTORIZE_LOOP _Pragma("clang loop vectorize(assume_safety) vectorize_width(4)")
+#else
+#define LAB_VECTORIZE_LOOP
+#endif
+
 constexpr int kTreeLevels = 16;  // Morton keys of 2 x 16 bits
-constexpr int kLeafSize = 8;     // cells with at most this many points are not split further
+constexpr int kLeafSize = 16;    // cells with at most this many points are not split further
 
 // Builds node `node` over order[begin, end) (sorted by Morton key, so every cell is a range).
 // A cell summarises its points by their centre of mass and the squared diagonal of their tight
@@ -299,15 +319,15 @@ void tree_build(TsneState& s) {
   const double scale = 65536.0 / side;
   s.keys.resize(size_t(n));
   s.order.resize(size_t(n));
+  s.sort_buf.resize(size_t(n));
   for (int i = 0; i < n; ++i) {
     const uint32_t ix = uint32_t(std::min(65535.0, (pos[2 * i] - x0) * scale));
     const uint32_t iy = uint32_t(std::min(65535.0, (pos[2 * i + 1] - y0) * scale));
     s.keys[i] = morton_spread(ix) | (morton_spread(iy) << 1);
-    s.order[i] = i;
+    s.sort_buf[i] = (uint64_t(s.keys[i]) << 32) | uint32_t(i);  // (key, index): a unique order
   }
-  std::sort(s.order.begin(), s.order.end(), [&](int32_t a, int32_t b) {
-    return s.keys[a] != s.keys[b] ? s.keys[a] < s.keys[b] : a < b;
-  });
+  std::sort(s.sort_buf.begin(), s.sort_buf.end());
+  for (int m = 0; m < n; ++m) s.order[m] = int32_t(s.sort_buf[m] & 0xFFFFFFFFu);
   s.pos_sorted.resize(size_t(2) * n);
   s.keys_sorted.resize(size_t(n));
   for (int m = 0; m < n; ++m) {
@@ -321,70 +341,149 @@ void tree_build(TsneState& s) {
 }
 
 // Repulsive forces by Barnes-Hut: rep_i = sum_j w_ij^2 (y_i - y_j) (unnormalised), returns Z = sum w_ij.
-// Points are visited in Morton order (neighbouring points walk nearly the same cells: cache-friendly).
+// Group traversal (Barnes 1990): the points of one leaf walk the tree together. A cell is taken as
+// one body when it is far from the whole leaf (its spread < theta x the distance from its centre of
+// mass to the leaf's bounding box, a stricter test than from any single point), otherwise it is
+// opened; leaves that must be opened contribute their points one by one. Every point of the group
+// then sums the same interaction list without branches. A point meets itself in that list once
+// (w = 1, no force), which is subtracted from its Z.
 double tsne_repulsion_bh(TsneState& s, double theta) {
-  const int n = s.n;
   const double theta2 = theta * theta;
   const double* sp = s.pos_sorted.data();
   const TsneState::Node* tree = s.tree.data();
   double z = 0;
   int32_t stack[4 * (kTreeLevels + 2)];
-  for (int mi = 0; mi < n; ++mi) {
-    const double xi = sp[2 * mi], yi = sp[2 * mi + 1];
-    double fx = 0, fy = 0, zi = 0;
+  auto& lx = s.list_x;
+  auto& ly = s.list_y;
+  auto& lc = s.list_c;
+  for (size_t leaf = 0; leaf < s.tree.size(); ++leaf) {
+    const TsneState::Node& g = tree[leaf];
+    if (g.first >= 0) continue;
+    double gx0 = sp[2 * g.begin], gx1 = gx0, gy0 = sp[2 * g.begin + 1], gy1 = gy0;
+    for (int32_t m = g.begin + 1; m < g.begin + g.count; ++m) {
+      gx0 = std::min(gx0, sp[2 * m]);
+      gx1 = std::max(gx1, sp[2 * m]);
+      gy0 = std::min(gy0, sp[2 * m + 1]);
+      gy1 = std::max(gy1, sp[2 * m + 1]);
+    }
+    lx.clear();
+    ly.clear();
+    lc.clear();
     int top = 0;
     stack[top++] = 0;
     while (top > 0) {
       const TsneState::Node& nd = tree[stack[--top]];
-      const double dx = xi - nd.cx, dy = yi - nd.cy;
-      const double d2 = dx * dx + dy * dy;
-      if (nd.width2 < theta2 * d2) {
-        const double w = 1 / (1 + d2);
-        const double cw = nd.count * w;
-        zi += cw;
-        fx += cw * w * dx;
-        fy += cw * w * dy;
+      const double dx = std::max(0.0, std::max(gx0 - nd.cx, nd.cx - gx1));
+      const double dy = std::max(0.0, std::max(gy0 - nd.cy, nd.cy - gy1));
+      if (nd.width2 < theta2 * (dx * dx + dy * dy)) {
+        lx.push_back(float(nd.cx));
+        ly.push_back(float(nd.cy));
+        lc.push_back(float(nd.count));
       } else if (nd.first < 0) {
         for (int32_t m = nd.begin; m < nd.begin + nd.count; ++m) {
-          const double ex = xi - sp[2 * m], ey = yi - sp[2 * m + 1];
-          const double w = m == mi ? 0.0 : 1 / (1 + ex * ex + ey * ey);
-          zi += w;
-          fx += w * w * ex;
-          fy += w * w * ey;
+          lx.push_back(float(sp[2 * m]));
+          ly.push_back(float(sp[2 * m + 1]));
+          lc.push_back(1.0f);
         }
       } else {
         for (int c = nd.nchild - 1; c >= 0; --c) stack[top++] = nd.first + c;
       }
     }
-    const int32_t i = s.order[mi];
-    s.force_rep[2 * i] = fx;
-    s.force_rep[2 * i + 1] = fy;
-    z += zi;
+    // Pad the list to a multiple of 4 with zero-mass bodies (far away: no force, no Z).
+    while (lx.size() % 4) {
+      lx.push_back(0.0f);
+      ly.push_back(0.0f);
+      lc.push_back(0.0f);
+    }
+    const size_t len = lx.size();
+    s.list_w.resize(len);
+    s.list_fx.resize(len);
+    s.list_fy.resize(len);
+    const float* __restrict px = lx.data();
+    const float* __restrict py = ly.data();
+    const float* __restrict pc = lc.data();
+    float* __restrict tw = s.list_w.data();
+    float* __restrict tx = s.list_fx.data();
+    float* __restrict ty = s.list_fy.data();
+    for (int32_t mi = g.begin; mi < g.begin + g.count; ++mi) {
+      const double xi = sp[2 * mi], yi = sp[2 * mi + 1];
+      // Element-wise first, in float (the compiler vectorises this loop 4-wide: no reduction in
+      // it; float is what scikit-learn's Barnes-Hut uses throughout) ...
+      const float xf = float(xi), yf = float(yi);
+      LAB_VECTORIZE_LOOP
+      for (size_t e = 0; e < len; ++e) {
+        const float dx = xf - px[e], dy = yf - py[e];
+        const float w = 1.0f / (1.0f + dx * dx + dy * dy);
+        const float cw = pc[e] * w;
+        tw[e] = cw;
+        tx[e] = cw * w * dx;
+        ty[e] = cw * w * dy;
+      }
+      // ... then the sums, in four fixed lanes (same order on every platform).
+      double z4[4] = {0, 0, 0, 0}, x4[4] = {0, 0, 0, 0}, y4[4] = {0, 0, 0, 0};
+      for (size_t e = 0; e < len; e += 4)
+        for (int l = 0; l < 4; ++l) {
+          z4[l] += tw[e + l];
+          x4[l] += tx[e + l];
+          y4[l] += ty[e + l];
+        }
+      const double zi = (z4[0] + z4[1]) + (z4[2] + z4[3]);
+      const double fx = (x4[0] + x4[1]) + (x4[2] + x4[3]);
+      const double fy = (y4[0] + y4[1]) + (y4[2] + y4[3]);
+      const int32_t i = s.order[mi];
+      s.force_rep[2 * i] = fx;
+      s.force_rep[2 * i + 1] = fy;
+      z += zi - 1.0;  // the point itself is in its own group's list exactly once
+    }
   }
   return z;
 }
 
-// Attractive forces sum_j p_ij w_ij (y_i - y_j) over the sparse P; adds KL terms when asked.
+// Attractive forces sum_j p_ij w_ij (y_i - y_j) over the sparse P, visiting each symmetric pair once
+// (upper triangle: one division per pair, applied to both ends). With want_kl also returns
+// KL = sum p log p - sum p log w + log Z (sum p = 1), the first term precomputed at init.
 double tsne_attraction(TsneState& s, bool want_kl, double z) {
   const double* pos = s.pos.data();
-  double kl = 0;
-  const double log_z = want_kl ? det_log(z) : 0;
+  double* f = s.force_attr.data();
+  std::fill(s.force_attr.begin(), s.force_attr.end(), 0.0);
+  double sum_p_log_w = 0;
   for (int i = 0; i < s.n; ++i) {
     const double xi = pos[2 * i], yi = pos[2 * i + 1];
     double fx = 0, fy = 0;
-    for (int32_t e = s.p_row[i]; e < s.p_row[i + 1]; ++e) {
-      const int32_t j = s.p_col[e];
+    for (int32_t e = s.pu_row[i]; e < s.pu_row[i + 1]; ++e) {
+      const int32_t j = s.pu_col[e];
       const double dx = xi - pos[2 * j], dy = yi - pos[2 * j + 1];
       const double w = 1 / (1 + dx * dx + dy * dy);
-      const double pw = s.p_val[e] * w;
+      const double pw = s.pu_val[e] * w;
       fx += pw * dx;
       fy += pw * dy;
-      if (want_kl && s.p_val[e] > 0) kl += s.p_val[e] * (det_log(s.p_val[e]) - det_log(w) + log_z);
+      f[2 * j] -= pw * dx;
+      f[2 * j + 1] -= pw * dy;
+      if (want_kl) sum_p_log_w += s.pu_val[e] * det_log(w);
     }
-    s.force_attr[2 * i] = fx;
-    s.force_attr[2 * i + 1] = fy;
+    f[2 * i] += fx;
+    f[2 * i + 1] += fy;
   }
-  return kl;
+  if (!want_kl) return 0;
+  return s.p_log_p - 2 * sum_p_log_w + det_log(z);
+}
+
+// Upper-triangle copy of P and sum p log p, for tsne_attraction.
+void p_upper_build(TsneState& s) {
+  s.pu_row.assign(size_t(s.n) + 1, 0);
+  s.pu_col.clear();
+  s.pu_val.clear();
+  s.p_log_p = 0;
+  for (int i = 0; i < s.n; ++i) {
+    for (int32_t e = s.p_row[i]; e < s.p_row[i + 1]; ++e) {
+      if (s.p_val[e] > 0) s.p_log_p += s.p_val[e] * det_log(s.p_val[e]);
+      if (s.p_col[e] > i) {
+        s.pu_col.push_back(s.p_col[e]);
+        s.pu_val.push_back(s.p_val[e]);
+      }
+    }
+    s.pu_row[i + 1] = int32_t(s.pu_col.size());
+  }
 }
 
 // Exact repulsion over all pairs; returns Z.
@@ -451,6 +550,7 @@ std::pair<TsneState, Status> tsne_init(const Mat& x, const TsneParams& params) {
     if (!(std0 > 0)) return {std::move(s), Status::error("t-SNE: PCA initialisation is degenerate; use init random")};
     s.y *= params.init_std / std0;
   }
+  p_upper_build(s);
   s.update = MatD::Zero(n, 2);
   s.gains = MatD::Ones(n, 2);
   s.grad.assign(size_t(2) * n, 0);

@@ -81,6 +81,10 @@ struct TsneState {
   std::vector<double> grad, pos, pos_sorted, force_attr, force_rep;
   std::vector<int32_t> order;
   std::vector<uint32_t> keys, keys_sorted;
+  std::vector<uint64_t> sort_buf;
+  std::vector<int32_t> pu_row, pu_col;  // P's upper triangle (j > i), for the attractive forces
+  std::vector<double> pu_val;
+  double p_log_p = 0;                   // sum p log p, the constant part of the KL
   struct Node {
     double cx, cy;    // centre of mass
     double width2;    // squared diagonal of the tight bounding box of the cell's points
@@ -90,6 +94,8 @@ struct TsneState {
     int32_t begin;    // leaves: first index into `order`
   };
   std::vector<Node> tree;
+  std::vector<float> list_x, list_y, list_c;  // Barnes-Hut interaction list of one leaf
+  std::vector<float> list_w, list_fx, list_fy;
 };
 
 struct TsneStepStats {
