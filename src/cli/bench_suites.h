@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/bench.h"
+#include "cli/bench_embed.h"
 
 namespace lab::cli {
 
@@ -18,6 +19,7 @@ struct BenchSuite {
 
 inline const BenchSuite kBenchSuites[] = {
     {"engine", bench_suite_engine},
+    {"embed", bench_suite_embed},
 };
 
 // "native", "wasm_simd" or "wasm_nosimd": what this binary was compiled for.

@@ -26,6 +26,8 @@ const Command kCommands[] = {
     {"version", "print version, build id and SIMD in use (also --version)", cmd_version},
     {"lesson", "check lessons headless (lesson check FILE...), list lab-block kinds", cmd_lesson},
     {"bench", "benchmarks: native, WASM under node, peers; prints BENCH lines", cmd_bench},
+    {"tsne", "t-SNE of a labelled CSV file (label,f1,...,fD) to label,x,y", cmd_tsne},
+    {"pca", "PCA of a labelled CSV file to label,x,y[,z]", cmd_pca},
 };
 
 const char* kUsageHead =

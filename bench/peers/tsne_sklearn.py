@@ -1,0 +1,62 @@
+#!/usr/bin/python3
+"""Peer for `embedlab bench`: scikit-learn's Barnes-Hut t-SNE on the UCI digits.
+
+Prints the same figures as our suite (src/cli/bench_embed.cpp), with a `sklearn` infix:
+  BENCH tsne.digits.sklearn.seconds <s> s
+  BENCH tsne.digits.sklearn.trustworthiness10 <t> ratio
+  BENCH tsne.digits.sklearn.knn10_accuracy <a> ratio
+  BENCH tsne.digits.sklearn.kl <kl> nats
+Settings: perplexity 30, 1000 iterations, PCA init, learning_rate='auto', barnes_hut (theta 0.5),
+random_state 0 -- Debian's python3-sklearn 1.2.1 (`n_iter` is the 1.2 name of `max_iter`).
+Reads the digits from our own assets/data/digits.csv (label first), so both sides see the same data.
+Timing covers TSNE.fit_transform only (kNN + P + optimisation), as ours covers tsne_init + steps:
+wall time, and CPU time of all threads (process_time) since sklearn's gradient uses OpenMP threads
+and ours is single-threaded.
+The number of OpenMP threads sklearn uses is printed as BENCH tsne.digits.sklearn.threads.
+"""
+import os
+import sys
+import time
+
+import numpy as np
+
+
+def knn_accuracy(y, labels, k=10):
+    # leave-one-out k-NN majority vote in the embedding; ties -> the smallest label among the tied
+    d = ((y[:, None, :] - y[None, :, :]) ** 2).sum(-1)
+    np.fill_diagonal(d, np.inf)
+    idx = np.argsort(d, axis=1, kind="stable")[:, :k]
+    votes = labels[idx]
+    correct = 0
+    for i in range(len(labels)):
+        counts = np.bincount(votes[i], minlength=labels.max() + 1)
+        correct += int(np.argmax(counts) == labels[i])
+    return correct / len(labels)
+
+
+def main():
+    root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "assets", "data", "digits.csv")
+    data = np.loadtxt(path, delimiter=",", comments="#", skiprows=1, dtype=np.float64)
+    labels = data[:, 0].astype(int)
+    x = data[:, 1:]
+    from sklearn.manifold import TSNE, trustworthiness
+    from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
+
+    tsne = TSNE(n_components=2, perplexity=30, n_iter=1000, init="pca", learning_rate="auto",
+                method="barnes_hut", angle=0.5, random_state=0)
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    y = tsne.fit_transform(x)
+    seconds = time.perf_counter() - t0
+    cpu_seconds = time.process_time() - c0
+    print(f"BENCH tsne.digits.sklearn.seconds {seconds:.4f} s")
+    print(f"BENCH tsne.digits.sklearn.cpu_seconds {cpu_seconds:.4f} s")
+    print(f"BENCH tsne.digits.sklearn.trustworthiness10 {trustworthiness(x, y, n_neighbors=10):.5f} ratio")
+    print(f"BENCH tsne.digits.sklearn.knn10_accuracy {knn_accuracy(y, labels):.5f} ratio")
+    print(f"BENCH tsne.digits.sklearn.kl {tsne.kl_divergence_:.5f} nats")
+    print(f"BENCH tsne.digits.sklearn.threads {_openmp_effective_n_threads()} count")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,13 @@
+// The embedding benchmark suite: t-SNE on the UCI digits (perplexity 30, 1000 iterations,
+// Barnes-Hut, PCA init, seed 0), timed, with its quality (trustworthiness(10), 10-NN accuracy, KL),
+// and natively the same figures from scikit-learn (bench/peers/tsne_sklearn.py) plus ratios.
+// Reads assets/data/digits.csv relative to the working directory (run from the repository root).
+#pragma once
+
+#include "cli/bench.h"
+
+namespace lab::cli {
+
+int bench_suite_embed(const BenchOptions& options);
+
+}  // namespace lab::cli

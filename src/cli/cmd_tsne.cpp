@@ -1,0 +1,127 @@
+// embedlab tsne: t-SNE of a labelled CSV file, written as label,x,y in input order.
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/embed_io.h"
+#include "core/embed/quality.h"
+#include "core/embed/tsne.h"
+
+namespace lab::cli {
+
+namespace {
+
+const char* kTsneUsage =
+    "usage: embedlab tsne --input X.csv --output Y.csv [options]\n"
+    "\n"
+    "Embeds the rows of X.csv in 2-D with t-SNE. Input rows are label,f1,...,fD (a header line is\n"
+    "optional and detected); output rows are label,x,y in input order. Prints the KL divergence,\n"
+    "trustworthiness(10) and 10-NN label accuracy of the result.\n"
+    "\n"
+    "options:\n"
+    "  --input FILE          labelled CSV to embed (required)\n"
+    "  --output FILE         where to write label,x,y (required)\n"
+    "  --perplexity P        effective number of neighbours (default 30)\n"
+    "  --iterations N        gradient steps (default 1000)\n"
+    "  --seed S              random seed for --init random (default 0)\n"
+    "  --method M            auto | exact | bh (default auto: exact up to 1000 points, else Barnes-Hut)\n"
+    "  --theta T             Barnes-Hut accuracy, smaller is slower and more exact (default 0.5)\n"
+    "  --init I              pca | random (default pca)\n"
+    "  --learning-rate R     step size, or 'auto' = max(N / 48, 50) (default auto)\n"
+    "  --verbose             print the KL every 50 iterations\n"
+    "  --help                show this text\n"
+    "\n"
+    "exit status: 0 success, 1 bad input data or file, 2 bad options\n";
+
+int tsne_usage_error(const std::string& msg) { return usage_error("tsne", msg, kTsneUsage); }
+
+}  // namespace
+
+int cmd_tsne(Args args) {
+  using namespace lab::core;
+  std::string input, output;
+  TsneParams params;
+  bool verbose = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string_view a = args[i];
+    if (a == "--help" || a == "-h") {
+      std::fputs(kTsneUsage, stdout);
+      return 0;
+    }
+    if (a == "--verbose") {
+      verbose = true;
+      continue;
+    }
+    if (!a.starts_with("--")) return tsne_usage_error("unexpected argument '" + std::string(a) + "'");
+    if (i + 1 >= args.size()) return tsne_usage_error(std::string(a) + " needs a value");
+    const std::string_view v = args[++i];
+    long long n = 0;
+    double d = 0;
+    if (a == "--input") {
+      input = std::string(v);
+    } else if (a == "--output") {
+      output = std::string(v);
+    } else if (a == "--perplexity") {
+      if (!flag_double(v, d) || d < 1) return tsne_usage_error("--perplexity needs a number >= 1, got '" + std::string(v) + "'");
+      params.perplexity = d;
+    } else if (a == "--iterations") {
+      if (!flag_int(v, n) || n < 0 || n > 1000000)
+        return tsne_usage_error("--iterations needs a whole number 0-1000000, got '" + std::string(v) + "'");
+      params.iterations = int(n);
+    } else if (a == "--seed") {
+      if (!flag_int(v, n) || n < 0) return tsne_usage_error("--seed needs a whole number >= 0, got '" + std::string(v) + "'");
+      params.seed = uint64_t(n);
+    } else if (a == "--method") {
+      if (v == "auto") params.method = TsneMethod::automatic;
+      else if (v == "exact") params.method = TsneMethod::exact;
+      else if (v == "bh" || v == "barnes-hut") params.method = TsneMethod::barnes_hut;
+      else return tsne_usage_error("--method must be auto, exact or bh, got '" + std::string(v) + "'");
+    } else if (a == "--theta") {
+      if (!flag_double(v, d) || d < 0) return tsne_usage_error("--theta needs a number >= 0, got '" + std::string(v) + "'");
+      params.theta = d;
+    } else if (a == "--init") {
+      if (v == "pca") params.init = TsneInit::pca;
+      else if (v == "random") params.init = TsneInit::random;
+      else return tsne_usage_error("--init must be pca or random, got '" + std::string(v) + "'");
+    } else if (a == "--learning-rate") {
+      if (v == "auto") params.learning_rate = 0;
+      else if (flag_double(v, d) && d > 0) params.learning_rate = d;
+      else return tsne_usage_error("--learning-rate needs a number > 0 or 'auto', got '" + std::string(v) + "'");
+    } else {
+      return tsne_usage_error("unknown option '" + std::string(a) + "'");
+    }
+  }
+  if (input.empty()) return tsne_usage_error("--input FILE is required");
+  if (output.empty()) return tsne_usage_error("--output FILE is required");
+
+  LabeledData data;
+  if (!embed_table_read("tsne", input, data)) return 1;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto [state, status] = tsne_init(data.x, params);
+  if (!status) {
+    std::fprintf(stderr, "embedlab tsne: %s: %s\n", input.c_str(), status.message.c_str());
+    return 1;
+  }
+  while (state.iteration < params.iterations) {
+    const TsneStepStats s = tsne_step(state);
+    if (verbose && s.kl_computed) std::printf("iteration %d: KL %.6f, gradient norm %.3g\n", s.iteration, s.kl, s.grad_norm);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const Mat y = tsne_embedding(state);
+  if (!embed_table_write("tsne", output, data, y)) return 1;
+
+  const int k = std::min<int>(10, (state.n - 1) / 2);
+  double trust = 0, acc = 0;
+  trustworthiness_compute(data.x, y, k, trust);
+  knn_accuracy_compute(y, data.labels, k, acc);
+  std::printf("t-SNE: %d points, %d features, method %s, perplexity %g, %d iterations, learning rate %g, %.3f s\n",
+              state.n, int(data.x.cols()), std::string(tsne_method_name(state.method)).c_str(), params.perplexity,
+              state.iteration, state.learning_rate, seconds);
+  std::printf("KL divergence: %.6f\n", tsne_kl(state));
+  std::printf("trustworthiness(%d): %.6f\n", k, trust);
+  std::printf("%d-NN label accuracy: %.6f\n", k, acc);
+  return 0;
+}
+
+}  // namespace lab::cli

@@ -1,0 +1,645 @@
+#include "core/embed/tsne.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "core/embed/det_math.h"
+#include "core/embed/knn.h"
+#include "core/embed/pca.h"
+#include "core/rng.h"
+
+namespace lab::core {
+
+std::string_view tsne_method_name(TsneMethod m) {
+  switch (m) {
+    case TsneMethod::automatic: return "auto";
+    case TsneMethod::exact: return "exact";
+    case TsneMethod::barnes_hut: return "bh";
+  }
+  return "?";
+}
+
+std::string_view tsne_init_name(TsneInit i) { return i == TsneInit::pca ? "pca" : "random"; }
+
+namespace {
+
+constexpr int kMaxExactN = 8000;  // dense N x N conditional P: 8000^2 doubles = 512 MB
+
+std::string num(double v) {
+  std::string s = std::to_string(v);
+  while (s.size() > 1 && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
+// Squared Euclidean distance of two samples stored as columns of xt (D, N), in double, fixed order.
+double sqdist(const MatD& xt, Index i, Index j) {
+  const double* a = xt.col(i).data();
+  const double* b = xt.col(j).data();
+  double s = 0;
+  for (Index k = 0; k < xt.rows(); ++k) {
+    const double t = a[k] - b[k];
+    s += t * t;
+  }
+  return s;
+}
+
+// Finds beta for one point so that the entropy of p_j ~ exp(-beta d_j) is log(perplexity), writes
+// the normalised p_j (the conditional p_{j|i}) and returns beta. Distances are shifted by their
+// minimum, so the nearest neighbour has weight exp(0) = 1: the sum never underflows and no NaN
+// can appear, whatever the scale of the data. The search is bounded by max_steps.
+double perplexity_calibrate(const double* d, int k, double log_perplexity, double tol, int max_steps, double* p) {
+  double dmin = d[0], dmax = d[0], dsum = 0;
+  for (int j = 0; j < k; ++j) {
+    dmin = std::min(dmin, d[j]);
+    dmax = std::max(dmax, d[j]);
+  }
+  for (int j = 0; j < k; ++j) dsum += d[j] - dmin;
+  if (dmax == dmin) {  // all neighbours equally far: uniform, whatever beta
+    for (int j = 0; j < k; ++j) p[j] = 1.0 / k;
+    return 1.0;
+  }
+  // Newton's method on H(beta) = log(sum_j e^{-beta d_j}) + beta E[d], with dH/dbeta = -beta Var[d],
+  // safeguarded by a bisection bracket [lo, hi] (a Newton step leaving it is replaced by bisection),
+  // so it converges in a few steps where plain bisection needs 20-30, and can never diverge.
+  double beta = double(k) / dsum;  // 1 / mean shifted distance: the right order of magnitude
+  double lo = 0, hi = INFINITY;
+  for (int step = 0; step < max_steps; ++step) {
+    double sum = 0, sdp = 0, sd2p = 0;
+    for (int j = 0; j < k; ++j) {
+      const double dj = d[j] - dmin;
+      const double pj = det_exp(-beta * dj);
+      sum += pj;
+      sdp += dj * pj;
+      sd2p += dj * dj * pj;
+    }
+    const double mean = sdp / sum;
+    const double entropy = det_log(sum) + beta * mean;
+    const double diff = entropy - log_perplexity;
+    if (std::abs(diff) <= tol) break;
+    if (diff > 0) lo = beta;  // too flat: beta must grow
+    else hi = beta;
+    const double slope = -beta * (sd2p / sum - mean * mean);
+    double next = slope < 0 ? beta - diff / slope : -1;
+    if (!(next > lo && next < hi)) next = std::isinf(hi) ? beta * 2 : (lo + hi) / 2;
+    beta = next;
+  }
+  double sum = 0;
+  for (int j = 0; j < k; ++j) {
+    p[j] = det_exp(-beta * (d[j] - dmin));
+    sum += p[j];
+  }
+  for (int j = 0; j < k; ++j) p[j] /= sum;
+  return beta;
+}
+
+Status tsne_validate(const Mat& x, const TsneParams& params, TsneMethod& method) {
+  const Index n = x.rows();
+  if (n < 4) return Status::error("t-SNE needs at least 4 points, got " + std::to_string(n));
+  if (x.cols() < 1) return Status::error("t-SNE needs at least one feature per point");
+  if (Status s = finite_check(x, "t-SNE data"); !s) return s;
+  bool all_same = true;
+  for (Index i = 1; i < n && all_same; ++i) all_same = (x.row(i) == x.row(0));
+  if (all_same)
+    return Status::error("t-SNE: all " + std::to_string(n) +
+                         " points are identical, so there is no structure to embed");
+  if (!(params.perplexity >= 1))
+    return Status::error("t-SNE: perplexity must be at least 1 (got " + num(params.perplexity) + ")");
+  if (!(params.theta >= 0)) return Status::error("t-SNE: theta must be >= 0 (got " + num(params.theta) + ")");
+  if (!(params.early_exaggeration > 0))
+    return Status::error("t-SNE: early exaggeration must be > 0 (got " + num(params.early_exaggeration) + ")");
+  if (!(params.init_std > 0)) return Status::error("t-SNE: init_std must be > 0");
+  if (!std::isfinite(params.learning_rate)) return Status::error("t-SNE: learning rate must be finite");
+  if (params.perplexity_max_steps < 1) return Status::error("t-SNE: perplexity_max_steps must be >= 1");
+  method = params.method;
+  if (method == TsneMethod::automatic)
+    method = n <= params.exact_max_n ? TsneMethod::exact : TsneMethod::barnes_hut;
+  if (method == TsneMethod::exact) {
+    if (params.perplexity >= double(n))
+      return Status::error("t-SNE: perplexity " + num(params.perplexity) + " must be less than the number of points (" +
+                           std::to_string(n) + "); try " + num(std::max(1.0, std::floor((n - 1) / 3.0))));
+    if (n > kMaxExactN)
+      return Status::error("t-SNE: the exact method needs N x N memory; with " + std::to_string(n) +
+                           " points use Barnes-Hut (method bh)");
+  } else {
+    if (3 * params.perplexity >= double(n - 1))
+      return Status::error("t-SNE: Barnes-Hut needs perplexity < (N-1)/3 = " + num((n - 1) / 3.0) + " for N = " +
+                           std::to_string(n) + " (it keeps 3 x perplexity neighbours); lower the perplexity or use "
+                           "the exact method");
+  }
+  return Status::success();
+}
+
+// Conditional probabilities over all pairs, symmetrised into a dense-pattern CSR.
+void p_exact(const MatD& xt, const TsneParams& params, TsneState& s) {
+  const int n = s.n;
+  MatD cond = MatD::Zero(n, n);  // cond(j, i) = p_{j|i}: column i contiguous
+  std::vector<double> d(static_cast<size_t>(n - 1)), p(static_cast<size_t>(n - 1));
+  const double log_perp = det_log(params.perplexity);
+  for (int i = 0; i < n; ++i) {
+    int m = 0;
+    for (int j = 0; j < n; ++j)
+      if (j != i) d[m++] = sqdist(xt, i, j);
+    const double beta = perplexity_calibrate(d.data(), n - 1, log_perp, params.perplexity_tolerance,
+                                             params.perplexity_max_steps, p.data());
+    s.sigma[i] = std::sqrt(1 / (2 * beta));
+    m = 0;
+    for (int j = 0; j < n; ++j)
+      if (j != i) cond(j, i) = p[m++];
+  }
+  double total = 0;
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j)
+      if (j != i) total += cond(j, i) + cond(i, j);
+  s.p_row.assign(size_t(n) + 1, 0);
+  s.p_col.clear();
+  s.p_val.clear();
+  s.p_col.reserve(size_t(n) * (n - 1));
+  s.p_val.reserve(size_t(n) * (n - 1));
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j)
+      if (j != i) {
+        s.p_col.push_back(j);
+        s.p_val.push_back((cond(j, i) + cond(i, j)) / total);
+      }
+    s.p_row[i + 1] = int32_t(s.p_col.size());
+  }
+}
+
+// Conditional probabilities over each point's k nearest neighbours, symmetrised (union pattern).
+Status p_sparse(const Mat& x, const MatD& xt, const TsneParams& params, TsneState& s) {
+  const int n = s.n;
+  const int k = std::min(n - 1, int(3.0 * params.perplexity + 1));
+  Knn knn;
+  if (Status st = knn_search(x, k, Metric::sq_euclidean, knn); !st) return st;
+  const double log_perp = det_log(params.perplexity);
+  std::vector<std::pair<double, int32_t>> nb(static_cast<size_t>(k));
+  std::vector<double> d(static_cast<size_t>(k)), p(static_cast<size_t>(k));
+  // Row i of the symmetric P holds c_{j|i} for i's neighbours j and c_{i|j} for the points j
+  // that have i as a neighbour; a pair present both ways is summed. Built row by row in CSR.
+  std::vector<int32_t> nb_index(size_t(n) * k);
+  std::vector<double> nb_p(size_t(n) * k);
+  std::vector<int32_t> row_len(size_t(n), k);
+  for (int i = 0; i < n; ++i) {
+    // Exact double distances for the candidates the float matrix product found, in a unique order.
+    for (int j = 0; j < k; ++j) {
+      const int32_t c = knn.neighbour(i, j);
+      nb[j] = {sqdist(xt, i, c), c};
+    }
+    std::sort(nb.begin(), nb.end());
+    for (int j = 0; j < k; ++j) d[j] = nb[j].first;
+    const double beta = perplexity_calibrate(d.data(), k, log_perp, params.perplexity_tolerance,
+                                             params.perplexity_max_steps, p.data());
+    s.sigma[i] = std::sqrt(1 / (2 * beta));
+    for (int j = 0; j < k; ++j) {
+      nb_index[size_t(i) * k + j] = nb[j].second;
+      nb_p[size_t(i) * k + j] = p[j];
+      ++row_len[nb[j].second];
+    }
+  }
+  std::vector<int32_t> start(size_t(n) + 1, 0);
+  for (int i = 0; i < n; ++i) start[i + 1] = start[i] + row_len[i];
+  std::vector<std::pair<int32_t, double>> raw(static_cast<size_t>(start[n]));
+  std::vector<int32_t> fill(start.begin(), start.end() - 1);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < k; ++j) {
+      const int32_t c = nb_index[size_t(i) * k + j];
+      const double v = nb_p[size_t(i) * k + j];
+      raw[fill[i]++] = {c, v};
+      raw[fill[c]++] = {i, v};
+    }
+  s.p_row.assign(size_t(n) + 1, 0);
+  s.p_col.clear();
+  s.p_val.clear();
+  double total = 0;
+  for (int i = 0; i < n; ++i) {
+    std::sort(raw.begin() + start[i], raw.begin() + start[i + 1]);  // (column, value): a unique order
+    for (int32_t e = start[i]; e < start[i + 1]; ++e) {
+      total += raw[e].second;
+      if (e > start[i] && raw[e - 1].first == raw[e].first) {
+        s.p_val.back() += raw[e].second;
+      } else {
+        s.p_col.push_back(raw[e].first);
+        s.p_val.push_back(raw[e].second);
+      }
+    }
+    s.p_row[i + 1] = int32_t(s.p_col.size());
+  }
+  for (double& v : s.p_val) v /= total;
+  return Status::success();
+}
+
+uint32_t morton_spread(uint32_t v) {  // 16 bits -> even bits of 32
+  v &= 0xFFFF;
+  v = (v | (v << 8)) & 0x00FF00FF;
+  v = (v | (v << 4)) & 0x0F0F0F0F;
+  v = (v | (v << 2)) & 0x33333333;
+  v = (v | (v << 1)) & 0x55555555;
+  return v;
+}
+
+// clang (the WASM build) judges the element-wise Barnes-Hut loop "not beneficial" to vectorise and
+// cannot see that its arrays do not alias; GCC vectorises it unasked. The loop has no reduction, so
+// vectorising it cannot change a single bit of the result.
+#if defined(__clang__)
+#define LAB_VECTORIZE_LOOP _Pragma("clang loop vectorize(assume_safety) vectorize_width(4)")
+#else
+#define LAB_VECTORIZE_LOOP
+#endif
+
+constexpr int kTreeLevels = 16;  // Morton keys of 2 x 16 bits
+constexpr int kLeafSize = 16;    // cells with at most this many points are not split further
+
+// Builds node `node` over order[begin, end) (sorted by Morton key, so every cell is a range).
+// A cell summarises its points by their centre of mass and the squared diagonal of their tight
+// bounding box: the far-field error of a cell depends on how spread its points are, not on the
+// size of the grid square that holds them, so this radius makes the test both tighter and cheaper.
+void tree_build_node(TsneState& s, int32_t node, int32_t begin, int32_t end, int level) {
+  const double* sp = s.pos_sorted.data();
+  const int32_t count = end - begin;
+  double sx = 0, sy = 0;
+  double x0 = sp[2 * begin], x1 = x0, y0 = sp[2 * begin + 1], y1 = y0;
+  for (int32_t m = begin; m < end; ++m) {
+    const double px = sp[2 * m], py = sp[2 * m + 1];
+    sx += px;
+    sy += py;
+    x0 = std::min(x0, px);
+    x1 = std::max(x1, px);
+    y0 = std::min(y0, py);
+    y1 = std::max(y1, py);
+  }
+  {
+    TsneState::Node& nd = s.tree[node];
+    nd.cx = sx / count;
+    nd.cy = sy / count;
+    nd.width2 = (x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0);
+    nd.count = count;
+    nd.first = -1;
+    nd.nchild = 0;
+    nd.begin = begin;
+  }
+  if (count <= kLeafSize || level == kTreeLevels) return;
+  const int shift = 2 * (kTreeLevels - 1 - level);
+  int32_t bounds[5];
+  int32_t m = begin;
+  for (uint32_t q = 0; q < 4; ++q) {
+    bounds[q] = m;
+    while (m < end && ((s.keys_sorted[m] >> shift) & 3u) == q) ++m;
+  }
+  bounds[4] = end;
+  int nchild = 0;
+  for (int q = 0; q < 4; ++q) nchild += bounds[q + 1] > bounds[q];
+  if (nchild == 1) {  // all points in one quadrant: descend without creating a node
+    tree_build_node(s, node, begin, end, level + 1);
+    return;
+  }
+  const int32_t first = int32_t(s.tree.size());
+  s.tree.resize(s.tree.size() + nchild);
+  s.tree[node].first = first;
+  s.tree[node].nchild = nchild;
+  int c = 0;
+  for (int q = 0; q < 4; ++q)
+    if (bounds[q + 1] > bounds[q]) tree_build_node(s, first + c++, bounds[q], bounds[q + 1], level + 1);
+}
+
+void tree_build(TsneState& s) {
+  const int n = s.n;
+  const double* pos = s.pos.data();
+  double x0 = pos[0], x1 = pos[0], y0 = pos[1], y1 = pos[1];
+  for (int i = 1; i < n; ++i) {
+    x0 = std::min(x0, pos[2 * i]);
+    x1 = std::max(x1, pos[2 * i]);
+    y0 = std::min(y0, pos[2 * i + 1]);
+    y1 = std::max(y1, pos[2 * i + 1]);
+  }
+  double side = std::max(x1 - x0, y1 - y0);
+  if (!(side > 0)) side = 1e-300;
+  const double scale = 65536.0 / side;
+  s.keys.resize(size_t(n));
+  s.order.resize(size_t(n));
+  s.sort_buf.resize(size_t(n));
+  for (int i = 0; i < n; ++i) {
+    const uint32_t ix = uint32_t(std::min(65535.0, (pos[2 * i] - x0) * scale));
+    const uint32_t iy = uint32_t(std::min(65535.0, (pos[2 * i + 1] - y0) * scale));
+    s.keys[i] = morton_spread(ix) | (morton_spread(iy) << 1);
+    s.sort_buf[i] = (uint64_t(s.keys[i]) << 32) | uint32_t(i);  // (key, index): a unique order
+  }
+  std::sort(s.sort_buf.begin(), s.sort_buf.end());
+  for (int m = 0; m < n; ++m) s.order[m] = int32_t(s.sort_buf[m] & 0xFFFFFFFFu);
+  s.pos_sorted.resize(size_t(2) * n);
+  s.keys_sorted.resize(size_t(n));
+  for (int m = 0; m < n; ++m) {
+    s.pos_sorted[2 * m] = pos[2 * s.order[m]];
+    s.pos_sorted[2 * m + 1] = pos[2 * s.order[m] + 1];
+    s.keys_sorted[m] = s.keys[s.order[m]];
+  }
+  s.tree.clear();
+  s.tree.resize(1);
+  tree_build_node(s, 0, 0, n, 0);
+}
+
+// Repulsive forces by Barnes-Hut: rep_i = sum_j w_ij^2 (y_i - y_j) (unnormalised), returns Z = sum w_ij.
+// Group traversal (Barnes 1990): the points of one leaf walk the tree together. A cell is taken as
+// one body when it is far from the whole leaf (its spread < theta x the distance from its centre of
+// mass to the leaf's bounding box, a stricter test than from any single point), otherwise it is
+// opened; leaves that must be opened contribute their points one by one. Every point of the group
+// then sums the same interaction list without branches. A point meets itself in that list once
+// (w = 1, no force), which is subtracted from its Z.
+double tsne_repulsion_bh(TsneState& s, double theta) {
+  const double theta2 = theta * theta;
+  const double* sp = s.pos_sorted.data();
+  const TsneState::Node* tree = s.tree.data();
+  double z = 0;
+  int32_t stack[4 * (kTreeLevels + 2)];
+  auto& lx = s.list_x;
+  auto& ly = s.list_y;
+  auto& lc = s.list_c;
+  for (size_t leaf = 0; leaf < s.tree.size(); ++leaf) {
+    const TsneState::Node& g = tree[leaf];
+    if (g.first >= 0) continue;
+    double gx0 = sp[2 * g.begin], gx1 = gx0, gy0 = sp[2 * g.begin + 1], gy1 = gy0;
+    for (int32_t m = g.begin + 1; m < g.begin + g.count; ++m) {
+      gx0 = std::min(gx0, sp[2 * m]);
+      gx1 = std::max(gx1, sp[2 * m]);
+      gy0 = std::min(gy0, sp[2 * m + 1]);
+      gy1 = std::max(gy1, sp[2 * m + 1]);
+    }
+    lx.clear();
+    ly.clear();
+    lc.clear();
+    int top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      const TsneState::Node& nd = tree[stack[--top]];
+      const double dx = std::max(0.0, std::max(gx0 - nd.cx, nd.cx - gx1));
+      const double dy = std::max(0.0, std::max(gy0 - nd.cy, nd.cy - gy1));
+      if (nd.width2 < theta2 * (dx * dx + dy * dy)) {
+        lx.push_back(float(nd.cx));
+        ly.push_back(float(nd.cy));
+        lc.push_back(float(nd.count));
+      } else if (nd.first < 0) {
+        for (int32_t m = nd.begin; m < nd.begin + nd.count; ++m) {
+          lx.push_back(float(sp[2 * m]));
+          ly.push_back(float(sp[2 * m + 1]));
+          lc.push_back(1.0f);
+        }
+      } else {
+        for (int c = nd.nchild - 1; c >= 0; --c) stack[top++] = nd.first + c;
+      }
+    }
+    // Pad the list to a multiple of 4 with zero-mass bodies (far away: no force, no Z).
+    while (lx.size() % 4) {
+      lx.push_back(0.0f);
+      ly.push_back(0.0f);
+      lc.push_back(0.0f);
+    }
+    const size_t len = lx.size();
+    s.list_w.resize(len);
+    s.list_fx.resize(len);
+    s.list_fy.resize(len);
+    const float* __restrict px = lx.data();
+    const float* __restrict py = ly.data();
+    const float* __restrict pc = lc.data();
+    float* __restrict tw = s.list_w.data();
+    float* __restrict tx = s.list_fx.data();
+    float* __restrict ty = s.list_fy.data();
+    for (int32_t mi = g.begin; mi < g.begin + g.count; ++mi) {
+      const double xi = sp[2 * mi], yi = sp[2 * mi + 1];
+      // Element-wise first, in float (the compiler vectorises this loop 4-wide: no reduction in
+      // it; float is what scikit-learn's Barnes-Hut uses throughout) ...
+      const float xf = float(xi), yf = float(yi);
+      LAB_VECTORIZE_LOOP
+      for (size_t e = 0; e < len; ++e) {
+        const float dx = xf - px[e], dy = yf - py[e];
+        const float w = 1.0f / (1.0f + dx * dx + dy * dy);
+        const float cw = pc[e] * w;
+        tw[e] = cw;
+        tx[e] = cw * w * dx;
+        ty[e] = cw * w * dy;
+      }
+      // ... then the sums, in four fixed lanes (same order on every platform).
+      double z4[4] = {0, 0, 0, 0}, x4[4] = {0, 0, 0, 0}, y4[4] = {0, 0, 0, 0};
+      for (size_t e = 0; e < len; e += 4)
+        for (int l = 0; l < 4; ++l) {
+          z4[l] += tw[e + l];
+          x4[l] += tx[e + l];
+          y4[l] += ty[e + l];
+        }
+      const double zi = (z4[0] + z4[1]) + (z4[2] + z4[3]);
+      const double fx = (x4[0] + x4[1]) + (x4[2] + x4[3]);
+      const double fy = (y4[0] + y4[1]) + (y4[2] + y4[3]);
+      const int32_t i = s.order[mi];
+      s.force_rep[2 * i] = fx;
+      s.force_rep[2 * i + 1] = fy;
+      z += zi - 1.0;  // the point itself is in its own group's list exactly once
+    }
+  }
+  return z;
+}
+
+// Attractive forces sum_j p_ij w_ij (y_i - y_j) over the sparse P, visiting each symmetric pair once
+// (upper triangle: one division per pair, applied to both ends). With want_kl also returns
+// KL = sum p log p - sum p log w + log Z (sum p = 1), the first term precomputed at init.
+double tsne_attraction(TsneState& s, bool want_kl, double z) {
+  const double* pos = s.pos.data();
+  double* f = s.force_attr.data();
+  std::fill(s.force_attr.begin(), s.force_attr.end(), 0.0);
+  double sum_p_log_w = 0;
+  for (int i = 0; i < s.n; ++i) {
+    const double xi = pos[2 * i], yi = pos[2 * i + 1];
+    double fx = 0, fy = 0;
+    for (int32_t e = s.pu_row[i]; e < s.pu_row[i + 1]; ++e) {
+      const int32_t j = s.pu_col[e];
+      const double dx = xi - pos[2 * j], dy = yi - pos[2 * j + 1];
+      const double w = 1 / (1 + dx * dx + dy * dy);
+      const double pw = s.pu_val[e] * w;
+      fx += pw * dx;
+      fy += pw * dy;
+      f[2 * j] -= pw * dx;
+      f[2 * j + 1] -= pw * dy;
+      if (want_kl) sum_p_log_w += s.pu_val[e] * det_log(w);
+    }
+    f[2 * i] += fx;
+    f[2 * i + 1] += fy;
+  }
+  if (!want_kl) return 0;
+  return s.p_log_p - 2 * sum_p_log_w + det_log(z);
+}
+
+// Upper-triangle copy of P and sum p log p, for tsne_attraction.
+void p_upper_build(TsneState& s) {
+  s.pu_row.assign(size_t(s.n) + 1, 0);
+  s.pu_col.clear();
+  s.pu_val.clear();
+  s.p_log_p = 0;
+  for (int i = 0; i < s.n; ++i) {
+    for (int32_t e = s.p_row[i]; e < s.p_row[i + 1]; ++e) {
+      if (s.p_val[e] > 0) s.p_log_p += s.p_val[e] * det_log(s.p_val[e]);
+      if (s.p_col[e] > i) {
+        s.pu_col.push_back(s.p_col[e]);
+        s.pu_val.push_back(s.p_val[e]);
+      }
+    }
+    s.pu_row[i + 1] = int32_t(s.pu_col.size());
+  }
+}
+
+// Exact repulsion over all pairs; returns Z.
+double tsne_repulsion_exact(TsneState& s) {
+  const int n = s.n;
+  const double* pos = s.pos.data();
+  double z = 0;
+  for (int i = 0; i < n; ++i) {
+    const double xi = pos[2 * i], yi = pos[2 * i + 1];
+    double fx = 0, fy = 0, zi = 0;
+    for (int j = 0; j < n; ++j) {
+      const double dx = xi - pos[2 * j], dy = yi - pos[2 * j + 1];
+      const double w = 1 / (1 + dx * dx + dy * dy);
+      const double ww = j == i ? 0.0 : w;
+      zi += ww;
+      fx += ww * w * dx;
+      fy += ww * w * dy;
+    }
+    s.force_rep[2 * i] = fx;
+    s.force_rep[2 * i + 1] = fy;
+    z += zi;
+  }
+  return z;
+}
+
+void pos_gather(TsneState& s) {
+  const int n = s.n;
+  s.pos.resize(size_t(2) * n);
+  for (int i = 0; i < n; ++i) {
+    s.pos[2 * i] = s.y(i, 0);
+    s.pos[2 * i + 1] = s.y(i, 1);
+  }
+}
+
+}  // namespace
+
+std::pair<TsneState, Status> tsne_init(const Mat& x, const TsneParams& params) {
+  TsneState s;
+  s.params = params;
+  if (Status st = tsne_validate(x, params, s.method); !st) return {std::move(s), st};
+  const int n = int(x.rows());
+  s.n = n;
+  s.learning_rate = params.learning_rate > 0 ? params.learning_rate
+                                             : std::max(double(n) / params.early_exaggeration / 4.0, 50.0);
+  s.sigma.assign(size_t(n), 0);
+  const MatD xt = x.cast<double>().transpose();
+  if (s.method == TsneMethod::exact) {
+    p_exact(xt, params, s);
+  } else if (Status st = p_sparse(x, xt, params, s); !st) {
+    return {std::move(s), st};
+  }
+
+  s.y.resize(n, 2);
+  if (params.init == TsneInit::random) {
+    Rng rng(params.seed);
+    for (int i = 0; i < n; ++i)
+      for (int d = 0; d < 2; ++d) s.y(i, d) = params.init_std * rng_normal(rng);
+  } else {
+    Pca pca;
+    if (Status st = pca_fit(x, 2, pca); !st) return {std::move(s), st};
+    s.y = pca_transform(pca, x).cast<double>();
+    const double mean0 = s.y.col(0).mean();
+    const double std0 = std::sqrt((s.y.col(0).array() - mean0).square().sum() / n);
+    if (!(std0 > 0)) return {std::move(s), Status::error("t-SNE: PCA initialisation is degenerate; use init random")};
+    s.y *= params.init_std / std0;
+  }
+  p_upper_build(s);
+  s.update = MatD::Zero(n, 2);
+  s.gains = MatD::Ones(n, 2);
+  s.grad.assign(size_t(2) * n, 0);
+  s.force_attr.assign(size_t(2) * n, 0);
+  s.force_rep.assign(size_t(2) * n, 0);
+  return {std::move(s), Status::success()};
+}
+
+TsneStepStats tsne_step(TsneState& s) {
+  const TsneParams& p = s.params;
+  const int n = s.n;
+  const int it = s.iteration;
+  TsneStepStats stats;
+  stats.exaggerating = it < p.exaggeration_iterations;
+  const double exaggeration = stats.exaggerating ? p.early_exaggeration : 1.0;
+  const double momentum = it < p.momentum_switch_iteration ? p.momentum_initial : p.momentum_final;
+  const bool want_kl = p.kl_every > 0 && (it + 1) % p.kl_every == 0;
+
+  pos_gather(s);
+  double z;
+  if (s.method == TsneMethod::exact) {
+    z = tsne_repulsion_exact(s);
+  } else {
+    tree_build(s);
+    z = tsne_repulsion_bh(s, p.theta);
+  }
+  const double kl = tsne_attraction(s, want_kl, z);
+
+  // dC/dy_i = 4 (exaggeration * sum_j p_ij w_ij (y_i - y_j) - sum_j w_ij^2 (y_i - y_j) / Z)
+  double norm2 = 0;
+  for (int i = 0; i < n; ++i)
+    for (int d = 0; d < 2; ++d) {
+      const double g = 4 * (exaggeration * s.force_attr[2 * i + d] - s.force_rep[2 * i + d] / z);
+      s.grad[size_t(d) * n + i] = g;
+      norm2 += g * g;
+    }
+  double* y = s.y.data();
+  double* up = s.update.data();
+  double* gain = s.gains.data();
+  for (size_t k = 0; k < size_t(2) * n; ++k) {
+    const double g = s.grad[k];
+    double gk = up[k] * g < 0 ? gain[k] + p.gain_increment : gain[k] * p.gain_decay;
+    gk = std::max(gk, p.gain_min);
+    gain[k] = gk;
+    up[k] = momentum * up[k] - s.learning_rate * gk * g;
+    y[k] += up[k];
+  }
+  for (int d = 0; d < 2; ++d) {
+    double sum = 0;
+    for (int i = 0; i < n; ++i) sum += s.y(i, d);
+    const double mean = sum / n;
+    for (int i = 0; i < n; ++i) s.y(i, d) -= mean;
+  }
+
+  s.iteration = it + 1;
+  stats.iteration = s.iteration;
+  stats.grad_norm = std::sqrt(norm2);
+  if (want_kl) {
+    stats.kl_computed = true;
+    stats.kl = kl;
+    s.kl = kl;
+    s.kl_iteration = s.iteration;
+  }
+  return stats;
+}
+
+double tsne_kl(const TsneState& s) {
+  const int n = s.n;
+  double z = 0;
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) {
+      if (j == i) continue;
+      const double dx = s.y(i, 0) - s.y(j, 0), dy = s.y(i, 1) - s.y(j, 1);
+      z += 1 / (1 + dx * dx + dy * dy);
+    }
+  const double log_z = det_log(z);
+  double kl = 0;
+  for (int i = 0; i < n; ++i)
+    for (int32_t e = s.p_row[i]; e < s.p_row[i + 1]; ++e) {
+      const double pij = s.p_val[e];
+      if (!(pij > 0)) continue;
+      const int32_t j = s.p_col[e];
+      const double dx = s.y(i, 0) - s.y(j, 0), dy = s.y(i, 1) - s.y(j, 1);
+      const double w = 1 / (1 + dx * dx + dy * dy);
+      kl += pij * (det_log(pij) - det_log(w) + log_z);
+    }
+  return kl;
+}
+
+Mat tsne_embedding(const TsneState& s) { return s.y.cast<Scalar>(); }
+
+}  // namespace lab::core

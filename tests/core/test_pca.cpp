@@ -1,0 +1,64 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "core/embed/pca.h"
+#include "core/rng.h"
+
+using namespace lab::core;
+
+TEST_CASE("pca: recovers a planted axis, variance ratios, sign convention") {
+  // 500 points spread along (1, 2, -2)/3 with std 5, plus isotropic noise of std 0.1, offset by 7.
+  Rng rng(11);
+  const Vec axis = (Vec(3) << 1, 2, -2).finished() / 3;
+  Mat x(500, 3);
+  for (Index i = 0; i < 500; ++i) {
+    const double t = 5 * rng_normal(rng);
+    for (Index j = 0; j < 3; ++j) x(i, j) = Scalar(7 + t * axis[j] + 0.1 * rng_normal(rng));
+  }
+  Pca pca;
+  REQUIRE(pca_fit(x, 2, pca));
+  CHECK(std::abs(pca.axes.col(0).dot(axis)) > 0.9999);
+  CHECK(pca.explained_variance_ratio[0] > 0.99);
+  CHECK(pca.explained_variance_ratio[1] < 0.01);
+  CHECK(pca.explained_variance[0] == doctest::Approx(25).epsilon(0.15));
+  CHECK(pca.mean[0] == doctest::Approx(7 + 0).epsilon(0.1));
+  // largest-|loading| entry positive: here that is the 2 or the -2 entry of the axis
+  Index arg;
+  pca.axes.col(0).cwiseAbs().maxCoeff(&arg);
+  CHECK(pca.axes(arg, 0) > 0);
+  CHECK(pca.axes.col(0).norm() == doctest::Approx(1));
+  CHECK(std::abs(pca.axes.col(0).dot(pca.axes.col(1))) < 1e-5);
+
+  // flipping the data does not flip the plot
+  Pca flipped;
+  REQUIRE(pca_fit(-x, 2, flipped));
+  CHECK((flipped.axes - pca.axes).cwiseAbs().maxCoeff() < 1e-4);
+
+  const Mat y = pca_transform(pca, x);
+  REQUIRE(y.rows() == 500);
+  REQUIRE(y.cols() == 2);
+  CHECK(std::abs(y.col(0).mean()) < 1e-3);
+}
+
+TEST_CASE("pca: 3 components and bad input") {
+  Rng rng(2);
+  Mat x(50, 4);
+  for (Index i = 0; i < 50; ++i)
+    for (Index j = 0; j < 4; ++j) x(i, j) = Scalar((j + 1) * rng_normal(rng));
+  Pca pca;
+  REQUIRE(pca_fit(x, 3, pca));
+  CHECK(pca.explained_variance[0] >= pca.explained_variance[1]);
+  CHECK(pca.explained_variance[1] >= pca.explained_variance[2]);
+  CHECK(pca.explained_variance_ratio.sum() <= 1.0001);
+  CHECK_FALSE(pca_fit(x, 5, pca).ok);
+  CHECK_FALSE(pca_fit(x, 0, pca).ok);
+  CHECK_FALSE(pca_fit(x.topRows(1), 1, pca).ok);
+  x(3, 3) = INFINITY;
+  const Status s = pca_fit(x, 2, pca);
+  CHECK_FALSE(s.ok);
+  CHECK(s.message.find("infinite") != std::string::npos);
+  // constant data: zero variance, no NaN
+  REQUIRE(pca_fit(Mat::Constant(10, 3, 2.5f), 2, pca));
+  CHECK(pca.explained_variance_ratio.allFinite());
+}

@@ -1,0 +1,281 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "core/embed/det_math.h"
+#include "core/embed/knn.h"
+#include "core/embed/quality.h"
+#include "core/embed/tsne.h"
+#include "core/rng.h"
+
+using namespace lab::core;
+
+#define PIN_Y00 0.068164310353762428
+#define PIN_Y231 0.027846900207566569
+#define PIN_KL 1.4267760592917895
+#define PIN_BH_Y50 0.017694933417634815
+#define PIN_BH_Y201 -0.0046544293193872804
+#define PIN_GRAD 0.38757209183986774
+
+namespace {
+
+// Three well-separated Gaussian clusters in 10-D: `per` points each, labels 0, 1, 2.
+Mat three_clusters(int per, uint64_t seed, std::vector<int32_t>* labels = nullptr, double scale = 1.0) {
+  Rng rng(seed);
+  Mat x(3 * per, 10);
+  for (int c = 0; c < 3; ++c)
+    for (int i = 0; i < per; ++i) {
+      const Index r = c * per + i;
+      for (Index j = 0; j < 10; ++j) x(r, j) = Scalar(scale * ((j == c ? 10.0 : 0.0) + rng_normal(rng)));
+      if (labels) labels->push_back(c);
+    }
+  return x;
+}
+
+}  // namespace
+
+TEST_CASE("tsne: det_exp matches exp to ~1 ulp") {
+  for (double v = -700; v < 700; v += 0.37) {
+    const double e = std::exp(v), d = det_exp(v);
+    CHECK(std::abs(d - e) <= 4e-16 * e);
+  }
+  CHECK(det_exp(0) == 1.0);
+  CHECK(det_exp(-1000) == 0.0);
+  CHECK(std::isinf(det_exp(1000)));
+}
+
+TEST_CASE("tsne: cost falls over the first steps and three clusters separate (exact)") {
+  std::vector<int32_t> labels;
+  const Mat x = three_clusters(100, 1, &labels);
+  TsneParams p;
+  p.perplexity = 10;
+  p.init = TsneInit::random;
+  {
+    auto [s, status] = tsne_init(x, p);
+    REQUIRE(status);
+    CHECK(s.method == TsneMethod::exact);
+    CHECK(s.learning_rate == 50);  // auto: max(300 / 12 / 4, 50), as scikit-learn >= 1.2
+  }
+  // Early exaggeration is only stable for learning_rate <= ~N / exaggeration (Linderman &
+  // Steinerberger 2019); scikit-learn's 'auto' floor of 50 exceeds that below N = 600, where the
+  // cost oscillates during exaggeration (and still converges afterwards). Here: 300 / 12 = 25.
+  p.learning_rate = 20;
+  auto [s, status] = tsne_init(x, p);
+  REQUIRE(status);
+  // P is a symmetric distribution
+  double sum = 0;
+  for (double v : s.p_val) sum += v;
+  CHECK(sum == doctest::Approx(1.0));
+  double kl_prev = tsne_kl(s);
+  const double kl0 = kl_prev;
+  for (int block = 0; block < 6; ++block) {
+    for (int i = 0; i < 50; ++i) tsne_step(s);
+    const double kl = tsne_kl(s);
+    CHECK(kl <= kl_prev + 1e-12);
+    kl_prev = kl;
+  }
+  CHECK(kl_prev < 0.6 * kl0);
+  TsneStepStats last;
+  double kl_before_last = 0;
+  while (s.iteration < 500) {
+    kl_before_last = tsne_kl(s);
+    last = tsne_step(s);
+  }
+  CHECK(last.iteration == 500);
+  CHECK(last.kl_computed);  // kl_every = 50
+  CHECK_FALSE(last.exaggerating);
+  CHECK(last.kl == doctest::Approx(kl_before_last).epsilon(1e-9));  // the KL of Y before the update
+  CHECK(std::isfinite(last.grad_norm));
+  double acc = 0, trust = 0;
+  const Mat y = tsne_embedding(s);
+  REQUIRE(knn_accuracy_compute(y, labels, 10, acc));
+  CHECK(acc == 1.0);
+  REQUIRE(trustworthiness_compute(x, y, 10, trust));
+  CHECK(trust > 0.85);
+  // re-centred after every step
+  CHECK(std::abs(s.y.col(0).mean()) < 1e-9);
+  CHECK(std::abs(s.y.col(1).mean()) < 1e-9);
+}
+
+TEST_CASE("tsne: Barnes-Hut agrees with the exact gradient on small data") {
+  std::vector<int32_t> labels;
+  const Mat x = three_clusters(60, 2, &labels);
+  TsneParams p;
+  p.perplexity = 15;
+  p.init = TsneInit::pca;
+  p.method = TsneMethod::exact;
+  auto [exact, s1] = tsne_init(x, p);
+  p.method = TsneMethod::barnes_hut;
+  auto [bh, s2] = tsne_init(x, p);
+  REQUIRE(s1);
+  REQUIRE(s2);
+  CHECK(bh.method == TsneMethod::barnes_hut);
+  CHECK(bh.p_val.size() < exact.p_val.size());  // sparse P
+  // One step from the same start: the two gradients (hence updates) nearly agree.
+  tsne_step(exact);
+  tsne_step(bh);
+  const double diff = (exact.update - bh.update).norm(), scale = exact.update.norm();
+  CHECK(diff < 0.1 * scale);
+  while (exact.iteration < 500) tsne_step(exact);
+  while (bh.iteration < 500) tsne_step(bh);
+  const double kl_exact = tsne_kl(exact), kl_bh = tsne_kl(bh);
+  CHECK(kl_bh == doctest::Approx(kl_exact).epsilon(0.15));
+  double acc = 0;
+  REQUIRE(knn_accuracy_compute(tsne_embedding(bh), labels, 10, acc));
+  CHECK(acc == 1.0);
+  // automatic choice by N
+  p.method = TsneMethod::automatic;
+  p.exact_max_n = 100;
+  auto [automatic, s3] = tsne_init(x, p);
+  CHECK(automatic.method == TsneMethod::barnes_hut);
+}
+
+TEST_CASE("tsne: same seed, same embedding; pinned values identical natively and in WASM") {
+  const Mat x = three_clusters(8, 5);
+  TsneParams p;
+  p.perplexity = 5;
+  p.init = TsneInit::random;
+  p.seed = 42;
+  p.learning_rate = 2;  // N / 12
+  p.kl_every = 10;
+  auto [a, sa] = tsne_init(x, p);
+  auto [b, sb] = tsne_init(x, p);
+  REQUIRE(sa);
+  REQUIRE(sb);
+  TsneStepStats st;
+  for (int i = 0; i < 30; ++i) {
+    st = tsne_step(a);
+    tsne_step(b);
+  }
+  CHECK(a.y == b.y);
+  // Every operation on this path is IEEE-exact or from det_exp/det_log, so these bits are the same
+  // on x86-64 (GCC, SSE2) and in WASM (clang, -msimd128). Printed with %.17g.
+  if (std::getenv("LAB_PRINT_PINNED"))
+    std::printf("pinned: %.17g %.17g %.17g %.17g\n", a.y(0, 0), a.y(23, 1), st.kl, st.grad_norm);
+  CHECK(a.y(0, 0) == PIN_Y00);
+  CHECK(a.y(23, 1) == PIN_Y231);
+  CHECK(st.kl == PIN_KL);
+  CHECK(st.grad_norm == PIN_GRAD);
+  p.seed = 43;
+  auto [c, sc] = tsne_init(x, p);
+  CHECK_FALSE(c.y == a.y);
+
+  // Barnes-Hut is deterministic too
+  p.method = TsneMethod::barnes_hut;
+  p.perplexity = 3;
+  auto [d, sd] = tsne_init(x, p);
+  auto [e, se] = tsne_init(x, p);
+  for (int i = 0; i < 30; ++i) {
+    tsne_step(d);
+    tsne_step(e);
+  }
+  CHECK(d.y == e.y);
+  if (std::getenv("LAB_PRINT_PINNED")) std::printf("pinned bh: %.17g %.17g\n", d.y(5, 0), d.y(20, 1));
+  CHECK(d.y(5, 0) == PIN_BH_Y50);
+  CHECK(d.y(20, 1) == PIN_BH_Y201);
+}
+
+TEST_CASE("tsne: each point's bandwidth gives the requested perplexity") {
+  const Mat x = three_clusters(20, 3);
+  for (double perplexity : {2.0, 5.0, 15.0}) {
+    TsneParams p;
+    p.perplexity = perplexity;
+    p.method = TsneMethod::exact;
+    auto [s, st] = tsne_init(x, p);
+    REQUIRE(st);
+    for (int i : {0, 17, 59}) {
+      // entropy of p_{j|i} ~ exp(-|x_i - x_j|^2 / (2 sigma_i^2)) over all j != i, in nats
+      std::vector<double> w;
+      double sum = 0;
+      for (int j = 0; j < 60; ++j) {
+        if (j == i) continue;
+        const double d2 = (x.row(i) - x.row(j)).cast<double>().squaredNorm();
+        w.push_back(std::exp(-d2 / (2 * s.sigma[i] * s.sigma[i])));
+        sum += w.back();
+      }
+      double h = 0;
+      for (double v : w)
+        if (v > 0) h -= (v / sum) * std::log(v / sum);
+      CHECK(std::exp(h) == doctest::Approx(perplexity).epsilon(1e-3));
+    }
+  }
+}
+
+TEST_CASE("tsne: initialisation") {
+  const Mat x = three_clusters(10, 6);
+  TsneParams p;
+  p.perplexity = 5;
+  auto [s, st] = tsne_init(x, p);
+  REQUIRE(st);
+  const double m = s.y.col(0).mean();
+  const double sd = std::sqrt((s.y.col(0).array() - m).square().mean());
+  CHECK(sd == doctest::Approx(1e-4).epsilon(1e-6));  // PCA init scaled as scikit-learn does
+  CHECK(s.y.rows() == 30);
+  CHECK(s.y.cols() == 2);
+  p.init = TsneInit::random;
+  auto [r, rt] = tsne_init(x, p);
+  REQUIRE(rt);
+  CHECK(r.y.cwiseAbs().maxCoeff() < 1e-3);
+  CHECK(r.y.cwiseAbs().maxCoeff() > 1e-5);
+}
+
+TEST_CASE("tsne: bad input gives clear messages") {
+  const Mat x = three_clusters(10, 7);
+  TsneParams p;
+  p.perplexity = 5;
+  auto message = [](const Mat& data, const TsneParams& params) {
+    auto [s, st] = tsne_init(data, params);
+    CHECK_FALSE(st.ok);
+    return st.message;
+  };
+  CHECK(message(x.topRows(3), p).find("at least 4 points") != std::string::npos);
+  TsneParams big = p;
+  big.perplexity = 30;
+  big.method = TsneMethod::exact;
+  CHECK(message(x, big).find("less than the number of points (30)") != std::string::npos);
+  big.method = TsneMethod::barnes_hut;
+  big.perplexity = 10;
+  CHECK(message(x, big).find("perplexity < (N-1)/3") != std::string::npos);
+  TsneParams tiny = p;
+  tiny.perplexity = 0.5;
+  CHECK(message(x, tiny).find("at least 1") != std::string::npos);
+  CHECK(message(Mat::Constant(20, 4, 3.0f), p).find("identical") != std::string::npos);
+  Mat nan = x;
+  nan(4, 2) = NAN;
+  CHECK(message(nan, p).find("row 5, column 3 is NaN") != std::string::npos);
+  Mat inf = x;
+  inf(0, 0) = -INFINITY;
+  CHECK(message(inf, p).find("infinite") != std::string::npos);
+  TsneParams bad_theta = p;
+  bad_theta.theta = -1;
+  CHECK(message(x, bad_theta).find("theta") != std::string::npos);
+}
+
+TEST_CASE("tsne: duplicates and extreme scales stay finite") {
+  Mat x = three_clusters(20, 8);
+  x.row(1) = x.row(0);
+  x.row(2) = x.row(0);  // three identical points
+  for (double scale : {1e-6, 1.0, 1e6}) {
+    for (TsneMethod m : {TsneMethod::exact, TsneMethod::barnes_hut}) {
+      TsneParams p;
+      p.perplexity = 5;
+      p.method = m;
+      p.init = TsneInit::random;
+      p.learning_rate = 5;  // N / 12: stable early exaggeration for N = 60
+      auto [s, st] = tsne_init(Mat(x * Scalar(scale)), p);
+      REQUIRE(st);
+      for (double v : s.p_val) REQUIRE(std::isfinite(v));
+      for (int i = 0; i < 400; ++i) tsne_step(s);
+      CHECK(s.y.allFinite());
+      CHECK(std::isfinite(tsne_kl(s)));
+      // the duplicates end up as each other's nearest neighbours
+      Knn knn;
+      REQUIRE(knn_search(tsne_embedding(s), 2, Metric::euclidean, knn));
+      CHECK(std::min(knn.neighbour(0, 0), knn.neighbour(0, 1)) == 1);
+      CHECK(std::max(knn.neighbour(0, 0), knn.neighbour(0, 1)) == 2);
+    }
+  }
+}
