@@ -16,7 +16,7 @@ seed_files() {  # seed corpus per target, from files we ship
   case "$1" in
     fuzz_lesson) ls lessons/*.md ;;
     fuzz_route) printf '01-symbols/2\n01-symbols/1?dim=64\nt/1?dim=3&2.question=x\n' ;;
-    fuzz_csv|fuzz_tsne_csv) ls assets/data/*.csv 2>/dev/null ;;
+    fuzz_csv) ls assets/data/*.csv tests/data/*.csv 2>/dev/null ;;
     *) ;;
   esac
 }
@@ -24,7 +24,9 @@ failed=0
 for t in "${targets[@]}"; do
   corpus="build/fuzz/corpus/$t"; art="build/fuzz/artifacts/$t/"
   mkdir -p "$corpus" "$art"
-  if [ "$t" = fuzz_route ]; then
+  if [ "$t" = fuzz_model_load ]; then
+    printf '\377' > "$corpus/seed-valid-model"; printf '\377\001\002' > "$corpus/seed-valid-model-flipped"
+  elif [ "$t" = fuzz_route ]; then
     i=0; seed_files "$t" | while read -r line; do printf '%s' "$line" > "$corpus/seed$i"; i=$((i+1)); done
   else
     for f in $(seed_files "$t"); do head -c 65536 "$f" > "$corpus/seed-$(basename "$f")"; done

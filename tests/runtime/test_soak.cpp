@@ -1,0 +1,94 @@
+// Soak test: random values for every parameter of every lab-block kind — including the extremes of
+// each range (learning rates at their maximum, p = 0 and p = 1, batch size 1, huge dimensions,
+// empty texts) — each experiment advanced for a bounded number of slices. Nothing may crash, hang
+// or report a non-finite metric; a run that cannot go on must say so in its status.
+// LAB_SOAK_SETTINGS overrides the number of settings (default 1000).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "core/rng.h"
+#include "runtime/lab_block.h"
+
+using namespace lab;
+using namespace lab::runtime;
+
+namespace {
+
+std::string random_value(const ParamSpec& p, core::Rng& rng) {
+  const double u = core::rng_uniform(rng);
+  switch (p.type) {
+    case ParamType::Int:
+    case ParamType::Float: {
+      double v;
+      if (u < 0.2) v = p.min;                                   // the extremes are where bugs live
+      else if (u < 0.4) v = p.max;
+      else if (p.min > 0 && p.max / p.min > 100)               // log-uniform over wide positive ranges
+        v = p.min * std::pow(p.max / p.min, core::rng_uniform(rng));
+      else v = p.min + (p.max - p.min) * core::rng_uniform(rng);
+      if (p.type == ParamType::Int) v = std::round(std::clamp(v, p.min, p.max));
+      char buf[40];
+      std::snprintf(buf, sizeof buf, "%.9g", std::clamp(v, p.min, p.max));
+      return buf;
+    }
+    case ParamType::Bool: return u < 0.5 ? "no" : "yes";
+    case ParamType::Choice: return p.choices[core::rng_below(rng, uint32_t(p.choices.size()))];
+    case ParamType::Text: {
+      if (u < 0.15) return "";
+      if (u < 0.3) return p.def_text + ", " + p.def_text;  // duplicates
+      if (u < 0.4) return "‖x − y‖² λ ℝᵈ | | ,,, ";        // odd separators and maths
+      return p.def_text;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("soak: random and extreme parameter values across every lab-block kind") {
+  const char* env = std::getenv("LAB_SOAK_SETTINGS");
+  const int settings = env ? std::max(1, std::atoi(env)) : 1000;
+  core::Rng rng(20261127);
+  const auto& kinds = block_kinds();
+  REQUIRE(!kinds.empty());
+  int stopped_with_message = 0, finished = 0;
+  for (int s = 0; s < settings; ++s) {
+    const BlockKind& kind = *kinds[size_t(s) % kinds.size()];
+    BlockConfig config;
+    config.kind = &kind;
+    std::string described = kind.name + ":";
+    for (const ParamSpec& p : kind.params) {
+      const std::string v = random_value(p, rng);
+      const core::Status st = block_set_value(config, p, v);
+      REQUIRE_MESSAGE(st.ok, kind.name << "." << p.name << " = '" << v << "': " << st.message);
+      described += " " + p.name + "=" + v;
+    }
+    INFO(described);
+    if (kind.validate && !kind.validate(config).ok) continue;  // the parser would have reported it
+    std::unique_ptr<Experiment> exp = kind.make(config);
+    REQUIRE(exp != nullptr);
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int k = 0; k < 6 && !exp->done() && exp->status().ok; ++k) {
+      exp->step(2.0);
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      // A slice may overrun its budget a little (one mini-batch), never by seconds: the UI would freeze.
+      REQUIRE_MESSAGE(ms < 3000.0, "a 2 ms slice took " << ms << " ms");
+    }
+    const float progress = exp->progress();
+    CHECK(std::isfinite(progress));
+    CHECK(progress >= 0.0f);
+    CHECK(progress <= 1.0f);
+    for (const Metric& m : exp->metrics()) CHECK_MESSAGE(std::isfinite(m.value), m.name << " is not finite");
+    if (!exp->status().ok) {
+      ++stopped_with_message;
+      CHECK_FALSE(exp->status().message.empty());
+    }
+    finished += exp->done();
+  }
+  MESSAGE(settings << " settings: " << finished << " finished within the slices, " << stopped_with_message
+                   << " stopped with a message");
+}
