@@ -29,10 +29,10 @@ for t in "${targets[@]}"; do
   elif [ "$t" = fuzz_route ]; then
     i=0; seed_files "$t" | while read -r line; do printf '%s' "$line" > "$corpus/seed$i"; i=$((i+1)); done
   else
-    for f in $(seed_files "$t"); do head -c 65536 "$f" > "$corpus/seed-$(basename "$f")"; done
+    for f in $(seed_files "$t"); do head -c 4096 "$f" > "$corpus/seed-$(basename "$f")"; done
   fi
   echo "fuzz: $t for ${secs}s"
-  if build/fuzz/tests/fuzz/$t "$corpus" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+  if build/fuzz/tests/fuzz/$t "$corpus" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
        -artifact_prefix="$art" -print_final_stats=1 > "build/fuzz/$t.log" 2>&1; then
     echo "fuzz: $t ok — $(grep -E 'stat::number_of_executed_units' "build/fuzz/$t.log" | awk '{print $2}') executions"
   else
