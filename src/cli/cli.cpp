@@ -26,6 +26,7 @@ const Command kCommands[] = {
     {"version", "print version, build id and SIMD in use (also --version)", cmd_version},
     {"lesson", "check lessons headless (lesson check FILE...), list lab-block kinds", cmd_lesson},
     {"bench", "benchmarks: native, WASM under node, peers; prints BENCH lines", cmd_bench},
+    {"recsys", "train a recommender (generated or MovieLens-100k data), print test metrics", cmd_recsys},
 };
 
 const char* kUsageHead =

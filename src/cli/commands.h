@@ -20,5 +20,6 @@ int cmd_lesson(Args args);
 // The lab-block reference (also in lessons/README.md, which a test keeps in sync).
 std::string lesson_kinds_reference(bool markdown);
 int cmd_bench(Args args);
+int cmd_recsys(Args args);
 
 }  // namespace lab::cli
