@@ -10,6 +10,7 @@
 namespace lab::cli {
 
 int bench_suite_engine(const BenchOptions& opt);
+int bench_suite_recsys(const BenchOptions& opt);  // bench_recsys.cpp
 
 struct BenchSuite {
   const char* name;
@@ -18,6 +19,7 @@ struct BenchSuite {
 
 inline const BenchSuite kBenchSuites[] = {
     {"engine", bench_suite_engine},
+    {"recsys", bench_suite_recsys},
 };
 
 // "native", "wasm_simd" or "wasm_nosimd": what this binary was compiled for.
