@@ -193,7 +193,7 @@ int cmd_recsys(Args args) {
   int shown = 0;
   RecEval e;
   while (!rec_done(rt)) {
-    rec_step(rt, 1000.0);
+    rec_step(rt, 5.0);  // short slices, so that no epoch boundary is skipped
     if (rt.trainer.epoch == shown) continue;
     shown = rt.trainer.epoch;
     e = rec_evaluate(rt, d, k);

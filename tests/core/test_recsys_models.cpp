@@ -199,3 +199,34 @@ TEST_CASE("recsys feedback loop: steppable, seeded, and exploration widens what 
   o.explore_eps = 2;
   CHECK(!feedback_init(bad, o).ok);
 }
+
+TEST_CASE("recsys models: the metadata model is within 10% of the floor and beats MF on users with few ratings") {
+  RecData d;
+  REQUIRE(synth_generate(synth_movielens100k(1), d).ok);
+  const Split s = split_random(d, 0.2, 1);
+  auto train = [&](ModelKind kind, double lr, double l2, RecTrainer& rt) {
+    RecModelOptions o;
+    o.kind = kind;
+    o.dim = 32;
+    o.l2 = l2;
+    o.dropout = 0.5;
+    TrainerOptions to;
+    to.epochs = 10;
+    to.optim.lr = lr;
+    to.optim.lazy = true;
+    REQUIRE(rec_init(rt, d, s, o, to).ok);
+    REQUIRE(trainer_run_to_end(rt.trainer).ok);
+  };
+  RecTrainer mf, meta;
+  train(ModelKind::Mf, 5e-3, 0.1, mf);
+  train(ModelKind::DeepMeta, 3e-3, 0.05, meta);
+  const RecEval e = rec_evaluate(meta, d);
+  int n_light = 0;
+  const double light_mf = rmse_for_light_users(mf, d, 25, &n_light);
+  const double light_meta = rmse_for_light_users(meta, d, 25);
+  MESSAGE("deep-meta test RMSE " << e.rmse << " (floor " << e.noise_floor_rmse << "); users with <= 25 training ratings ("
+                                 << n_light << " test ratings): MF " << light_mf << ", deep-meta " << light_meta);
+  CHECK(e.rmse < 1.10 * e.noise_floor_rmse);
+  CHECK(n_light > 1000);
+  CHECK(light_meta < light_mf);
+}
