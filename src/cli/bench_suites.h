@@ -11,6 +11,7 @@
 namespace lab::cli {
 
 int bench_suite_engine(const BenchOptions& opt);
+int bench_suite_recsys(const BenchOptions& opt);  // bench_recsys.cpp
 
 struct BenchSuite {
   const char* name;
@@ -20,6 +21,7 @@ struct BenchSuite {
 inline const BenchSuite kBenchSuites[] = {
     {"engine", bench_suite_engine},
     {"embed", bench_suite_embed},
+    {"recsys", bench_suite_recsys},
 };
 
 // "native", "wasm_simd" or "wasm_nosimd": what this binary was compiled for.

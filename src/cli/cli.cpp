@@ -28,6 +28,7 @@ const Command kCommands[] = {
     {"bench", "benchmarks: native, WASM under node, peers; prints BENCH lines", cmd_bench},
     {"tsne", "t-SNE of a labelled CSV file (label,f1,...,fD) to label,x,y", cmd_tsne},
     {"pca", "PCA of a labelled CSV file to label,x,y[,z]", cmd_pca},
+    {"recsys", "train a recommender (generated or MovieLens-100k data), print test metrics", cmd_recsys},
 };
 
 const char* kUsageHead =

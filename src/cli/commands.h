@@ -22,5 +22,6 @@ std::string lesson_kinds_reference(bool markdown);
 int cmd_bench(Args args);
 int cmd_tsne(Args args);  // cmd_tsne.cpp
 int cmd_pca(Args args);   // cmd_pca.cpp
+int cmd_recsys(Args args);
 
 }  // namespace lab::cli

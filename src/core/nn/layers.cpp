@@ -107,17 +107,29 @@ Status EmbeddingT<T>::forward(std::span<const int32_t> in_ids, MatT<T>& out) {
 
 template <class T>
 void EmbeddingT<T>::backward(const MatT<T>& d_out) {
+  if (sparse_grad) {
+    if (Index(touched.mark.size()) != vocab()) {
+      touched.rows.clear();
+      touched.mark.assign(size_t(vocab()), 0);
+    }
+    for (int32_t id : ids) touched.add(id);
+  }
   for (Index i = 0; i < Index(ids.size()); ++i) dW.row(ids[size_t(i)]) += d_out.row(i);
 }
 
 template <class T>
 std::vector<ParamRefT<T>> EmbeddingT<T>::params() {
-  return {{&W, &dW, name + ".W"}};
+  return {{&W, &dW, name + ".W", sparse_grad && Index(touched.mark.size()) == vocab() ? &touched : nullptr}};
 }
 
 template <class T>
 void EmbeddingT<T>::zero_grad() {
-  dW.setZero();
+  if (sparse_grad && Index(touched.mark.size()) == vocab()) {
+    for (int32_t r : touched.rows) dW.row(r).setZero();
+    touched.clear();
+  } else {
+    dW.setZero();
+  }
 }
 
 // ---- Activations ---------------------------------------------------------------------------------

@@ -38,10 +38,15 @@ struct DenseT {
 // scatter-add: a row looked up twice in one batch receives both gradients. Optional max_norm
 // (> 0): rows used in a forward pass are rescaled in place to norm <= max_norm first (as
 // torch.nn.Embedding(max_norm=...)); the rescaling itself is not differentiated.
+// sparse_grad (as torch.nn.Embedding(sparse=True)): backward records the rows it touched, so zeroing
+// the gradient, its norm and a lazy optimiser (OptimOptions::lazy) cost O(batch) rather than
+// O(vocab). The maths is unchanged. Set it before the first backward.
 template <class T>
 struct EmbeddingT {
   MatT<T> W, dW;
   T max_norm = 0;
+  bool sparse_grad = false;
+  RowSet touched;  // sparse_grad: rows of dW that may be non-zero
   Ids ids;  // cached
   std::string name = "embedding";
 

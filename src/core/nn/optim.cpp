@@ -45,6 +45,17 @@ Status optim_step(OptimizerT<T>& o, const std::vector<ParamRefT<T>>& params) {
     const T mom = T(o.opt.momentum);
     for (size_t i = 0; i < params.size(); ++i) {
       if (!params[i].grad) continue;
+      if (o.opt.lazy && params[i].rows) {
+        MatT<T>& w = *params[i].value;
+        const MatT<T>& g = *params[i].grad;
+        MatT<T>& vel = o.m[i];
+        for (Index j = 0; j < w.cols(); ++j)
+          for (int32_t r : params[i].rows->rows) {
+            vel(r, j) = mom * vel(r, j) + g(r, j) + wd * w(r, j);
+            w(r, j) -= lr * vel(r, j);
+          }
+        continue;
+      }
       auto w = params[i].value->array();
       auto g = params[i].grad->array();
       auto vel = o.m[i].array();
@@ -63,6 +74,26 @@ Status optim_step(OptimizerT<T>& o, const std::vector<ParamRefT<T>>& params) {
   (void)lr;
   for (size_t i = 0; i < params.size(); ++i) {
     if (!params[i].grad) continue;
+    if (o.opt.lazy && params[i].rows) {
+      // Lazy Adam: the touched rows only, with the global step count t for bias correction (as
+      // torch.optim.SparseAdam). Column-major storage: walk each column over the touched rows.
+      T* w = params[i].value->data();
+      const T* g = params[i].grad->data();
+      T* m = o.m[i].data();
+      T* v = o.v[i].data();
+      const Index ld = params[i].value->rows();
+      for (Index j = 0; j < params[i].value->cols(); ++j) {
+        const Index off = j * ld;
+        for (int32_t r : params[i].rows->rows) {
+          const Index k = off + r;
+          const T gk = wd != T(0) ? g[k] + wd * w[k] : g[k];
+          m[k] = tb1 * m[k] + ob1 * gk;
+          v[k] = tb2 * v[k] + ob2 * (gk * gk);
+          w[k] -= step * m[k] / (std::sqrt(v[k]) * inv_sqrt_c2 + eps);
+        }
+      }
+      continue;
+    }
 #if defined(__wasm__)
     // WebAssembly: Eigen has no wasm packets, so its array expressions (three passes) are scalar;
     // one fused loop is faster, and with -msimd128 it is written with f32x4 operations.

@@ -22,6 +22,13 @@ struct OptimOptions {
   double momentum = 0.9;      // SGD only; 0 = plain SGD
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;  // Adam only
   double weight_decay = 0;
+  // Lazy (sparse) updates for row-sparse gradients (ParamRef::rows: embeddings with sparse_grad):
+  // only the rows the batch touched have their moments (and weight decay) updated and move, as
+  // torch.optim.SparseAdam / TensorFlow's LazyAdam. Cost O(batch) instead of O(vocab) per step.
+  // NOT the same maths as dense Adam/momentum, where untouched rows keep moving with their decaying
+  // first moment. Plain SGD (momentum 0, no weight decay) gives identical results either way.
+  // Parameters without a row set are always updated densely.
+  bool lazy = false;
 };
 
 template <class T>

@@ -29,11 +29,30 @@ using RowVecT = Eigen::Matrix<T, 1, Eigen::Dynamic>;
 
 using Ids = std::vector<int32_t>;  // row indices into an embedding table, one per sample
 
+// The rows of a gradient that may be non-zero (an Embedding with sparse_grad = true records the rows
+// its backward touched). Zeroing, the gradient norm and a lazy optimiser visit only these rows; the
+// gradient itself stays a dense matrix, exact everywhere (zero outside the rows).
+struct RowSet {
+  Ids rows;                   // each touched row once, in first-touched order
+  std::vector<uint8_t> mark;  // mark[r] = 1 iff r is in rows
+  void add(int32_t r) {
+    if (!mark[size_t(r)]) {
+      mark[size_t(r)] = 1;
+      rows.push_back(r);
+    }
+  }
+  void clear() {
+    for (int32_t r : rows) mark[size_t(r)] = 0;
+    rows.clear();
+  }
+};
+
 template <class T>
 struct ParamRefT {
   MatT<T>* value = nullptr;
   MatT<T>* grad = nullptr;  // nullptr for a non-trainable buffer (see state())
   std::string name;         // unique within a model, e.g. "mlp.dense0.W"
+  RowSet* rows = nullptr;   // set: the gradient is zero outside these rows (row-sparse embedding)
 };
 using ParamRef = ParamRefT<Scalar>;
 
@@ -57,8 +76,15 @@ int64_t param_count(const std::vector<ParamRefT<T>>& params) {
 
 template <class T>
 void params_zero_grad(const std::vector<ParamRefT<T>>& params) {
-  for (const auto& p : params)
-    if (p.grad) p.grad->setZero();
+  for (const auto& p : params) {
+    if (!p.grad) continue;
+    if (p.rows) {
+      for (int32_t r : p.rows->rows) p.grad->row(r).setZero();
+      p.rows->clear();
+    } else {
+      p.grad->setZero();
+    }
+  }
 }
 
 // Euclidean norm of all gradients together (each tensor's sum of squares in T, the total in
@@ -68,6 +94,10 @@ double grad_norm(const std::vector<ParamRefT<T>>& params) {
   double s = 0;
   for (const auto& p : params) {
     if (!p.grad) continue;
+    if (p.rows) {  // row-sparse: only the touched rows can be non-zero
+      for (int32_t r : p.rows->rows) s += double(p.grad->row(r).squaredNorm());
+      continue;
+    }
     // 8 independent partial sums: vectorisable and pipelined on every target (a single running sum
     // is a serial dependency chain where the compiler may not reorder float additions).
     const T* d = p.grad->data();

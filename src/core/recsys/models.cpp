@@ -1,0 +1,412 @@
+#include "core/recsys/models.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lab::core::recsys {
+
+using namespace lab::core::nn;
+
+const char* model_name(ModelKind k) {
+  switch (k) {
+    case ModelKind::Mf: return "mf";
+    case ModelKind::Deep: return "deep";
+    case ModelKind::DeepMeta: return "deep-meta";
+    case ModelKind::Triplet: return "triplet";
+    case ModelKind::DeepTriplet: return "deep-triplet";
+  }
+  return "?";
+}
+
+bool model_is_implicit(ModelKind k) { return k == ModelKind::Triplet || k == ModelKind::DeepTriplet; }
+
+// ---- RatingObjective ---------------------------------------------------------------------------------
+Status RatingObjective::check() const {
+  if (model.user.W.size() == 0) return Status::error("rating model: not built");
+  if (train.ratings.empty()) return Status::error("rating model: no training ratings");
+  for (const RatingSet* s : {&train, &val}) {
+    if (s->users.size() != s->ratings.size() || s->items.size() != s->ratings.size())
+      return Status::error("rating model: users, items and ratings have different lengths");
+    if (Status st = ids_check(s->users, model.user.vocab(), "user"); !st) return st;
+    if (Status st = ids_check(s->items, model.item.vocab(), "item"); !st) return st;
+  }
+  if (model.opt.user_meta_dim > 0 && (user_feats.rows() != model.opt.n_users || user_feats.cols() != model.opt.user_meta_dim))
+    return Status::error("rating model: user features must have one row per user and " +
+                         std::to_string(model.opt.user_meta_dim) + " columns");
+  if (model.opt.item_meta_dim > 0 && (item_feats.rows() != model.opt.n_items || item_feats.cols() != model.opt.item_meta_dim))
+    return Status::error("rating model: item features must have one row per item and " +
+                         std::to_string(model.opt.item_meta_dim) + " columns");
+  return Status::success();
+}
+
+Status RatingObjective::run(const RatingSet& set, std::span<const uint32_t> rows, const ForwardCtx& ctx, bool train_mode,
+                            BatchResult& out) {
+  const size_t n = rows.size();
+  u_.resize(n);
+  i_.resize(n);
+  y_.resize(Index(n), 1);
+  for (size_t k = 0; k < n; ++k) {
+    u_[k] = set.users[rows[k]];
+    i_[k] = set.items[rows[k]];
+    y_(Index(k), 0) = set.ratings[rows[k]];
+  }
+  const Mat* um = nullptr;
+  const Mat* im = nullptr;
+  if (model.opt.user_meta_dim > 0) {
+    um_.resize(Index(n), user_feats.cols());
+    for (size_t k = 0; k < n; ++k) um_.row(Index(k)) = user_feats.row(u_[k]);
+    um = &um_;
+  }
+  if (model.opt.item_meta_dim > 0) {
+    im_.resize(Index(n), item_feats.cols());
+    for (size_t k = 0; k < n; ++k) im_.row(Index(k)) = item_feats.row(i_[k]);
+    im = &im_;
+  }
+  if (Status st = model.forward(u_, i_, um, im, ctx, pred_); !st) return st;
+  LossT<Scalar> l = loss == RatingLoss::Mae ? mae_loss(pred_, y_) : mse_loss(pred_, y_);
+  if (!l.status) return l.status;
+  out.metric = double((pred_ - y_).squaredNorm()) / double(n);  // squared error: metric_finish -> RMSE
+  out.loss = double(l.value);
+  out.count = Index(n);
+  if (train_mode) {
+    model.backward(l.grad);
+    if (l2 > 0) {
+      const Scalar lam = Scalar(l2 / double(n));
+      double pen = 0;
+      for (size_t k = 0; k < n; ++k) {
+        pen += double(model.user.W.row(u_[k]).squaredNorm() + model.item.W.row(i_[k]).squaredNorm());
+        model.user.dW.row(u_[k]) += (2 * lam) * model.user.W.row(u_[k]);
+        model.item.dW.row(i_[k]) += (2 * lam) * model.item.W.row(i_[k]);
+      }
+      out.loss += double(lam) * pen;
+    }
+  }
+  return Status::success();
+}
+
+Status RatingObjective::train_batch(std::span<const uint32_t> rows, Rng& rng, BatchResult& out) {
+  return run(train, rows, ctx_train(rng), true, out);
+}
+
+Status RatingObjective::eval_batch(std::span<const uint32_t> rows, BatchResult& out) {
+  return run(val, rows, ctx_eval(), false, out);
+}
+
+double RatingObjective::metric_finish(double mean) const { return std::sqrt(std::max(0.0, mean)); }
+
+Status RatingObjective::predict(std::span<const int32_t> users, std::span<const int32_t> items, std::vector<float>& out) {
+  if (users.size() != items.size()) return Status::error("predict: need one item per user");
+  out.resize(users.size());
+  RatingSet tmp;
+  const size_t chunk = 4096;
+  std::vector<uint32_t> rows;
+  for (size_t s = 0; s < users.size(); s += chunk) {
+    const size_t e = std::min(users.size(), s + chunk);
+    tmp.users.assign(users.begin() + ptrdiff_t(s), users.begin() + ptrdiff_t(e));
+    tmp.items.assign(items.begin() + ptrdiff_t(s), items.begin() + ptrdiff_t(e));
+    tmp.ratings.assign(e - s, 0.f);
+    rows.resize(e - s);
+    for (size_t k = 0; k < rows.size(); ++k) rows[k] = uint32_t(k);
+    BatchResult r;
+    if (Status st = run(tmp, rows, ctx_eval(), false, r); !st) return st;
+    for (size_t k = 0; k < rows.size(); ++k) out[s + k] = pred_(Index(k), 0);
+  }
+  return Status::success();
+}
+
+void RatingObjective::score_user(int32_t user, std::span<float> out) {
+  const int32_t n = scorer_items();
+  std::vector<int32_t> us(static_cast<size_t>(n), user), is(static_cast<size_t>(n));
+  for (int32_t i = 0; i < n; ++i) is[size_t(i)] = i;
+  std::vector<float> p;
+  if (!predict(us, is, p).ok) {
+    std::fill(out.begin(), out.end(), 0.f);
+    return;
+  }
+  std::copy(p.begin(), p.end(), out.begin());
+}
+
+// ---- TripletRecObjective -----------------------------------------------------------------------------
+std::vector<ParamRef> TripletRecObjective::params() {
+  std::vector<ParamRef> ps = user.params();
+  for (auto& p : item.params()) ps.push_back(p);
+  if (deep) {
+    for (auto& p : user_tower.params()) ps.push_back(p);
+    for (auto& p : item_tower.params()) ps.push_back(p);
+  }
+  return ps;
+}
+
+Status TripletRecObjective::check() const {
+  if (user.W.size() == 0 || item.W.size() == 0) return Status::error("triplet recommender: not built");
+  if (train_users.empty()) return Status::error("triplet recommender: no positive training pairs (no rating >= the threshold?)");
+  if (train_items.size() != train_users.size() || val_items.size() != val_users.size() || val_neg.size() != val_users.size())
+    return Status::error("triplet recommender: pair lists have different lengths");
+  if (Status st = ids_check(train_users, user.vocab(), "user"); !st) return st;
+  if (Status st = ids_check(train_items, item.vocab(), "item"); !st) return st;
+  if (Status st = ids_check(val_users, user.vocab(), "user"); !st) return st;
+  if (Status st = ids_check(val_items, item.vocab(), "item"); !st) return st;
+  return ids_check(val_neg, item.vocab(), "item");
+}
+
+static void row_sims(const Mat& a, const Mat& b, Similarity sim, Vec& s) {
+  s = (a.array() * b.array()).rowwise().sum().matrix();
+  if (sim == Similarity::Cosine) {
+    const Vec na = a.rowwise().norm(), nb = b.rowwise().norm();
+    for (Index i = 0; i < s.size(); ++i) s(i) /= std::sqrt(na(i) * na(i) + 1e-8f) * std::sqrt(nb(i) * nb(i) + 1e-8f);
+  }
+}
+
+Status TripletRecObjective::run(std::span<const int32_t> u, std::span<const int32_t> pos, std::span<const int32_t> neg,
+                                bool train_mode, Rng* rng, BatchResult& out) {
+  const Index n = Index(u.size());
+  Ids items(size_t(2 * n));
+  std::copy(pos.begin(), pos.end(), items.begin());
+  std::copy(neg.begin(), neg.end(), items.begin() + n);
+  Mat eu, ei;
+  if (Status st = user.forward(u, eu); !st) return st;
+  if (Status st = item.forward(items, ei); !st) return st;
+  const ForwardCtx ctx = train_mode ? ctx_train(*rng) : ctx_eval();
+  Mat a = eu, pn = ei;
+  if (deep) {
+    if (Status st = user_tower.forward(eu, ctx, a); !st) return st;
+    if (Status st = item_tower.forward(ei, ctx, pn); !st) return st;
+  }
+  const Mat p = pn.topRows(n), ng = pn.bottomRows(n);
+  TripletLossT<Scalar> l = triplet_margin_loss(a, p, ng, Scalar(margin), sim);
+  if (!l.status) return l.status;
+  Vec sp, sn;
+  row_sims(a, p, sim, sp);
+  row_sims(a, ng, sim, sn);
+  out.metric = double((sp.array() > sn.array()).count()) / double(n);
+  out.loss = double(l.value);
+  out.count = n;
+  if (train_mode) {
+    cache_ok_ = false;
+    Mat d_items(2 * n, l.d_pos.cols());
+    d_items.topRows(n) = l.d_pos;
+    d_items.bottomRows(n) = l.d_neg;
+    if (deep) {
+      user.backward(user_tower.backward(l.d_anchor));
+      item.backward(item_tower.backward(d_items));
+    } else {
+      user.backward(l.d_anchor);
+      item.backward(d_items);
+    }
+  }
+  return Status::success();
+}
+
+Status TripletRecObjective::train_batch(std::span<const uint32_t> rows, Rng& rng, BatchResult& out) {
+  const size_t n = rows.size();
+  Ids u(n), p(n), ng(n);
+  for (size_t k = 0; k < n; ++k) {
+    u[k] = train_users[rows[k]];
+    p[k] = train_items[rows[k]];
+    ng[k] = int32_t(rng_below(rng, uint32_t(n_items)));  // a fresh uniform negative at every visit
+  }
+  return run(u, p, ng, true, &rng, out);
+}
+
+Status TripletRecObjective::eval_batch(std::span<const uint32_t> rows, BatchResult& out) {
+  const size_t n = rows.size();
+  Ids u(n), p(n), ng(n);
+  for (size_t k = 0; k < n; ++k) {
+    u[k] = val_users[rows[k]];
+    p[k] = val_items[rows[k]];
+    ng[k] = val_neg[rows[k]];
+  }
+  return run(u, p, ng, false, nullptr, out);
+}
+
+static Mat through_tower(Mlp& tower, const Mat& x) {
+  Mat out;
+  const Index chunk = 4096;
+  Mat res(x.rows(), tower.opt.out);
+  for (Index s = 0; s < x.rows(); s += chunk) {
+    const Index e = std::min(x.rows(), s + chunk);
+    if (!tower.forward(x.middleRows(s, e - s), ctx_eval(), out).ok) return Mat::Zero(x.rows(), tower.opt.out);
+    res.middleRows(s, e - s) = out;
+  }
+  return res;
+}
+
+Mat TripletRecObjective::user_vectors() { return deep ? through_tower(user_tower, user.W) : user.W; }
+Mat TripletRecObjective::item_vectors() { return deep ? through_tower(item_tower, item.W) : item.W; }
+
+void TripletRecObjective::refresh_cache() {
+  if (cache_ok_) return;
+  ucache_ = user_vectors();
+  icache_ = item_vectors();
+  if (sim == Similarity::Cosine) {
+    for (Index i = 0; i < ucache_.rows(); ++i) ucache_.row(i) /= std::sqrt(ucache_.row(i).squaredNorm() + 1e-8f);
+    for (Index i = 0; i < icache_.rows(); ++i) icache_.row(i) /= std::sqrt(icache_.row(i).squaredNorm() + 1e-8f);
+  }
+  cache_ok_ = true;
+}
+
+void TripletRecObjective::score_user(int32_t u, std::span<float> out) {
+  refresh_cache();
+  const Vec s = icache_ * ucache_.row(u).transpose();
+  for (Index i = 0; i < s.size(); ++i) out[size_t(i)] = s(i);
+}
+
+// ---- Builders ------------------------------------------------------------------------------------
+static void fill_ratings(const RecData& d, const std::vector<uint32_t>& rows, RatingSet& s) {
+  s.users.resize(rows.size());
+  s.items.resize(rows.size());
+  s.ratings.resize(rows.size());
+  for (size_t k = 0; k < rows.size(); ++k) {
+    const Rating& r = d.ratings[rows[k]];
+    s.users[k] = r.user;
+    s.items[k] = r.item;
+    s.ratings[k] = r.rating;
+  }
+}
+
+Status make_rating_objective(const RecData& d, const Split& s, const RecModelOptions& o,
+                             std::unique_ptr<RatingObjective>& out) {
+  if (model_is_implicit(o.kind)) return Status::error("make_rating_objective: " + std::string(model_name(o.kind)) + " is an implicit model");
+  if (s.train.empty()) return Status::error("rating model: the training split is empty");
+  auto obj = std::make_unique<RatingObjective>();
+  fill_ratings(d, s.train, obj->train);
+  fill_ratings(d, s.test, obj->val);
+  double mean = 0;
+  for (float r : obj->train.ratings) mean += r;
+  mean /= double(obj->train.ratings.size());
+  TwoTowerOptions mo;
+  mo.n_users = d.n_users;
+  mo.n_items = d.n_items;
+  mo.dim = o.dim;
+  mo.kind = o.kind == ModelKind::Mf ? TowerKind::Mf : TowerKind::Deep;
+  mo.biases = o.biases;
+  mo.global_mean = mean;
+  mo.hidden = o.hidden;
+  mo.dropout = o.kind == ModelKind::Mf ? 0.0 : o.dropout;
+  mo.init_scale = o.init_scale;
+  if (o.kind == ModelKind::DeepMeta) {
+    obj->user_feats = user_features(d);
+    obj->item_feats = item_features(d, s.train);
+    mo.user_meta_dim = obj->user_feats.cols();
+    mo.item_meta_dim = obj->item_feats.cols();
+  }
+  Rng rng(o.seed);
+  if (Status st = two_tower_init(obj->model, mo, rng); !st) return st;
+  for (Embedding* e : {&obj->model.user, &obj->model.item, &obj->model.user_bias, &obj->model.item_bias})
+    e->sparse_grad = o.sparse_grad;
+  obj->loss = o.loss;
+  obj->l2 = o.l2;
+  out = std::move(obj);
+  return Status::success();
+}
+
+Status make_triplet_objective(const RecData& d, const Split& s, const RecModelOptions& o,
+                              std::unique_ptr<TripletRecObjective>& out) {
+  if (!model_is_implicit(o.kind)) return Status::error("make_triplet_objective: " + std::string(model_name(o.kind)) + " is an explicit model");
+  auto obj = std::make_unique<TripletRecObjective>();
+  obj->n_items = d.n_items;
+  obj->sim = o.sim;
+  obj->margin = o.margin;
+  obj->deep = o.kind == ModelKind::DeepTriplet;
+  Rng rng(o.seed);
+  obj->user.name = "user_emb";
+  obj->item.name = "item_emb";
+  if (Status st = obj->user.init(d.n_users, o.dim, rng, Scalar(o.init_scale)); !st) return st;
+  if (Status st = obj->item.init(d.n_items, o.dim, rng, Scalar(o.init_scale)); !st) return st;
+  obj->user.sparse_grad = obj->item.sparse_grad = o.sparse_grad;
+  if (obj->deep) {
+    MlpOptions mo;
+    mo.in = o.dim;
+    mo.hidden = o.hidden;
+    mo.out = o.dim;
+    if (Status st = mlp_init(obj->user_tower, mo, rng, "user_tower"); !st) return st;
+    if (Status st = mlp_init(obj->item_tower, mo, rng, "item_tower"); !st) return st;
+  }
+  for (uint32_t k : s.train) {
+    const Rating& r = d.ratings[k];
+    if (r.rating >= o.positive_threshold) {
+      obj->train_users.push_back(r.user);
+      obj->train_items.push_back(r.item);
+    }
+  }
+  Rng neg(o.seed ^ 0x9e3779b97f4a7c15ULL);
+  for (uint32_t k : s.test) {
+    const Rating& r = d.ratings[k];
+    if (r.rating >= o.positive_threshold) {
+      obj->val_users.push_back(r.user);
+      obj->val_items.push_back(r.item);
+      obj->val_neg.push_back(int32_t(rng_below(neg, uint32_t(d.n_items))));
+    }
+  }
+  if (obj->train_users.empty())
+    return Status::error("triplet recommender: no training rating is >= " + std::to_string(o.positive_threshold) +
+                         " (no positives to learn from)");
+  out = std::move(obj);
+  return Status::success();
+}
+
+Status rec_init(RecTrainer& rt, const RecData& d, const Split& s, const RecModelOptions& o, const TrainerOptions& to) {
+  rt = RecTrainer{};
+  rt.kind = o.kind;
+  rt.split = s;
+  rt.positive_threshold = o.positive_threshold;
+  rt.train_seen = positives_by_user(d, s.train, -1e30f);
+  rt.train_pos = positives_by_user(d, s.train, o.positive_threshold);
+  rt.test_pos = positives_by_user(d, s.test, o.positive_threshold);
+  rt.popularity = item_counts(d, s.train, o.positive_threshold);
+  std::unique_ptr<Objective> obj;
+  if (model_is_implicit(o.kind)) {
+    std::unique_ptr<TripletRecObjective> t;
+    if (Status st = make_triplet_objective(d, s, o, t); !st) return st;
+    rt.triplet = t.get();
+    obj = std::move(t);
+  } else {
+    std::unique_ptr<RatingObjective> r;
+    if (Status st = make_rating_objective(d, s, o, r); !st) return st;
+    rt.rating = r.get();
+    obj = std::move(r);
+  }
+  return trainer_init(rt.trainer, std::move(obj), to);
+}
+
+ItemScorer& rec_scorer(RecTrainer& rt) {
+  if (rt.rating) return *rt.rating;
+  return *rt.triplet;
+}
+
+RecEval rec_evaluate(RecTrainer& rt, const RecData& d, int k) {
+  RecEval e;
+  if (rt.rating) {
+    const RatingSet& v = rt.rating->val;
+    std::vector<float> p;
+    if (rt.rating->predict(v.users, v.items, p).ok) {
+      e.rmse = rmse(p, v.ratings);
+      e.mae = mae(p, v.ratings);
+    }
+    e.noise_floor_rmse = noise_floor_rmse(d, rt.split.test);
+    e.noise_floor_mae = noise_floor_mae(d, rt.split.test);
+  } else if (rt.triplet) {
+    e.ranking = evaluate_ranking(*rt.triplet, rt.train_pos, rt.test_pos, rt.popularity, k);
+  }
+  return e;
+}
+
+double rmse_for_light_users(RecTrainer& rt, const RecData& d, int max_train, int* n_ratings) {
+  if (!rt.rating) return 0;
+  std::vector<int> cnt(size_t(d.n_users), 0);
+  for (uint32_t k : rt.split.train) ++cnt[size_t(d.ratings[k].user)];
+  std::vector<int32_t> us, is;
+  std::vector<float> truth, p;
+  for (uint32_t k : rt.split.test) {
+    const Rating& r = d.ratings[k];
+    if (cnt[size_t(r.user)] > max_train) continue;
+    us.push_back(r.user);
+    is.push_back(r.item);
+    truth.push_back(r.rating);
+  }
+  if (n_ratings) *n_ratings = int(truth.size());
+  if (us.empty() || !rt.rating->predict(us, is, p).ok) return 0;
+  return rmse(p, truth);
+}
+
+}  // namespace lab::core::recsys

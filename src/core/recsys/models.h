@@ -1,0 +1,155 @@
+// Recommender models on the training engine (src/core/nn), each an nn::Objective so the engine's
+// Trainer drives it in time slices (trainer_step(tr, 8.0) per frame), and an ItemScorer so the
+// metrics, recommend() and similar_items() work on it.
+//
+//   explicit (ratings):  Mf        global mean + b_u + b_i + <u, v>           (nn::TwoTower kind Mf)
+//                        Deep      b_u + b_i + MLP([u | v]) with dropout      (kind Deep)
+//                        DeepMeta  Deep + user and item metadata features
+//   implicit (positives = ratings >= positive_threshold):
+//                        Triplet      user and item embeddings, margin loss on (user, positive
+//                                     item, negative item drawn uniformly at every visit: fresh
+//                                     negatives each epoch)
+//                        DeepTriplet  the same with an MLP tower on each side
+//
+// The simplest use (what the CLI does):
+//   RecTrainer rt;
+//   rec_init(rt, data, split, model_options, trainer_options);
+//   while (!rec_done(rt)) rec_step(rt, 8.0);      // or nn::trainer_run_to_end(rt.trainer)
+//   RecEval e = rec_evaluate(rt, data, 10);
+//   std::vector<int32_t> top = recommend(rec_scorer(rt), user, rt.train_seen[user], 10);
+#pragma once
+
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "core/nn/trainer.h"
+#include "core/recsys/data.h"
+#include "core/recsys/metrics.h"
+
+namespace lab::core::recsys {
+
+enum class ModelKind { Mf, Deep, DeepMeta, Triplet, DeepTriplet };
+const char* model_name(ModelKind k);  // "mf", "deep", "deep-meta", "triplet", "deep-triplet"
+bool model_is_implicit(ModelKind k);
+
+enum class RatingLoss { Mse, Mae };
+
+struct RecModelOptions {
+  ModelKind kind = ModelKind::Mf;
+  Index dim = 32;
+  std::vector<Index> hidden = {64};  // Deep*, DeepTriplet: MLP hidden widths
+  double dropout = 0.5;              // Deep, DeepMeta (the course: 0.5)
+  bool biases = true;                // explicit models: per-user and per-item biases
+  double l2 = 0;                     // explicit: lambda * (|u|^2 + |v|^2) over the batch rows (the lecture's L2)
+  RatingLoss loss = RatingLoss::Mse; // explicit
+  double margin = 1.0;               // implicit
+  nn::Similarity sim = nn::Similarity::Cosine;  // implicit
+  float positive_threshold = 4;      // implicit: ratings >= this are positives
+  double init_scale = 0.1;
+  bool sparse_grad = true;  // embeddings keep row-sparse gradients (exact; enables OptimOptions::lazy)
+  uint64_t seed = 1;        // initial weights
+};
+
+// ---- Explicit feedback ----------------------------------------------------------------------------
+class RatingObjective : public nn::Objective, public ItemScorer {
+ public:
+  nn::TwoTower model;
+  nn::RatingSet train, val;   // val: the split's test ratings (reported per epoch)
+  Mat user_feats, item_feats; // (n_users, du), (n_items, di) for DeepMeta, else empty
+  RatingLoss loss = RatingLoss::Mse;
+  double l2 = 0;
+
+  Index train_size() const override { return Index(train.ratings.size()); }
+  Index val_size() const override { return Index(val.ratings.size()); }
+  Status train_batch(std::span<const uint32_t> rows, Rng& rng, nn::BatchResult& out) override;
+  Status eval_batch(std::span<const uint32_t> rows, nn::BatchResult& out) override;
+  std::vector<nn::ParamRef> params() override { return model.params(); }
+  Status check() const override;
+  const char* metric_name() const override { return "rmse"; }
+  double metric_finish(double mean) const override;
+
+  // Predicted ratings (eval mode, no clipping) for (users[k], items[k]).
+  Status predict(std::span<const int32_t> users, std::span<const int32_t> items, std::vector<float>& out);
+  int32_t scorer_items() const override { return int32_t(model.opt.n_items); }
+  void score_user(int32_t user, std::span<float> out) override;  // predicted rating of every item
+  Mat item_vectors() const { return model.item.W; }
+
+ private:
+  Status run(const nn::RatingSet& set, std::span<const uint32_t> rows, const nn::ForwardCtx& ctx, bool train,
+             nn::BatchResult& out);
+  nn::Ids u_, i_;
+  Mat um_, im_, y_, pred_;
+};
+
+// ---- Implicit feedback ----------------------------------------------------------------------------
+class TripletRecObjective : public nn::Objective, public ItemScorer {
+ public:
+  nn::Embedding user, item;
+  bool deep = false;
+  nn::Mlp user_tower, item_tower;  // deep only: dim -> hidden -> dim
+  nn::Similarity sim = nn::Similarity::Cosine;
+  double margin = 1.0;
+  int32_t n_items = 0;
+  nn::Ids train_users, train_items;         // positive pairs
+  nn::Ids val_users, val_items, val_neg;    // test positive pairs with fixed (seeded) negatives
+
+  Index train_size() const override { return Index(train_users.size()); }
+  Index val_size() const override { return Index(val_users.size()); }
+  Status train_batch(std::span<const uint32_t> rows, Rng& rng, nn::BatchResult& out) override;
+  Status eval_batch(std::span<const uint32_t> rows, nn::BatchResult& out) override;
+  std::vector<nn::ParamRef> params() override;
+  Status check() const override;
+  const char* metric_name() const override { return "ranking_accuracy"; }
+
+  int32_t scorer_items() const override { return n_items; }
+  void score_user(int32_t user, std::span<float> out) override;  // similarity to every item
+  Mat user_vectors();  // (n_users, dim), through the tower when deep (eval mode)
+  Mat item_vectors();  // (n_items, dim)
+
+ private:
+  Status run(std::span<const int32_t> u, std::span<const int32_t> pos, std::span<const int32_t> neg, bool train,
+             Rng* rng, nn::BatchResult& out);
+  void refresh_cache();
+  bool cache_ok_ = false;
+  Mat ucache_, icache_;  // eval-mode vectors (normalised for cosine)
+};
+
+// ---- Building and training ------------------------------------------------------------------------
+Status make_rating_objective(const RecData& d, const Split& s, const RecModelOptions& o,
+                             std::unique_ptr<RatingObjective>& out);
+Status make_triplet_objective(const RecData& d, const Split& s, const RecModelOptions& o,
+                              std::unique_ptr<TripletRecObjective>& out);
+
+// A model, its split and its trainer; steppable.
+struct RecTrainer {
+  ModelKind kind = ModelKind::Mf;
+  nn::Trainer trainer;                 // owns the objective
+  RatingObjective* rating = nullptr;   // explicit models (points into trainer.objective)
+  TripletRecObjective* triplet = nullptr;  // implicit models
+  Split split;
+  float positive_threshold = 4;
+  std::vector<std::vector<int32_t>> train_seen;  // per user: items rated in train (excluded from top-k)
+  std::vector<std::vector<int32_t>> train_pos, test_pos;  // per user: positives (>= threshold)
+  std::vector<int32_t> popularity;     // per item: training positives
+};
+
+Status rec_init(RecTrainer& rt, const RecData& d, const Split& s, const RecModelOptions& o,
+                const nn::TrainerOptions& to);
+inline Status rec_step(RecTrainer& rt, double budget_ms) { return nn::trainer_step(rt.trainer, budget_ms); }
+inline bool rec_done(const RecTrainer& rt) { return nn::trainer_done(rt.trainer); }
+ItemScorer& rec_scorer(RecTrainer& rt);
+
+struct RecEval {
+  double rmse = 0, mae = 0;      // explicit models, on the test ratings
+  double noise_floor_rmse = 0, noise_floor_mae = 0;  // generated data: best achievable on the same ratings
+  RankingEval ranking;           // implicit models (positives >= threshold), k as given
+};
+// Explicit: RMSE/MAE on the test ratings (ranking left empty: scoring every item with a deep model
+// for every user is slow; call evaluate_ranking yourself if you want it). Implicit: ranking metrics.
+RecEval rec_evaluate(RecTrainer& rt, const RecData& d, int k = 10);
+
+// RMSE per user group: test ratings of users with at most `max_train` training ratings.
+double rmse_for_light_users(RecTrainer& rt, const RecData& d, int max_train, int* n_ratings = nullptr);
+
+}  // namespace lab::core::recsys
