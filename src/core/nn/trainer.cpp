@@ -139,19 +139,22 @@ Status TwoTowerObjective::run(const RatingSet& set, std::span<const uint32_t> ro
   out.count = Index(n);
   if (train) {
     model.backward(loss.grad);
-    if (l2 > 0) {
-      // Penalise only the rows in the batch (lambda * sum ||u||^2 + ||v||^2 over the batch, / N).
-      const Scalar lam = Scalar(l2 / double(n));
-      double pen = 0;
-      for (size_t k = 0; k < n; ++k) {
-        pen += double(model.user.W.row(u_[k]).squaredNorm() + model.item.W.row(i_[k]).squaredNorm());
-        model.user.dW.row(u_[k]) += (2 * lam) * model.user.W.row(u_[k]);
-        model.item.dW.row(i_[k]) += (2 * lam) * model.item.W.row(i_[k]);
-      }
-      out.loss += double(lam) * pen;
-    }
+    if (l2 > 0) out.loss += two_tower_l2_batch(model, u_, i_, l2);
   }
   return Status::success();
+}
+
+double two_tower_l2_batch(TwoTower& model, const Ids& users, const Ids& items, double l2) {
+  const size_t n = std::min(users.size(), items.size());
+  if (l2 <= 0 || n == 0) return 0;
+  const Scalar lam = Scalar(l2 / double(n));
+  double pen = 0;
+  for (size_t k = 0; k < n; ++k) {
+    pen += double(model.user.W.row(users[k]).squaredNorm() + model.item.W.row(items[k]).squaredNorm());
+    model.user.dW.row(users[k]) += (2 * lam) * model.user.W.row(users[k]);
+    model.item.dW.row(items[k]) += (2 * lam) * model.item.W.row(items[k]);
+  }
+  return double(lam) * pen;
 }
 
 Status TwoTowerObjective::train_batch(std::span<const uint32_t> rows, Rng& rng, BatchResult& out) {

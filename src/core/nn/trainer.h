@@ -89,6 +89,11 @@ struct TwoTowerData {
   Mat user_features;  // (n_users, user_meta_dim) when the model uses user metadata, else empty
   Mat item_features;  // (n_items, item_meta_dim)
 };
+// The lecture's L2 on embeddings for one batch: adds lambda/N * (||u||^2 + ||v||^2) over the batch's
+// (user, item) rows to the gradients (2 lambda/N * row) and returns the penalty to add to the loss.
+// Only the rows in the batch are touched, so it stays cheap with large vocabularies.
+double two_tower_l2_batch(TwoTower& model, const Ids& users, const Ids& items, double l2);
+
 class TwoTowerObjective : public Objective {
  public:
   TwoTower model;

@@ -70,16 +70,7 @@ Status RatingObjective::run(const RatingSet& set, std::span<const uint32_t> rows
   out.count = Index(n);
   if (train_mode) {
     model.backward(l.grad);
-    if (l2 > 0) {
-      const Scalar lam = Scalar(l2 / double(n));
-      double pen = 0;
-      for (size_t k = 0; k < n; ++k) {
-        pen += double(model.user.W.row(u_[k]).squaredNorm() + model.item.W.row(i_[k]).squaredNorm());
-        model.user.dW.row(u_[k]) += (2 * lam) * model.user.W.row(u_[k]);
-        model.item.dW.row(i_[k]) += (2 * lam) * model.item.W.row(i_[k]);
-      }
-      out.loss += double(lam) * pen;
-    }
+    if (l2 > 0) out.loss += nn::two_tower_l2_batch(model, u_, i_, l2);
   }
   return Status::success();
 }
