@@ -26,6 +26,10 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus" "$art"
   if [ "$t" = fuzz_model_load ]; then
     printf '\377' > "$corpus/seed-valid-model"; printf '\377\001\002' > "$corpus/seed-valid-model-flipped"
+  elif [ "$t" = fuzz_movielens ]; then
+    fx=tests/data/ml100k-fixture
+    { head -c 1500 $fx/u.data; printf '\0'; head -c 1500 $fx/u.item; printf '\0'; head -c 1000 $fx/u.user; } > "$corpus/seed-fixture"
+    head -c 2000 $fx/u.data > "$corpus/seed-udata"
   elif [ "$t" = fuzz_route ]; then
     i=0; seed_files "$t" | while read -r line; do printf '%s' "$line" > "$corpus/seed$i"; i=$((i+1)); done
   else
