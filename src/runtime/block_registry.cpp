@@ -2,6 +2,9 @@
 // and exposes `const BlockKind& block_kind_<name>()`.
 #include "runtime/lab_block.h"
 #include "runtime/blocks/blocks.h"
+#include "runtime/blocks/batchnorm.h"
+#include "runtime/blocks/dropout_mask.h"
+#include "runtime/blocks/overfit.h"
 
 namespace lab::runtime {
 
@@ -11,6 +14,7 @@ const std::vector<const BlockKind*>& block_kinds() {
         &block_kind_onehot(),
         &block_kind_random_cosine(),
         &block_kind_quiz(),
+        &block_kind_overfit_dropout(), &block_kind_overfit_regularise(), &block_kind_dropout_mask(), &block_kind_batchnorm_compare(), &block_kind_batchnorm_inference(),
     };
     std::vector<const BlockKind*> out;
     for (BlockKind* k : list) {

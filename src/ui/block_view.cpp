@@ -21,6 +21,7 @@ const WidgetEntry kWidgets[] = {
     {"onehot", widget_onehot},
     {"random-cosine", widget_random_cosine},
     {"quiz", widget_quiz},
+    {"overfit-dropout", widget_overfit}, {"overfit-regularise", widget_overfit}, {"dropout-mask", widget_dropout_mask}, {"batchnorm-compare", widget_batchnorm_compare}, {"batchnorm-inference", widget_batchnorm_inference},
 };
 
 const ImVec4 kError(0.80f, 0.15f, 0.10f, 1.0f);

@@ -15,5 +15,9 @@ using BlockWidget = void (*)(LabApp& app, runtime::BlockRun& run, const runtime:
 void widget_onehot(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
 void widget_random_cosine(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
 void widget_quiz(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_overfit(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);  // overfit-dropout, overfit-regularise
+void widget_dropout_mask(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_batchnorm_compare(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_batchnorm_inference(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
 
 }  // namespace lab::ui

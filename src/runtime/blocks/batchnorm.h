@@ -1,0 +1,80 @@
+// "batchnorm-compare" and "batchnorm-inference": the batch-normalisation lesson.
+//  batchnorm-compare  the same deep MLP on the digits trained twice, without and with BatchNorm
+//                     (between each hidden Dense and its activation), from the same scaled initial
+//                     weights and at the same learning rate; per-layer activation histograms of a
+//                     probe batch after every epoch; parameter counts (BN adds 2 × width trainable
+//                     parameters and 2 × width running statistics per layer). A run that diverges
+//                     stops with its message; its curves end there.
+//  batchnorm-inference  one BN net; after every epoch its validation accuracy evaluated three ways:
+//                     with the running averages (eval mode, correct), with the statistics of the
+//                     evaluation batch itself (batches of eval_batch rows; 1 row = every input
+//                     normalises to 0), and with running statistics never updated (mean 0, var 1);
+//                     plus the first BN layer's batch statistics against its running averages.
+#pragma once
+
+#include <vector>
+
+#include "runtime/blocks/train_runs.h"
+#include "runtime/lab_block.h"
+
+namespace lab::runtime {
+
+BlockKind& block_kind_batchnorm_compare();
+BlockKind& block_kind_batchnorm_inference();
+
+// Per-layer activations of a probe batch at one moment of training.
+struct ActivationSnapshot {
+  int epoch = 0;                           // epochs finished when taken
+  std::vector<std::vector<float>> values;  // per hidden layer: every activation of the probe batch
+  std::vector<float> std;                  // per hidden layer: standard deviation of those values
+  std::vector<float> saturated;            // per hidden layer: share of |tanh| > 0.99, or of ReLU outputs = 0
+};
+
+struct BatchnormCompareExperiment final : Experiment {
+  DigitsSplit data;
+  std::vector<TrainRun> runs;                  // [plain, batch-norm]
+  std::vector<ActivationSnapshot> snapshots;   // latest per run
+  std::vector<ActivationSnapshot> initial;     // before training, per run
+  core::Mat probe;                             // the probe batch (training rows)
+  core::nn::Act act = core::nn::Act::Tanh;
+  int width = 64, depth = 6;
+  int show_layer = -1;                         // UI: the layer whose histogram is shown (-1: the last)
+  core::Status error;
+
+  void step(double budget_ms) override;
+  bool done() const override;
+  float progress() const override { return train_runs_progress(runs); }
+  std::string progress_text() const override { return train_runs_progress_text(runs); }
+  core::Status status() const override { return error; }
+  std::vector<Metric> metrics() const override;
+};
+
+ActivationSnapshot activation_snapshot(const core::nn::Mlp& model, const core::Mat& probe, int epoch);
+
+struct BatchnormInferenceExperiment final : Experiment {
+  DigitsSplit data;
+  std::vector<TrainRun> runs;   // one BN run
+  int eval_batch = 1;
+  // One entry per finished epoch: validation accuracy evaluated three ways.
+  std::vector<float> acc_running, acc_batch, acc_init;
+  // The first BN layer on a probe batch of training rows: its batch mean / variance per feature
+  // (shown: the first `features_shown`) against the running averages.
+  core::Mat probe;
+  std::vector<float> batch_mean, batch_var, running_mean, running_var;
+  core::Status error;
+
+  void step(double budget_ms) override;
+  bool done() const override { return !error.ok || (!runs.empty() && runs[0].finished()); }
+  float progress() const override { return train_runs_progress(runs); }
+  std::string progress_text() const override { return train_runs_progress_text(runs); }
+  core::Status status() const override;
+  std::vector<Metric> metrics() const override;
+  void update_stats();
+};
+
+// Validation accuracy of a BN model that normalises with the statistics of each evaluation batch
+// (train-mode forward on a copy, batches of `batch` rows), i.e. without running averages.
+double accuracy_with_batch_stats(const core::nn::Mlp& model, const core::Mat& x, const core::nn::Ids& y, int batch);
+double accuracy_eval(core::nn::Mlp model, const core::Mat& x, const core::nn::Ids& y);
+
+}  // namespace lab::runtime

@@ -1,0 +1,275 @@
+#include "runtime/blocks/overfit.h"
+
+#include <cstdio>
+
+namespace lab::runtime {
+
+void OverfitExperiment::step(double budget_ms) {
+  if (!error.ok) return;
+  train_runs_step(runs, budget_ms);
+  memorised.resize(runs.size());
+  for (size_t r = 0; r < runs.size(); ++r) {
+    while (int(memorised[r].size()) < runs[r].epochs_done()) {
+      // The noisy rows are the first `noisy` training rows (digits_split).
+      double share = 0;
+      if (noisy > 0) {
+        core::Mat out;
+        core::nn::Mlp& m = runs[r].objective->model;
+        if (m.forward(data.x_train.topRows(noisy), core::nn::ctx_eval(), out))
+          share = core::nn::accuracy(out, std::span<const int32_t>(data.y_train.data(), size_t(noisy)));
+      }
+      memorised[r].push_back(float(share));
+    }
+  }
+}
+
+bool OverfitExperiment::done() const {
+  if (!error.ok) return true;
+  for (const TrainRun& r : runs)
+    if (!r.finished()) return false;
+  return true;
+}
+
+int overfit_best_run(const std::vector<TrainRun>& runs) {
+  int best = -1;
+  for (int i = 0; i < int(runs.size()); ++i)
+    if (runs[size_t(i)].epochs_done() > 0 && (best < 0 || runs[size_t(i)].late_val_loss() < runs[size_t(best)].late_val_loss()))
+      best = i;
+  return best;
+}
+
+namespace {
+
+// What a run reached: lowest, late and final validation loss, how far validation rose above its
+// lowest, the final training loss.
+struct RunSummary {
+  double best_val = 0, late_val = 0, final_val = 0, final_train = 0, rise = 0, val_acc_best = 0, train_acc = 0;
+  int best_epoch = 0;
+};
+
+RunSummary summarise(const TrainRun& r) {
+  RunSummary s;
+  const core::nn::TrainHistory& h = r.history();
+  s.best_val = r.best_val_loss();
+  s.best_epoch = r.best_epoch();
+  s.final_val = r.last(h.val_loss);
+  s.final_train = r.last(h.train_loss);
+  s.late_val = r.late_val_loss();
+  s.rise = s.late_val - s.best_val;
+  s.val_acc_best = s.best_epoch > 0 && size_t(s.best_epoch) <= h.val_metric.size() ? double(h.val_metric[size_t(s.best_epoch - 1)]) : 0.0;
+  s.train_acc = r.last(h.train_metric);
+  return s;
+}
+
+double last_of(const std::vector<std::vector<float>>& v, size_t r) {
+  return r < v.size() && !v[r].empty() ? double(v[r].back()) : 0.0;
+}
+
+}  // namespace
+
+std::vector<Metric> OverfitExperiment::metrics() const {
+  std::vector<Metric> m;
+  if (mode == Mode::Dropout) {
+    for (size_t i = 0; i < runs.size(); ++i) {
+      const RunSummary s = summarise(runs[i]);
+      const std::string k = std::to_string(i + 1);
+      m.push_back({"best_val_loss_" + k, s.best_val});
+      m.push_back({"best_epoch_" + k, double(s.best_epoch)});
+      m.push_back({"late_val_loss_" + k, s.late_val});
+      m.push_back({"final_val_loss_" + k, s.final_val});
+      m.push_back({"final_train_loss_" + k, s.final_train});
+      m.push_back({"rise_" + k, s.rise});
+      m.push_back({"val_acc_" + k, s.val_acc_best});
+      m.push_back({"memorised_" + k, last_of(memorised, i)});
+    }
+    m.push_back({"best_run", double(overfit_best_run(runs) + 1)});
+  } else {
+    const RunSummary a = runs.size() > 0 ? summarise(runs[0]) : RunSummary{};
+    const RunSummary b = runs.size() > 1 ? summarise(runs[1]) : RunSummary{};
+    m.push_back({"memorised_ref", last_of(memorised, 0)});
+    m.push_back({"memorised", last_of(memorised, 1)});
+    m.push_back({"rise_ref", a.rise});
+    m.push_back({"rise", b.rise});
+    m.push_back({"best_val_loss_ref", a.best_val});
+    m.push_back({"best_val_loss", b.best_val});
+    m.push_back({"late_val_loss_ref", a.late_val});
+    m.push_back({"late_val_loss", b.late_val});
+    m.push_back({"val_acc_ref", a.val_acc_best});
+    m.push_back({"val_acc", b.val_acc_best});
+    int64_t pa = 0, pb = 0;
+    if (runs.size() > 1) {
+      pa = core::nn::param_count(runs[0].objective->model.params());
+      pb = core::nn::param_count(runs[1].objective->model.params());
+    }
+    m.push_back({"params_ref", double(pa)});
+    m.push_back({"params", double(pb)});
+  }
+  m.push_back({"noisy_labels", double(noisy)});
+  return m;
+}
+
+namespace {
+
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// The settings both kinds share: data, optimiser, schedule.
+std::vector<ParamSpec> common_params() {
+  return {
+      {"train_size", ParamType::Int, "training rows (the rest of the 1797 digits validate)", 600, 50, 1697},
+      {"noisy_labels", ParamType::Int, "training labels replaced by a random other digit", 200, 0, 1697},
+      {"val_size", ParamType::Int, "validation rows (from the digits not used for training)", 500, 50, 1747},
+      {"epochs", ParamType::Int, "passes over the training set", 40, 1, 500},
+      {"lr", ParamType::Float, "SGD learning rate", 0.2, 1e-4, 2, {}, "", true},
+      {"momentum", ParamType::Float, "SGD momentum (0 = plain SGD)", 0.9, 0, 0.99},
+      {"batch_size", ParamType::Int, "mini-batch size", 128, 1, 512, {}, "", true},
+      {"seed", ParamType::Int, "seed of the data split, the label noise, the weights and the dropout masks", 1, 0, 1e9},
+  };
+}
+
+std::unique_ptr<OverfitExperiment> make_common(const BlockConfig& c, core::nn::TrainerOptions& opt) {
+  auto e = std::make_unique<OverfitExperiment>();
+  const int train_size = c.integer("train_size");
+  e->noisy = c.integer("noisy_labels");
+  const uint64_t seed = uint64_t(c.integer("seed"));
+  e->error = digits_split(train_size, e->noisy, seed, e->data, c.integer("val_size"));
+  opt.epochs = c.integer("epochs");
+  opt.batch_size = c.integer("batch_size");
+  opt.eval_batch_size = opt.batch_size;  // validation in slices as small as a training batch: smooth frames
+  opt.seed = seed + 17;
+  opt.optim.kind = core::nn::OptimKind::Sgd;
+  opt.optim.lr = c.num("lr");
+  opt.optim.momentum = c.num("momentum");
+  return e;
+}
+
+void add_run(OverfitExperiment& e, std::string label, double p, double l2, int hidden, core::nn::TrainerOptions opt,
+             uint64_t seed) {
+  if (!e.error.ok) return;
+  core::nn::MlpOptions mlp;
+  mlp.in = 64;
+  mlp.hidden = {hidden};
+  mlp.out = 10;
+  mlp.act = core::nn::Act::Relu;
+  mlp.dropout = p;
+  // The L2 penalty λ‖W‖² adds 2λW to the gradient: weight decay 2λ in the optimiser.
+  opt.optim.weight_decay = 2 * l2;
+  TrainRun r;
+  r.label = std::move(label);
+  // Every run starts from the same weights (same seed), so only the regulariser differs.
+  if (core::Status st = train_run_init(r, e.data, mlp, opt, seed); !st) e.error = st;
+  e.runs.push_back(std::move(r));
+  e.dropout.push_back(p);
+  e.l2.push_back(l2);
+  e.hidden.push_back(hidden);
+}
+
+std::unique_ptr<Experiment> make_overfit_dropout(const BlockConfig& c) {
+  core::nn::TrainerOptions opt;
+  auto e = make_common(c, opt);
+  e->mode = OverfitExperiment::Mode::Dropout;
+  const uint64_t seed = uint64_t(c.integer("seed"));
+  for (const char* name : {"p1", "p2", "p3"}) {
+    const double p = c.num(name);
+    add_run(*e, "p = " + fmt(p), p, c.num("l2"), c.integer("hidden"), opt, seed);
+  }
+  return e;
+}
+
+std::unique_ptr<Experiment> make_overfit_regularise(const BlockConfig& c) {
+  core::nn::TrainerOptions opt;
+  auto e = make_common(c, opt);
+  e->mode = OverfitExperiment::Mode::Regularise;
+  const uint64_t seed = uint64_t(c.integer("seed"));
+  const int href = c.integer("hidden_ref"), h = c.integer("hidden");
+  const double l2 = c.num("l2"), p = c.num("dropout");
+  add_run(*e, "reference: " + std::to_string(href) + " units, no regulariser", 0, 0, href, opt, seed);
+  std::string label = std::to_string(h) + " units";
+  if (l2 > 0) label += ", λ = " + fmt(l2);
+  if (p > 0) label += ", p = " + fmt(p);
+  add_run(*e, label, p, l2, h, opt, seed);
+  return e;
+}
+
+core::Status validate_common(const BlockConfig& c) {
+  if (c.integer("noisy_labels") > c.integer("train_size"))
+    return core::Status::error("noisy_labels (" + std::to_string(c.integer("noisy_labels")) +
+                               ") cannot exceed train_size (" + std::to_string(c.integer("train_size")) + ")");
+  return core::Status::success();
+}
+
+}  // namespace
+
+BlockKind& block_kind_overfit_dropout() {
+  static BlockKind k = [] {
+    BlockKind k;
+    k.name = "overfit-dropout";
+    k.summary = "Overfitting on noisy labels, and dropout: three runs side by side";
+    k.params = {
+        {"p1", ParamType::Float, "dropout rate of run 1 (probability of dropping a hidden unit)", 0, 0, 0.95},
+        {"p2", ParamType::Float, "dropout rate of run 2", 0.5, 0, 0.95},
+        {"p3", ParamType::Float, "dropout rate of run 3", 0.8, 0, 0.95},
+        {"hidden", ParamType::Int, "width of the hidden layer", 1024, 4, 2048, {}, "", true},
+        {"l2", ParamType::Float, "L2 penalty λ (adds λ‖W‖² to the loss) for all three runs", 0, 0, 0.1},
+    };
+    for (ParamSpec& p : common_params()) k.params.push_back(p);
+    for (int i = 1; i <= 3; ++i) {
+      const std::string n = std::to_string(i);
+      k.metrics.push_back({"best_val_loss_" + n, "run " + n + ": lowest validation loss over the epochs"});
+      k.metrics.push_back({"best_epoch_" + n, "run " + n + ": epoch of that lowest validation loss"});
+      k.metrics.push_back({"late_val_loss_" + n, "run " + n + ": mean validation loss of the last 5 epochs"});
+      k.metrics.push_back({"final_val_loss_" + n, "run " + n + ": validation loss after the last epoch"});
+      k.metrics.push_back({"final_train_loss_" + n, "run " + n + ": training loss (with dropout) of the last epoch"});
+      k.metrics.push_back({"rise_" + n, "run " + n + ": late (last 5 epochs) minus lowest validation loss (> 0: validation turned up)"});
+      k.metrics.push_back({"val_acc_" + n, "run " + n + ": validation accuracy at the best epoch"});
+      k.metrics.push_back({"memorised_" + n, "run " + n + ": share of the randomised training labels it reproduces at the end (memorised noise)"});
+    }
+    k.metrics.push_back({"best_run", "which run (1, 2 or 3) ends with the lowest validation loss (mean of its last 5 epochs)"});
+    k.metrics.push_back({"noisy_labels", "number of randomised training labels"});
+    k.make = make_overfit_dropout;
+    k.validate = validate_common;
+    k.check_timeout_s = 60;
+    return k;
+  }();
+  return k;
+}
+
+BlockKind& block_kind_overfit_regularise() {
+  static BlockKind k = [] {
+    BlockKind k;
+    k.name = "overfit-regularise";
+    k.summary = "Other regularisers: an L2 penalty and a smaller hidden layer, against the unregularised net";
+    k.params = {
+        {"l2", ParamType::Float, "L2 penalty λ: adds λ‖W‖² (all weights) to the loss", 0.001, 0, 0.1},
+        {"hidden", ParamType::Int, "hidden width of the regularised net", 1024, 1, 2048, {}, "", true},
+        {"dropout", ParamType::Float, "dropout rate of the regularised net", 0, 0, 0.95},
+        {"hidden_ref", ParamType::Int, "hidden width of the reference net (no regulariser)", 1024, 1, 2048, {}, "", true},
+    };
+    for (ParamSpec& p : common_params()) k.params.push_back(p);
+    k.metrics = {
+        {"memorised_ref", "reference: share of the randomised training labels it reproduces at the end"},
+        {"memorised", "regularised net: the same"},
+        {"rise_ref", "reference: late minus lowest validation loss"},
+        {"rise", "regularised net: late minus lowest validation loss"},
+        {"best_val_loss_ref", "reference: lowest validation loss"},
+        {"best_val_loss", "regularised net: lowest validation loss"},
+        {"late_val_loss_ref", "reference: mean validation loss of the last 5 epochs"},
+        {"late_val_loss", "regularised net: mean validation loss of the last 5 epochs"},
+        {"val_acc_ref", "reference: validation accuracy at its best epoch"},
+        {"val_acc", "regularised net: validation accuracy at its best epoch"},
+        {"params_ref", "reference: trainable parameters"},
+        {"params", "regularised net: trainable parameters"},
+        {"noisy_labels", "number of randomised training labels"},
+    };
+    k.make = make_overfit_regularise;
+    k.validate = validate_common;
+    k.check_timeout_s = 60;
+    return k;
+  }();
+  return k;
+}
+
+}  // namespace lab::runtime

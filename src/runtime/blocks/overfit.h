@@ -1,0 +1,44 @@
+// "overfit-dropout" and "overfit-regularise": the lecture's overfitting experiment on the digits with
+// randomised training labels. An MLP with a wide hidden layer (1024 units) trained with SGD
+// memorises the wrong labels: its validation loss falls, then turns up. overfit-dropout trains the
+// same net with three dropout rates side by side (none overfits, a little generalises best, too
+// much underfits); overfit-regularise trains a reference (no regulariser) beside a net with an L2
+// penalty λ‖W‖² and/or another hidden width, and reports the train/validation gap of both.
+#pragma once
+
+#include <vector>
+
+#include "runtime/blocks/train_runs.h"
+#include "runtime/lab_block.h"
+
+namespace lab::runtime {
+
+BlockKind& block_kind_overfit_dropout();
+BlockKind& block_kind_overfit_regularise();
+
+struct OverfitExperiment final : Experiment {
+  enum class Mode { Dropout, Regularise } mode = Mode::Dropout;
+  DigitsSplit data;
+  std::vector<TrainRun> runs;  // Dropout: one per p; Regularise: [reference, yours]
+  std::vector<double> dropout; // p of each run
+  std::vector<double> l2;      // λ of each run
+  std::vector<int> hidden;     // width of each run
+  int noisy = 0;
+  // Per run, after every epoch: share of the randomised training labels the net reproduces (eval
+  // mode) — how much of the noise it has memorised.
+  std::vector<std::vector<float>> memorised;
+  core::Status error;
+
+  void step(double budget_ms) override;
+  bool done() const override;
+  float progress() const override { return train_runs_progress(runs); }
+  std::string progress_text() const override { return train_runs_progress_text(runs); }
+  core::Status status() const override { return error; }
+  std::vector<Metric> metrics() const override;
+};
+
+// Index (0-based) of the run with the lowest late validation loss (mean of the last 5 epochs: where
+// training ends, without early stopping), or -1 before the first epoch.
+int overfit_best_run(const std::vector<TrainRun>& runs);
+
+}  // namespace lab::runtime

@@ -1,0 +1,162 @@
+// The training lab blocks of the overfitting and batch-norm lessons: their contracts (the dropout
+// mask drops a share p; both dropout scalings keep the expected next-layer input; batch-norm adds
+// 2 x width parameters and 2 x width running statistics per layer; a batch of one normalises every
+// input to the same output), the noisy-label split, and that divergence is a status, never a NaN.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+#include "runtime/blocks/batchnorm.h"
+#include "runtime/blocks/dropout_mask.h"
+#include "runtime/blocks/overfit.h"
+#include "runtime/lab_block.h"
+
+using namespace lab::runtime;
+
+namespace {
+
+std::unique_ptr<Experiment> make(const std::string& kind, const std::string& body) {
+  const LabBlock b = lab_block_parse(kind, body, "test.md", 1, 2);
+  for (const Diagnostic& d : b.diagnostics) MESSAGE(diagnostic_format(d));
+  REQUIRE(b.ok());
+  return b.kind->make(b.config);
+}
+
+void run_to_end(Experiment& e) {
+  for (int i = 0; i < 100000 && !e.done(); ++i) e.step(20);
+  REQUIRE(e.done());
+}
+
+double metric(const Experiment& e, const std::string& name) {
+  for (const Metric& m : e.metrics())
+    if (m.name == name) return m.value;
+  FAIL("no metric " << name);
+  return NAN;
+}
+
+}  // namespace
+
+TEST_CASE("dropout-mask: the picture's mask and the sampled masks drop a share p of the units") {
+  auto e = make("dropout-mask", "p: 0.3\nhidden: 16\nlayers: 4\nsamples: 20000\n");
+  auto* d = dynamic_cast<DropoutMaskExperiment*>(e.get());
+  REQUIRE(d);
+  run_to_end(*d);
+  CHECK(metric(*d, "drop_rate") == doctest::Approx(0.3).epsilon(0.03));
+  // Re-sampling many pictures: the dropped share of the drawn masks is about p too, and varies.
+  int dropped = 0, units = 0, distinct = 0;
+  std::vector<uint8_t> first = d->mask[0];
+  for (int k = 0; k < 400; ++k) {
+    d->resample();
+    for (const auto& m : d->mask)
+      for (uint8_t b : m) dropped += 1 - b, ++units;
+    distinct += d->mask[0] != first;
+  }
+  CHECK(double(dropped) / units == doctest::Approx(0.3).epsilon(0.05));
+  CHECK(distinct > 300);
+  CHECK(d->draws == 401);
+  // Kept hidden units carry ReLU output / (1 - p); dropped ones carry 0.
+  for (size_t l = 0; l < d->mask.size(); ++l)
+    for (size_t j = 0; j < d->mask[l].size(); ++j)
+      if (!d->mask[l][j]) CHECK(d->values[l + 1][j] == 0.0);
+}
+
+TEST_CASE("dropout-mask: inverted and test-time scaling both give the test-time expected input") {
+  for (double p : {0.2, 0.5, 0.8}) {
+    auto e = make("dropout-mask", "p: " + std::to_string(p) + "\nsamples: 40000\n");
+    run_to_end(*e);
+    INFO("p = ", p);
+    CHECK(metric(*e, "inverted_error") < 0.03);
+    CHECK(metric(*e, "slides_error") < 0.03);
+    CHECK(metric(*e, "train_scale") == doctest::Approx(1 / (1 - p)));
+    CHECK(metric(*e, "test_scale_slides") == doctest::Approx(1 - p));
+  }
+  // p = 0: nothing is ever dropped and training equals test exactly.
+  auto e = make("dropout-mask", "p: 0\nsamples: 1000\n");
+  run_to_end(*e);
+  CHECK(metric(*e, "drop_rate") == 0.0);
+  CHECK(metric(*e, "inverted_error") < 1e-12);
+}
+
+TEST_CASE("digits split: exactly `noisy` training labels become another digit; validation stays clean") {
+  DigitsSplit a, b;
+  REQUIRE(digits_split(300, 120, 5, a, 200).ok);
+  REQUIRE(digits_split(300, 0, 5, b, 200).ok);  // same seed: same rows in the same order
+  CHECK(a.x_train.rows() == 300);
+  CHECK(a.x_val.rows() == 200);
+  int flipped = 0, changed = 0;
+  for (int i = 0; i < 300; ++i) {
+    flipped += a.flipped[size_t(i)];
+    changed += a.y_train[size_t(i)] != b.y_train[size_t(i)];
+    CHECK(a.y_train[size_t(i)] >= 0);
+    CHECK(a.y_train[size_t(i)] <= 9);
+  }
+  CHECK(flipped == 120);
+  CHECK(changed == 120);  // every randomised label is a *different* digit
+  CHECK(a.y_val == b.y_val);
+  CHECK(a.x_train.maxCoeff() <= 1.0f);
+  DigitsSplit bad;
+  CHECK_FALSE(digits_split(300, 301, 5, bad).ok);
+}
+
+TEST_CASE("overfit-dropout: a short run finishes with finite metrics and counts memorised noise") {
+  auto e = make("overfit-dropout", "train_size: 200\nnoisy_labels: 50\nval_size: 100\nhidden: 64\nepochs: 3\n");
+  run_to_end(*e);
+  CHECK(e->status().ok);
+  for (const Metric& m : e->metrics()) CHECK_MESSAGE(std::isfinite(m.value), m.name);
+  auto* o = dynamic_cast<OverfitExperiment*>(e.get());
+  REQUIRE(o->memorised.size() == 3);
+  CHECK(o->memorised[0].size() == 3);
+  CHECK(metric(*e, "best_run") >= 1);
+  CHECK(metric(*e, "best_run") <= 3);
+  // All three runs start from the same weights: with p1 = p2 they train identically.
+  auto same = make("overfit-dropout", "train_size: 200\nnoisy_labels: 50\nval_size: 100\nhidden: 64\nepochs: 2\np1: 0.3\np2: 0.3\n");
+  run_to_end(*same);
+  CHECK(metric(*same, "final_val_loss_1") == metric(*same, "final_val_loss_2"));
+}
+
+TEST_CASE("batchnorm-compare: BN adds 2 x width trainable parameters and 2 x width running statistics per layer") {
+  auto e = make("batchnorm-compare", "depth: 3\nwidth: 16\nepochs: 1\ntrain_size: 200\n");
+  run_to_end(*e);
+  CHECK(metric(*e, "extra_params") == 2 * 16 * 3);
+  CHECK(metric(*e, "running_stats") == 2 * 16 * 3);
+  // plain: 64*16+16 + 2*(16*16+16) + 16*10+10
+  CHECK(metric(*e, "params_plain") == 64 * 16 + 16 + 2 * (16 * 16 + 16) + 16 * 10 + 10);
+}
+
+TEST_CASE("batchnorm-compare: a diverging plain net stops with a message and no NaN in its curves") {
+  auto e = make("batchnorm-compare", "activation: relu\nlr: 10\nepochs: 3\ntrain_size: 300\n");
+  run_to_end(*e);
+  auto* b = dynamic_cast<BatchnormCompareExperiment*>(e.get());
+  REQUIRE(b);
+  CHECK(e->status().ok);  // the block goes on: only the diverged run stops
+  CHECK(metric(*e, "diverged_plain") == 1.0);
+  CHECK(b->runs[0].status.message.find("diverged") != std::string::npos);
+  for (const TrainRun& r : b->runs) {
+    for (float v : r.history().batch_loss) CHECK(std::isfinite(v));
+    for (float v : r.history().val_loss) CHECK(std::isfinite(v));
+  }
+  for (const ActivationSnapshot& s : b->snapshots)
+    for (const auto& layer : s.values)
+      for (float v : layer) REQUIRE(std::isfinite(v));
+}
+
+TEST_CASE("batchnorm-inference: running averages work at test time; a batch of one maps every input to one output") {
+  auto e = make("batchnorm-inference", "epochs: 3\neval_batch: 1\n");
+  run_to_end(*e);
+  CHECK(metric(*e, "val_acc_running") > 0.85);
+  CHECK(metric(*e, "val_acc_batch_stats") < 0.2);
+  CHECK(metric(*e, "bn_params") == 2 * 64 * 2);
+  CHECK(metric(*e, "bn_running_stats") == 2 * 64 * 2);
+  auto* b = dynamic_cast<BatchnormInferenceExperiment*>(e.get());
+  REQUIRE(b);
+  // Train-mode forward of single rows: the output is the same whatever the input.
+  lab::core::nn::Mlp copy = b->runs[0].objective->model;
+  lab::core::Rng rng(1);
+  lab::core::Mat o1, o2;
+  REQUIRE(copy.forward(b->data.x_val.topRows(1), lab::core::nn::ctx_train(rng), o1).ok);
+  REQUIRE(copy.forward(b->data.x_val.middleRows(5, 1), lab::core::nn::ctx_train(rng), o2).ok);
+  CHECK((o1 - o2).cwiseAbs().maxCoeff() < 1e-5f);
+  // Evaluating in large batches with their own statistics works (but depends on the batch).
+  CHECK(accuracy_with_batch_stats(b->runs[0].objective->model, b->data.x_val, b->data.y_val, 256) > 0.8);
+}
