@@ -2,6 +2,11 @@
 // and exposes `const BlockKind& block_kind_<name>()`.
 #include "runtime/lab_block.h"
 #include "runtime/blocks/blocks.h"
+#include "runtime/blocks/embedding_distances.h"
+#include "runtime/blocks/embedding_lookup.h"
+#include "runtime/blocks/embedding_train.h"
+#include "runtime/blocks/param_count.h"
+#include "runtime/blocks/projection.h"
 
 namespace lab::runtime {
 
@@ -9,6 +14,11 @@ const std::vector<const BlockKind*>& block_kinds() {
   static const std::vector<const BlockKind*> kinds = [] {
     std::vector<BlockKind*> list = {
         &block_kind_onehot(),
+        &block_kind_embedding_lookup(),
+        &block_kind_param_count(),
+        &block_kind_embedding_train(),
+        &block_kind_embedding_distances(),
+        &block_kind_projection(),
         &block_kind_random_cosine(),
         &block_kind_quiz(),
     };

@@ -19,6 +19,11 @@ struct WidgetEntry {
 // One line per lab-block kind that has its own drawing.
 const WidgetEntry kWidgets[] = {
     {"onehot", widget_onehot},
+    {"embedding-lookup", widget_embedding_lookup},
+    {"param-count", widget_param_count},
+    {"embedding-train", widget_embedding_train},
+    {"embedding-distances", widget_embedding_distances},
+    {"projection", widget_projection},
     {"random-cosine", widget_random_cosine},
     {"quiz", widget_quiz},
 };

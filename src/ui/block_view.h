@@ -15,5 +15,10 @@ using BlockWidget = void (*)(LabApp& app, runtime::BlockRun& run, const runtime:
 void widget_onehot(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
 void widget_random_cosine(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
 void widget_quiz(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_embedding_lookup(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_param_count(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_embedding_train(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_embedding_distances(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_projection(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
 
 }  // namespace lab::ui
