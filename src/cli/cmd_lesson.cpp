@@ -65,7 +65,14 @@ std::string kinds_text(bool markdown) {
           break;
         case runtime::ParamType::Text: def = p.def_text.empty() ? "(empty)" : p.def_text; valid = "text"; break;
       }
-      if (markdown) s += "| `" + p.name + "` | " + runtime::param_type_name(p.type) + " | " + def + " | " + valid + " | " + p.doc + " |\n";
+      // A '|' inside a cell would end it: escape it for Markdown tables.
+      auto cell = [](std::string t) {
+        for (size_t at = t.find('|'); at != std::string::npos; at = t.find('|', at + 2)) t.replace(at, 1, "\\|");
+        return t;
+      };
+      def = markdown ? cell(def) : def;
+      valid = markdown ? cell(valid) : valid;
+      if (markdown) s += "| `" + p.name + "` | " + runtime::param_type_name(p.type) + " | " + def + " | " + valid + " | " + cell(p.doc) + " |\n";
       else s += "    " + p.name + " (" + runtime::param_type_name(p.type) + ", default " + def + "; " + valid + "): " + p.doc + "\n";
     }
     if (markdown) s += "\nMetrics for `expect`:\n\n";

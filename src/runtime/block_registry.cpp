@@ -5,6 +5,11 @@
 #include "runtime/blocks/batchnorm.h"
 #include "runtime/blocks/dropout_mask.h"
 #include "runtime/blocks/overfit.h"
+#include "runtime/blocks/embedding_distances.h"
+#include "runtime/blocks/embedding_lookup.h"
+#include "runtime/blocks/embedding_train.h"
+#include "runtime/blocks/param_count.h"
+#include "runtime/blocks/projection.h"
 
 namespace lab::runtime {
 
@@ -12,9 +17,18 @@ const std::vector<const BlockKind*>& block_kinds() {
   static const std::vector<const BlockKind*> kinds = [] {
     std::vector<BlockKind*> list = {
         &block_kind_onehot(),
+        &block_kind_embedding_lookup(),
+        &block_kind_param_count(),
+        &block_kind_embedding_train(),
+        &block_kind_embedding_distances(),
+        &block_kind_projection(),
         &block_kind_random_cosine(),
         &block_kind_quiz(),
-        &block_kind_overfit_dropout(), &block_kind_overfit_regularise(), &block_kind_dropout_mask(), &block_kind_batchnorm_compare(), &block_kind_batchnorm_inference(),
+        &block_kind_overfit_dropout(),
+        &block_kind_overfit_regularise(),
+        &block_kind_dropout_mask(),
+        &block_kind_batchnorm_compare(),
+        &block_kind_batchnorm_inference(),
     };
     std::vector<const BlockKind*> out;
     for (BlockKind* k : list) {

@@ -19,9 +19,18 @@ struct WidgetEntry {
 // One line per lab-block kind that has its own drawing.
 const WidgetEntry kWidgets[] = {
     {"onehot", widget_onehot},
+    {"embedding-lookup", widget_embedding_lookup},
+    {"param-count", widget_param_count},
+    {"embedding-train", widget_embedding_train},
+    {"embedding-distances", widget_embedding_distances},
+    {"projection", widget_projection},
     {"random-cosine", widget_random_cosine},
     {"quiz", widget_quiz},
-    {"overfit-dropout", widget_overfit}, {"overfit-regularise", widget_overfit}, {"dropout-mask", widget_dropout_mask}, {"batchnorm-compare", widget_batchnorm_compare}, {"batchnorm-inference", widget_batchnorm_inference},
+    {"overfit-dropout", widget_overfit},
+    {"overfit-regularise", widget_overfit},
+    {"dropout-mask", widget_dropout_mask},
+    {"batchnorm-compare", widget_batchnorm_compare},
+    {"batchnorm-inference", widget_batchnorm_inference},
 };
 
 const ImVec4 kError(0.80f, 0.15f, 0.10f, 1.0f);

@@ -19,5 +19,10 @@ void widget_overfit(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock
 void widget_dropout_mask(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
 void widget_batchnorm_compare(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
 void widget_batchnorm_inference(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_embedding_lookup(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_param_count(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_embedding_train(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_embedding_distances(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_projection(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
 
 }  // namespace lab::ui

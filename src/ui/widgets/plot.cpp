@@ -737,7 +737,9 @@ std::vector<PlotTick> category_ticks(const std::vector<std::pair<double, std::st
 void add_text_vertical(ImDrawList* dl, ImVec2 center, ImU32 col, const char* text) {
   const ImVec2 ts = ImGui::CalcTextSize(text);
   const int first = dl->VtxBuffer.Size;
-  // ImGui culls glyphs outside the clip rect before we get to rotate them: lay out unclipped.
+  // ImGui culls glyphs outside the clip rect before we get to rotate them: lay out unclipped,
+  // then give the rotated text the clip rect it would have had (else it shows outside the panel).
+  const ImVec4 clip = dl->_CmdHeader.ClipRect;
   dl->PushClipRect(ImVec2(-1e7f, -1e7f), ImVec2(1e7f, 1e7f), false);
   dl->AddText(ImVec2(center.x - ts.x * 0.5f, center.y - ts.y * 0.5f), col, text);
   dl->PopClipRect();
@@ -746,6 +748,8 @@ void add_text_vertical(ImDrawList* dl, ImVec2 center, ImU32 col, const char* tex
     const float dx = p.x - center.x, dy = p.y - center.y;
     p = ImVec2(center.x + dy, center.y - dx);
   }
+  for (ImDrawCmd& cmd : dl->CmdBuffer)
+    if (cmd.ClipRect.x <= -1e7f + 1 && cmd.ClipRect.z >= 1e7f - 1) cmd.ClipRect = clip;
 }
 
 struct LegendEntry {

@@ -1,0 +1,423 @@
+// "projection" (see projection.h).
+#include "runtime/blocks/projection.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+#include <Eigen/SVD>
+
+#include "core/data/labeled_csv.h"
+#include "core/embed/knn.h"
+#include "core/embed/quality.h"
+#include "core/rng.h"
+#include "runtime/blocks/embedding_train.h"
+#include "runtime/text.h"
+
+namespace lab::runtime {
+
+namespace {
+
+constexpr int kKnnK = 5;  // neighbours for the k-NN label vote
+// Neighbours for trustworthiness: 10, or 5 for small sets (30 words: 10 would reach past a category).
+int trust_k(int n) { return n < 100 ? 5 : 10; }
+
+// The digits, parsed once per process (several steps of a lesson use them).
+std::shared_ptr<const core::LabeledData> digits_load(core::Status& status) {
+  static std::shared_ptr<const core::LabeledData> cached;
+  if (cached) return cached;
+  std::string err;
+  // Natively the app and the tests run from the source tree; the web build mounts assets at /assets.
+  std::optional<std::string> text = read_text_file(core::kDigitsPath, &err);
+  if (!text) text = read_text_file(std::string("/") + core::kDigitsPath, &err);
+  if (!text) {
+    status = core::Status::error("the digits data could not be read: " + err);
+    return nullptr;
+  }
+  auto d = std::make_shared<core::LabeledData>();
+  if (status = core::digits_parse(*text, *d); !status) return nullptr;
+  cached = d;
+  return cached;
+}
+
+}  // namespace
+
+// ---- planted data and layout statistics -------------------------------------------------------
+void planted_blobs(ProjectionData which, uint64_t seed, core::Mat& x, std::vector<int32_t>& labels,
+                   std::vector<std::string>& names) {
+  constexpr int kDim = 10, kPerGroup = 100;
+  core::Rng rng(seed);
+  double centre[3][2], sigma[3];
+  if (which == ProjectionData::BlobsSpread) {
+    // An equilateral triangle of side 40: equal gaps, very different sizes.
+    const double s = 40, h = s * std::sqrt(3.0) / 2;
+    const double c[3][2] = {{0, 0}, {s, 0}, {s / 2, h}};
+    const double sd[3] = {0.5, 1.5, 4.5};
+    for (int g = 0; g < 3; ++g) {
+      centre[g][0] = c[g][0];
+      centre[g][1] = c[g][1];
+      sigma[g] = sd[g];
+    }
+    names = {"tight (σ = 0.5)", "medium (σ = 1.5)", "wide (σ = 4.5)"};
+  } else {
+    // Three equal clusters on a line: A and B close (12 apart), C far away (120 from B).
+    const double c[3] = {0, 12, 132};
+    for (int g = 0; g < 3; ++g) {
+      centre[g][0] = c[g];
+      centre[g][1] = 0;
+      sigma[g] = 1.0;
+    }
+    names = {"A (at 0)", "B (12 from A)", "C (120 from B)"};
+  }
+  x.resize(3 * kPerGroup, kDim);
+  labels.resize(size_t(3 * kPerGroup));
+  for (int g = 0; g < 3; ++g)
+    for (int i = 0; i < kPerGroup; ++i) {
+      const int r = g * kPerGroup + i;
+      for (int j = 0; j < kDim; ++j)
+        x(r, j) = core::Scalar((j < 2 ? centre[g][j] : 0.0) + sigma[g] * core::rng_normal(rng));
+      labels[size_t(r)] = g;
+    }
+}
+
+static void group_centroids(const core::Mat& y, const std::vector<int32_t>& labels, core::MatD& c, std::vector<int>& count) {
+  const int groups = labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end()) + 1;
+  c = core::MatD::Zero(groups, y.cols());
+  count.assign(size_t(groups), 0);
+  for (core::Index i = 0; i < y.rows(); ++i) {
+    c.row(labels[size_t(i)]) += y.row(i).cast<double>();
+    ++count[size_t(labels[size_t(i)])];
+  }
+  for (int g = 0; g < groups; ++g)
+    if (count[size_t(g)]) c.row(g) /= count[size_t(g)];
+}
+
+double group_spread_ratio(const core::Mat& y, const std::vector<int32_t>& labels) {
+  core::MatD c;
+  std::vector<int> count;
+  group_centroids(y, labels, c, count);
+  std::vector<double> ss(count.size(), 0.0);
+  for (core::Index i = 0; i < y.rows(); ++i)
+    ss[size_t(labels[size_t(i)])] += (y.row(i).cast<double>() - c.row(labels[size_t(i)])).squaredNorm();
+  double lo = INFINITY, hi = 0;
+  for (size_t g = 0; g < ss.size(); ++g)
+    if (count[g] > 1) {
+      const double rms = std::sqrt(ss[g] / count[g]);
+      lo = std::min(lo, rms);
+      hi = std::max(hi, rms);
+    }
+  return lo > 0 && std::isfinite(lo) ? hi / lo : 0;
+}
+
+double group_gap_ratio(const core::Mat& y, const std::vector<int32_t>& labels) {
+  core::MatD c;
+  std::vector<int> count;
+  group_centroids(y, labels, c, count);
+  double lo = INFINITY, hi = 0;
+  for (core::Index a = 0; a < c.rows(); ++a)
+    for (core::Index b = a + 1; b < c.rows(); ++b) {
+      if (!count[size_t(a)] || !count[size_t(b)]) continue;
+      const double d = (c.row(a) - c.row(b)).norm();
+      lo = std::min(lo, d);
+      hi = std::max(hi, d);
+    }
+  return lo > 0 && std::isfinite(lo) ? hi / lo : 0;
+}
+
+double procrustes_disparity(const core::Mat& a, const core::Mat& b) {
+  core::MatD x = a.cast<double>(), y = b.cast<double>();
+  x.rowwise() -= x.colwise().mean();
+  y.rowwise() -= y.colwise().mean();
+  const double nx = x.norm(), ny = y.norm();
+  if (nx == 0 || ny == 0) return 1;
+  x /= nx;
+  y /= ny;
+  // Best orthogonal map: the singular values of xᵀy sum to the largest achievable correlation.
+  Eigen::JacobiSVD<core::MatD> svd(x.transpose() * y);
+  const double s = svd.singularValues().sum();
+  return std::clamp(1.0 - s * s, 0.0, 1.0);
+}
+
+// ---- the experiment --------------------------------------------------------------------------
+core::Mat ProjectionExperiment::layout(int r) const {
+  if (method == ProjectionMethod::Pca) return pca_y;
+  if (r < 0 || r >= int(runs.size()) || runs[size_t(r)].state.y.rows() == 0) return {};
+  return runs[size_t(r)].state.y.cast<core::Scalar>();
+}
+
+static void finish(ProjectionExperiment& e) {
+  std::vector<Metric>& m = e.results;
+  m.clear();
+  const int n = int(e.x.rows());
+  m.push_back({"points", double(n)});
+  m.push_back({"spread_ratio_input", group_spread_ratio(e.x, e.labels)});
+  m.push_back({"gap_ratio_input", group_gap_ratio(e.x, e.labels)});
+  for (int r = 0; r < int(e.quality.size()); ++r) {
+    const std::string sfx = r == 0 ? "" : "_b";
+    const core::Mat y = e.layout(r);
+    m.push_back({"trustworthiness" + sfx, e.quality[size_t(r)].trustworthiness});
+    m.push_back({"knn_accuracy" + sfx, e.quality[size_t(r)].knn_accuracy});
+    if (e.method == ProjectionMethod::Tsne) m.push_back({"kl" + sfx, core::tsne_kl(e.runs[size_t(r)].state)});
+    m.push_back({"spread_ratio_output" + sfx, group_spread_ratio(y, e.labels)});
+    m.push_back({"gap_ratio_output" + sfx, group_gap_ratio(y, e.labels)});
+  }
+  m.push_back({"knn_accuracy_input", e.quality[0].knn_accuracy_input});
+  if (e.method == ProjectionMethod::Pca) {
+    double two = 0;
+    for (core::Index i = 0; i < std::min<core::Index>(2, e.pca.explained_variance_ratio.size()); ++i)
+      two += double(e.pca.explained_variance_ratio(i));
+    m.push_back({"explained_variance_2", two});
+  } else {
+    m.push_back({"perplexity_used", e.perplexity_used});
+    m.push_back({"iterations", double(e.runs[0].state.iteration)});
+  }
+  if (e.runs.size() == 2) {
+    const core::Mat a = e.layout(0), b = e.layout(1);
+    m.push_back({"layout_difference", procrustes_disparity(a, b)});
+    // Do both pictures give each point the same neighbours?
+    const int tk = trust_k(n);
+    core::Knn ka, kb;
+    double overlap = 0;
+    if (core::knn_search(a, tk, core::Metric::euclidean, ka) && core::knn_search(b, tk, core::Metric::euclidean, kb)) {
+      for (int i = 0; i < n; ++i)
+        for (int j = 0; j < tk; ++j)
+          for (int l = 0; l < tk; ++l) overlap += ka.neighbour(i, j) == kb.neighbour(i, l);
+      overlap /= double(n) * tk;
+    }
+    m.push_back({"neighbour_overlap", overlap});
+  }
+  e.finished = true;
+}
+
+// The layouts are final: measure them (in slices, see layout_quality.h).
+static void start_quality(ProjectionExperiment& e) {
+  const int layouts = e.method == ProjectionMethod::Pca ? 1 : int(e.runs.size());
+  e.quality.resize(size_t(layouts));
+  for (int r = 0; r < layouts; ++r)
+    layout_quality_start(e.quality[size_t(r)], e.x, e.layout(r), e.labels, trust_k(int(e.x.rows())), kKnnK);
+}
+
+static void prepare(ProjectionExperiment& e) {
+  e.prepared = true;
+  const int n = int(e.x.rows());
+  if (e.method == ProjectionMethod::Pca) {
+    const int comps = int(std::min<core::Index>(std::min<core::Index>(10, e.x.cols()), n - 1));
+    if (e.error = core::pca_fit(e.x, std::max(2, comps), e.pca); !e.error) return;
+    e.pca_y = core::pca_transform(e.pca, e.x).leftCols(2);
+    start_quality(e);
+    return;
+  }
+  core::TsneParams p;
+  p.iterations = e.iterations;
+  // Barnes-Hut needs perplexity < (N - 1) / 3: a small set gets the largest perplexity it allows.
+  e.perplexity_used = std::min(e.perplexity, std::floor((n - 1) / 3.0 - 0.5));
+  p.perplexity = e.perplexity_used;
+  // tsne.h: below N ~ 600 the 'auto' rate oscillates during early exaggeration; N / 12 is calm.
+  p.learning_rate = e.learning_rate > 0 ? e.learning_rate : (n < 600 ? std::max(1.0, n / 12.0) : 0.0);
+  p.init = e.init;
+  p.kl_every = 25;
+  p.exact_max_n = 200;  // Barnes-Hut above 200 points: several times faster, same picture
+  e.runs.resize(e.second_seed >= 0 ? 2 : 1);
+  e.runs[0].seed = e.seed;
+  if (e.runs.size() == 2) e.runs[1].seed = uint64_t(e.second_seed);
+  for (TsneRun& r : e.runs) {
+    p.seed = r.seed;
+    auto [state, st] = core::tsne_init(e.x, p);
+    if (!st) {
+      e.error = st;
+      return;
+    }
+    r.state = std::move(state);
+  }
+}
+
+void ProjectionExperiment::step(double budget_ms) {
+  if (done()) return;
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(); };
+  if (data == ProjectionData::Words && x.rows() == 0) {
+    word_embedding_step(words, budget_ms);
+    if (!words.status) {
+      error = words.status;
+      return;
+    }
+    if (!words.result) return;
+    x = words.result->embeddings;
+    labels = words.vocab.category;
+    group_names = words.vocab.category_names;
+    point_labels.clear();
+    source_rows.clear();
+    for (size_t i = 0; i < words.vocab.words.size(); ++i) {
+      point_labels.push_back(words.vocab.words[i] + " (" + words.vocab.category_names[size_t(labels[i])] + ")");
+      source_rows.push_back(int(i));
+    }
+    return;  // t-SNE / PCA starts next frame
+  }
+  if (!prepared) {
+    prepare(*this);
+    if (done() || elapsed() > budget_ms) return;
+  }
+  // Advance the runs in lockstep until the budget is spent (at least one step each).
+  while (quality.empty() && !done()) {
+    for (TsneRun& r : runs) {
+      const core::TsneStepStats s = core::tsne_step(r.state);
+      if (s.kl_computed) {
+        r.kl_iteration.push_back(float(s.iteration - 1));
+        r.kl_value.push_back(float(s.kl));
+      }
+    }
+    if (runs[0].state.iteration >= iterations) start_quality(*this);
+    if (elapsed() > budget_ms) return;
+  }
+  // Then measure the pictures, a block of points at a time.
+  for (LayoutQuality& q : quality) {
+    if (!q.done()) layout_quality_step(q, budget_ms - elapsed());
+    if (!q.done()) return;
+  }
+  if (!quality.empty() && !finished) finish(*this);
+}
+
+float ProjectionExperiment::progress() const {
+  if (finished) return 1.0f;
+  if (!quality.empty()) {
+    float p = 0;
+    for (const LayoutQuality& q : quality) p += q.progress();
+    return 0.95f + 0.05f * p / float(quality.size());
+  }
+  if (data == ProjectionData::Words && x.rows() == 0) return 0.2f * words.progress();
+  const float base = data == ProjectionData::Words ? 0.2f : 0.0f;
+  if (runs.empty()) return base;
+  return base + (1.0f - base) * float(runs[0].state.iteration) / float(std::max(1, iterations));
+}
+
+std::string ProjectionExperiment::progress_text() const {
+  if (!quality.empty() && !finished) return "measuring the picture (trustworthiness, k-NN accuracy)";
+  if (data == ProjectionData::Words && x.rows() == 0) return "training the word embeddings: " + words.progress_text();
+  if (method == ProjectionMethod::Pca) return "PCA";
+  const int it = runs.empty() ? 0 : runs[0].state.iteration;
+  std::string s = "t-SNE iteration " + std::to_string(it) + " / " + std::to_string(iterations);
+  if (!runs.empty() && it < runs[0].state.params.exaggeration_iterations) s += " (early exaggeration)";
+  return s;
+}
+
+std::vector<Metric> ProjectionExperiment::metrics() const {
+  if (finished) return results;
+  std::vector<Metric> m = {{"points", double(x.rows())}};
+  if (!runs.empty()) {
+    m.push_back({"iterations", double(runs[0].state.iteration)});
+    if (!runs[0].kl_value.empty()) m.push_back({"kl", runs[0].kl_value.back()});
+  }
+  return m;
+}
+
+static std::unique_ptr<Experiment> make_projection(const BlockConfig& c) {
+  auto e = std::make_unique<ProjectionExperiment>();
+  e->data = ProjectionData(c.integer("data"));
+  e->method = ProjectionMethod(c.integer("method"));
+  e->points = c.integer("points");
+  e->iterations = c.integer("iterations");
+  e->perplexity = e->perplexity_used = c.num("perplexity");
+  e->learning_rate = c.num("learning_rate");
+  e->init = c.integer("init") == 0 ? core::TsneInit::random : core::TsneInit::pca;
+  e->seed = uint64_t(c.integer("seed"));
+  e->second_seed = c.integer("second_seed");
+  e->data_name = c.text("data");
+  switch (e->data) {
+    case ProjectionData::Digits: {
+      const auto d = digits_load(e->error);
+      if (!d) return e;
+      const int total = int(d->x.rows());
+      const int n = e->points > 0 ? std::min(e->points, total) : total;
+      // A fixed subsample (independent of the t-SNE seed, so two seeds see the same points).
+      std::vector<uint32_t> order(static_cast<size_t>(total));
+      for (int i = 0; i < total; ++i) order[size_t(i)] = uint32_t(i);
+      if (n < total) {
+        core::Rng rng(20240501);
+        core::rng_shuffle(rng, order);
+        std::sort(order.begin(), order.begin() + n);
+      }
+      e->x.resize(n, d->x.cols());
+      for (int i = 0; i < n; ++i) {
+        const int r = int(order[size_t(i)]);
+        e->x.row(i) = d->x.row(r);
+        e->labels.push_back(d->labels[size_t(r)]);
+        e->source_rows.push_back(r);
+        e->point_labels.push_back("digit " + d->label_text[size_t(r)] + "  (sample " + std::to_string(r + 1) + ")");
+      }
+      for (int g = 0; g < 10; ++g) e->group_names.push_back(std::to_string(g));
+      e->image_side = 8;
+      break;
+    }
+    case ProjectionData::Words:
+      word_embedding_start(e->words, word_embedding_params_from(c, "words_"));
+      if (!e->words.status) e->error = e->words.status;
+      break;
+    case ProjectionData::BlobsSpread:
+    case ProjectionData::BlobsGaps:
+      planted_blobs(e->data, 7, e->x, e->labels, e->group_names);
+      for (int i = 0; i < int(e->x.rows()); ++i) {
+        e->point_labels.push_back(e->group_names[size_t(e->labels[size_t(i)])] + ", point " + std::to_string(i % 100 + 1));
+        e->source_rows.push_back(i);
+      }
+      break;
+  }
+  return e;
+}
+
+static std::vector<ParamSpec> projection_params() {
+  std::vector<ParamSpec> p = {
+      {"data", ParamType::Choice, "what to project: the 8×8 digit images, lesson 1's word embeddings, or planted clusters",
+       0, 0, 0, {"digits", "words", "blobs-spread", "blobs-gaps"}, "digits"},
+      {"method", ParamType::Choice, "PCA (linear, instant) or t-SNE (animated)", 0, 0, 0, {"pca", "tsne"}, "tsne"},
+      {"points", ParamType::Int, "digits: use this many (a fixed subsample; 0 = all 1797)", 0, 0, 1797},
+      {"perplexity", ParamType::Float, "t-SNE: effective number of neighbours each point keeps", 30, 2, 100, {}, "", true},
+      {"iterations", ParamType::Int, "t-SNE: gradient steps", 750, 50, 3000},
+      {"learning_rate", ParamType::Float, "t-SNE step size (0: automatic)", 0, 0, 2000},
+      {"init", ParamType::Choice, "t-SNE start: random points (the seed matters) or the PCA layout", 0, 0, 0, {"random", "pca"}, "random"},
+      {"seed", ParamType::Int, "t-SNE random seed", 1, 0, 1e9},
+      {"second_seed", ParamType::Int, "a second t-SNE with this seed, drawn beside the first (-1: none)", -1, -1, 1e9},
+  };
+  // The word data's training parameters (as in embedding-train; d = 8 by default).
+  for (const ParamSpec& s : word_embedding_param_specs(8, 20)) {
+    ParamSpec w = s;
+    w.name = "words_" + s.name;
+    w.doc = "words: " + s.doc;
+    p.push_back(w);
+  }
+  return p;
+}
+
+BlockKind& block_kind_projection() {
+  static BlockKind k{
+      "projection",
+      "Seeing high-dimensional points in 2-D: PCA and t-SNE",
+      projection_params(),
+      {
+          {"points", "number of points projected"},
+          {"trustworthiness", "how far the 10 nearest neighbours in the picture (5 below 100 points) are true neighbours (1 = all are)"},
+          {"knn_accuracy", "share of points whose 5 nearest in the picture mostly carry their label"},
+          {"knn_accuracy_input", "the same vote in the original space, for comparison"},
+          {"kl", "t-SNE: KL(P ‖ Q), the cost t-SNE minimises (lower is a closer fit)"},
+          {"explained_variance_2", "PCA: share of the variance kept by the first two components"},
+          {"spread_ratio_input", "largest / smallest cluster size (RMS radius) in the original space"},
+          {"spread_ratio_output", "largest / smallest cluster size in the picture"},
+          {"gap_ratio_input", "largest / smallest distance between cluster centres in the original space"},
+          {"gap_ratio_output", "largest / smallest distance between cluster centres in the picture"},
+          {"perplexity_used", "t-SNE: the perplexity used (capped at (N − 1)/3 for small sets)"},
+          {"iterations", "t-SNE: gradient steps done"},
+          {"trustworthiness_b", "second seed: trustworthiness"},
+          {"knn_accuracy_b", "second seed: k-NN accuracy"},
+          {"kl_b", "second seed: KL"},
+          {"spread_ratio_output_b", "second seed: spread ratio in the picture"},
+          {"gap_ratio_output_b", "second seed: gap ratio in the picture"},
+          {"layout_difference", "Procrustes disparity between the two seeds' pictures (0: same after rotating/mirroring/scaling)"},
+          {"neighbour_overlap", "share of each point's 10 nearest neighbours (5 below 100 points) that the two seeds' pictures agree on"},
+      },
+      make_projection,
+  };
+  return k;
+}
+
+}  // namespace lab::runtime

@@ -1,0 +1,88 @@
+// "projection": a labelled point set seen in 2-D, by PCA (one linear map, instant, with its explained
+// variance) or by t-SNE (animated: a few gradient steps per frame). Data: the UCI digits (8×8 images,
+// hover shows the image), the word embeddings of lesson 1 (word_embedding.h, reused when already
+// trained), or planted Gaussian clusters whose sizes and spacings are known — to show what t-SNE
+// does not preserve. Optionally a second t-SNE with another seed runs beside the first.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "core/embed/pca.h"
+#include "core/embed/tsne.h"
+#include "runtime/blocks/layout_quality.h"
+#include "runtime/blocks/word_embedding.h"
+#include "runtime/lab_block.h"
+
+namespace lab::runtime {
+
+BlockKind& block_kind_projection();
+
+enum class ProjectionData { Digits, Words, BlobsSpread, BlobsGaps };
+enum class ProjectionMethod { Pca, Tsne };
+
+struct TsneRun {
+  uint64_t seed = 0;
+  core::TsneState state;
+  std::vector<float> kl_iteration, kl_value;  // the KL curve (every kl_every iterations)
+};
+
+struct ProjectionExperiment final : Experiment {
+  // Settings.
+  ProjectionData data = ProjectionData::Digits;
+  ProjectionMethod method = ProjectionMethod::Tsne;
+  int points = 0;               // 0: all
+  int iterations = 750;
+  double perplexity = 30, perplexity_used = 30;
+  double learning_rate = 0;     // 0: automatic
+  core::TsneInit init = core::TsneInit::random;
+  uint64_t seed = 1;
+  int second_seed = -1;         // >= 0: a second t-SNE with this seed
+
+  // The points.
+  core::Mat x;                               // (N, D) input
+  std::vector<int32_t> labels;               // (N) group of each point
+  std::vector<std::string> group_names;      // legend
+  std::vector<std::string> point_labels;     // (N) hover text
+  std::vector<int> source_rows;              // (N) row in the full data set
+  int image_side = 0;                        // digits: 8 (x's rows are 8×8 images)
+  std::string data_name;                     // for export file names
+  WordEmbeddingRun words;                    // data = Words: trained (or reused) first
+
+  // Results.
+  bool prepared = false, finished = false;
+  core::Pca pca;
+  core::Mat pca_y;                           // (N, 2) PCA coordinates
+  std::vector<TsneRun> runs;                 // 1 or 2 t-SNE runs
+  std::vector<LayoutQuality> quality;        // per layout, evaluated in slices after the runs
+  std::vector<Metric> results;               // final metrics (set when finished)
+  core::Status error;
+  int inspected = -1;                        // UI: the point last hovered (its image stays shown)
+
+  void step(double budget_ms) override;
+  bool done() const override { return finished || !error.ok; }
+  float progress() const override;
+  std::string progress_text() const override;
+  core::Status status() const override { return error; }
+  std::vector<Metric> metrics() const override;
+
+  // The 2-D layout of run r (PCA: r = 0 only).
+  core::Mat layout(int r) const;
+};
+
+// Planted clusters (10-D Gaussians) and what they show:
+//   BlobsSpread: three equally spaced clusters with standard deviations 0.5, 1.5 and 4.5;
+//   BlobsGaps:   three equal clusters on a line, the second 12 from the first, the third 120.
+void planted_blobs(ProjectionData which, uint64_t seed, core::Mat& x, std::vector<int32_t>& labels,
+                   std::vector<std::string>& names);
+
+// max / min over groups of the RMS distance of a group's points to its centroid.
+double group_spread_ratio(const core::Mat& y, const std::vector<int32_t>& labels);
+// max / min over pairs of groups of the distance between their centroids.
+double group_gap_ratio(const core::Mat& y, const std::vector<int32_t>& labels);
+// Procrustes disparity in [0, 1] between two (N, 2) layouts after centring, scaling and the best
+// rotation or reflection: 0 = the same picture.
+double procrustes_disparity(const core::Mat& a, const core::Mat& b);
+
+}  // namespace lab::runtime
