@@ -2,6 +2,10 @@
 // and exposes `const BlockKind& block_kind_<name>()`.
 #include "runtime/lab_block.h"
 #include "runtime/blocks/blocks.h"
+#include "runtime/blocks/rec_data.h"
+#include "runtime/blocks/rec_explicit.h"
+#include "runtime/blocks/rec_feedback.h"
+#include "runtime/blocks/rec_implicit.h"
 
 namespace lab::runtime {
 
@@ -11,6 +15,10 @@ const std::vector<const BlockKind*>& block_kinds() {
         &block_kind_onehot(),
         &block_kind_random_cosine(),
         &block_kind_quiz(),
+        &block_kind_rec_data(),
+        &block_kind_rec_explicit(),
+        &block_kind_rec_implicit(),
+        &block_kind_rec_feedback(),
     };
     std::vector<const BlockKind*> out;
     for (BlockKind* k : list) {

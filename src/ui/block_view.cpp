@@ -21,6 +21,10 @@ const WidgetEntry kWidgets[] = {
     {"onehot", widget_onehot},
     {"random-cosine", widget_random_cosine},
     {"quiz", widget_quiz},
+    {"rec-data", widget_rec_data},
+    {"rec-explicit", widget_rec_explicit},
+    {"rec-implicit", widget_rec_implicit},
+    {"rec-feedback", widget_rec_feedback},
 };
 
 const ImVec4 kError(0.80f, 0.15f, 0.10f, 1.0f);

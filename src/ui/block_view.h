@@ -15,5 +15,9 @@ using BlockWidget = void (*)(LabApp& app, runtime::BlockRun& run, const runtime:
 void widget_onehot(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
 void widget_random_cosine(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
 void widget_quiz(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_rec_data(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_rec_explicit(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_rec_implicit(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_rec_feedback(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
 
 }  // namespace lab::ui
