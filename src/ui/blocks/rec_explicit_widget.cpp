@@ -105,6 +105,32 @@ void widget_rec_explicit(LabApp& app, runtime::BlockRun& run, const runtime::Lab
     movie_table("##rec-similar", e->data, ids, sims, "cosine");
     ImGui::EndTable();
   }
+  // The movie embeddings for TensorFlow's Embedding Projector: vectors (one row per movie, tabs)
+  // and metadata (a header row, then title and first genre).
+  if (ImGui::SmallButton("↓ movie embeddings TSV")) {
+    const core::Mat v = e->rt.rating->item_vectors();
+    std::string out;
+    char num[32];
+    for (core::Index r = 0; r < v.rows(); ++r) {
+      for (core::Index c = 0; c < v.cols(); ++c) {
+        std::snprintf(num, sizeof num, c ? "\t%.6g" : "%.6g", double(v(r, c)));
+        out += num;
+      }
+      out += '\n';
+    }
+    export_file(app, std::string("rec-") + rs::model_name(e->model.kind) + "-movie-vectors.tsv", out);
+  }
+  ImGui::SameLine();
+  if (ImGui::SmallButton("↓ movie metadata TSV")) {
+    std::string out = "title\tgenre\n";
+    for (size_t i = 0; i < e->data.items.size(); ++i) {
+      std::string t = e->data.items[i].title;
+      for (char& c : t)
+        if (c == '\t' || c == '\n') c = ' ';
+      out += t + "\t" + rs::kGenreNames[size_t(e->genre[i])] + "\n";
+    }
+    export_file(app, std::string("rec-") + rs::model_name(e->model.kind) + "-movie-metadata.tsv", out);
+  }
   if (!e->tsne_x.empty()) {
     std::vector<const char*> names(rs::kGenreNames.begin(), rs::kGenreNames.end());
     PlotSpec ts;
