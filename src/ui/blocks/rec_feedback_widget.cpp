@@ -36,6 +36,7 @@ void widget_rec_feedback(LabApp& app, runtime::BlockRun& run, const runtime::Lab
   a.x_max = e->opt.rounds + 0.5;
   a.y_min = 0;
   a.y_max = 1;
+  a.legend = PlotLegend::Outside;
   ImGui::BeginGroup();
   if (plot_begin("##fb-shown", a, size)) {
     plot_line("catalogue coverage", x.data(), cov.data(), int(n));
@@ -51,6 +52,7 @@ void widget_rec_feedback(LabApp& app, runtime::BlockRun& run, const runtime::Lab
   b.y_label = "click rate";
   b.x_min = 0.5;
   b.x_max = e->opt.rounds + 0.5;
+  b.legend = PlotLegend::Outside;
   ImGui::BeginGroup();
   if (plot_begin("##fb-groups", b, size)) {
     plot_line("majority", x.data(), maj.data(), int(n));
