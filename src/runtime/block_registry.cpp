@@ -10,6 +10,10 @@
 #include "runtime/blocks/embedding_train.h"
 #include "runtime/blocks/param_count.h"
 #include "runtime/blocks/projection.h"
+#include "runtime/blocks/rec_data.h"
+#include "runtime/blocks/rec_explicit.h"
+#include "runtime/blocks/rec_feedback.h"
+#include "runtime/blocks/rec_implicit.h"
 
 namespace lab::runtime {
 
@@ -29,6 +33,10 @@ const std::vector<const BlockKind*>& block_kinds() {
         &block_kind_dropout_mask(),
         &block_kind_batchnorm_compare(),
         &block_kind_batchnorm_inference(),
+        &block_kind_rec_data(),
+        &block_kind_rec_explicit(),
+        &block_kind_rec_implicit(),
+        &block_kind_rec_feedback(),
     };
     std::vector<const BlockKind*> out;
     for (BlockKind* k : list) {

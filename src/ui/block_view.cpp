@@ -31,6 +31,10 @@ const WidgetEntry kWidgets[] = {
     {"dropout-mask", widget_dropout_mask},
     {"batchnorm-compare", widget_batchnorm_compare},
     {"batchnorm-inference", widget_batchnorm_inference},
+    {"rec-data", widget_rec_data},
+    {"rec-explicit", widget_rec_explicit},
+    {"rec-implicit", widget_rec_implicit},
+    {"rec-feedback", widget_rec_feedback},
 };
 
 const ImVec4 kError(0.80f, 0.15f, 0.10f, 1.0f);

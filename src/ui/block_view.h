@@ -24,5 +24,9 @@ void widget_param_count(LabApp& app, runtime::BlockRun& run, const runtime::LabB
 void widget_embedding_train(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
 void widget_embedding_distances(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
 void widget_projection(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_rec_data(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_rec_explicit(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_rec_implicit(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
+void widget_rec_feedback(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block);
 
 }  // namespace lab::ui

@@ -1,0 +1,164 @@
+// "rec-implicit": the triplet recommender of the lecture on the generated MovieLens-shaped data.
+#include "runtime/blocks/rec_implicit.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace lab::runtime {
+
+namespace rs = core::recsys;
+
+void RecImplicitExperiment::step(double budget_ms) {
+  if (!error.ok) return;
+  if (!initialised) {
+    initialised = true;
+    error = rs::synth_generate(rs::synth_small(data_seed), data);
+    if (!error.ok) return;
+    const rs::Split split = rs::split_random(data, 0.2, data_seed);
+    error = rs::rec_init(rt, data, split, model, train);
+    if (error.ok) sample_triplet();
+    return;
+  }
+  if (!rs::rec_done(rt)) {
+    error = rs::rec_step(rt, budget_ms);
+    if (!error.ok) return;
+    sample_triplet();
+    return;
+  }
+  if (!evaluated) {
+    evaluated = true;
+    if (rt.trainer.phase == core::nn::TrainPhase::Failed) {
+      error = rt.trainer.status;
+      return;
+    }
+    eval = rs::rec_evaluate(rt, data, k).ranking;
+    rs::PopularityModel p(rt.popularity);
+    pop = rs::evaluate_ranking(p, rt.train_pos, rt.test_pos, rt.popularity, k);
+    list_for(user);
+  }
+}
+
+void RecImplicitExperiment::sample_triplet() {
+  const auto& users = rt.triplet->train_users;
+  if (users.empty()) return;
+  const size_t row = size_t(core::rng_below(sample_rng, uint32_t(users.size())));
+  triplet.user = users[row];
+  triplet.pos = rt.triplet->train_items[row];
+  triplet.neg = int32_t(core::rng_below(sample_rng, uint32_t(data.n_items)));  // as in training: uniform
+  std::vector<float> s(size_t(data.n_items));
+  rt.triplet->score_user(triplet.user, s);
+  triplet.s_pos = s[size_t(triplet.pos)];
+  triplet.s_neg = s[size_t(triplet.neg)];
+  triplet.loss = std::max(0.0f, float(model.margin) - triplet.s_pos + triplet.s_neg);
+  ++triplets_shown;
+}
+
+void RecImplicitExperiment::list_for(int u) {
+  if (!evaluated || !error.ok) return;
+  u = std::clamp(u, 0, data.n_users - 1);
+  listed_user = u;
+  recs = rs::recommend(*rt.triplet, u, rt.train_pos[size_t(u)], k);
+  rs::PopularityModel p(rt.popularity);
+  pop_recs = rs::recommend(p, u, rt.train_pos[size_t(u)], k);
+}
+
+bool RecImplicitExperiment::done() const {
+  if (!error.ok) return true;
+  return initialised && rs::rec_done(rt) && evaluated;
+}
+
+float RecImplicitExperiment::progress() const {
+  if (!initialised) return 0;
+  return std::min(1.0f, float(rt.trainer.epoch) / float(std::max(1, train.epochs)));
+}
+
+std::string RecImplicitExperiment::progress_text() const {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "epoch %d / %d", initialised ? rt.trainer.epoch : 0, train.epochs);
+  return buf;
+}
+
+std::vector<Metric> RecImplicitExperiment::metrics() const {
+  std::vector<Metric> m;
+  if (!initialised || !error.ok) return m;
+  const auto& h = rt.trainer.history;
+  m.push_back({"epochs", double(rt.trainer.epoch)});
+  if (!h.train_loss.empty()) m.push_back({"train_loss", double(h.train_loss.back())});
+  if (!h.val_metric.empty()) m.push_back({"ranking_accuracy", double(h.val_metric.back())});
+  if (evaluated) {
+    m.push_back({"auc", eval.auc});
+    m.push_back({"precision_at_k", eval.precision});
+    m.push_back({"ndcg_at_k", eval.ndcg});
+    m.push_back({"coverage", eval.coverage});
+    m.push_back({"pop_auc", pop.auc});
+    m.push_back({"pop_precision_at_k", pop.precision});
+    m.push_back({"pop_ndcg_at_k", pop.ndcg});
+    m.push_back({"pop_coverage", pop.coverage});
+    m.push_back({"auc_gain", eval.auc - pop.auc});
+    m.push_back({"coverage_gain", eval.coverage - pop.coverage});
+    m.push_back({"ndcg_gain", eval.ndcg - pop.ndcg});
+    if (pop.precision > 0) m.push_back({"precision_ratio", eval.precision / pop.precision});
+  }
+  return m;
+}
+
+static std::unique_ptr<Experiment> make_rec_implicit(const BlockConfig& c) {
+  auto e = std::make_unique<RecImplicitExperiment>();
+  e->model.kind = c.integer("model") == 0 ? rs::ModelKind::Triplet : rs::ModelKind::DeepTriplet;
+  e->model.dim = c.integer("dim");
+  e->model.margin = c.num("margin");
+  e->model.sim = c.integer("similarity") == 0 ? core::nn::Similarity::Cosine : core::nn::Similarity::Dot;
+  e->model.positive_threshold = float(c.integer("positive_threshold"));
+  e->model.seed = uint64_t(c.integer("seed"));
+  e->train.epochs = c.integer("epochs");
+  e->train.optim.lr = c.num("lr");
+  e->train.optim.lazy = true;
+  e->train.seed = uint64_t(c.integer("seed"));
+  e->data_seed = uint64_t(c.integer("data_seed"));
+  e->user = c.integer("user");
+  e->k = c.integer("k");
+  e->sample_rng = core::Rng(uint64_t(c.integer("seed")) + 7);
+  return e;
+}
+
+BlockKind& block_kind_rec_implicit() {
+  static BlockKind k{
+      "rec-implicit",
+      "Implicit feedback: a triplet-loss recommender trained live, against popularity",
+      {
+          {"model", ParamType::Choice, "triplet: user and movie embeddings; deep-triplet: an MLP tower on each side", 0, 0, 0,
+           {"triplet", "deep-triplet"}, "triplet"},
+          {"dim", ParamType::Int, "embedding size d", 32, 1, 128, {}, "", true},
+          {"margin", ParamType::Float, "margin α of the triplet loss max(0, α − s(u, i⁺) + s(u, i⁻))", 1.0, 0, 4, {}, ""},
+          {"similarity", ParamType::Choice, "similarity s(u, i)", 0, 0, 0, {"cosine", "dot"}, "cosine"},
+          {"positive_threshold", ParamType::Int, "ratings with at least this many stars count as positives", 4, 1, 5, {}, ""},
+          {"epochs", ParamType::Int, "passes over the positive pairs", 30, 1, 200, {}, ""},
+          {"lr", ParamType::Float, "Adam learning rate", 5e-3, 1e-5, 1, {}, "", true},
+          {"seed", ParamType::Int, "seed of the weights, the shuffling and the negatives", 1, 0, 1e9, {}, ""},
+          {"data_seed", ParamType::Int, "seed of the generated data and of the 80/20 split", 1, 0, 1e9, {}, ""},
+          {"user", ParamType::Int, "user whose top-k list is shown", 0, 0, 299, {}, ""},
+          {"k", ParamType::Int, "length of the top-k lists (precision@k, NDCG@k)", 10, 1, 50, {}, ""},
+      },
+      {
+          {"epochs", "epochs finished"},
+          {"train_loss", "mean triplet loss over the last epoch"},
+          {"ranking_accuracy", "held-out: share of (user, positive, random negative) triplets ranked right"},
+          {"auc", "ROC AUC per user on the held-out positives, averaged"},
+          {"precision_at_k", "precision@k on the held-out positives"},
+          {"ndcg_at_k", "NDCG@k on the held-out positives"},
+          {"coverage", "share of the catalogue in at least one user's top-k"},
+          {"pop_auc", "the popularity baseline's AUC"},
+          {"pop_precision_at_k", "the popularity baseline's precision@k"},
+          {"pop_ndcg_at_k", "the popularity baseline's NDCG@k"},
+          {"pop_coverage", "the popularity baseline's catalogue coverage"},
+          {"auc_gain", "auc − pop_auc"},
+          {"coverage_gain", "coverage − pop_coverage"},
+          {"ndcg_gain", "ndcg_at_k − pop_ndcg_at_k"},
+          {"precision_ratio", "precision_at_k / pop_precision_at_k"},
+      },
+      make_rec_implicit,
+  };
+  return k;
+}
+
+}  // namespace lab::runtime

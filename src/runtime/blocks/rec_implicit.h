@@ -1,0 +1,48 @@
+// "rec-implicit": implicit feedback (positives only) and the triplet margin loss, trained live;
+// one sampled training triplet shown at every slice; AUC / precision@k / NDCG vs popularity.
+#pragma once
+
+#include <vector>
+
+#include "core/recsys/models.h"
+#include "runtime/lab_block.h"
+
+namespace lab::runtime {
+
+BlockKind& block_kind_rec_implicit();
+
+struct SampledTriplet {
+  int32_t user = -1, pos = -1, neg = -1;
+  float s_pos = 0, s_neg = 0, loss = 0;
+};
+
+struct RecImplicitExperiment final : Experiment {
+  core::recsys::RecModelOptions model;
+  core::nn::TrainerOptions train;
+  uint64_t data_seed = 1;
+  int user = 0, k = 10;
+
+  core::Status error;
+  bool initialised = false, evaluated = false;
+  core::recsys::RecData data;
+  core::recsys::RecTrainer rt;
+  core::recsys::RankingEval eval, pop;
+  core::Rng sample_rng{7};
+  SampledTriplet triplet;
+  int64_t triplets_shown = 0;
+  int listed_user = -1;
+  std::vector<int32_t> recs, pop_recs;
+
+  void step(double budget_ms) override;
+  bool done() const override;
+  float progress() const override;
+  std::string progress_text() const override;
+  core::Status status() const override { return error; }
+  std::vector<Metric> metrics() const override;
+
+  // Draws a training positive (user, item) and a uniform negative, and scores them with the model now.
+  void sample_triplet();
+  void list_for(int user);
+};
+
+}  // namespace lab::runtime

@@ -1,0 +1,66 @@
+// Widget for "rec-data": the star histogram, the popularity long tail or ratings per user.
+#include <cstdio>
+#include <numeric>
+
+#include "imgui.h"
+#include "runtime/blocks/rec_data.h"
+#include "ui/app_ui.h"
+#include "ui/block_view.h"
+#include "ui/widgets/plot.h"
+
+namespace lab::ui {
+
+void widget_rec_data(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock&) {
+  auto* e = dynamic_cast<runtime::RecDataExperiment*>(run.experiment.get());
+  if (!e || !e->computed || !e->error.ok) return;
+  const int view = run.config.integer("view");
+  const float w = ImGui::GetContentRegionAvail().x;
+  const ImVec2 size(w, std::min(w * 0.45f, ImGui::GetFontSize() * 16));
+  ImGui::BeginGroup();
+  if (view == 0) {
+    static const char* const stars[] = {"1", "2", "3", "4", "5"};
+    PlotSpec spec;
+    spec.title = "How many stars do users give?";
+    spec.x_label = "stars";
+    spec.y_label = "ratings";
+    spec.x_tick_labels = stars;
+    spec.x_tick_count = 5;
+    spec.y_min = 0;
+    if (plot_begin("##rec-stars", spec, size)) {
+      plot_bars("ratings", e->star_counts.data(), 5);
+      plot_end();
+    }
+    ImGui::EndGroup();
+    export_buttons(app, "##rec-stars", "rec-data-stars");
+  } else if (view == 1) {
+    PlotSpec spec;
+    spec.title = "The long tail: ratings per movie, most-rated first";
+    spec.x_label = "movie rank by popularity";
+    spec.y_label = "ratings";
+    spec.y_min = 0;
+    if (plot_begin("##rec-tail", spec, size)) {
+      plot_line("ratings per movie", e->item_counts_desc.data(), int(e->item_counts_desc.size()));
+      plot_vline("10% most-rated", 0.1 * double(e->item_counts_desc.size()));
+      plot_end();
+    }
+    ImGui::EndGroup();
+    export_buttons(app, "##rec-tail", "rec-data-long-tail");
+  } else {
+    PlotSpec spec;
+    spec.title = "Ratings per user";
+    spec.x_label = "ratings given by a user";
+    spec.y_label = "users";
+    if (plot_begin("##rec-users", spec, size)) {
+      plot_histogram("users", e->user_counts.data(), int(e->user_counts.size()), 30);
+      plot_end();
+    }
+    ImGui::EndGroup();
+    export_buttons(app, "##rec-users", "rec-data-users");
+  }
+  ImGui::TextWrapped("%d users x %d movies, %lld ratings (%.1f%% of the matrix filled). The 10%% most-rated movies get %.0f%% of all ratings.",
+                     e->data.n_users, e->data.n_items, (long long)e->summary.n_ratings,
+                     100.0 * double(e->summary.n_ratings) / (double(e->data.n_users) * e->data.n_items),
+                     100.0 * e->summary.top10pct_item_share);
+}
+
+}  // namespace lab::ui
