@@ -71,11 +71,12 @@ TEST_CASE("soak: random and extreme parameter values across every lab-block kind
     if (kind.validate && !kind.validate(config).ok) continue;  // the parser would have reported it
     std::unique_ptr<Experiment> exp = kind.make(config);
     REQUIRE(exp != nullptr);
-    const auto t0 = std::chrono::steady_clock::now();
     for (int k = 0; k < 6 && !exp->done() && exp->status().ok; ++k) {
+      const auto t0 = std::chrono::steady_clock::now();
       exp->step(2.0);
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      // A slice may overrun its budget a little (one mini-batch), never by seconds: the UI would freeze.
+      // A slice may overrun its budget by one unit of work (a mini-batch, a data load), never by
+      // seconds: the UI would freeze. (Generous bound: this also runs under ASan and in WASM.)
       REQUIRE_MESSAGE(ms < 3000.0, "a 2 ms slice took " << ms << " ms");
     }
     const float progress = exp->progress();
