@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <Eigen/Eigenvalues>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 #include "core/embed/pca.h"
 #include "core/rng.h"
@@ -61,4 +64,47 @@ TEST_CASE("pca: 3 components and bad input") {
   // constant data: zero variance, no NaN
   REQUIRE(pca_fit(Mat::Constant(10, 3, 2.5f), 2, pca));
   CHECK(pca.explained_variance_ratio.allFinite());
+}
+
+TEST_CASE("pca: agrees with Eigen's eigensolver, including repeated eigenvalues") {
+  Rng rng(5);
+  for (int d : {1, 2, 7, 40}) {
+    Mat x(300, d);
+    for (Index i = 0; i < x.rows(); ++i)
+      for (Index j = 0; j < d; ++j) x(i, j) = Scalar((1 + j % 3) * rng_normal(rng));  // eigenvalues come in near-ties
+    if (d > 2) x.col(d - 1) = x.col(0) * 2;  // a rank deficiency: one eigenvalue is 0
+    Pca pca;
+    REQUIRE(pca_fit(x, d, pca));
+    const MatD xc = x.cast<double>().rowwise() - x.cast<double>().colwise().mean();
+    const MatD cov = xc.transpose() * xc / double(x.rows() - 1);
+    Eigen::SelfAdjointEigenSolver<MatD> eig(cov);
+    for (int c = 0; c < d; ++c) {
+      CAPTURE(d);
+      CAPTURE(c);
+      CHECK(pca.explained_variance[c] == doctest::Approx(eig.eigenvalues()[d - 1 - c]).epsilon(1e-5).scale(1e-6));
+      // a unit eigenvector: |C v| = lambda |v|
+      const VecD v = pca.axes.col(c).cast<double>();
+      CHECK(v.norm() == doctest::Approx(1).epsilon(1e-6));
+      CHECK((cov * v - double(pca.explained_variance[c]) * v).norm() < 1e-4 * (1 + cov.norm()));
+    }
+  }
+}
+
+TEST_CASE("pca: pinned values identical natively and in WASM") {
+  // Mean, covariance, the Jacobi eigen-decomposition and the projection use only + - * / sqrt in a
+  // fixed order, so a PCA plot (and a t-SNE started from it) has the same bits on every platform.
+  Rng rng(17);
+  Mat x(200, 12);
+  for (Index i = 0; i < x.rows(); ++i)
+    for (Index j = 0; j < x.cols(); ++j) x(i, j) = Scalar(rng_normal(rng) * (1 + j) + (i % 3) * (j % 4));
+  Pca pca;
+  REQUIRE(pca_fit(x, 2, pca));
+  const Mat y = pca_transform(pca, x);
+  if (std::getenv("LAB_PRINT_PINNED"))
+    std::printf("pinned pca: %.9g %.9g %.9g %.9g\n", double(pca.axes(3, 0)), double(pca.explained_variance[1]),
+                double(y(7, 0)), double(y(150, 1)));
+  CHECK(pca.axes(3, 0) == 0.0701920614f);  // floats, printed with %.9g: exact
+  CHECK(pca.explained_variance[1] == 121.160439f);
+  CHECK(y(7, 0) == 12.5667114f);
+  CHECK(y(150, 1) == -5.22002506f);
 }

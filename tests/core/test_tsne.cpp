@@ -176,6 +176,17 @@ TEST_CASE("tsne: same seed, same embedding; pinned values identical natively and
   if (std::getenv("LAB_PRINT_PINNED")) std::printf("pinned bh: %.17g %.17g\n", d.y(5, 0), d.y(20, 1));
   CHECK(d.y(5, 0) == PIN_BH_Y50);
   CHECK(d.y(20, 1) == PIN_BH_Y201);
+
+  // PCA initialisation too: the PCA is fixed-order arithmetic (pca.cpp), so the start is the same.
+  p.method = TsneMethod::exact;
+  p.perplexity = 5;
+  p.init = TsneInit::pca;
+  auto [f, sf] = tsne_init(x, p);
+  REQUIRE(sf);
+  for (int i = 0; i < 30; ++i) tsne_step(f);
+  if (std::getenv("LAB_PRINT_PINNED")) std::printf("pinned pca init: %.17g %.17g\n", f.y(0, 0), f.y(23, 1));
+  CHECK(f.y(0, 0) == 0.30331078794855953);
+  CHECK(f.y(23, 1) == -0.4475289980752965);
 }
 
 TEST_CASE("tsne: each point's bandwidth gives the requested perplexity") {

@@ -23,12 +23,12 @@
 // cost oscillates for the first 250 iterations. Lessons animating small sets should pass
 // learning_rate = N / 12 (or so) for a calm animation.
 //
-// Determinism: the perplexity search, P, the gradients and the random initialisation use only IEEE
-// +-*/, sqrt, det_exp and det_log, in a fixed order, so with init = random the same seed gives
-// bit-identical embeddings natively and in WASM, for both methods (tests/core/test_tsne.cpp pins
-// literals). Two caveats: PCA init goes through Eigen's eigensolver, whose last bits differ between
-// SSE and scalar WASM code; and Barnes-Hut picks each point's neighbour candidates from a float
-// matrix product, so two candidates tied to within float rounding could be picked differently.
+// Determinism: the perplexity search, P, the gradients, the random initialisation and the PCA
+// initialisation (pca.cpp: fixed-order sums, Jacobi rotations) use only IEEE +-*/, sqrt, det_exp and
+// det_log, in a fixed order, so the same seed gives bit-identical embeddings natively and in WASM,
+// for both methods and both inits (tests/core/test_tsne.cpp pins literals). One caveat: Barnes-Hut
+// picks each point's neighbour candidates from a float matrix product, so two candidates tied to
+// within float rounding could be picked differently.
 #pragma once
 
 #include <cstdint>
