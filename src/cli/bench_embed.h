@@ -1,6 +1,8 @@
 // The embedding benchmark suite: t-SNE on the UCI digits (perplexity 30, 1000 iterations,
-// Barnes-Hut, PCA init, seed 0), timed, with its quality (trustworthiness(10), 10-NN accuracy, KL),
-// and natively the same figures from scikit-learn (bench/peers/tsne_sklearn.py) plus ratios.
+// Barnes-Hut, PCA init), timed, with its quality (trustworthiness(10), 10-NN accuracy, KL), as
+// tsne.digits.<platform>.*; natively also the mean quality of 5 random-init seeds, the same figures
+// from scikit-learn (bench/peers/tsne_sklearn.py) and from tsnejs (bench/peers/tsne_tsnejs.mjs), and
+// the ratios between them.
 // Reads assets/data/digits.csv relative to the working directory (run from the repository root).
 #pragma once
 

@@ -156,6 +156,10 @@ int cmd_bench(Args args) {
   ratio("mf_epoch.wasm_simd_speedup", "mf_epoch.wasm_nosimd.seconds", "mf_epoch.wasm_simd.seconds", "MF WASM SIMD");
   ratio("mf_epoch.wasm_over_native", "mf_epoch.wasm_simd.seconds", "mf_epoch.native.seconds", "MF WASM vs native");
   ratio("mf_epoch.speedup_vs_torch", "mf_epoch.torch.seconds", "mf_epoch.native.seconds", "MF vs PyTorch");
+  ratio("tsne.digits.wasm_over_native", "tsne.digits.wasm_simd.seconds", "tsne.digits.native.seconds",
+        "t-SNE WASM vs native");
+  ratio("tsne.digits.wasm_simd_speedup", "tsne.digits.wasm_nosimd.seconds", "tsne.digits.wasm_simd.seconds",
+        "t-SNE WASM SIMD");
   ratio("mf_epoch.wasm_simd_speedup_vs_torch", "mf_epoch.torch.seconds", "mf_epoch.wasm_simd.seconds",
         "MF WASM vs PyTorch");
   return 0;

@@ -290,3 +290,29 @@ TEST_CASE("tsne: duplicates and extreme scales stay finite") {
     }
   }
 }
+
+TEST_CASE("tsne: the optimiser restarts when early exaggeration ends (scikit-learn), unless told not to") {
+  const Mat x = three_clusters(8, 3);
+  TsneParams p;
+  p.perplexity = 5;
+  p.init = TsneInit::random;
+  p.exaggeration_iterations = 5;
+  p.momentum_switch_iteration = 5;
+  auto [a, sa] = tsne_init(x, p);
+  p.restart_after_exaggeration = false;
+  auto [b, sb] = tsne_init(x, p);
+  REQUIRE(sa);
+  REQUIRE(sb);
+  for (int i = 0; i < 5; ++i) {
+    tsne_step(a);
+    tsne_step(b);
+  }
+  CHECK(a.y == b.y);  // identical during the exaggeration
+  CHECK((a.gains.array() != 1.0).any());
+  tsne_step(a);
+  tsne_step(b);
+  // Restarted: every gain was reset to 1 and then moved once, to 1 + 0.2 or 1 x 0.8.
+  CHECK((a.gains.array() == 1.2 || a.gains.array() == 0.8).all());
+  CHECK_FALSE((b.gains.array() == 1.2 || b.gains.array() == 0.8).all());
+  CHECK_FALSE(a.y == b.y);
+}

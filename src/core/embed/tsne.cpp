@@ -545,8 +545,12 @@ std::pair<TsneState, Status> tsne_init(const Mat& x, const TsneParams& params) {
     Pca pca;
     if (Status st = pca_fit(x, 2, pca); !st) return {std::move(s), st};
     s.y = pca_transform(pca, x).cast<double>();
-    const double mean0 = s.y.col(0).mean();
-    const double std0 = std::sqrt((s.y.col(0).array() - mean0).square().sum() / n);
+    // Plain loops, not Eigen reductions: those sum in SIMD-width order (SSE natively, scalar in WASM).
+    double sum0 = 0, ss0 = 0;
+    for (int i = 0; i < n; ++i) sum0 += s.y(i, 0);
+    const double mean0 = sum0 / n;
+    for (int i = 0; i < n; ++i) ss0 += (s.y(i, 0) - mean0) * (s.y(i, 0) - mean0);
+    const double std0 = std::sqrt(ss0 / n);
     if (!(std0 > 0)) return {std::move(s), Status::error("t-SNE: PCA initialisation is degenerate; use init random")};
     s.y *= params.init_std / std0;
   }
@@ -569,6 +573,10 @@ TsneStepStats tsne_step(TsneState& s) {
   const double momentum = it < p.momentum_switch_iteration ? p.momentum_initial : p.momentum_final;
   const bool want_kl = p.kl_every > 0 && (it + 1) % p.kl_every == 0;
 
+  if (it == p.exaggeration_iterations && p.restart_after_exaggeration) {
+    s.update.setZero();
+    s.gains.setOnes();
+  }
   pos_gather(s);
   double z;
   if (s.method == TsneMethod::exact) {

@@ -11,7 +11,9 @@
 // The optimiser follows the reference implementation (bhtsne) and scikit-learn >= 1.2: early
 // exaggeration of P until `exaggeration_iterations`, momentum 0.5 then 0.8, per-coordinate gains
 // (+0.2 / x0.8, floor 0.01), learning rate 'auto' = max(N / early_exaggeration / 4, 50), and Y
-// re-centred after each step. The gradient is exact (O(N^2)) for small N and Barnes-Hut above
+// re-centred after each step. As in scikit-learn, the optimiser restarts (momentum 0, gains 1) when
+// the exaggeration ends (on the digits, mean trustworthiness(10) over random-init seeds 0-4: 0.99240
+// with the restart, 0.99226 without). The gradient is exact (O(N^2)) for small N and Barnes-Hut above
 // `exact_max_n`, with P restricted to the floor(3 perplexity + 1) nearest neighbours. Our Barnes-Hut
 // differs from bhtsne/scikit-learn in its acceptance test, for speed *and* accuracy: the points of
 // each quadtree leaf (<= 16, Morton order) walk the tree together, and a cell is one body when the
@@ -59,6 +61,8 @@ struct TsneParams {
   double gain_increment = 0.2;        // gains grow by this when gradient and update disagree in sign
   double gain_decay = 0.8;            // ... and shrink by this factor when they agree
   double gain_min = 0.01;
+  bool restart_after_exaggeration = true;  // zero the momentum and reset the gains to 1 when early
+                                           // exaggeration ends (scikit-learn; bhtsne keeps them)
   TsneMethod method = TsneMethod::automatic;
   int exact_max_n = 1000;             // automatic: exact gradient up to this N, Barnes-Hut above
   double theta = 0.5;                 // Barnes-Hut accuracy: a cell whose points span a box of diagonal w, at
