@@ -8,42 +8,22 @@
 #include "runtime/lesson.h"
 #include "ui/app_ui.h"
 #include "ui/imconfig_lab.h"
+#include "ui_test_util.h"
 
 using namespace lab;
 
+using test::ImGuiScope;
+
 namespace {
 
-struct ImGuiScope {
-  ImGuiScope() {
-    ImGui::CreateContext();
-    ImGui::GetIO().IniFilename = nullptr;
-  }
-  ~ImGuiScope() { ImGui::DestroyContext(); }
-};
-
-int frames(ui::LabApp& app, int n) {
-  ImGuiIO& io = ImGui::GetIO();
-  io.DisplaySize = ImVec2(1280, 900);
-  int vertices = 0;
-  for (int f = 0; f < n; ++f) {
-    io.DeltaTime = 1.0f / 60.0f;
-    runtime::session_update(app.session, 2.0);
-    ImGui::NewFrame();
-    ui::show_app(app);
-    ImGui::Render();
-    vertices = ImGui::GetDrawData()->TotalVtxCount;
-  }
-  return vertices;
-}
+int frames(ui::LabApp& app, int n) { return test::render_frames(app, ImVec2(1280, 900), n); }
 
 }  // namespace
 
 TEST_CASE("ui: the recommender lessons' widgets draw their finished experiments") {
   ImGuiScope scope;
   ui::LabApp app;
-  app.fonts_dir = LAB_GEN_DIR "/fonts";
-  app.platform_name = "test (no backend)";
-  runtime::session_init(app.session, LAB_SOURCE_DIR "/lessons");
+  test::app_open_lessons(app);
   ui::fonts_load(app, 1.0f);
   ui::style_apply(1.0f);
   unsigned char* pixels = nullptr;

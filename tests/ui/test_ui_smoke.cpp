@@ -7,41 +7,17 @@
 #include "runtime/lesson.h"
 #include "ui/app_ui.h"
 #include "ui/imconfig_lab.h"
+#include "ui_test_util.h"
 
 using namespace lab;
 
-namespace {
-
-struct ImGuiScope {
-  ImGuiScope() { ImGui::CreateContext(); ImGui::GetIO().IniFilename = nullptr; }
-  ~ImGuiScope() { ImGui::DestroyContext(); }
-};
-
-int render_frames(ui::LabApp& app, ImVec2 size, int frames, ImGuiKey press = ImGuiKey_None) {
-  ImGuiIO& io = ImGui::GetIO();
-  io.DisplaySize = size;
-  int vertices = 0;
-  for (int f = 0; f < frames; ++f) {
-    io.DeltaTime = 1.0f / 60.0f;
-    if (press != ImGuiKey_None && f == 1) io.AddKeyEvent(press, true);
-    if (press != ImGuiKey_None && f == 2) io.AddKeyEvent(press, false);
-    runtime::session_update(app.session, 2.0);
-    ImGui::NewFrame();
-    ui::show_app(app);
-    ImGui::Render();
-    vertices = ImGui::GetDrawData()->TotalVtxCount;
-  }
-  return vertices;
-}
-
-}  // namespace
+using test::ImGuiScope;
+using test::render_frames;
 
 TEST_CASE("ui smoke: the shell renders every panel without a Dear ImGui check failing") {
   ImGuiScope scope;
   ui::LabApp app;
-  app.fonts_dir = LAB_GEN_DIR "/fonts";
-  app.platform_name = "test (no backend)";
-  runtime::session_init(app.session, LAB_SOURCE_DIR "/lessons");
+  test::app_open_lessons(app);
   app.session.library.lessons.push_back(runtime::lesson_parse("---\ntitle: Broken\norder: 99\n---\n## S\n```\nunclosed", "broken.md"));
   // Every kind of prose and a broken lab block next to a working one.
   app.session.library.lessons.push_back(runtime::lesson_parse(
