@@ -247,11 +247,30 @@ Status trainer_init(Trainer& tr, std::unique_ptr<Objective> objective, const Tra
   if (Status st = tr.objective->check(); !st) return fail(tr, st.message);
   const Index n = tr.objective->train_size();
   if (n <= 0) return fail(tr, "trainer: the training set is empty");
+  // Memory that grows with the options, checked before the first batch (core/memory_budget.h): the
+  // largest mini-batch's activations, and the loss histories (a float per mini-batch, with vector
+  // growth up to twice that, and four per epoch).
+  const Index val_n = tr.objective->val_size();
+  const double rows = double(std::max(std::min(opt.batch_size, n), std::min(opt.eval_batch_size, val_n)));
+  if (Status st = memory_check(rows * tr.objective->row_bytes(), "training",
+                               "a mini-batch of " + memory_shape({rows}) + " rows (activations and gradients)",
+                               "use a smaller batch size");
+      !st)
+    return fail(tr, st.message);
+  const double batches = double(opt.epochs) * std::ceil(double(n) / double(opt.batch_size));
+  if (Status st = memory_check(batches * 2 * sizeof(float) + double(opt.epochs) * 8 * sizeof(float),
+                               "training history",
+                               memory_shape({double(opt.epochs)}) + " epochs x " +
+                                   memory_shape({std::ceil(double(n) / double(opt.batch_size))}) +
+                                   " mini-batches of losses",
+                               "use larger mini-batches or fewer epochs");
+      !st)
+    return fail(tr, st.message);
   tr.optim.opt = opt.optim;
   rng_seed(tr.rng, opt.seed);
   tr.order.resize(size_t(n));
   for (Index i = 0; i < n; ++i) tr.order[size_t(i)] = uint32_t(i);
-  tr.val_rows.resize(size_t(tr.objective->val_size()));
+  tr.val_rows.resize(size_t(val_n));
   for (size_t i = 0; i < tr.val_rows.size(); ++i) tr.val_rows[i] = uint32_t(i);
   tr.status = Status::success();
   start_epoch(tr);

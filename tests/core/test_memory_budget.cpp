@@ -1,0 +1,129 @@
+// The lab's memory budget (core/memory_budget.h): every size a lesson, a knob or a file can request is
+// refused with a clear Status BEFORE anything is allocated, and normal requests still work. The web
+// app is built without exceptions, so these tests assert the returned Status, never a throw; each
+// oversized case would allocate gigabytes (and abort the page) if the check were missing.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <string>
+
+#include "core/data/labeled_csv.h"
+#include "core/embed/knn.h"
+#include "core/embed/quality.h"
+#include "core/embed/tsne.h"
+#include "core/memory_budget.h"
+#include "core/nn/model_io.h"
+#include "core/nn/models.h"
+#include "core/nn/trainer.h"
+#include "core/recsys/data.h"
+#include "runtime/text.h"
+
+using namespace lab::core;
+
+namespace {
+
+bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// Every refusal names what was asked for and the budget.
+void check_refusal(const Status& st, const std::string& what) {
+  CHECK_FALSE(st.ok);
+  CHECK_MESSAGE(has(st.message, what), st.message);
+  CHECK_MESSAGE(has(st.message, "over the lab's 256 MiB memory budget"), st.message);
+}
+
+// n points in 2-D on a spiral (distinct, finite).
+Mat spiral(Index n, Index d = 2) {
+  Mat x(n, d);
+  for (Index i = 0; i < n; ++i)
+    for (Index j = 0; j < d; ++j) x(i, j) = Scalar(double(i) * 0.001 * double(j + 1) + double((i * 7919 + j) % 97));
+  return x;
+}
+
+std::string fixture(const std::string& name) {
+  std::string err;
+  auto t = lab::runtime::read_text_file(std::string(LAB_SOURCE_DIR) + "/tests/data/ml100k-fixture/" + name, &err);
+  REQUIRE_MESSAGE(t.has_value(), err);
+  return *t;
+}
+
+void put_u32(std::string& out, uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); }
+
+}  // namespace
+
+TEST_CASE("memory budget: sizes are products in double, formatted for people, checked with a sentence") {
+  CHECK(kMemoryBudgetBytes == int64_t(256) << 20);
+  CHECK(kMemoryBudgetBytes * 4 == kWasmHeapBytes);  // the 1 GiB WASM heap
+  CHECK(nn::kParamMemoryBudgetBytes == kMemoryBudgetBytes);  // one budget, not two
+  // 10^6 x 10^6 x 10^6 floats would wrap any 64-bit product; in double it is just large.
+  const double huge = memory_bytes({1e6, 1e6, 1e6}, 4);
+  CHECK(huge == doctest::Approx(4e18));
+  CHECK_FALSE(memory_fits(huge));
+  CHECK_FALSE(memory_fits(memory_bytes({-1, 5}, 4)));  // a negative size is never "small"
+  CHECK(memory_shape({9000, 9000}) == "9000 x 9000");
+  CHECK(memory_shape({1e12}) == "1000000000000");
+  CHECK(memory_format(648e6) == "618 MiB");
+  CHECK(memory_format(double(kMemoryBudgetBytes)) == "256 MiB");
+  CHECK(memory_format(1.5 * 1024 * 1024 * 1024) == "1.5 GiB");
+  CHECK(memory_format(12) == "12 bytes");
+
+  const Status st = memory_check(memory_bytes({9000, 9000}, 8), "t-SNE (exact)", "a 9000 x 9000 matrix",
+                                 "use Barnes-Hut or fewer points");
+  CHECK(st.message == "t-SNE (exact): a 9000 x 9000 matrix needs 618 MiB, over the lab's 256 MiB memory budget; "
+                      "use Barnes-Hut or fewer points");
+  CHECK(memory_check(double(kMemoryBudgetBytes), "x", "", "").ok);  // exactly the budget fits
+  CHECK_FALSE(memory_check(double(kMemoryBudgetBytes) + 1, "x", "", "").ok);
+}
+
+TEST_CASE("memory budget: models are checked as a whole, before any table is allocated") {
+  Rng rng(1);
+  nn::TwoTower m;
+  nn::TwoTowerOptions o;
+  o.n_users = o.n_items = 3'000'000;  // each 3M x 4 table fits alone (183 MiB with its copies); both do not
+  o.dim = 4;
+  o.biases = false;
+  const Status st = nn::two_tower_init(m, o, rng);
+  check_refusal(st, "two-tower model: 24000000 parameters with their gradients and optimiser state");
+  CHECK(m.user.W.size() == 0);
+  CHECK(m.item.W.size() == 0);
+  o.n_users = o.n_items = 1000;
+  CHECK(nn::two_tower_init(m, o, rng).ok);
+
+  nn::Mlp mlp;
+  nn::MlpOptions mo;
+  mo.in = 100'000;
+  mo.hidden = {1000};
+  check_refusal(nn::mlp_init(mlp, mo, rng), "mlp: 100003002 parameters");
+  CHECK(mlp.dense.empty());
+}
+
+TEST_CASE("memory budget: the trainer refuses a mini-batch's activations or a history over the budget") {
+  auto objective = [](Index rows, std::vector<Index> hidden) {
+    auto obj = std::make_unique<nn::MlpObjective>();
+    Rng rng(3);
+    nn::MlpOptions mo;
+    mo.in = 2;
+    mo.hidden = std::move(hidden);
+    mo.out = 2;
+    REQUIRE(nn::mlp_init(obj->model, mo, rng).ok);
+    obj->data.x_train = spiral(rows);
+    obj->data.labels_train.assign(size_t(rows), 0);
+    return obj;
+  };
+  nn::Trainer tr;
+  nn::TrainerOptions opt;
+  opt.batch_size = 200;
+  // 200 rows x 60000 hidden units x 8 copies x 4 bytes = 366 MiB of activations.
+  Status st = nn::trainer_init(tr, objective(200, {60000}), opt);
+  check_refusal(st, "training: a mini-batch of 200 rows (activations and gradients)");
+  CHECK_MESSAGE(has(st.message, "use a smaller batch size"), st.message);
+  opt.batch_size = 32;
+  CHECK(nn::trainer_init(tr, objective(200, {60000}), opt).ok);  // 59 MiB
+
+  // One loss per mini-batch: 40000 epochs of 1000 single-row batches.
+  opt.batch_size = 1;
+  opt.epochs = 40000;
+  st = nn::trainer_init(tr, objective(1000, {8}), opt);
+  check_refusal(st, "training history: 40000 epochs x 1000 mini-batches of losses");
+  opt.epochs = 500;
+  CHECK(nn::trainer_init(tr, objective(1000, {8}), opt).ok);
+}
