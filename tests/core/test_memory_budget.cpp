@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/data/labeled_csv.h"
+#include "core/embed/embed_budget.h"
 #include "core/embed/knn.h"
 #include "core/embed/quality.h"
 #include "core/embed/tsne.h"
@@ -72,6 +73,78 @@ TEST_CASE("memory budget: sizes are products in double, formatted for people, ch
                       "use Barnes-Hut or fewer points");
   CHECK(memory_check(double(kMemoryBudgetBytes), "x", "", "").ok);  // exactly the budget fits
   CHECK_FALSE(memory_check(double(kMemoryBudgetBytes) + 1, "x", "", "").ok);
+}
+
+TEST_CASE("memory budget: t-SNE refuses an exact N x N or a Barnes-Hut N x k over the budget, before allocating") {
+  TsneParams p;
+  p.perplexity = 5;
+  p.init = TsneInit::random;
+  p.method = TsneMethod::exact;
+  {
+    auto [state, st] = tsne_init(spiral(4000), p);  // 4000^2 x 30 bytes = 458 MiB
+    check_refusal(st, "t-SNE (exact): a 4000 x 4000 matrix of pairwise probabilities");
+    CHECK_MESSAGE(has(st.message, "use Barnes-Hut (method bh) or at most 29"), st.message);  // ~2990 points fit
+    CHECK(state.p_val.empty());
+  }
+  CHECK(tsne_budget_check(2900, 2, TsneMethod::exact, 5, TsneInit::random).ok);  // just under: 2900^2 x 30 = 241 MiB
+
+  p.method = TsneMethod::barnes_hut;
+  p.perplexity = 1000;  // 3001 neighbours each
+  {
+    auto [state, st] = tsne_init(spiral(20000), p);
+    check_refusal(st, "t-SNE (Barnes-Hut): 20000 points with 3001 neighbours each");
+    CHECK_MESSAGE(has(st.message, "lower the perplexity"), st.message);
+    CHECK(state.p_val.empty());
+  }
+  // PCA initialisation runs while P is held: a D x D covariance of 4000 features is over the budget.
+  p.method = TsneMethod::exact;
+  p.perplexity = 3;
+  p.init = TsneInit::pca;
+  {
+    auto [state, st] = tsne_init(spiral(20, 4000), p);
+    check_refusal(st, "t-SNE (PCA initialisation): a 4000 x 4000 covariance matrix");
+    CHECK_MESSAGE(has(st.message, "use init random"), st.message);
+  }
+  // Automatic: the exact method only while its N x N fits; above that, Barnes-Hut (which then runs).
+  p.method = TsneMethod::automatic;
+  p.exact_max_n = 100000;
+  p.init = TsneInit::random;
+  p.perplexity = 5;
+  {
+    auto [state, st] = tsne_init(spiral(3500), p);
+    REQUIRE_MESSAGE(st.ok, st.message);
+    CHECK(state.method == TsneMethod::barnes_hut);
+  }
+  // A normal request still works.
+  p.method = TsneMethod::exact;
+  auto [state, st] = tsne_init(spiral(200), p);
+  REQUIRE_MESSAGE(st.ok, st.message);
+  CHECK(tsne_step(state).iteration == 1);
+}
+
+TEST_CASE("memory budget: PCA's D x D, k-NN, trustworthiness and k-NN accuracy are checked") {
+  check_refusal(pca_budget_check(100, 3000), "PCA: the 100 x 3000 data in double precision and a 3000 x 3000");
+  CHECK_MESSAGE(has(pca_budget_check(100, 3000).message, "use fewer features (at most 28"),
+                pca_budget_check(100, 3000).message);  // 2896 or so
+  CHECK(pca_budget_check(1797, 64).ok);  // the digits
+  CHECK(pca_budget_check(100, 2500).ok);
+
+  Knn knn;
+  const Mat line = spiral(100000, 1);
+  check_refusal(knn_search(line, 99999, Metric::euclidean, knn), "k-NN: 100000 queries x 99999 neighbours");
+  CHECK(knn.index.empty());
+  REQUIRE(knn_search(spiral(500), 5, Metric::euclidean, knn).ok);
+  CHECK(knn.index.size() == 500 * 5);
+
+  double out = -1;
+  const Mat big = spiral(200000, 1), big_y = spiral(200000, 2);
+  check_refusal(trustworthiness_compute(big, big_y, 10, out), "trustworthiness: the 200000 x 1 data");
+  check_refusal(knn_accuracy_compute(big_y, std::vector<int32_t>(200000, 0), 99999, out),
+                "k-NN accuracy: 200000 points x 99999 neighbours");
+  CHECK(out == -1);
+  const Mat x = spiral(300, 5), y = spiral(300, 2);
+  REQUIRE(trustworthiness_compute(x, y, 10, out).ok);
+  CHECK(out > 0);
 }
 
 TEST_CASE("memory budget: models are checked as a whole, before any table is allocated") {
