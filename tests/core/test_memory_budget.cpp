@@ -147,6 +147,106 @@ TEST_CASE("memory budget: PCA's D x D, k-NN, trustworthiness and k-NN accuracy a
   CHECK(out > 0);
 }
 
+TEST_CASE("memory budget: a CSV line with millions of features is refused before it is split") {
+  std::string text = "a";
+  const size_t features = 14'000'000;  // 14M x 20 bytes = 267 MiB of parsed values
+  text.reserve(1 + 2 * features + 1);
+  for (size_t f = 0; f < features; ++f) text += ",0";
+  text += "\n";
+  LabeledData d;
+  CsvError where;
+  const Status st = labeled_csv_parse(text, d, &where);
+  check_refusal(st, "CSV: a table of 1 row x 14000000 features (so far)");
+  CHECK(where.line == 1);
+  CHECK(d.x.size() == 0);
+
+  // A normal table still parses: 2000 rows x 100 features.
+  std::string ok = "label";
+  for (int f = 0; f < 100; ++f) ok += ",f" + std::to_string(f);
+  ok += "\n";
+  for (int r = 0; r < 2000; ++r) {
+    ok += std::to_string(r % 10);
+    for (int f = 0; f < 100; ++f) ok += "," + std::to_string((r * 31 + f) % 17);
+    ok += "\n";
+  }
+  REQUIRE(labeled_csv_parse(ok, d).ok);
+  CHECK(d.x.rows() == 2000);
+  CHECK(d.x.cols() == 100);
+}
+
+TEST_CASE("memory budget: MovieLens files with absurd ids or sizes are refused with a message, not allocated") {
+  using namespace lab::core::recsys;
+  Ml100kText t;
+  const std::string data = fixture("u.data"), item = fixture("u.item"), user = fixture("u.user");
+  RecData d;
+  t.data = data;
+  t.item = item;
+  t.user = user;
+  REQUIRE(ml100k_parse(t, d).ok);  // the fixture itself is fine
+
+  // A rating by user 2000000000: ids size the embedding tables, so it is an error naming the line.
+  const std::string absurd_rating = "2000000000\t1\t5\t881250949\n" + data;
+  t.data = absurd_rating;
+  Status st = ml100k_parse(t, d);
+  CHECK_FALSE(st.ok);
+  CHECK_MESSAGE(has(st.message, "u.data:1: user id 2000000000 is not in u.user"), st.message);
+  CHECK(d.ratings.empty());
+  // The same id in u.user: ids must count 1, 2, 3, ..., so no table is ever sized by it.
+  t.data = data;
+  const std::string absurd_user = "2000000000|24|M|technician|85711\n" + user;
+  t.user = absurd_user;
+  st = ml100k_parse(t, d);
+  CHECK_FALSE(st.ok);
+  CHECK_MESSAGE(has(st.message, "u.user:1: user ids must be 1, 2, 3, ... in order; expected 1, found 2000000000"),
+                st.message);
+  t.user = user;
+
+  // Millions of lines: refused from the line count, before a rating is stored.
+  const std::string many_lines(4'000'000, '\n');
+  t.data = many_lines;
+  check_refusal(ml100k_parse(t, d), "MovieLens-100k files: up to");
+  std::vector<Rating> ratings;
+  const std::string more_lines(12'000'000, '\n');
+  check_refusal(ml100k_parse_ratings(more_lines, "u1.base", ratings), "u1.base: up to 12000001 ratings");
+  t.data = data;
+
+  // Every user with an occupation of their own: the dense user-feature table (users x occupations).
+  std::string users;
+  for (int u = 1; u <= 8500; ++u) users += std::to_string(u) + "|30|F|job" + std::to_string(u) + "|12345\n";
+  t.user = users;
+  check_refusal(ml100k_parse(t, d), "u.user: the user-feature table (8500 users x 8523 columns");
+}
+
+TEST_CASE("memory budget: a model file declaring a 10^12-value tensor is refused from its header") {
+  auto model_bytes = [](uint32_t rows, uint32_t cols) {
+    std::string b("EMBLMDL\0", 8);
+    put_u32(b, nn::kModelFormatVersion);
+    put_u32(b, 0);  // no info text
+    put_u32(b, 1);  // one tensor
+    put_u32(b, 5);
+    b += "emb.W";
+    put_u32(b, rows);
+    put_u32(b, cols);
+    b += std::string(64, '\0');  // far fewer values than declared
+    put_u32(b, 0);
+    return b;
+  };
+  Rng rng(1);
+  nn::Embedding e;
+  e.name = "emb";
+  REQUIRE(e.init(4, 4, rng).ok);
+  const Mat before = e.W;
+  Status st = nn::model_load(model_bytes(1'000'000, 1'000'000), e.params());
+  check_refusal(st, "model file: tensor 'emb.W' of 1000000 x 1000000 values needs 3.6 TiB");
+  CHECK(e.W == before);  // left unchanged
+  // 2^31 x 2^31 x 4 bytes wraps a 64-bit product to 0: refused, not read as an empty tensor.
+  st = nn::model_load(model_bytes(1u << 31, 1u << 31), e.params());
+  check_refusal(st, "tensor 'emb.W' of 2147483648 x 2147483648 values");
+  // A real file still loads.
+  const std::string saved = nn::model_save(e.params(), "emb 4x4");
+  CHECK(nn::model_load(saved, e.params()).ok);
+}
+
 TEST_CASE("memory budget: models are checked as a whole, before any table is allocated") {
   Rng rng(1);
   nn::TwoTower m;
@@ -199,4 +299,15 @@ TEST_CASE("memory budget: the trainer refuses a mini-batch's activations or a hi
   check_refusal(st, "training history: 40000 epochs x 1000 mini-batches of losses");
   opt.epochs = 500;
   CHECK(nn::trainer_init(tr, objective(1000, {8}), opt).ok);
+}
+
+TEST_CASE("memory budget: a file over the read limit is refused from its size, before reading") {
+  const std::string path = std::string(LAB_SOURCE_DIR) + "/assets/data/digits.csv";
+  std::string err;
+  CHECK_FALSE(lab::runtime::read_text_file(path, &err, 1024).has_value());
+  CHECK_MESSAGE(has(err, "over the lab's limit of 1.0 KiB for a file read whole"), err);
+  CHECK_MESSAGE(has(err, "256 MiB memory budget"), err);
+  const auto text = lab::runtime::read_text_file(path, &err);  // the default limit: 64 MiB
+  REQUIRE(text.has_value());
+  CHECK(text->size() > 100'000);
 }
