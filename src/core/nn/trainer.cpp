@@ -247,16 +247,19 @@ Status trainer_init(Trainer& tr, std::unique_ptr<Objective> objective, const Tra
   if (Status st = tr.objective->check(); !st) return fail(tr, st.message);
   const Index n = tr.objective->train_size();
   if (n <= 0) return fail(tr, "trainer: the training set is empty");
-  // Memory that grows with the options, checked before the first batch (core/memory_budget.h): the
-  // largest mini-batch's activations, and the loss histories (a float per mini-batch, with vector
-  // growth up to twice that, and four per epoch).
-  const Index val_n = tr.objective->val_size();
-  const double rows = double(std::max(std::min(opt.batch_size, n), std::min(opt.eval_batch_size, val_n)));
-  if (Status st = memory_check(rows * tr.objective->row_bytes(), "training",
+  // Memory that grows with the options, checked before the first batch (core/memory_budget.h): a
+  // training mini-batch's activations, and the loss histories (a float per mini-batch, with vector
+  // growth up to twice that, and four per epoch). Validation slices are an internal choice, not the
+  // user's: they shrink to fit the budget (the same sums, in more slices).
+  const double row_bytes = tr.objective->row_bytes();
+  const double rows = double(std::min(opt.batch_size, n));
+  if (Status st = memory_check(rows * row_bytes, "training",
                                "a mini-batch of " + memory_shape({rows}) + " rows (activations and gradients)",
                                "use a smaller batch size");
       !st)
     return fail(tr, st.message);
+  if (!memory_fits(double(opt.eval_batch_size) * row_bytes))
+    tr.opt.eval_batch_size = std::max<Index>(1, Index(double(kMemoryBudgetBytes) / row_bytes));
   const double batches = double(opt.epochs) * std::ceil(double(n) / double(opt.batch_size));
   if (Status st = memory_check(batches * 2 * sizeof(float) + double(opt.epochs) * 8 * sizeof(float),
                                "training history",
@@ -270,7 +273,7 @@ Status trainer_init(Trainer& tr, std::unique_ptr<Objective> objective, const Tra
   rng_seed(tr.rng, opt.seed);
   tr.order.resize(size_t(n));
   for (Index i = 0; i < n; ++i) tr.order[size_t(i)] = uint32_t(i);
-  tr.val_rows.resize(size_t(val_n));
+  tr.val_rows.resize(size_t(tr.objective->val_size()));
   for (size_t i = 0; i < tr.val_rows.size(); ++i) tr.val_rows[i] = uint32_t(i);
   tr.status = Status::success();
   start_epoch(tr);

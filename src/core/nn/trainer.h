@@ -179,7 +179,7 @@ struct Trainer {
 
 // Checks the options and the objective's data. Refuses, before anything is allocated, a mini-batch
 // whose activations or a training history (one loss per mini-batch) would be over the lab's memory
-// budget (core/memory_budget.h).
+// budget (core/memory_budget.h); validation slices (eval_batch_size) shrink to fit it instead.
 Status trainer_init(Trainer& tr, std::unique_ptr<Objective> objective, const TrainerOptions& opt);
 // Runs mini-batches (and end-of-epoch validation) until budget_ms has passed (at least one batch),
 // or training is done. Returns the trainer's status: an error once training failed.
