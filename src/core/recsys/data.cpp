@@ -595,12 +595,12 @@ Status ml100k_parse(const Ml100kText& t, RecData& d) {
   const double users = line_count(t.user), items = line_count(t.item), ratings = line_count(t.data);
   const double bytes = users * (2 * sizeof(UserInfo) + (2 + kOccupations) * sizeof(Scalar)) +
                        items * 2 * sizeof(ItemInfo) + 2 * double(t.item.size()) + ratings * (sizeof(Rating) + 48);
-  if (Status st = memory_check(bytes, "MovieLens-100k files",
-                               "up to " + memory_shape({users}) + " users, " + memory_shape({items}) + " items and " +
-                                   memory_shape({ratings}) + " ratings (one per line)",
-                               "use a smaller sample of the data");
-      !st)
-    return st;
+  if (Status fit = memory_check(bytes, "MovieLens-100k files",
+                                "up to " + memory_shape({users}) + " users, " + memory_shape({items}) + " items and " +
+                                    memory_shape({ratings}) + " ratings (one per line)",
+                                "use a smaller sample of the data");
+      !fit)
+    return fit;
   for (const char* s : kOccupationNames) d.occupations.push_back(s);
   // u.user
   Status st = for_lines(t.user, [&](int line, std::string_view l) -> Status {
@@ -635,13 +635,13 @@ Status ml100k_parse(const Ml100kText& t, RecData& d) {
   // Ids are 1, 2, 3, ... in order (checked above), so the tables sized by ids are as long as the files
   // are; a new occupation name adds a column to the dense user-feature table (user_features()), so
   // that table is checked here, before anything builds it.
-  if (Status st = memory_check(memory_bytes({double(d.n_users), 2.0 + double(d.occupations.size())}, sizeof(Scalar)),
-                               t.user_name,
-                               "the user-feature table (" + memory_shape({double(d.n_users)}) + " users x " +
-                                   memory_shape({2.0 + double(d.occupations.size())}) + " columns, one per occupation)",
-                               "use fewer users or occupation names");
-      !st)
-    return st;
+  const double feature_cols = 2.0 + double(d.occupations.size());
+  if (Status fit = memory_check(memory_bytes({double(d.n_users), feature_cols}, sizeof(Scalar)), t.user_name,
+                                "the user-feature table (" + memory_shape({double(d.n_users)}) + " users x " +
+                                    memory_shape({feature_cols}) + " columns, one per occupation)",
+                                "use fewer users or occupation names");
+      !fit)
+    return fit;
   // u.item
   st = for_lines(t.item, [&](int line, std::string_view l) -> Status {
     const auto f = split_on(l, '|');
