@@ -260,11 +260,9 @@ Status trainer_init(Trainer& tr, std::unique_ptr<Objective> objective, const Tra
     return fail(tr, st.message);
   if (!memory_fits(double(opt.eval_batch_size) * row_bytes))
     tr.opt.eval_batch_size = std::max<Index>(1, Index(double(kMemoryBudgetBytes) / row_bytes));
-  const double batches = double(opt.epochs) * std::ceil(double(n) / double(opt.batch_size));
-  if (Status st = memory_check(batches * 2 * sizeof(float) + double(opt.epochs) * 8 * sizeof(float),
-                               "training history",
-                               memory_shape({double(opt.epochs)}) + " epochs x " +
-                                   memory_shape({std::ceil(double(n) / double(opt.batch_size))}) +
+  const double batches_per_epoch = std::ceil(double(n) / double(opt.batch_size));
+  if (Status st = memory_check(double(opt.epochs) * (batches_per_epoch * 2 + 8) * sizeof(float), "training history",
+                               memory_shape({double(opt.epochs)}) + " epochs x " + memory_shape({batches_per_epoch}) +
                                    " mini-batches of losses",
                                "use larger mini-batches or fewer epochs");
       !st)
