@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/embed_io.h"
+#include "core/embed/embed_budget.h"
 #include "core/embed/pca.h"
 #include "core/embed/quality.h"
 
@@ -65,6 +66,11 @@ int cmd_pca(Args args) {
     return 1;
   }
   Pca pca;
+  // pca_fit's D x D covariance, refused before it is allocated (core/embed/embed_budget.h).
+  if (Status s = pca_budget_check(data.x.rows(), data.x.cols()); !s) {
+    std::fprintf(stderr, "embedlab pca: %s: %s\n", input.c_str(), s.message.c_str());
+    return 1;
+  }
   if (Status s = pca_fit(data.x, components, pca); !s) {
     std::fprintf(stderr, "embedlab pca: %s: %s\n", input.c_str(), s.message.c_str());
     return 1;
@@ -77,7 +83,12 @@ int cmd_pca(Args args) {
   std::printf(" (total %.6f)\n", double(pca.explained_variance_ratio.sum()));
   const int k = std::min<int>(10, int(data.x.rows() - 1) / 2);
   double trust = 0;
-  if (k >= 1 && trustworthiness_compute(data.x, y, k, trust)) std::printf("trustworthiness(%d): %.6f\n", k, trust);
+  if (k >= 1) {
+    if (const Status st = trustworthiness_compute(data.x, y, k, trust); st)
+      std::printf("trustworthiness(%d): %.6f\n", k, trust);
+    else
+      std::fprintf(stderr, "embedlab pca: trustworthiness not measured: %s\n", st.message.c_str());
+  }
   return 0;
 }
 

@@ -113,14 +113,16 @@ int cmd_tsne(Args args) {
 
   const int k = std::min<int>(10, (state.n - 1) / 2);
   double trust = 0, acc = 0;
-  trustworthiness_compute(data.x, y, k, trust);
-  knn_accuracy_compute(y, data.labels, k, acc);
+  const Status trust_st = trustworthiness_compute(data.x, y, k, trust);
+  const Status acc_st = knn_accuracy_compute(y, data.labels, k, acc);
   std::printf("t-SNE: %d points, %d features, method %s, perplexity %g, %d iterations, learning rate %g, %.3f s\n",
               state.n, int(data.x.cols()), std::string(tsne_method_name(state.method)).c_str(), params.perplexity,
               state.iteration, state.learning_rate, seconds);
   std::printf("KL divergence: %.6f\n", tsne_kl(state));
-  std::printf("trustworthiness(%d): %.6f\n", k, trust);
-  std::printf("%d-NN label accuracy: %.6f\n", k, acc);
+  if (trust_st) std::printf("trustworthiness(%d): %.6f\n", k, trust);
+  else std::fprintf(stderr, "embedlab tsne: trustworthiness not measured: %s\n", trust_st.message.c_str());
+  if (acc_st) std::printf("%d-NN label accuracy: %.6f\n", k, acc);
+  else std::fprintf(stderr, "embedlab tsne: k-NN accuracy not measured: %s\n", acc_st.message.c_str());
   return 0;
 }
 

@@ -5,21 +5,21 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include <optional>
+
+#include "runtime/text.h"
 
 namespace lab::cli {
 
 bool embed_table_read(std::string_view cmd, const std::string& path, core::LabeledData& out) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    std::fprintf(stderr, "embedlab %.*s: cannot open '%s'\n", int(cmd.size()), cmd.data(), path.c_str());
+  std::string err;
+  const std::optional<std::string> text = runtime::read_text_file(path, &err);  // size checked before reading
+  if (!text) {
+    std::fprintf(stderr, "embedlab %.*s: %s\n", int(cmd.size()), cmd.data(), err.c_str());
     return false;
   }
-  std::stringstream text;
-  text << file.rdbuf();
   core::CsvError where;
-  const core::Status s = core::labeled_csv_parse(text.str(), out, &where);
+  const core::Status s = core::labeled_csv_parse(*text, out, &where);
   if (s) return true;
   std::string loc = path;
   if (where.line > 0) loc.append(":").append(std::to_string(where.line));

@@ -33,6 +33,16 @@ void glfw_error(int code, const char* description) {
 void on_drop(GLFWwindow*, int count, const char** paths) {
   if (!g_callbacks || !g_callbacks->file_dropped) return;
   for (int i = 0; i < count; ++i) {
+    // Dropped files are lessons: refuse a large one before reading it, as the web page does
+    // (web/lab_pre.js, 4 MiB), rather than reading any file whole into memory.
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(paths[i], ec);
+    if (ec || size > (4u << 20)) {
+      if (g_callbacks->notice)
+        g_callbacks->notice(std::string(paths[i]) +
+                            (ec ? ": cannot read it" : " is larger than 4 MiB; lessons are small text files"));
+      continue;
+    }
     std::ifstream in(paths[i], std::ios::binary);
     std::ostringstream buf;
     buf << in.rdbuf();

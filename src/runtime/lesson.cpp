@@ -70,6 +70,7 @@ void split_parts(LessonStep& step, Lesson& lesson) {
   const std::vector<std::string_view> lines = split_lines(step.body);
   std::string prose;
   int prose_line = step.body_line;
+  int lab_blocks = 0;
   auto flush_prose = [&](int next_line) {
     if (!trim(prose).empty()) {
       StepPart part;
@@ -106,6 +107,12 @@ void split_parts(LessonStep& step, Lesson& lesson) {
     part.kind = StepPart::Kind::Lab;
     part.line = fence_line;
     part.block = lab_block_parse(*kind, body, lesson.path, fence_line, fence_line + 1);
+    if (++lab_blocks > kMaxLabBlocksPerStep)
+      part.block.diagnostics.push_back(
+          {Severity::Error, lesson.path, fence_line,
+           "a step may hold at most " + std::to_string(kMaxLabBlocksPerStep) +
+               " lab blocks: they all run at once, and the page's memory is limited (1 GiB); start a new step "
+               "(a '## ' heading) before this block"});
     if (end >= lines.size())
       part.block.diagnostics.push_back({Severity::Error, lesson.path, fence_line,
                                         "this lab block is never closed; add a line with " + std::string(fence) + " after it"});

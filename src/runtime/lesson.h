@@ -22,6 +22,11 @@ struct StepPart {
   LabBlock block;     // Lab
 };
 
+// A step's lab blocks all run at once, and a block at its parameters' maxima holds up to ~160 MiB
+// (overfit-dropout: three 2048-wide nets with their activations, measured natively). Four of them
+// stay well inside the web page's 1 GiB heap (core/memory_budget.h); a fifth block is an error.
+constexpr int kMaxLabBlocksPerStep = 4;
+
 struct LessonStep {
   std::string title;
   std::string body;     // Markdown between this step's heading and the next

@@ -4,7 +4,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 namespace lab::runtime {
 
@@ -61,19 +60,29 @@ std::optional<std::string> read_text_file(const std::string& path, std::string* 
     if (error) *error = path + ": cannot open (" + std::strerror(errno) + ")";
     return std::nullopt;
   }
-  const auto size = std::filesystem::file_size(path, ec);
-  if (!ec && size > max_bytes) {
-    if (error) *error = path + ": file is " + std::to_string(size) + " bytes, over the limit of " +
-                        std::to_string(max_bytes) + " bytes";
+  auto too_big = [&](double bytes) {
+    if (error)
+      *error = path + ": the file is " + core::memory_format(bytes) + ", over the lab's limit of " +
+               core::memory_format(double(max_bytes)) + " for a file read whole (its text and what is parsed " +
+               "from it must fit the " + core::memory_format(double(core::kMemoryBudgetBytes)) + " memory budget)";
     return std::nullopt;
+  };
+  // The size is checked before anything is read; a file whose size is unknown (a pipe) or changes
+  // while we read is read in chunks, and the limit is checked again as it grows.
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > max_bytes) return too_big(double(size));
+  std::string text;
+  if (!ec) text.reserve(size_t(size));
+  char chunk[16384];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    if (text.size() + size_t(in.gcount()) > max_bytes) return too_big(double(text.size()) + double(in.gcount()));
+    text.append(chunk, size_t(in.gcount()));
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
   if (in.bad()) {
     if (error) *error = path + ": read error";
     return std::nullopt;
   }
-  return std::move(buf).str();
+  return text;
 }
 
 std::string normalize_newlines(std::string_view text) {

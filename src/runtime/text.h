@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/memory_budget.h"
+
 namespace lab::runtime {
 
 struct TextPos {
@@ -18,9 +20,10 @@ struct TextPos {
 std::optional<TextPos> utf8_first_invalid(std::string_view text);
 
 // Reads a whole file. On failure returns nullopt and sets *error to a sentence naming the file and why.
-// Refuses files larger than max_bytes (lessons and data files are small; a huge file is a mistake).
+// Refuses, before reading, files larger than max_bytes (default: the lab's 64 MiB limit for a file
+// read whole, core/memory_budget.h); the text is read into one buffer of the file's size.
 std::optional<std::string> read_text_file(const std::string& path, std::string* error,
-                                          size_t max_bytes = 64u << 20);
+                                          size_t max_bytes = size_t(core::kFileBytesMax));
 
 // Strips a UTF-8 byte-order mark and converts CRLF / CR line ends to LF.
 std::string normalize_newlines(std::string_view text);

@@ -1,5 +1,6 @@
 #include "ui/image_loader.h"
 
+#include "core/memory_budget.h"
 #include "runtime/text.h"
 
 #define STB_IMAGE_IMPLEMENTATION
@@ -29,6 +30,18 @@ const Texture& image_get(LabApp& app, const std::string& path) {
     return tex;
   }
   int w = 0, h = 0, channels = 0;
+  // The decoded size comes from the file's header: check it against the memory budget before decoding
+  // (stb_image holds the decompressed pixels and their RGBA conversion at once: 2 x 4 bytes a pixel;
+  // STBI_MAX_DIMENSIONS alone would still let 8192 x 8192 through, 512 MiB).
+  if (stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes->data()), int(bytes->size()), &w, &h, &channels)) {
+    const core::Status st = core::memory_check(core::memory_bytes({double(w), double(h)}, 2 * 4), path,
+                                               "decoding the " + core::memory_shape({double(w), double(h)}) + " image",
+                                               "scale the image down");
+    if (!st) {
+      tex.error = st.message;
+      return tex;
+    }
+  }
   unsigned char* rgba = stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(bytes->data()), int(bytes->size()), &w, &h,
                                               &channels, 4);
   if (!rgba) {

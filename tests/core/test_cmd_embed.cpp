@@ -118,3 +118,28 @@ TEST_CASE("cli pca: projection to 2 and 3 components") {
   fs::remove(in);
   fs::remove(out);
 }
+
+TEST_CASE("cli tsne/pca: requests over the memory budget exit 1 before allocating, normal ones still run") {
+  const std::string in = temp_path("budget_in.csv"), out = temp_path("budget_out.csv");
+  // 20 points x 3000 features: PCA's 3000 x 3000 covariance and eigenvectors are over the budget.
+  std::string wide;
+  for (int r = 0; r < 20; ++r) {
+    wide += std::to_string(r % 2);
+    for (int f = 0; f < 3000; ++f) wide += "," + std::to_string((r * 7 + f * 3) % 11);
+    wide += "\n";
+  }
+  write_file(in, wide);
+  CHECK(run({"pca", "--input", in, "--output", out}) == 1);
+  CHECK(run({"tsne", "--input", in, "--output", out, "--perplexity", "3", "--method", "exact"}) == 1);  // PCA init
+  CHECK(run({"tsne", "--input", in, "--output", out, "--perplexity", "3", "--method", "exact", "--init", "random",
+             "--iterations", "5"}) == 0);
+  // 4000 points: the exact method's 4000 x 4000 probabilities are over the budget; Barnes-Hut runs.
+  std::string tall;
+  for (int r = 0; r < 4000; ++r) tall += std::to_string(r % 3) + "," + std::to_string(r % 61) + "," + std::to_string(r % 53) + "\n";
+  write_file(in, tall);
+  CHECK(run({"tsne", "--input", in, "--output", out, "--method", "exact", "--init", "random"}) == 1);
+  CHECK(run({"tsne", "--input", in, "--output", out, "--method", "bh", "--init", "random", "--perplexity", "5",
+             "--iterations", "2"}) == 0);
+  fs::remove(in);
+  fs::remove(out);
+}

@@ -118,6 +118,28 @@ TEST_CASE("lesson: unclosed header and unclosed fence are reported") {
   CHECK(has_diag(b, 5, "never closed"));
 }
 
+TEST_CASE("lesson: a step with more lab blocks than the memory allows reports the extra one; the others run") {
+  std::string text = "---\ntitle: T\n---\n## Many\n";
+  int line = 5;
+  std::vector<int> fences;
+  for (int b = 0; b < kMaxLabBlocksPerStep + 1; ++b) {
+    fences.push_back(line);
+    text += "```lab random-cosine\ndim: 8\n```\n";
+    line += 3;
+  }
+  text += "## Next\n```lab random-cosine\n```\n";  // a new step starts a new count
+  const Lesson l = lesson_parse(text, "many.md");
+  CHECK(has_diag(l, fences.back(), "a step may hold at most 4 lab blocks"));
+  int errors = 0;
+  for (const Diagnostic& d : l.diagnostics) errors += d.severity == Severity::Error;
+  CHECK(errors == 1);
+  REQUIRE(l.steps.size() == 2);
+  int runnable = 0;
+  for (const StepPart& p : l.steps[0].parts) runnable += p.kind == StepPart::Kind::Lab && p.block.ok();
+  CHECK(runnable == kMaxLabBlocksPerStep);
+  CHECK(l.steps[1].parts.back().block.ok());
+}
+
 TEST_CASE("lesson: no steps and empty steps are reported") {
   const Lesson a = lesson_parse("---\ntitle: T\n---\n", "a.md");
   CHECK(has_diag(a, 0, "no steps"));

@@ -1,9 +1,12 @@
 #include "core/data/labeled_csv.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <map>
+
+#include "core/memory_budget.h"
 
 namespace lab::core {
 
@@ -66,6 +69,24 @@ bool integer_label(std::string_view s, int32_t& out) {
   return true;
 }
 
+// Memory the parse holds for `rows` rows of `d` features (checked before each row is stored, so a
+// huge file is refused, not allocated; core/memory_budget.h): per value a double while reading,
+// with vector growth up to twice that (16), and a float in the final matrix (4); per row the label
+// text and class id and, for text labels, a map entry (112, + the label's own bytes beyond the
+// short-string buffer); per field of a line its view while splitting (16) and a header name (48).
+double csv_bytes(double rows, double d, double label_bytes) {
+  return rows * (20 * d + 112) + label_bytes + 64 * (d + 1);
+}
+
+Status csv_budget_fail(CsvError* where, int line, double rows, double d, double label_bytes) {
+  return fail(where, line, 0,
+              memory_check(csv_bytes(rows, d, label_bytes), "CSV",
+                           "a table of " + memory_shape({rows}) + (rows > 1 ? " rows" : " row") + " x " +
+                               memory_shape({d}) + " features (so far)",
+                           "use a sample of the rows, or fewer features")
+                  .message);
+}
+
 }  // namespace
 
 Status labeled_csv_parse(std::string_view text, LabeledData& out, CsvError* where) {
@@ -75,6 +96,7 @@ Status labeled_csv_parse(std::string_view text, LabeledData& out, CsvError* wher
   size_t n_fields = 0;
   int first_data_line = 0;
   int line_no = 0;
+  double label_bytes = 0;  // label text beyond std::string's short-string buffer
   bool seen_first = false;
   size_t pos = 0;
   while (pos <= text.size()) {
@@ -84,6 +106,9 @@ Status labeled_csv_parse(std::string_view text, LabeledData& out, CsvError* wher
     ++line_no;
     const std::string_view line = trim(raw);
     if (line.empty() || line[0] == '#') continue;
+    const double n_line_fields = double(std::count(line.begin(), line.end(), ',')) + 1;
+    if (!memory_fits(csv_bytes(double(out.label_text.size()) + 1, n_line_fields - 1, label_bytes)))
+      return csv_budget_fail(where, line_no, double(out.label_text.size()) + 1, n_line_fields - 1, label_bytes);
     split(line, fields);
     if (!seen_first) {
       seen_first = true;
@@ -112,6 +137,7 @@ Status labeled_csv_parse(std::string_view text, LabeledData& out, CsvError* wher
     }
     if (!first_data_line) first_data_line = line_no;
     if (fields[0].empty()) return fail(where, line_no, 1, "the label (first field) is empty");
+    if (fields[0].size() > 15) label_bytes += double(fields[0].size()) + 1;
     out.label_text.emplace_back(fields[0]);
     for (size_t f = 1; f < fields.size(); ++f) {
       double v = 0;

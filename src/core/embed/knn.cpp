@@ -6,6 +6,8 @@
 #include <numeric>
 #include <string>
 
+#include "core/embed/embed_budget.h"
+
 namespace lab::core {
 
 Status finite_check(const Mat& x, std::string_view what) {
@@ -41,6 +43,7 @@ Status knn_run(const Mat& base, const Mat& queries, int k, Metric m, bool exclud
     return Status::error("k-NN: k = " + std::to_string(k) + " needs at least " +
                          std::to_string(exclude_self ? k + 1 : k) + " points, the data has " +
                          std::to_string(n_base) + (exclude_self ? " (a point is not its own neighbour)" : ""));
+  if (Status s = knn_budget_check(n_base, n_query, base.cols(), k); !s) return s;
   if (Status s = finite_check(base, "k-NN data"); !s) return s;
   if (!exclude_self)
     if (Status s = finite_check(queries, "k-NN queries"); !s) return s;

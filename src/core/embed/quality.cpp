@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/embed/embed_budget.h"
 #include "core/embed/knn.h"
 #include "core/rng.h"
 
@@ -51,6 +52,7 @@ Status trustworthiness_compute(const Mat& x, const Mat& y, int k, double& out) {
   if (k < 1 || 2.0 * k >= double(n))
     return Status::error("trustworthiness: k = " + std::to_string(k) + " must be at least 1 and less than N/2 = " +
                          std::to_string(n / 2.0));
+  if (Status s = trustworthiness_budget_check(n, x.cols(), y.cols(), k); !s) return s;
   if (Status s = finite_check(x, "trustworthiness data"); !s) return s;
   if (Status s = finite_check(y, "trustworthiness embedding"); !s) return s;
   const std::vector<int32_t> emb = knn_low_dim(y, k);
@@ -90,6 +92,7 @@ Status knn_accuracy_compute(const Mat& y, std::span<const int32_t> labels, int k
   if (k < 1 || k >= n)
     return Status::error("k-NN accuracy: k = " + std::to_string(k) + " needs at least " + std::to_string(k + 1) +
                          " points, got " + std::to_string(n));
+  if (Status s = knn_accuracy_budget_check(n, y.cols(), k); !s) return s;
   if (Status s = finite_check(y, "k-NN accuracy embedding"); !s) return s;
   const std::vector<int32_t> nb = knn_low_dim(y, k);
   Index correct = 0;

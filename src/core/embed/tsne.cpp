@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/embed/det_math.h"
+#include "core/embed/embed_budget.h"
 #include "core/embed/knn.h"
 #include "core/embed/pca.h"
 #include "core/rng.h"
@@ -114,12 +115,17 @@ Status tsne_validate(const Mat& x, const TsneParams& params, TsneMethod& method)
   if (!std::isfinite(params.learning_rate)) return Status::error("t-SNE: learning rate must be finite");
   if (params.perplexity_max_steps < 1) return Status::error("t-SNE: perplexity_max_steps must be >= 1");
   method = params.method;
-  if (method == TsneMethod::automatic)
-    method = n <= params.exact_max_n ? TsneMethod::exact : TsneMethod::barnes_hut;
+  if (method == TsneMethod::automatic) {
+    // Exact up to exact_max_n points, unless its N x N memory is over the budget (core/memory_budget.h).
+    const bool exact_fits = tsne_budget_check(n, x.cols(), TsneMethod::exact, params.perplexity, params.init).ok;
+    method = n <= params.exact_max_n && exact_fits ? TsneMethod::exact : TsneMethod::barnes_hut;
+  }
   if (method == TsneMethod::exact) {
     if (params.perplexity >= double(n))
       return Status::error("t-SNE: perplexity " + num(params.perplexity) + " must be less than the number of points (" +
                            std::to_string(n) + "); try " + num(std::max(1.0, std::floor((n - 1) / 3.0))));
+    // Checked before anything is allocated; the WASM page would abort on a failed allocation.
+    if (Status st = tsne_budget_check(n, x.cols(), method, params.perplexity, params.init); !st) return st;
     if (n > kMaxExactN)
       return Status::error("t-SNE: the exact method needs N x N memory; with " + std::to_string(n) +
                            " points use Barnes-Hut (method bh)");
@@ -128,6 +134,7 @@ Status tsne_validate(const Mat& x, const TsneParams& params, TsneMethod& method)
       return Status::error("t-SNE: Barnes-Hut needs perplexity < (N-1)/3 = " + num((n - 1) / 3.0) + " for N = " +
                            std::to_string(n) + " (it keeps 3 x perplexity neighbours); lower the perplexity or use "
                            "the exact method");
+    if (Status st = tsne_budget_check(n, x.cols(), method, params.perplexity, params.init); !st) return st;
   }
   return Status::success();
 }

@@ -65,23 +65,16 @@ Status ids_check(std::span<const int32_t> ids, Index vocab, const std::string& w
   return Status::success();
 }
 
-static std::string mib(double bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / (1024.0 * 1024.0));
-  return buf;
-}
-
 template <class T>
 Status EmbeddingT<T>::init(Index vocab_size, Index dim_size, Rng& rng, T scale) {
   if (vocab_size <= 0 || dim_size <= 0)
     return Status::error(name + ": vocabulary size and dimension must be positive (got " +
                          std::to_string(vocab_size) + " x " + std::to_string(dim_size) + ")");
-  const double bytes = double(vocab_size) * double(dim_size) * double(sizeof(float)) * kParamMemoryCopies;
-  if (bytes > double(kParamMemoryBudgetBytes))
-    return Status::error(name + ": " + std::to_string(vocab_size) + " x " + std::to_string(dim_size) +
-                         " needs " + mib(bytes) + " for weights, gradients and optimiser state, over the " +
-                         mib(double(kParamMemoryBudgetBytes)) +
-                         " the lab allows. Use a smaller embedding dimension or vocabulary.");
+  if (Status st = param_memory_check(double(vocab_size) * double(dim_size),
+                                     name + " (a " + memory_shape({double(vocab_size), double(dim_size)}) + " table)",
+                                     "use a smaller embedding dimension or vocabulary");
+      !st)
+    return st;
   W.resize(vocab_size, dim_size);
   for (Index j = 0; j < dim_size; ++j)
     for (Index i = 0; i < vocab_size; ++i) W(i, j) = T(double(scale) * rng_normal(rng));

@@ -75,7 +75,15 @@ Status parse(std::string_view bytes, Parsed& p, bool header_only) {
     if (!r.u32(name_len)) return truncated;
     if (name_len == 0 || name_len > 1024) return Status::error("model file is corrupt (bad tensor name length)");
     if (!r.bytes(name_len, name) || !r.u32(rows) || !r.u32(cols)) return truncated;
-    const uint64_t n = uint64_t(rows) * uint64_t(cols) * 4;
+    // The header's shape, checked in double (a uint64 product of two uint32 and 4 can wrap to a small
+    // number) against the memory budget, before the size is used for anything.
+    if (Status st = memory_check(memory_bytes({double(rows), double(cols)}, sizeof(float)), "model file",
+                                 "tensor '" + std::string(name.substr(0, 64)) + "' of " +
+                                     memory_shape({double(rows), double(cols)}) + " values",
+                                 "the file is damaged or was not saved by this lab");
+        !st)
+      return st;
+    const uint64_t n = uint64_t(rows) * uint64_t(cols) * 4;  // <= the budget: no wrap
     if (n > bytes.size()) return truncated;
     if (!r.bytes(size_t(n), data)) return truncated;
     p.tensors[std::string(name)] = {rows, cols, data};

@@ -21,7 +21,8 @@
 // Loading matches tensors BY NAME and requires the same shapes: load into a model built with the
 // same options (the info text is there to rebuild it). Any truncation, foreign bytes, checksum
 // mismatch, unknown version, missing or extra tensor, or shape difference is an error with a
-// clear message, and the model is left unchanged.
+// clear message, and the model is left unchanged. A tensor shape in the file over the lab's memory
+// budget (core/memory_budget.h) is refused as soon as it is read; loading never allocates by it.
 #pragma once
 
 #include <string>

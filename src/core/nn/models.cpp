@@ -9,19 +9,6 @@ namespace {
 std::string shape_str(Index r, Index c) { return std::to_string(r) + " x " + std::to_string(c); }
 
 template <class T>
-Status check_budget(const std::vector<ParamRefT<T>>& params, const std::string& what) {
-  const double bytes = double(param_count(params)) * double(sizeof(float)) * kParamMemoryCopies;
-  if (bytes <= double(kParamMemoryBudgetBytes)) return Status::success();
-  char buf[256];
-  std::snprintf(buf, sizeof buf,
-                "%s: %lld parameters need %.1f MiB for weights, gradients and optimiser state, over the %.0f "
-                "MiB the lab allows. Use fewer or narrower layers.",
-                what.c_str(), (long long)param_count(params), bytes / 1048576.0,
-                double(kParamMemoryBudgetBytes) / 1048576.0);
-  return Status::error(buf);
-}
-
-template <class T>
 void append(std::vector<ParamRefT<T>>& to, std::vector<ParamRefT<T>> from) {
   for (auto& p : from) to.push_back(std::move(p));
 }
@@ -29,6 +16,12 @@ void append(std::vector<ParamRefT<T>>& to, std::vector<ParamRefT<T>> from) {
 }  // namespace
 
 // ---- MLP -------------------------------------------------------------------------------------------
+double mlp_row_bytes(const MlpOptions& opt) {
+  double widths = double(opt.in) + double(opt.out);
+  for (Index h : opt.hidden) widths += double(h);
+  return 8 * widths * sizeof(Scalar);
+}
+
 template <class T>
 Status mlp_init(MlpT<T>& m, const MlpOptions& opt, Rng& rng, const std::string& name) {
   if (opt.in <= 0 || opt.out <= 0)
@@ -45,10 +38,7 @@ Status mlp_init(MlpT<T>& m, const MlpOptions& opt, Rng& rng, const std::string& 
     prev = h;
   }
   total += double(prev) * double(opt.out) + double(opt.out);
-  if (total * sizeof(float) * kParamMemoryCopies > double(kParamMemoryBudgetBytes))
-    return Status::error(name + ": " + std::to_string((long long)total) +
-                         " parameters exceed the lab's memory budget (256 MiB with gradients and optimiser "
-                         "state). Use fewer or narrower layers.");
+  if (Status st = param_memory_check(total, name, "use fewer or narrower layers"); !st) return st;
   m.dense.clear();
   m.bn.clear();
   m.act.clear();
@@ -137,6 +127,19 @@ void MlpT<T>::zero_grad() {
 }
 
 // ---- Two-tower -------------------------------------------------------------------------------------
+double two_tower_row_bytes(const TwoTowerOptions& opt) {
+  const double in = 2 * double(opt.dim) + double(opt.user_meta_dim) + double(opt.item_meta_dim);
+  double b = 8 * in * sizeof(Scalar) + 64;  // lookups, concatenation, their gradients; ids and ratings
+  if (opt.kind == TowerKind::Deep) {
+    MlpOptions mo;
+    mo.in = Index(in);
+    mo.hidden = opt.hidden;
+    mo.out = 1;
+    b += mlp_row_bytes(mo);
+  }
+  return b;
+}
+
 template <class T>
 Status two_tower_init(TwoTowerT<T>& m, const TwoTowerOptions& opt, Rng& rng) {
   if (opt.n_users <= 0 || opt.n_items <= 0 || opt.dim <= 0)
@@ -148,6 +151,21 @@ Status two_tower_init(TwoTowerT<T>& m, const TwoTowerOptions& opt, Rng& rng) {
                          "model only uses ids");
   if (opt.user_meta_dim < 0 || opt.item_meta_dim < 0)
     return Status::error("two-tower model: metadata widths cannot be negative");
+  // Every table and layer together, before any is allocated (each Embedding::init checks only itself).
+  const double n_tables = double(opt.n_users) + double(opt.n_items);
+  double total = n_tables * double(opt.dim) + (opt.biases ? n_tables : 0.0);
+  if (opt.kind == TowerKind::Deep) {
+    double prev = 2.0 * double(opt.dim) + double(opt.user_meta_dim) + double(opt.item_meta_dim);
+    for (Index h : opt.hidden) {
+      total += prev * double(h) + double(h) * (opt.batch_norm ? 3.0 : 1.0);  // W, b (+ gamma, beta)
+      prev = double(h);
+    }
+    total += prev + 1;
+  }
+  if (Status st = param_memory_check(total, "two-tower model",
+                                     "use a smaller embedding dimension, fewer users/items or a smaller MLP");
+      !st)
+    return st;
   m.opt = opt;
   m.user = {};
   m.item = {};
@@ -175,7 +193,7 @@ Status two_tower_init(TwoTowerT<T>& m, const TwoTowerOptions& opt, Rng& rng) {
     mo.batch_norm = opt.batch_norm;
     if (Status st = mlp_init(m.mlp, mo, rng, "tower_mlp"); !st) return st;
   }
-  return check_budget(m.params(), "two-tower model");
+  return Status::success();
 }
 
 template <class T>

@@ -50,9 +50,15 @@ struct MlpT {
   void zero_grad();
 };
 
-// Builds the layers with seeded initial weights. Fails on nonsense sizes or dropout outside [0, 1).
+// Builds the layers with seeded initial weights. Fails on nonsense sizes or dropout outside [0, 1),
+// or parameters over the memory budget (checked before anything is allocated).
 template <class T>
 Status mlp_init(MlpT<T>& m, const MlpOptions& opt, Rng& rng, const std::string& name = "mlp");
+
+// Working memory of one sample in a forward + backward pass, in bytes (float): each layer keeps its
+// input, output, batch-norm/activation/dropout caches and the backward pass's gradient (8 copies
+// of each width, an upper bound). The trainer multiplies it by the mini-batch size.
+double mlp_row_bytes(const MlpOptions& opt);
 
 // ---- Two-tower user/item model ---------------------------------------------------------------------
 enum class TowerKind { Mf, Deep };
@@ -92,8 +98,11 @@ struct TwoTowerT {
   void zero_grad();
 };
 
+// Fails on nonsense sizes, or tables + MLP over the memory budget (all checked before any allocation).
 template <class T>
 Status two_tower_init(TwoTowerT<T>& m, const TwoTowerOptions& opt, Rng& rng);
+// Working memory of one sample (the two looked-up vectors, their concatenation, the MLP), in bytes.
+double two_tower_row_bytes(const TwoTowerOptions& opt);
 
 // ---- Shared-embedding triplet model ----------------------------------------------------------------
 struct TripletOptions {

@@ -13,9 +13,12 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/memory_budget.h"
 #include "core/rng.h"
+#include "core/status.h"
 #include "core/types.h"
 
 namespace lab::core::nn {
@@ -113,8 +116,16 @@ double grad_norm(const std::vector<ParamRefT<T>>& params) {
 }
 
 // Memory the lab allows for one model's parameters + gradients + optimiser state (Adam keeps two
-// more copies): 4 copies of every parameter must fit. WASM memory is 32-bit and shared with the UI.
-constexpr int64_t kParamMemoryBudgetBytes = int64_t(256) << 20;
+// more copies): 4 copies of every parameter must fit the lab's memory budget (core/memory_budget.h).
+constexpr int64_t kParamMemoryBudgetBytes = kMemoryBudgetBytes;
 constexpr int kParamMemoryCopies = 4;
+
+// The budget check for `count` parameters (a double: a product of sizes that cannot wrap), checked
+// before the tensors are allocated. `what` names the model, `hint` says what to make smaller.
+inline Status param_memory_check(double count, std::string_view what, std::string_view hint) {
+  return memory_check(count * double(sizeof(float)) * kParamMemoryCopies, what,
+                      memory_shape({count}) + " parameters with their gradients and optimiser state",
+                      hint);
+}
 
 }  // namespace lab::core::nn

@@ -247,6 +247,26 @@ Status trainer_init(Trainer& tr, std::unique_ptr<Objective> objective, const Tra
   if (Status st = tr.objective->check(); !st) return fail(tr, st.message);
   const Index n = tr.objective->train_size();
   if (n <= 0) return fail(tr, "trainer: the training set is empty");
+  // Memory that grows with the options, checked before the first batch (core/memory_budget.h): a
+  // training mini-batch's activations, and the loss histories (a float per mini-batch, with vector
+  // growth up to twice that, and four per epoch). Validation slices are an internal choice, not the
+  // user's: they shrink to fit the budget (the same sums, in more slices).
+  const double row_bytes = tr.objective->row_bytes();
+  const double rows = double(std::min(opt.batch_size, n));
+  if (Status st = memory_check(rows * row_bytes, "training",
+                               "a mini-batch of " + memory_shape({rows}) + " rows (activations and gradients)",
+                               "use a smaller batch size");
+      !st)
+    return fail(tr, st.message);
+  if (!memory_fits(double(opt.eval_batch_size) * row_bytes))
+    tr.opt.eval_batch_size = std::max<Index>(1, Index(double(kMemoryBudgetBytes) / row_bytes));
+  const double batches_per_epoch = std::ceil(double(n) / double(opt.batch_size));
+  if (Status st = memory_check(double(opt.epochs) * (batches_per_epoch * 2 + 8) * sizeof(float), "training history",
+                               memory_shape({double(opt.epochs)}) + " epochs x " + memory_shape({batches_per_epoch}) +
+                                   " mini-batches of losses",
+                               "use larger mini-batches or fewer epochs");
+      !st)
+    return fail(tr, st.message);
   tr.optim.opt = opt.optim;
   rng_seed(tr.rng, opt.seed);
   tr.order.resize(size_t(n));

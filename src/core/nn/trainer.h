@@ -50,6 +50,9 @@ class Objective {
   virtual const char* metric_name() const { return ""; }  // "" = no metric
   // Turns the epoch's mean of per-sample metric values into the reported metric (RMSE: sqrt of MSE).
   virtual double metric_finish(double mean) const { return mean; }
+  // Working memory per row of a mini-batch in bytes (activations, forward caches, gradients of the
+  // inputs), for trainer_init's budget check before the first batch; 0 = negligible.
+  virtual double row_bytes() const { return 0; }
 };
 
 // ---- Ready-made objectives --------------------------------------------------------------------------
@@ -72,6 +75,7 @@ class MlpObjective : public Objective {
   Status eval_batch(std::span<const uint32_t> rows, BatchResult& out) override;
   std::vector<ParamRef> params() override { return model.params(); }
   const char* metric_name() const override { return task == Task::Classify ? "accuracy" : "mae"; }
+  double row_bytes() const override { return mlp_row_bytes(model.opt); }
 
  private:
   Status run(const Mat& x, const Ids& labels, const Mat& y, std::span<const uint32_t> rows, const ForwardCtx& ctx,
@@ -107,6 +111,7 @@ class TwoTowerObjective : public Objective {
   Status check() const override;
   const char* metric_name() const override { return "rmse"; }
   double metric_finish(double mean) const override;
+  double row_bytes() const override { return two_tower_row_bytes(model.opt); }
 
  private:
   Status run(const RatingSet& set, std::span<const uint32_t> rows, const ForwardCtx& ctx, bool train,
@@ -131,6 +136,7 @@ class TripletObjective : public Objective {
   std::vector<ParamRef> params() override { return model.params(); }
   Status check() const override;
   const char* metric_name() const override { return "ranking_accuracy"; }
+  double row_bytes() const override { return 3.0 * 8 * double(model.opt.dim) * sizeof(Scalar); }  // a, p, n
 
  private:
   Status run(const TripletSet& set, std::span<const uint32_t> rows, bool train, BatchResult& out);
@@ -171,6 +177,9 @@ struct Trainer {
   Index seen = 0;
 };
 
+// Checks the options and the objective's data. Refuses, before anything is allocated, a mini-batch
+// whose activations or a training history (one loss per mini-batch) would be over the lab's memory
+// budget (core/memory_budget.h); validation slices (eval_batch_size) shrink to fit it instead.
 Status trainer_init(Trainer& tr, std::unique_ptr<Objective> objective, const TrainerOptions& opt);
 // Runs mini-batches (and end-of-epoch validation) until budget_ms has passed (at least one batch),
 // or training is done. Returns the trainer's status: an error once training failed.

@@ -6,6 +6,7 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "core/memory_budget.h"
 #include "core/rng.h"
 
 namespace lab::core::recsys {
@@ -335,6 +336,9 @@ Status synth_generate(const SynthOptions& o, RecData& d) {
   std::iota(by_pop.begin(), by_pop.end(), 0);
   std::sort(by_pop.begin(), by_pop.end(), [&](int32_t a, int32_t b) { return rank_of[size_t(a)] < rank_of[size_t(b)]; });
   std::vector<int64_t> capleft = udeg;
+  // Dense n_users x n_items flags: 943 x 1682 bytes at most, as the sizes only come from the two
+  // presets (synth_movielens100k, synth_small), never from a lesson or a file. A knob on them would
+  // need a memory_check here (core/memory_budget.h).
   std::vector<uint8_t> seen(size_t(o.n_users) * size_t(o.n_items), 0);
   std::vector<std::pair<int32_t, int32_t>> pairs;
   pairs.reserve(size_t(o.n_ratings));
@@ -538,10 +542,21 @@ std::string shown(std::string_view s) {
   return "'" + t + (s.size() > 60 ? "...'" : "'");
 }
 
+// Lines that for_lines may hand over (an upper bound: blank lines are counted too).
+double line_count(std::string_view text) { return double(std::count(text.begin(), text.end(), '\n')) + 1; }
+
+// A ratings file's Ratings (24 bytes each), checked before any is stored (core/memory_budget.h).
+Status ratings_budget_check(const std::string& file, double lines) {
+  return memory_check(lines * sizeof(Rating), file, "up to " + memory_shape({lines}) + " ratings (one per line)",
+                      "use a smaller sample of the ratings");
+}
+
 }  // namespace
 
 Status ml100k_parse_ratings(std::string_view text, const std::string& file, std::vector<Rating>& out) {
   out.clear();
+  if (Status st = ratings_budget_check(file, line_count(text)); !st) return st;
+  out.reserve(size_t(line_count(text)));
   return for_lines(text, [&](int line, std::string_view l) -> Status {
     const auto f = split_on(l, '\t');
     if (f.size() != 4)
@@ -573,6 +588,19 @@ int parse_year(std::string_view date) {
 
 Status ml100k_parse(const Ml100kText& t, RecData& d) {
   d = RecData{};
+  // What the files can make us allocate, from their line counts, before anything is parsed
+  // (core/memory_budget.h): per user its record (twice, while the vector grows) and a row of the
+  // user-feature table; per item its record and its title (Latin-1 to UTF-8 at most doubles it); per
+  // rating the Rating and its entry in the duplicate check's hash table.
+  const double users = line_count(t.user), items = line_count(t.item), ratings = line_count(t.data);
+  const double bytes = users * (2 * sizeof(UserInfo) + (2 + kOccupations) * sizeof(Scalar)) +
+                       items * 2 * sizeof(ItemInfo) + 2 * double(t.item.size()) + ratings * (sizeof(Rating) + 48);
+  if (Status fit = memory_check(bytes, "MovieLens-100k files",
+                                "up to " + memory_shape({users}) + " users, " + memory_shape({items}) + " items and " +
+                                    memory_shape({ratings}) + " ratings (one per line)",
+                                "use a smaller sample of the data");
+      !fit)
+    return fit;
   for (const char* s : kOccupationNames) d.occupations.push_back(s);
   // u.user
   Status st = for_lines(t.user, [&](int line, std::string_view l) -> Status {
@@ -604,6 +632,16 @@ Status ml100k_parse(const Ml100kText& t, RecData& d) {
   });
   if (!st) return st;
   if (d.n_users == 0) return Status::error(t.user_name + ": no users (the file is empty)");
+  // Ids are 1, 2, 3, ... in order (checked above), so the tables sized by ids are as long as the files
+  // are; a new occupation name adds a column to the dense user-feature table (user_features()), so
+  // that table is checked here, before anything builds it.
+  const double feature_cols = 2.0 + double(d.occupations.size());
+  if (Status fit = memory_check(memory_bytes({double(d.n_users), feature_cols}, sizeof(Scalar)), t.user_name,
+                                "the user-feature table (" + memory_shape({double(d.n_users)}) + " users x " +
+                                    memory_shape({feature_cols}) + " columns, one per occupation)",
+                                "use fewer users or occupation names");
+      !fit)
+    return fit;
   // u.item
   st = for_lines(t.item, [&](int line, std::string_view l) -> Status {
     const auto f = split_on(l, '|');

@@ -138,6 +138,8 @@ Status feedback_init(FeedbackSim& s, const FeedbackOptions& o) {
       !(o.proxy_accuracy >= 0 && o.proxy_accuracy <= 1) || o.popularity_penalty < 0)
     return s.status = Status::error("feedback loop: exploration, minority share and proxy accuracy must be in [0, 1]; "
                                     "the popularity penalty cannot be negative");
+  // Memory: users x items clicks at most (300 x 400 in the lesson, whose block sets no size: only
+  // rounds, k and epochs, all bounded by its schema), so no budget check is needed here.
   rng_seed(s.rng, o.seed);
   Rng world = rng_fork(s.rng);
   const int R = o.rank;

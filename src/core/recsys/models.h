@@ -68,6 +68,7 @@ class RatingObjective : public nn::Objective, public ItemScorer {
   Status check() const override;
   const char* metric_name() const override { return "rmse"; }
   double metric_finish(double mean) const override;
+  double row_bytes() const override { return nn::two_tower_row_bytes(model.opt); }
 
   // Predicted ratings (eval mode, no clipping) for (users[k], items[k]).
   Status predict(std::span<const int32_t> users, std::span<const int32_t> items, std::vector<float>& out);
@@ -101,6 +102,11 @@ class TripletRecObjective : public nn::Objective, public ItemScorer {
   std::vector<nn::ParamRef> params() override;
   Status check() const override;
   const char* metric_name() const override { return "ranking_accuracy"; }
+  // A row is a user, a positive and a negative item: three looked-up vectors (and tower passes).
+  double row_bytes() const override {
+    const double lookups = 3 * 8 * double(user.dim()) * sizeof(Scalar) + 64;
+    return deep ? lookups + nn::mlp_row_bytes(user_tower.opt) + 2 * nn::mlp_row_bytes(item_tower.opt) : lookups;
+  }
 
   int32_t scorer_items() const override { return n_items; }
   void score_user(int32_t user, std::span<float> out) override;  // similarity to every item

@@ -202,6 +202,9 @@ static void start_quality(ProjectionExperiment& e) {
 static void prepare(ProjectionExperiment& e) {
   e.prepared = true;
   const int n = int(e.x.rows());
+  // Sizes: at most 1797 points (the digits; words: 30, blobs: 300) of at most 64 features, so PCA
+  // (64 x 64 covariance), t-SNE (Barnes-Hut above 200 points) and the quality measures stay far
+  // below the memory budget; tsne_init checks its own anyway.
   if (e.method == ProjectionMethod::Pca) {
     const int comps = int(std::min<core::Index>(std::min<core::Index>(10, e.x.cols()), n - 1));
     if (e.error = core::pca_fit(e.x, std::max(2, comps), e.pca); !e.error) return;

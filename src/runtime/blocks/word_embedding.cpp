@@ -103,6 +103,8 @@ core::Status word_embedding_start(WordEmbeddingRun& run, const WordEmbeddingPara
   std::vector<std::vector<int32_t>> corpus;
   if (run.status = core::corpus_generate(run.vocab, cp, corpus); !run.status) return run.status;
 
+  // (word, context) pairs: sentences x 6 tokens x at most 2 window others; the schema caps sentences at
+  // 5000 and window at 5, so at most 150k pairs (1.2 MB): far below the memory budget.
   auto obj = std::make_unique<SkipGramObjective>();
   for (const auto& s : corpus)
     for (size_t i = 0; i < s.size(); ++i)
