@@ -4,7 +4,6 @@
 
 #include "cli/commands.h"
 #include "cli/embed_io.h"
-#include "core/embed/embed_budget.h"
 #include "core/embed/pca.h"
 #include "core/embed/quality.h"
 
@@ -66,12 +65,7 @@ int cmd_pca(Args args) {
     return 1;
   }
   Pca pca;
-  // pca_fit's D x D covariance, refused before it is allocated (core/embed/embed_budget.h).
-  if (Status s = pca_budget_check(data.x.rows(), data.x.cols()); !s) {
-    std::fprintf(stderr, "embedlab pca: %s: %s\n", input.c_str(), s.message.c_str());
-    return 1;
-  }
-  if (Status s = pca_fit(data.x, components, pca); !s) {
+  if (Status s = pca_fit(data.x, components, pca); !s) {  // also refuses a D x D over the memory budget
     std::fprintf(stderr, "embedlab pca: %s: %s\n", input.c_str(), s.message.c_str());
     return 1;
   }

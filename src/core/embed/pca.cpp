@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/embed/embed_budget.h"
 #include "core/embed/knn.h"
 
 namespace lab::core {
@@ -80,6 +81,7 @@ Status pca_fit(const Mat& x, int components, Pca& out) {
     return Status::error("PCA: components must be between 1 and the number of features (" + std::to_string(d) +
                          "), got " + std::to_string(components));
   if (Status s = finite_check(x, "PCA data"); !s) return s;
+  if (Status s = pca_budget_check(n, d); !s) return s;
 
   // Mean and covariance (N-1 denominator) in double, summed in a fixed order.
   std::vector<double> mean(static_cast<size_t>(d), 0.0);
