@@ -40,6 +40,8 @@ const char* kRecsysUsage =
     "  --l2 L           L2 on the embeddings of the batch (default: mf 0.1, deep 0.05, 0 otherwise)\n"
     "  --dropout P      deep models' dropout (default 0.5)\n"
     "  --margin M       triplet margin (default 1, cosine similarity)\n"
+    "  --negatives uniform|popularity   triplet training negatives: any movie, or drawn by\n"
+    "                   (positives + 1)^0.75 (default uniform; evaluation negatives are uniform)\n"
     "  --optim adam|lazy-adam|sgd   lazy-adam updates only the embedding rows a batch touched\n"
     "                   (as torch.optim.SparseAdam); default adam (dense, as the course)\n"
     "\n"
@@ -83,7 +85,7 @@ int fail(const std::string& msg) {
 }  // namespace
 
 int cmd_recsys(Args args) {
-  std::string data = "", model = "", split = "random", loss = "mse", optim = "adam";
+  std::string data = "", model = "", split = "random", loss = "mse", optim = "adam", negatives = "uniform";
   int epochs = 10, k = 10;
   long long dim = 32, batch = 64;
   uint64_t seed = 1;
@@ -104,6 +106,7 @@ int cmd_recsys(Args args) {
     else if (a == "--split") split = vs;
     else if (a == "--loss") loss = vs;
     else if (a == "--optim") optim = vs;
+    else if (a == "--negatives") negatives = vs;
     else if (a == "--epochs") ok = parse_num(v, epochs) && epochs >= 1 && epochs <= 1000;
     else if (a == "--k") ok = parse_num(v, k) && k >= 1 && k <= 1000;
     else if (a == "--dim") ok = parse_num(v, dim) && dim >= 1 && dim <= 1024;
@@ -125,6 +128,8 @@ int cmd_recsys(Args args) {
   else if (model == "triplet") mo.kind = ModelKind::Triplet;
   else if (model == "deep-triplet") mo.kind = ModelKind::DeepTriplet;
   else return usage("unknown model '" + model + "' (mf, deep, deep-meta, triplet, deep-triplet)");
+  if (negatives != "uniform" && negatives != "popularity")
+    return usage("unknown negative sampling '" + negatives + "' (uniform, popularity)");
   if (loss != "mse" && loss != "mae") return usage("unknown loss '" + loss + "' (mse, mae)");
   if (optim != "adam" && optim != "lazy-adam" && optim != "sgd") return usage("unknown optimiser '" + optim + "' (adam, lazy-adam, sgd)");
   if (split != "random" && split != "last" && split != "u1" && split != "ua")
@@ -174,6 +179,7 @@ int cmd_recsys(Args args) {
   mo.seed = seed;
   mo.dropout = dropout;
   mo.margin = margin;
+  mo.negatives = negatives == "popularity" ? NegativeSampling::Popularity : NegativeSampling::Uniform;
   mo.loss = loss == "mae" ? RatingLoss::Mae : RatingLoss::Mse;
   const bool deep = mo.kind == ModelKind::Deep || mo.kind == ModelKind::DeepMeta;
   mo.l2 = l2 >= 0 ? l2 : mo.kind == ModelKind::Mf ? 0.1 : deep ? 0.05 : 0.0;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/embed/det_math.h"
+
 namespace lab::core::recsys {
 
 using namespace lab::core::nn;
@@ -16,6 +18,10 @@ const char* model_name(ModelKind k) {
     case ModelKind::DeepTriplet: return "deep-triplet";
   }
   return "?";
+}
+
+const char* negative_sampling_name(NegativeSampling n) {
+  return n == NegativeSampling::Popularity ? "popularity" : "uniform";
 }
 
 bool model_is_implicit(ModelKind k) { return k == ModelKind::Triplet || k == ModelKind::DeepTriplet; }
@@ -188,13 +194,19 @@ Status TripletRecObjective::run(std::span<const int32_t> u, std::span<const int3
   return Status::success();
 }
 
+int32_t TripletRecObjective::negative_draw(Rng& rng) const {
+  const double r = rng_uniform(rng) * neg_cumulative.back();
+  const auto it = std::upper_bound(neg_cumulative.begin(), neg_cumulative.end(), r);
+  return int32_t(std::min<ptrdiff_t>(it - neg_cumulative.begin(), ptrdiff_t(neg_cumulative.size()) - 1));
+}
+
 Status TripletRecObjective::train_batch(std::span<const uint32_t> rows, Rng& rng, BatchResult& out) {
   const size_t n = rows.size();
   Ids u(n), p(n), ng(n);
   for (size_t k = 0; k < n; ++k) {
     u[k] = train_users[rows[k]];
     p[k] = train_items[rows[k]];
-    ng[k] = int32_t(rng_below(rng, uint32_t(n_items)));  // a fresh uniform negative at every visit
+    ng[k] = neg_cumulative.empty() ? int32_t(rng_below(rng, uint32_t(n_items))) : negative_draw(rng);
   }
   return run(u, p, ng, true, &rng, out);
 }
@@ -318,6 +330,16 @@ Status make_triplet_objective(const RecData& d, const Split& s, const RecModelOp
     if (r.rating >= o.positive_threshold) {
       obj->train_users.push_back(r.user);
       obj->train_items.push_back(r.item);
+    }
+  }
+  if (o.negatives == NegativeSampling::Popularity) {
+    std::vector<double> count(size_t(d.n_items), 1.0);  // + 1: every movie can be drawn
+    for (int32_t i : obj->train_items) count[size_t(i)] += 1;
+    obj->neg_cumulative.resize(count.size());
+    double total = 0;
+    for (size_t i = 0; i < count.size(); ++i) {
+      total += det_exp(0.75 * det_log(count[i]));  // count^0.75, the same bits on every platform
+      obj->neg_cumulative[i] = total;
     }
   }
   Rng neg(o.seed ^ 0x9e3779b97f4a7c15ULL);

@@ -7,8 +7,8 @@
 //                        DeepMeta  Deep + user and item metadata features
 //   implicit (positives = ratings >= positive_threshold):
 //                        Triplet      user and item embeddings, margin loss on (user, positive
-//                                     item, negative item drawn uniformly at every visit: fresh
-//                                     negatives each epoch)
+//                                     item, negative item drawn at every visit: fresh negatives each
+//                                     epoch; uniformly or by popularity, see NegativeSampling)
 //                        DeepTriplet  the same with an MLP tower on each side
 //
 // The simplest use (what the CLI does):
@@ -35,6 +35,13 @@ bool model_is_implicit(ModelKind k);
 
 enum class RatingLoss { Mse, Mae };
 
+// Where a triplet's negative item comes from. Uniform: any movie, so most negatives are obscure ones
+// that are easy to rank below a positive, and "popular = good" already wins. Popularity: movies drawn
+// with probability ~ (training positives + 1)^0.75 (word2vec's unigram^0.75), so the model must also
+// rank a user's positives above other popular movies. Evaluation negatives stay uniform either way.
+enum class NegativeSampling { Uniform, Popularity };
+const char* negative_sampling_name(NegativeSampling n);  // "uniform", "popularity"
+
 struct RecModelOptions {
   ModelKind kind = ModelKind::Mf;
   Index dim = 32;
@@ -46,6 +53,7 @@ struct RecModelOptions {
   double margin = 1.0;               // implicit
   nn::Similarity sim = nn::Similarity::Cosine;  // implicit
   float positive_threshold = 4;      // implicit: ratings >= this are positives
+  NegativeSampling negatives = NegativeSampling::Uniform;  // implicit: training negatives
   double init_scale = 0.1;
   bool sparse_grad = true;  // embeddings keep row-sparse gradients (exact; enables OptimOptions::lazy)
   uint64_t seed = 1;        // initial weights
@@ -94,6 +102,7 @@ class TripletRecObjective : public nn::Objective, public ItemScorer {
   int32_t n_items = 0;
   nn::Ids train_users, train_items;         // positive pairs
   nn::Ids val_users, val_items, val_neg;    // test positive pairs with fixed (seeded) negatives
+  std::vector<double> neg_cumulative;       // training negatives: cumulative item weights (empty: uniform)
 
   Index train_size() const override { return Index(train_users.size()); }
   Index val_size() const override { return Index(val_users.size()); }
@@ -117,6 +126,7 @@ class TripletRecObjective : public nn::Objective, public ItemScorer {
   Status run(std::span<const int32_t> u, std::span<const int32_t> pos, std::span<const int32_t> neg, bool train,
              Rng* rng, nn::BatchResult& out);
   void refresh_cache();
+  int32_t negative_draw(Rng& rng) const;  // an item with probability ~ its neg_cumulative weight
   bool cache_ok_ = false;
   Mat ucache_, icache_;  // eval-mode vectors (normalised for cosine)
 };
