@@ -90,6 +90,8 @@ std::vector<Metric> RecImplicitExperiment::metrics() const {
     m.push_back({"precision_at_k", eval.precision});
     m.push_back({"ndcg_at_k", eval.ndcg});
     m.push_back({"coverage", eval.coverage});
+    m.push_back({"popular_share", eval.popular_share});
+    m.push_back({"gini", eval.gini});
     m.push_back({"pop_auc", pop.auc});
     m.push_back({"pop_precision_at_k", pop.precision});
     m.push_back({"pop_ndcg_at_k", pop.ndcg});
@@ -109,6 +111,7 @@ static std::unique_ptr<Experiment> make_rec_implicit(const BlockConfig& c) {
   e->model.margin = c.num("margin");
   e->model.sim = c.integer("similarity") == 0 ? core::nn::Similarity::Cosine : core::nn::Similarity::Dot;
   e->model.positive_threshold = float(c.integer("positive_threshold"));
+  e->model.negatives = c.integer("negatives") == 0 ? rs::NegativeSampling::Uniform : rs::NegativeSampling::Popularity;
   e->model.seed = uint64_t(c.integer("seed"));
   e->train.epochs = c.integer("epochs");
   e->train.optim.lr = c.num("lr");
@@ -131,6 +134,8 @@ BlockKind& block_kind_rec_implicit() {
           {"dim", ParamType::Int, "embedding size d", 32, 1, 128, {}, "", true},
           {"margin", ParamType::Float, "margin α of the triplet loss max(0, α − s(u, i⁺) + s(u, i⁻))", 1.0, 0, 4, {}, ""},
           {"similarity", ParamType::Choice, "similarity s(u, i)", 0, 0, 0, {"cosine", "dot"}, "cosine"},
+          {"negatives", ParamType::Choice, "training negatives i⁻: any movie (uniform), or movies drawn by popularity ((positives + 1)^0.75)",
+           0, 0, 0, {"uniform", "popularity"}, "uniform"},
           {"positive_threshold", ParamType::Int, "ratings with at least this many stars count as positives", 4, 1, 5, {}, ""},
           {"epochs", ParamType::Int, "passes over the positive pairs", 30, 1, 200, {}, ""},
           {"lr", ParamType::Float, "Adam learning rate", 5e-3, 1e-5, 1, {}, "", true},
@@ -147,6 +152,8 @@ BlockKind& block_kind_rec_implicit() {
           {"precision_at_k", "precision@k on the held-out positives"},
           {"ndcg_at_k", "NDCG@k on the held-out positives"},
           {"coverage", "share of the catalogue in at least one user's top-k"},
+          {"popular_share", "share of all top-k recommendations that are among the 10% most popular movies"},
+          {"gini", "Gini coefficient of how often each movie is recommended (0 = evenly, 1 = one movie for all)"},
           {"pop_auc", "the popularity baseline's AUC"},
           {"pop_precision_at_k", "the popularity baseline's precision@k"},
           {"pop_ndcg_at_k", "the popularity baseline's NDCG@k"},
