@@ -195,6 +195,7 @@ Status TripletRecObjective::run(std::span<const int32_t> u, std::span<const int3
 }
 
 int32_t TripletRecObjective::negative_draw(Rng& rng) const {
+  if (neg_cumulative.empty()) return int32_t(rng_below(rng, uint32_t(n_items)));
   const double r = rng_uniform(rng) * neg_cumulative.back();
   const auto it = std::upper_bound(neg_cumulative.begin(), neg_cumulative.end(), r);
   return int32_t(std::min<ptrdiff_t>(it - neg_cumulative.begin(), ptrdiff_t(neg_cumulative.size()) - 1));
@@ -206,7 +207,7 @@ Status TripletRecObjective::train_batch(std::span<const uint32_t> rows, Rng& rng
   for (size_t k = 0; k < n; ++k) {
     u[k] = train_users[rows[k]];
     p[k] = train_items[rows[k]];
-    ng[k] = neg_cumulative.empty() ? int32_t(rng_below(rng, uint32_t(n_items))) : negative_draw(rng);
+    ng[k] = negative_draw(rng);  // a fresh negative at every visit
   }
   return run(u, p, ng, true, &rng, out);
 }

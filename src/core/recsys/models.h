@@ -119,6 +119,7 @@ class TripletRecObjective : public nn::Objective, public ItemScorer {
 
   int32_t scorer_items() const override { return n_items; }
   void score_user(int32_t user, std::span<float> out) override;  // similarity to every item
+  int32_t negative_draw(Rng& rng) const;  // a training negative: uniform, or by neg_cumulative's weights
   Mat user_vectors();  // (n_users, dim), through the tower when deep (eval mode)
   Mat item_vectors();  // (n_items, dim)
 
@@ -126,7 +127,6 @@ class TripletRecObjective : public nn::Objective, public ItemScorer {
   Status run(std::span<const int32_t> u, std::span<const int32_t> pos, std::span<const int32_t> neg, bool train,
              Rng* rng, nn::BatchResult& out);
   void refresh_cache();
-  int32_t negative_draw(Rng& rng) const;  // an item with probability ~ its neg_cumulative weight
   bool cache_ok_ = false;
   Mat ucache_, icache_;  // eval-mode vectors (normalised for cosine)
 };

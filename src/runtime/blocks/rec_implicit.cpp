@@ -44,7 +44,7 @@ void RecImplicitExperiment::sample_triplet() {
   const size_t row = size_t(core::rng_below(sample_rng, uint32_t(users.size())));
   triplet.user = users[row];
   triplet.pos = rt.triplet->train_items[row];
-  triplet.neg = int32_t(core::rng_below(sample_rng, uint32_t(data.n_items)));  // as in training: uniform
+  triplet.neg = rt.triplet->negative_draw(sample_rng);  // as in training
   std::vector<float> s(size_t(data.n_items));
   rt.triplet->score_user(triplet.user, s);
   triplet.s_pos = s[size_t(triplet.pos)];

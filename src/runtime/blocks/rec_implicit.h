@@ -40,7 +40,7 @@ struct RecImplicitExperiment final : Experiment {
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
 
-  // Draws a training positive (user, item) and a uniform negative, and scores them with the model now.
+  // Draws a training positive (user, item) and a negative as training does, and scores them with the model now.
   void sample_triplet();
   void list_for(int user);
 };

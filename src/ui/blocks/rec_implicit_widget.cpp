@@ -47,7 +47,8 @@ void widget_rec_implicit(LabApp& app, runtime::BlockRun& run, const runtime::Lab
   ImGui::SeparatorText("One training triplet (a new one is drawn at every slice)");
   ImGui::Text("anchor: user %d", t.user);
   ImGui::Text("positive i⁺: %s   s(u, i⁺) = %.3f", e->data.items[size_t(t.pos)].title.c_str(), t.s_pos);
-  ImGui::Text("negative i⁻ (uniform): %s   s(u, i⁻) = %.3f", e->data.items[size_t(t.neg)].title.c_str(), t.s_neg);
+  ImGui::Text("negative i⁻ (%s): %s   s(u, i⁻) = %.3f", rs::negative_sampling_name(e->model.negatives),
+              e->data.items[size_t(t.neg)].title.c_str(), t.s_neg);
   ImGui::Text("loss = max(0, α − s(u, i⁺) + s(u, i⁻)) = max(0, %.2f − (%.3f) + (%.3f)) = %.3f%s", e->model.margin, t.s_pos,
               t.s_neg, t.loss, t.loss == 0 ? "   (beyond the margin: no gradient)" : "");
   if (e->done() && ImGui::Button("Draw another triplet")) e->sample_triplet();
