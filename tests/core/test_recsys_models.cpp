@@ -28,6 +28,21 @@ void embed_step(Embedding& e, Optimizer& o, const Ids& ids, const Mat& g) {
   REQUIRE(optim_step(o, e.params()).ok);
 }
 
+// The triplet model of the ranking tests: dim 32, Adam 3e-3 (lazy), trained to the end.
+void triplet_train(RecTrainer& rt, const RecData& d, const Split& s, int epochs,
+                   NegativeSampling negatives = NegativeSampling::Uniform) {
+  RecModelOptions o;
+  o.kind = ModelKind::Triplet;
+  o.dim = 32;
+  o.negatives = negatives;
+  TrainerOptions to;
+  to.epochs = epochs;
+  to.optim.lr = 3e-3;
+  to.optim.lazy = true;
+  REQUIRE(rec_init(rt, d, s, o, to).ok);
+  REQUIRE(trainer_run_to_end(rt.trainer).ok);
+}
+
 }  // namespace
 
 TEST_CASE("recsys engine: row-sparse embedding gradients are exact; lazy Adam moves only touched rows") {
@@ -143,16 +158,8 @@ TEST_CASE("recsys models: the triplet model's AUC is well above the popularity b
   RecData d;
   REQUIRE(synth_generate(synth_movielens100k(1), d).ok);
   const Split s = split_random(d, 0.2, 1);
-  RecModelOptions o;
-  o.kind = ModelKind::Triplet;
-  o.dim = 32;
-  TrainerOptions to;
-  to.epochs = 8;
-  to.optim.lr = 3e-3;
-  to.optim.lazy = true;
   RecTrainer rt;
-  REQUIRE(rec_init(rt, d, s, o, to).ok);
-  REQUIRE(trainer_run_to_end(rt.trainer).ok);
+  triplet_train(rt, d, s, 8);
   const RecEval e = rec_evaluate(rt, d, 10);
   PopularityModel pop(rt.popularity);
   const RankingEval p = evaluate_ranking(pop, rt.train_pos, rt.test_pos, rt.popularity, 10);
@@ -171,19 +178,11 @@ TEST_CASE("recsys models: popularity-weighted negatives trade AUC (on uniform ne
   const Split s = split_random(d, 0.2, 1);
   RecEval e[2];
   for (int v = 0; v < 2; ++v) {
-    RecModelOptions o;
-    o.kind = ModelKind::Triplet;
-    o.dim = 32;
-    o.negatives = v == 0 ? NegativeSampling::Uniform : NegativeSampling::Popularity;
-    TrainerOptions to;
-    to.epochs = 6;
-    to.optim.lr = 3e-3;
-    to.optim.lazy = true;
+    const NegativeSampling negatives = v == 0 ? NegativeSampling::Uniform : NegativeSampling::Popularity;
     RecTrainer rt;
-    REQUIRE(rec_init(rt, d, s, o, to).ok);
-    REQUIRE(trainer_run_to_end(rt.trainer).ok);
+    triplet_train(rt, d, s, 6, negatives);
     e[v] = rec_evaluate(rt, d, 10);
-    MESSAGE(std::string(negative_sampling_name(o.negatives)) << " negatives: AUC " << e[v].ranking.auc << " coverage "
+    MESSAGE(std::string(negative_sampling_name(negatives)) << " negatives: AUC " << e[v].ranking.auc << " coverage "
                                                 << e[v].ranking.coverage << " gini " << e[v].ranking.gini
                                                 << " popular share " << e[v].ranking.popular_share);
   }
