@@ -1,7 +1,9 @@
 #include "runtime/blocks/batchnorm.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <string>
 
 namespace lab::runtime {
 
@@ -38,21 +40,38 @@ ActivationSnapshot activation_snapshot(const nn::Mlp& model, const Mat& probe, i
   return s;
 }
 
-double accuracy_with_batch_stats(const nn::Mlp& model, const Mat& x, const nn::Ids& y, int batch) {
-  nn::Mlp copy = model;
-  core::Rng rng(7);
-  Index correct = 0;
+void batch_stats_accuracy_start(BatchStatsAccuracy& a, const nn::Mlp& model) {
+  a = BatchStatsAccuracy{};
+  a.model = model;
+}
+
+bool batch_stats_accuracy_step(BatchStatsAccuracy& a, const Mat& x, const nn::Ids& y, int batch) {
+  if (a.failed || a.next >= x.rows()) return true;
+  const Index start = a.next, b = std::min<Index>(batch, x.rows() - start);
   Mat out;
-  for (Index start = 0; start < x.rows(); start += batch) {
-    const Index b = std::min<Index>(batch, x.rows() - start);
-    if (!copy.forward(x.middleRows(start, b), nn::ctx_train(rng), out)) return 0;
-    for (Index i = 0; i < b; ++i) {
-      Index arg = 0;
-      out.row(i).maxCoeff(&arg);
-      correct += arg == y[size_t(start + i)];
-    }
+  if (!a.model.forward(x.middleRows(start, b), nn::ctx_train(a.rng), out)) {
+    a.failed = true;
+    return true;
   }
-  return x.rows() ? double(correct) / double(x.rows()) : 0.0;
+  for (Index i = 0; i < b; ++i) {
+    Index arg = 0;
+    out.row(i).maxCoeff(&arg);
+    a.correct += arg == y[size_t(start + i)];
+  }
+  a.next += b;
+  return a.next >= x.rows();
+}
+
+double batch_stats_accuracy_result(const BatchStatsAccuracy& a, Index rows) {
+  return !a.failed && rows ? double(a.correct) / double(rows) : 0.0;
+}
+
+double accuracy_with_batch_stats(const nn::Mlp& model, const Mat& x, const nn::Ids& y, int batch) {
+  BatchStatsAccuracy a;
+  batch_stats_accuracy_start(a, model);
+  while (!batch_stats_accuracy_step(a, x, y, batch)) {
+  }
+  return batch_stats_accuracy_result(a, x.rows());
 }
 
 double accuracy_eval(nn::Mlp model, const Mat& x, const nn::Ids& y) {
@@ -210,22 +229,54 @@ void BatchnormInferenceExperiment::update_stats() {
   }
 }
 
+// One unit of the pending evaluation: an evaluation batch with its own statistics, or (last) the
+// eval-mode pass with fresh running statistics. Training waits meanwhile, so the live model is
+// still the model at the end of the epoch being evaluated.
+void BatchnormInferenceExperiment::evaluate_one_unit() {
+  if (!eval_batch_stats.failed && eval_batch_stats.next < data.x_val.rows()) {
+    batch_stats_accuracy_step(eval_batch_stats, data.x_val, data.y_val, eval_batch);
+    return;
+  }
+  nn::Mlp& m = runs[0].objective->model;
+  acc_running.push_back(runs[0].history().val_metric[acc_running.size()]);
+  acc_batch.push_back(float(batch_stats_accuracy_result(eval_batch_stats, data.x_val.rows())));
+  nn::Mlp fresh = m;  // running statistics left as initialised: mean 0, variance 1
+  for (nn::BatchNorm1d& b : fresh.bn) {
+    b.running_mean.setZero();
+    b.running_var.setOnes();
+  }
+  acc_init.push_back(float(accuracy_eval(fresh, data.x_val, data.y_val)));
+  eval_batch_stats = BatchStatsAccuracy{};
+  evaluating = false;
+}
+
 void BatchnormInferenceExperiment::step(double budget_ms) {
   if (done()) return;
-  train_runs_step(runs, budget_ms);
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
   TrainRun& r = runs[0];
-  while (int(acc_running.size()) < r.epochs_done()) {
-    nn::Mlp& m = r.objective->model;
-    acc_running.push_back(r.history().val_metric[acc_running.size()]);
-    acc_batch.push_back(float(accuracy_with_batch_stats(m, data.x_val, data.y_val, eval_batch)));
-    nn::Mlp fresh = m;  // running statistics left as initialised: mean 0, variance 1
-    for (nn::BatchNorm1d& b : fresh.bn) {
-      b.running_mean.setZero();
-      b.running_var.setOnes();
+  for (;;) {
+    if (evaluating) {
+      evaluate_one_unit();
+    } else if (!r.finished()) {
+      train_runs_step(runs, 0);  // exactly one mini-batch (or validation slice)
+      if (int(acc_running.size()) < r.epochs_done()) {  // an epoch just ended: evaluate this model
+        evaluating = true;
+        batch_stats_accuracy_start(eval_batch_stats, r.objective->model);
+      }
+    } else {
+      break;
     }
-    acc_init.push_back(float(accuracy_eval(fresh, data.x_val, data.y_val)));
+    if (std::chrono::duration<double, std::milli>(clock::now() - start).count() >= budget_ms) break;
   }
   update_stats();
+}
+
+std::string BatchnormInferenceExperiment::progress_text() const {
+  std::string s = train_runs_progress_text(runs);
+  if (evaluating && data.x_val.rows() > 0)
+    s += " (evaluating: " + std::to_string(100 * eval_batch_stats.next / data.x_val.rows()) + " %)";
+  return s;
 }
 
 core::Status BatchnormInferenceExperiment::status() const {
