@@ -222,15 +222,18 @@ static void prepare(ProjectionExperiment& e) {
   e.runs.resize(e.second_seed >= 0 ? 2 : 1);
   e.runs[0].seed = e.seed;
   if (e.runs.size() == 2) e.runs[1].seed = uint64_t(e.second_seed);
+  // The initialisation (neighbours, bandwidths, P, the start) runs in slices: see step().
   for (TsneRun& r : e.runs) {
     p.seed = r.seed;
-    auto [state, st] = core::tsne_init(e.x, p);
-    if (!st) {
-      e.error = st;
-      return;
-    }
-    r.state = std::move(state);
+    if (e.error = core::tsne_init_begin(r.state, e.x, p); !e.error) return;
   }
+}
+
+// The first t-SNE run whose initialisation is not finished, or -1.
+static int initialising_run(const ProjectionExperiment& e) {
+  for (int r = 0; r < int(e.runs.size()); ++r)
+    if (!core::tsne_init_done(e.runs[size_t(r)].state)) return r;
+  return -1;
 }
 
 void ProjectionExperiment::step(double budget_ms) {
@@ -258,6 +261,11 @@ void ProjectionExperiment::step(double budget_ms) {
   if (!prepared) {
     prepare(*this);
     if (done() || elapsed() > budget_ms) return;
+  }
+  // t-SNE's initialisation, a piece at a time (the 1797 digits take ~0.2 s natively).
+  for (int r; (r = initialising_run(*this)) >= 0;) {
+    if (error = core::tsne_init_step(runs[size_t(r)].state, budget_ms - elapsed()); !error) return;
+    if (elapsed() > budget_ms) return;
   }
   // Advance the runs in lockstep until the budget is spent (at least one step each).
   while (quality.empty() && !done()) {
@@ -296,6 +304,13 @@ std::string ProjectionExperiment::progress_text() const {
   if (!quality.empty() && !finished) return "measuring the picture (trustworthiness, k-NN accuracy)";
   if (data == ProjectionData::Words && x.rows() == 0) return "training the word embeddings: " + words.progress_text();
   if (method == ProjectionMethod::Pca) return "PCA";
+  if (const int r = initialising_run(*this); r >= 0) {
+    const core::TsneInitProgress p = core::tsne_init_progress(runs[size_t(r)].state);
+    char pct[16];
+    std::snprintf(pct, sizeof pct, " %d %%", int(100 * p.fraction));
+    return std::string("t-SNE") + (r > 0 ? " (second seed)" : "") + ": " + std::string(p.stage) +
+           (p.fraction > 0 ? pct : "");
+  }
   const int it = runs.empty() ? 0 : runs[0].state.iteration;
   std::string s = "t-SNE iteration " + std::to_string(it) + " / " + std::to_string(iterations);
   if (!runs.empty() && it < runs[0].state.params.exaggeration_iterations) s += " (early exaggeration)";
