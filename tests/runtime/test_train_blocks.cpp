@@ -230,3 +230,32 @@ TEST_CASE("batchnorm-inference: the evaluation runs in slices, on the model exac
   CHECK(bb->acc_init == s->acc_init);
   CHECK(bb->acc_running == s->acc_running);
 }
+
+TEST_CASE("per-epoch measurements do not depend on where the slices end (overfit, batchnorm-compare)") {
+  const std::string overfit = "hidden: 64\ntrain_size: 300\nnoisy_labels: 100\nval_size: 100\nepochs: 4\nbatch_size: 32\n";
+  auto a = make("overfit-dropout", overfit), b = make("overfit-dropout", overfit);
+  for (int i = 0; i < 100000 && !a->done(); ++i) a->step(0.0);  // one unit of work per slice
+  run_to_end(*b);
+  auto* oa = dynamic_cast<OverfitExperiment*>(a.get());
+  auto* ob = dynamic_cast<OverfitExperiment*>(b.get());
+  REQUIRE(oa);
+  REQUIRE(ob);
+  REQUIRE(oa->memorised.size() == 3);
+  for (size_t r = 0; r < 3; ++r) {
+    CHECK(oa->memorised[r].size() == 4);
+    CHECK(oa->memorised[r] == ob->memorised[r]);
+  }
+  const std::string compare = "depth: 3\nwidth: 16\nepochs: 3\ntrain_size: 300\nbatch_size: 32\n";
+  auto c = make("batchnorm-compare", compare), d = make("batchnorm-compare", compare);
+  for (int i = 0; i < 100000 && !c->done(); ++i) c->step(0.0);
+  run_to_end(*d);
+  auto* bc = dynamic_cast<BatchnormCompareExperiment*>(c.get());
+  auto* bd = dynamic_cast<BatchnormCompareExperiment*>(d.get());
+  REQUIRE(bc);
+  REQUIRE(bd);
+  for (size_t r = 0; r < 2; ++r) {
+    CHECK(bc->snapshots[r].epoch == 3);
+    CHECK(bc->snapshots[r].std == bd->snapshots[r].std);
+    CHECK(bc->snapshots[r].values == bd->snapshots[r].values);
+  }
+}

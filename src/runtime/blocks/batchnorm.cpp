@@ -1,7 +1,6 @@
 #include "runtime/blocks/batchnorm.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <string>
 
@@ -83,20 +82,23 @@ double accuracy_eval(nn::Mlp model, const Mat& x, const nn::Ids& y) {
 static Mat probe_rows(const DigitsSplit& d, Index n) { return d.x_train.topRows(std::min(n, d.x_train.rows())); }
 
 // ---- batchnorm-compare ----------------------------------------------------------------------------
+// After each epoch of a run, a snapshot of its activations (one unit of work; the run waits for it).
+bool BatchnormCompareExperiment::snapshot_pending(size_t r) const {
+  return runs[r].status.ok && snapshots[r].epoch != runs[r].epochs_done();
+}
+
 void BatchnormCompareExperiment::step(double budget_ms) {
   if (!error.ok) return;
-  train_runs_step(runs, budget_ms);
-  for (size_t r = 0; r < runs.size(); ++r) {
-    const int ep = runs[r].epochs_done();
-    if (snapshots[r].epoch != ep && runs[r].status.ok)
-      snapshots[r] = activation_snapshot(runs[r].objective->model, probe, ep);
-  }
+  EpochWork work;
+  work.pending = [this](size_t r) { return snapshot_pending(r); };
+  work.unit = [this](size_t r) { snapshots[r] = activation_snapshot(runs[r].objective->model, probe, runs[r].epochs_done()); };
+  train_runs_step(runs, budget_ms, work);
 }
 
 bool BatchnormCompareExperiment::done() const {
   if (!error.ok) return true;
-  for (const TrainRun& r : runs)
-    if (!r.finished()) return false;
+  for (size_t r = 0; r < runs.size(); ++r)
+    if (!runs[r].finished() || snapshot_pending(r)) return false;
   return true;
 }
 
@@ -233,6 +235,11 @@ void BatchnormInferenceExperiment::update_stats() {
 // eval-mode pass with fresh running statistics. Training waits meanwhile, so the live model is
 // still the model at the end of the epoch being evaluated.
 void BatchnormInferenceExperiment::evaluate_one_unit() {
+  if (!evaluating) {  // the epoch just ended: start with a copy of the model
+    evaluating = true;
+    batch_stats_accuracy_start(eval_batch_stats, runs[0].objective->model);
+    return;
+  }
   if (!eval_batch_stats.failed && eval_batch_stats.next < data.x_val.rows()) {
     batch_stats_accuracy_step(eval_batch_stats, data.x_val, data.y_val, eval_batch);
     return;
@@ -252,23 +259,10 @@ void BatchnormInferenceExperiment::evaluate_one_unit() {
 
 void BatchnormInferenceExperiment::step(double budget_ms) {
   if (done()) return;
-  using clock = std::chrono::steady_clock;
-  const auto start = clock::now();
-  TrainRun& r = runs[0];
-  for (;;) {
-    if (evaluating) {
-      evaluate_one_unit();
-    } else if (!r.finished()) {
-      train_runs_step(runs, 0);  // exactly one mini-batch (or validation slice)
-      if (int(acc_running.size()) < r.epochs_done()) {  // an epoch just ended: evaluate this model
-        evaluating = true;
-        batch_stats_accuracy_start(eval_batch_stats, r.objective->model);
-      }
-    } else {
-      break;
-    }
-    if (std::chrono::duration<double, std::milli>(clock::now() - start).count() >= budget_ms) break;
-  }
+  EpochWork work;
+  work.pending = [this](size_t) { return evaluation_pending(); };
+  work.unit = [this](size_t) { evaluate_one_unit(); };
+  train_runs_step(runs, budget_ms, work);
   update_stats();
 }
 

@@ -50,6 +50,7 @@ struct BatchnormCompareExperiment final : Experiment {
   std::string progress_text() const override { return train_runs_progress_text(runs); }
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
+  bool snapshot_pending(size_t r) const;
 };
 
 ActivationSnapshot activation_snapshot(const core::nn::Mlp& model, const core::Mat& probe, int epoch);
@@ -87,12 +88,13 @@ struct BatchnormInferenceExperiment final : Experiment {
   core::Status error;
 
   void step(double budget_ms) override;
-  bool done() const override { return !error.ok || (!runs.empty() && runs[0].finished() && !evaluating); }
+  bool done() const override { return !error.ok || (!runs.empty() && runs[0].finished() && !evaluation_pending()); }
   float progress() const override { return train_runs_progress(runs); }
   std::string progress_text() const override;
   core::Status status() const override;
   std::vector<Metric> metrics() const override;
   void update_stats();
+  bool evaluation_pending() const { return !runs.empty() && int(acc_running.size()) < runs[0].epochs_done(); }
   void evaluate_one_unit();
 };
 
