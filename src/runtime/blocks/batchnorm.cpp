@@ -65,6 +65,24 @@ double batch_stats_accuracy_result(const BatchStatsAccuracy& a, Index rows) {
   return !a.failed && rows ? double(a.correct) / double(rows) : 0.0;
 }
 
+void eval_accuracy_start(EvalAccuracy& a, const nn::Mlp& model, const Mat& x) {
+  a = EvalAccuracy{};
+  a.model = model;
+  // What Mlp::forward would refuse.
+  a.failed = a.model.dense.empty() || x.cols() != a.model.opt.in || x.rows() == 0;
+  if (!a.failed) a.h = x;
+}
+
+bool eval_accuracy_step(EvalAccuracy& a) {
+  if (a.failed || a.layers >= a.model.dense.size()) return true;
+  a.model.forward_layer(a.layers++, a.h, nn::ctx_eval());
+  return a.layers >= a.model.dense.size();
+}
+
+double eval_accuracy_result(const EvalAccuracy& a, const nn::Ids& y) {
+  return a.failed ? 0.0 : nn::accuracy(a.h, std::span<const int32_t>(y));
+}
+
 double accuracy_with_batch_stats(const nn::Mlp& model, const Mat& x, const nn::Ids& y, int batch) {
   BatchStatsAccuracy a;
   batch_stats_accuracy_start(a, model);
@@ -231,29 +249,37 @@ void BatchnormInferenceExperiment::update_stats() {
   }
 }
 
-// One unit of the pending evaluation: an evaluation batch with its own statistics, or (last) the
-// eval-mode pass with fresh running statistics. Training waits meanwhile, so the live model is
-// still the model at the end of the epoch being evaluated.
+// One unit of the pending evaluation: a copy of the model, an evaluation batch with its own
+// statistics, or a layer of the eval-mode pass with fresh running statistics. Training waits
+// meanwhile, so the live model is still the model at the end of the epoch being evaluated.
 void BatchnormInferenceExperiment::evaluate_one_unit() {
+  nn::Mlp& m = runs[0].objective->model;
   if (!evaluating) {  // the epoch just ended: start with a copy of the model
     evaluating = true;
-    batch_stats_accuracy_start(eval_batch_stats, runs[0].objective->model);
+    batch_stats_accuracy_start(eval_batch_stats, m);
     return;
   }
   if (!eval_batch_stats.failed && eval_batch_stats.next < data.x_val.rows()) {
     batch_stats_accuracy_step(eval_batch_stats, data.x_val, data.y_val, eval_batch);
     return;
   }
-  nn::Mlp& m = runs[0].objective->model;
+  if (!eval_init_started) {
+    eval_init_started = true;
+    nn::Mlp fresh = m;  // running statistics left as initialised: mean 0, variance 1
+    for (nn::BatchNorm1d& b : fresh.bn) {
+      b.running_mean.setZero();
+      b.running_var.setOnes();
+    }
+    eval_accuracy_start(eval_init_stats, fresh, data.x_val);
+    return;
+  }
+  if (!eval_accuracy_step(eval_init_stats)) return;
   acc_running.push_back(runs[0].history().val_metric[acc_running.size()]);
   acc_batch.push_back(float(batch_stats_accuracy_result(eval_batch_stats, data.x_val.rows())));
-  nn::Mlp fresh = m;  // running statistics left as initialised: mean 0, variance 1
-  for (nn::BatchNorm1d& b : fresh.bn) {
-    b.running_mean.setZero();
-    b.running_var.setOnes();
-  }
-  acc_init.push_back(float(accuracy_eval(fresh, data.x_val, data.y_val)));
+  acc_init.push_back(float(eval_accuracy_result(eval_init_stats, data.y_val)));
   eval_batch_stats = BatchStatsAccuracy{};
+  eval_init_stats = EvalAccuracy{};
+  eval_init_started = false;
   evaluating = false;
 }
 

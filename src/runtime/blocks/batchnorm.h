@@ -70,6 +70,18 @@ void batch_stats_accuracy_start(BatchStatsAccuracy& a, const core::nn::Mlp& mode
 bool batch_stats_accuracy_step(BatchStatsAccuracy& a, const core::Mat& x, const core::nn::Ids& y, int batch);
 double batch_stats_accuracy_result(const BatchStatsAccuracy& a, core::Index rows);
 
+// Validation accuracy in eval mode, one layer per call (the same arithmetic as accuracy_eval).
+struct EvalAccuracy {
+  core::nn::Mlp model;
+  core::Mat h;              // the activations after `layers` layers
+  size_t layers = 0;
+  bool failed = false;      // x does not fit the model: the accuracy is 0
+};
+void eval_accuracy_start(EvalAccuracy& a, const core::nn::Mlp& model, const core::Mat& x);
+// Runs the next layer; returns true when the output is there.
+bool eval_accuracy_step(EvalAccuracy& a);
+double eval_accuracy_result(const EvalAccuracy& a, const core::nn::Ids& y);
+
 struct BatchnormInferenceExperiment final : Experiment {
   DigitsSplit data;
   std::vector<TrainRun> runs;   // one BN run
@@ -77,10 +89,12 @@ struct BatchnormInferenceExperiment final : Experiment {
   // One entry per finished epoch: validation accuracy evaluated three ways.
   std::vector<float> acc_running, acc_batch, acc_init;
   // The evaluation of the epoch that just ended, in progress (training waits for it): first the
-  // batch-statistics accuracy, one evaluation batch per unit of work, then one eval-mode pass with
-  // fresh running statistics.
+  // batch-statistics accuracy, one evaluation batch per unit of work, then the eval-mode pass with
+  // fresh running statistics, one layer per unit.
   bool evaluating = false;
   BatchStatsAccuracy eval_batch_stats;
+  EvalAccuracy eval_init_stats;
+  bool eval_init_started = false;
   // The first BN layer on a probe batch of training rows: its batch mean / variance per feature
   // (shown: the first `features_shown`) against the running averages.
   core::Mat probe;
