@@ -147,14 +147,20 @@ core::Mat ProjectionExperiment::layout(int r) const {
   return runs[size_t(r)].state.y.cast<core::Scalar>();
 }
 
-static void finish(ProjectionExperiment& e) {
+// The final metrics, one unit of work per call (a layout's metrics with its exact KL, O(N²); a piece
+// of a neighbour search); returns true when all are in e.results.
+static bool finish_step(ProjectionExperiment& e) {
   std::vector<Metric>& m = e.results;
-  m.clear();
   const int n = int(e.x.rows());
-  m.push_back({"points", double(n)});
-  m.push_back({"spread_ratio_input", group_spread_ratio(e.x, e.labels)});
-  m.push_back({"gap_ratio_input", group_gap_ratio(e.x, e.labels)});
-  for (int r = 0; r < int(e.quality.size()); ++r) {
+  const int layouts = int(e.quality.size());
+  int& stage = e.finish_stage;
+  if (stage == 0) {
+    m.clear();
+    m.push_back({"points", double(n)});
+    m.push_back({"spread_ratio_input", group_spread_ratio(e.x, e.labels)});
+    m.push_back({"gap_ratio_input", group_gap_ratio(e.x, e.labels)});
+  } else if (stage <= layouts) {
+    const int r = stage - 1;
     const std::string sfx = r == 0 ? "" : "_b";
     const core::Mat y = e.layout(r);
     m.push_back({"trustworthiness" + sfx, e.quality[size_t(r)].trustworthiness});
@@ -162,33 +168,55 @@ static void finish(ProjectionExperiment& e) {
     if (e.method == ProjectionMethod::Tsne) m.push_back({"kl" + sfx, core::tsne_kl(e.runs[size_t(r)].state)});
     m.push_back({"spread_ratio_output" + sfx, group_spread_ratio(y, e.labels)});
     m.push_back({"gap_ratio_output" + sfx, group_gap_ratio(y, e.labels)});
-  }
-  m.push_back({"knn_accuracy_input", e.quality[0].knn_accuracy_input});
-  if (e.method == ProjectionMethod::Pca) {
-    double two = 0;
-    for (core::Index i = 0; i < std::min<core::Index>(2, e.pca.explained_variance_ratio.size()); ++i)
-      two += double(e.pca.explained_variance_ratio(i));
-    m.push_back({"explained_variance_2", two});
+  } else if (stage == layouts + 1) {
+    m.push_back({"knn_accuracy_input", e.quality[0].knn_accuracy_input});
+    if (e.method == ProjectionMethod::Pca) {
+      double two = 0;
+      for (core::Index i = 0; i < std::min<core::Index>(2, e.pca.explained_variance_ratio.size()); ++i)
+        two += double(e.pca.explained_variance_ratio(i));
+      m.push_back({"explained_variance_2", two});
+    } else {
+      m.push_back({"perplexity_used", e.perplexity_used});
+      m.push_back({"iterations", double(e.runs[0].state.iteration)});
+    }
+    if (e.runs.size() != 2) return e.finished = true;
+    e.overlap_layout[0] = e.layout(0);
+    e.overlap_layout[1] = e.layout(1);
+    m.push_back({"layout_difference", procrustes_disparity(e.overlap_layout[0], e.overlap_layout[1])});
+    e.overlap_ok = true;
   } else {
-    m.push_back({"perplexity_used", e.perplexity_used});
-    m.push_back({"iterations", double(e.runs[0].state.iteration)});
-  }
-  if (e.runs.size() == 2) {
-    const core::Mat a = e.layout(0), b = e.layout(1);
-    m.push_back({"layout_difference", procrustes_disparity(a, b)});
-    // Do both pictures give each point the same neighbours?
+    // Do both pictures give each point the same neighbours? Each picture's k-NN in pieces.
+    const int which = stage - layouts - 2;  // 0, 1: searching picture `which`; 2: compare
     const int tk = trust_k(n);
-    core::Knn ka, kb;
+    if (which < 2) {
+      core::Knn& knn = e.overlap_knn[which];
+      if (e.overlap_job.next == 0 && e.overlap_job.block_size == 0 && knn.n == 0) {
+        if (!core::knn_search_begin(e.overlap_layout[which], tk, core::Metric::euclidean, knn, e.overlap_job)) {
+          e.overlap_ok = false;  // as before: no overlap measured
+          stage = layouts + 4;
+        }
+        return false;
+      }
+      if (core::knn_search_continue(e.overlap_layout[which], knn, e.overlap_job)) {
+        e.overlap_job = core::KnnJob{};
+        ++stage;
+      }
+      return false;
+    }
     double overlap = 0;
-    if (core::knn_search(a, tk, core::Metric::euclidean, ka) && core::knn_search(b, tk, core::Metric::euclidean, kb)) {
+    if (e.overlap_ok) {
+      const core::Knn &ka = e.overlap_knn[0], &kb = e.overlap_knn[1];
       for (int i = 0; i < n; ++i)
         for (int j = 0; j < tk; ++j)
           for (int l = 0; l < tk; ++l) overlap += ka.neighbour(i, j) == kb.neighbour(i, l);
       overlap /= double(n) * tk;
     }
     m.push_back({"neighbour_overlap", overlap});
+    e.overlap_knn[0] = e.overlap_knn[1] = core::Knn{};
+    return e.finished = true;
   }
-  e.finished = true;
+  ++stage;
+  return false;
 }
 
 // The layouts are final: measure them (in slices, see layout_quality.h).
@@ -279,12 +307,13 @@ void ProjectionExperiment::step(double budget_ms) {
     if (runs[0].state.iteration >= iterations) start_quality(*this);
     if (elapsed() > budget_ms) return;
   }
-  // Then measure the pictures, a block of points at a time.
+  // Then measure the pictures, a block of points at a time, and compute the final metrics.
   for (LayoutQuality& q : quality) {
     if (!q.done()) layout_quality_step(q, budget_ms - elapsed());
     if (!q.done()) return;
   }
-  if (!quality.empty() && !finished) finish(*this);
+  while (!quality.empty() && !finished && !finish_step(*this))
+    if (elapsed() > budget_ms) return;
 }
 
 float ProjectionExperiment::progress() const {
