@@ -803,27 +803,44 @@ TsneStepStats tsne_step(TsneState& s) {
   return stats;
 }
 
-double tsne_kl(const TsneState& s) {
+bool tsne_kl_step(const TsneState& s, TsneKlJob& job) {
   const int n = s.n;
-  double z = 0;
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < n; ++j) {
-      if (j == i) continue;
-      const double dx = s.y(i, 0) - s.y(j, 0), dy = s.y(i, 1) - s.y(j, 1);
-      z += 1 / (1 + dx * dx + dy * dy);
+  if (job.done) return true;
+  if (job.pass == 0) {
+    const int stop = int(std::min<Index>(n, job.row + std::max(1, (1 << 18) / std::max(1, n))));  // ~262k pairs
+    for (int i = job.row; i < stop; ++i)
+      for (int j = 0; j < n; ++j) {
+        if (j == i) continue;
+        const double dx = s.y(i, 0) - s.y(j, 0), dy = s.y(i, 1) - s.y(j, 1);
+        job.z += 1 / (1 + dx * dx + dy * dy);
+      }
+    job.row = stop;
+    if (stop == n) {
+      job.log_z = det_log(job.z);
+      job.pass = 1;
+      job.row = 0;
     }
-  const double log_z = det_log(z);
-  double kl = 0;
-  for (int i = 0; i < n; ++i)
+    return false;
+  }
+  const int stop = int(std::min<Index>(n, job.row + rows_per_piece(Index(s.p_col.size()) / std::max(1, n))));
+  for (int i = job.row; i < stop; ++i)
     for (int32_t e = s.p_row[i]; e < s.p_row[i + 1]; ++e) {
       const double pij = s.p_val[e];
       if (!(pij > 0)) continue;
       const int32_t j = s.p_col[e];
       const double dx = s.y(i, 0) - s.y(j, 0), dy = s.y(i, 1) - s.y(j, 1);
       const double w = 1 / (1 + dx * dx + dy * dy);
-      kl += pij * (det_log(pij) - det_log(w) + log_z);
+      job.kl += pij * (det_log(pij) - det_log(w) + job.log_z);
     }
-  return kl;
+  job.row = stop;
+  return job.done = stop == n;
+}
+
+double tsne_kl(const TsneState& s) {
+  TsneKlJob job;
+  while (!tsne_kl_step(s, job)) {
+  }
+  return job.kl;
 }
 
 Mat tsne_embedding(const TsneState& s) { return s.y.cast<Scalar>(); }

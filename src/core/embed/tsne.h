@@ -187,6 +187,19 @@ TsneStepStats tsne_step(TsneState& state);
 // KL(P || Q) of the current embedding, with Q over all pairs (O(N^2), exact for both methods).
 double tsne_kl(const TsneState& state);
 
+// The same in pieces of ~262k pairs (or ~16k entries of P, ~1 ms), for callers within a frame budget: the
+// same sums in the same order, so the result is identical. The state must not change in between.
+//   TsneKlJob job;
+//   while (!tsne_kl_step(state, job)) { ... }   // then job.kl
+struct TsneKlJob {
+  int pass = 0;     // 0: Z over all pairs, 1: the sum over P's entries
+  int row = 0;      // rows done in this pass
+  double z = 0, log_z = 0;
+  double kl = 0;    // the result once done
+  bool done = false;
+};
+bool tsne_kl_step(const TsneState& state, TsneKlJob& job);
+
 // The embedding as (N, 2) floats, for plotting and the quality metrics.
 Mat tsne_embedding(const TsneState& state);
 

@@ -147,8 +147,8 @@ core::Mat ProjectionExperiment::layout(int r) const {
   return runs[size_t(r)].state.y.cast<core::Scalar>();
 }
 
-// The final metrics, one unit of work per call (a layout's metrics with its exact KL, O(N²); a piece
-// of a neighbour search); returns true when all are in e.results.
+// The final metrics, one unit of work per call (a piece of a layout's exact KL, O(N²) in all; a
+// layout's other metrics; a piece of a neighbour search); returns true when all are in e.results.
 static bool finish_step(ProjectionExperiment& e) {
   std::vector<Metric>& m = e.results;
   const int n = int(e.x.rows());
@@ -161,11 +161,14 @@ static bool finish_step(ProjectionExperiment& e) {
     m.push_back({"gap_ratio_input", group_gap_ratio(e.x, e.labels)});
   } else if (stage <= layouts) {
     const int r = stage - 1;
+    // t-SNE: first the exact KL of this layout, in pieces.
+    if (e.method == ProjectionMethod::Tsne && !core::tsne_kl_step(e.runs[size_t(r)].state, e.kl_job)) return false;
     const std::string sfx = r == 0 ? "" : "_b";
     const core::Mat y = e.layout(r);
     m.push_back({"trustworthiness" + sfx, e.quality[size_t(r)].trustworthiness});
     m.push_back({"knn_accuracy" + sfx, e.quality[size_t(r)].knn_accuracy});
-    if (e.method == ProjectionMethod::Tsne) m.push_back({"kl" + sfx, core::tsne_kl(e.runs[size_t(r)].state)});
+    if (e.method == ProjectionMethod::Tsne) m.push_back({"kl" + sfx, e.kl_job.kl});
+    e.kl_job = core::TsneKlJob{};
     m.push_back({"spread_ratio_output" + sfx, group_spread_ratio(y, e.labels)});
     m.push_back({"gap_ratio_output" + sfx, group_gap_ratio(y, e.labels)});
   } else if (stage == layouts + 1) {

@@ -58,6 +58,7 @@ struct ProjectionExperiment final : Experiment {
   std::vector<LayoutQuality> quality;        // per layout, evaluated in slices after the runs
   std::vector<Metric> results;               // final metrics (complete when finished)
   int finish_stage = 0;                      // final metrics: units done (see finish_step)
+  core::TsneKlJob kl_job;                    // a layout's exact KL, in pieces
   core::Mat overlap_layout[2];               // two seeds: the pictures whose neighbours are compared ...
   core::Knn overlap_knn[2];                  // ... their 10 nearest neighbours ...
   core::KnnJob overlap_job;                  // ... found in pieces
