@@ -40,8 +40,8 @@ void RecExplicitExperiment::step(double budget_ms) {
   if (tsne && !core::tsne_init_done(*tsne)) {
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (error = core::tsne_init_step(*tsne, budget_ms - ms); !error.ok) return;
-    if (!core::tsne_init_done(*tsne)) return;
-    tsne_snapshot();
+    if (core::tsne_init_done(*tsne)) tsne_snapshot();  // the starting map; iterations from the next slice
+    return;
   }
   if (tsne && tsne->iteration < tsne_iterations) {
     while (tsne->iteration < tsne_iterations) {
