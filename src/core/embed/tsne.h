@@ -85,13 +85,14 @@ struct TsneParams {
 enum class TsneInitStage {
   neighbours,  // Barnes-Hut: each point's 3 x perplexity nearest neighbours
   bandwidths,  // each point's Gaussian bandwidth for the requested perplexity: p_{j|i}
-  joint,       // P = (p_{j|i} + p_{i|j}) / 2N in CSR form, and its upper triangle
+  joint,       // P = p_{j|i} + p_{i|j}, normalised to sum 1, in CSR form; and its upper triangle
   start,       // the initial Y: PCA or random
   done,        // ready for tsne_step
   failed,      // tsne_init_step returned an error; the state is unusable
 };
 
 // The work in progress of a steppable initialisation: private to tsne.cpp, emptied when it ends.
+// (A default-constructed state has nothing to initialise: its stage is `done`.)
 struct TsneInitWork {
   TsneInitStage stage = TsneInitStage::done;
   Status status;
@@ -187,8 +188,9 @@ TsneStepStats tsne_step(TsneState& state);
 // KL(P || Q) of the current embedding, with Q over all pairs (O(N^2), exact for both methods).
 double tsne_kl(const TsneState& state);
 
-// The same in pieces of ~262k pairs (or ~16k entries of P, ~1 ms), for callers within a frame budget: the
-// same sums in the same order, so the result is identical. The state must not change in between.
+// The same in pieces (~262k pairs, or ~16k entries of P: about a millisecond), for callers within a
+// frame budget: the same sums in the same order, so the result is identical. The state must not
+// change in between.
 //   TsneKlJob job;
 //   while (!tsne_kl_step(state, job)) { ... }   // then job.kl
 struct TsneKlJob {
