@@ -19,7 +19,9 @@ struct Metric {
 class Experiment {
  public:
   virtual ~Experiment() = default;
-  // Does roughly budget_ms of work. Never blocks longer than a few budgets.
+  // Does roughly budget_ms of work, in units (a mini-batch, an evaluation batch, a piece of t-SNE's
+  // initialisation or of a final metric), and returns: a slice overruns its budget by about one
+  // unit, however large the settings. Long computations are split into such units, never run whole.
   virtual void step(double budget_ms) = 0;
   virtual bool done() const = 0;
   virtual float progress() const = 0;  // 0..1

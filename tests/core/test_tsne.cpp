@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "core/embed/det_math.h"
@@ -315,4 +316,87 @@ TEST_CASE("tsne: the optimiser restarts when early exaggeration ends (scikit-lea
   CHECK((a.gains.array() == 1.2 || a.gains.array() == 0.8).all());
   CHECK_FALSE((b.gains.array() == 1.2 || b.gains.array() == 0.8).all());
   CHECK_FALSE(a.y == b.y);
+}
+
+TEST_CASE("tsne: the initialisation in slices is bit-identical to tsne_init") {
+  // 450 points: the neighbour search spans two blocks of queries (kKnnBlock = 256).
+  const Mat x = three_clusters(150, 9);
+  auto same = [](const TsneState& a, const TsneState& b) {
+    CHECK(a.method == b.method);
+    CHECK(a.n == b.n);
+    CHECK(a.learning_rate == b.learning_rate);
+    CHECK(a.y == b.y);
+    CHECK(a.update == b.update);
+    CHECK(a.gains == b.gains);
+    CHECK(a.p_row == b.p_row);
+    CHECK(a.p_col == b.p_col);
+    CHECK(a.p_val == b.p_val);
+    CHECK(a.sigma == b.sigma);
+    CHECK(a.pu_row == b.pu_row);
+    CHECK(a.pu_col == b.pu_col);
+    CHECK(a.pu_val == b.pu_val);
+    CHECK(a.p_log_p == b.p_log_p);
+  };
+  for (TsneMethod method : {TsneMethod::exact, TsneMethod::barnes_hut}) {
+    for (TsneInit init : {TsneInit::pca, TsneInit::random}) {
+      TsneParams p;
+      p.perplexity = 20;
+      p.method = method;
+      p.init = init;
+      p.seed = 3;
+      CAPTURE(tsne_method_name(method));
+      CAPTURE(tsne_init_name(init));
+      auto [whole, st] = tsne_init(x, p);
+      REQUIRE(st);
+      for (double budget : {0.0, 0.05}) {
+        CAPTURE(budget);
+        TsneState s;
+        REQUIRE(tsne_init_begin(s, x, p));
+        CHECK_FALSE(tsne_init_done(s));
+        int calls = 0;
+        std::vector<std::string> stages;
+        double last_fraction = -1;
+        while (!tsne_init_done(s)) {
+          const TsneInitProgress pr = tsne_init_progress(s);
+          if (stages.empty() || stages.back() != pr.stage) {
+            stages.emplace_back(pr.stage);
+            last_fraction = -1;
+          }
+          CHECK(pr.fraction >= last_fraction);  // progress never goes back within a stage
+          CHECK(pr.fraction <= 1.0);
+          last_fraction = pr.fraction;
+          REQUIRE(tsne_init_step(s, budget));
+          ++calls;
+        }
+        CHECK(calls > (budget == 0 ? 450 : 1));  // budget 0: one piece per call, at least a point each
+        const std::vector<std::string> expected =
+            method == TsneMethod::exact
+                ? std::vector<std::string>{"fitting bandwidths", "joint probabilities"}
+                : std::vector<std::string>{"finding neighbours", "fitting bandwidths", "joint probabilities"};
+        REQUIRE(stages.size() == expected.size() + 1);
+        for (size_t i = 0; i < expected.size(); ++i) CHECK(stages[i] == expected[i]);
+        CHECK(stages.back() == (init == TsneInit::pca ? "PCA start" : "random start"));
+        CHECK(tsne_init_progress(s).fraction == 1.0);
+        same(s, whole);
+        // ... and so are the steps that follow
+        TsneState t = whole;
+        for (int i = 0; i < 5; ++i) {
+          tsne_step(s);
+          tsne_step(t);
+        }
+        CHECK(s.y == t.y);
+      }
+    }
+  }
+  // Invalid input fails at tsne_init_begin, with tsne_init's message, and the state is done (failed).
+  TsneParams p;
+  p.perplexity = 5;
+  const Mat same_points = Mat::Constant(30, 3, 1.0f);
+  TsneState s;
+  const Status st = tsne_init_begin(s, same_points, p);
+  CHECK_FALSE(st.ok);
+  CHECK(st.message == tsne_init(same_points, p).second.message);
+  CHECK(tsne_init_done(s));
+  CHECK(s.init.stage == TsneInitStage::failed);
+  CHECK_FALSE(tsne_init_step(s, 1.0).ok);
 }

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "core/embed/quality.h"
 #include "core/rng.h"
@@ -197,6 +198,51 @@ TEST_CASE("projection: t-SNE keeps planted neighbourhoods but not cluster sizes;
   auto pca = pc.kind->make(pc);
   run_to_end(*pca);
   CHECK(metric(*pca, "spread_ratio_output") > 0.5 * metric(*pca, "spread_ratio_input"));  // linear: sizes survive
+}
+
+TEST_CASE("projection: t-SNE initialises in slices, says what it is doing, and starts where tsne_init would") {
+  const BlockConfig c = config_for("projection", {{"data", "digits"}, {"method", "tsne"}, {"points", "600"},
+                                                  {"init", "pca"}, {"second_seed", "5"}});
+  auto exp = c.kind->make(c);
+  auto& e = dynamic_cast<ProjectionExperiment&>(*exp);
+  std::vector<std::string> texts;
+  int slices = 0;
+  while (e.runs.empty() || !core::tsne_init_done(e.runs.back().state)) {
+    REQUIRE(slices++ < 100000);
+    e.step(0.0);  // the smallest slice each time: one piece of work
+    REQUIRE(e.status().ok);
+    if (texts.empty() || texts.back() != e.progress_text()) texts.push_back(e.progress_text());
+  }
+  CHECK(slices > 100);
+  auto seen = [&](const std::string& part) {
+    for (const std::string& t : texts)
+      if (t.find(part) != std::string::npos) return true;
+    return false;
+  };
+  CHECK(seen("t-SNE: finding neighbours"));
+  CHECK(seen("t-SNE: fitting bandwidths"));
+  CHECK(seen(" %"));
+  CHECK(seen("t-SNE (second seed): "));
+  CHECK(e.runs[0].state.iteration == 0);
+  auto [whole, st] = core::tsne_init(e.x, e.runs[1].state.params);
+  REQUIRE(st.ok);
+  CHECK(e.runs[1].state.y == whole.y);
+  CHECK(e.runs[1].state.p_val == whole.p_val);
+  CHECK(e.runs[1].state.pu_val == whole.pu_val);
+  for (int i = 0; i < 1000000 && !e.done(); ++i) e.step(0.0);  // one unit of work per slice to the end
+  REQUIRE(e.done());
+  CHECK(metric(e, "knn_accuracy") > 0.9);
+  // Everything in one slice gives the same metrics, in the same order.
+  auto one = c.kind->make(c);
+  one->step(1e9);
+  REQUIRE(one->done());
+  const std::vector<Metric> a = e.metrics(), b = one->metrics();
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].name == b[i].name);
+    CHECK(a[i].value == b[i].value);
+  }
+  CHECK(metric(e, "neighbour_overlap") > 0.1);
 }
 
 TEST_CASE("projector TSV: vectors without a header, metadata with one") {

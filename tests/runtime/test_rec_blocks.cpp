@@ -93,6 +93,34 @@ TEST_CASE("rec-implicit: the shown triplet's loss is the margin loss, and the mo
   CHECK(metric(*e, "coverage_gain") > 0);
 }
 
+TEST_CASE("rec-implicit: the ranking evaluation in slices equals evaluate_ranking in one call") {
+  auto e = make("rec-implicit", "epochs: 2\nk: 7\n");
+  auto* ei = dynamic_cast<RecImplicitExperiment*>(e.get());
+  REQUIRE(ei);
+  bool saw_text = false;
+  for (int i = 0; i < 1000000 && !e->done(); ++i) {
+    e->step(0.0);  // one unit of work per slice
+    saw_text = saw_text || e->progress_text().find("evaluating the rankings") != std::string::npos;
+  }
+  REQUIRE(e->done());
+  CHECK(saw_text);
+  namespace rs = lab::core::recsys;
+  const rs::RankingEval whole = rs::evaluate_ranking(*ei->rt.triplet, ei->rt.train_pos, ei->rt.test_pos, ei->rt.popularity, 7);
+  rs::PopularityModel p(ei->rt.popularity);
+  const rs::RankingEval pop = rs::evaluate_ranking(p, ei->rt.train_pos, ei->rt.test_pos, ei->rt.popularity, 7);
+  for (const auto& [a, b] : {std::pair{ei->eval, whole}, std::pair{ei->pop, pop}}) {
+    CHECK(a.users == b.users);
+    CHECK(a.auc == b.auc);
+    CHECK(a.precision == b.precision);
+    CHECK(a.recall == b.recall);
+    CHECK(a.ndcg == b.ndcg);
+    CHECK(a.coverage == b.coverage);
+    CHECK(a.gini == b.gini);
+    CHECK(a.popular_share == b.popular_share);
+  }
+  CHECK(ei->recs.size() == 7);
+}
+
 TEST_CASE("rec-feedback: exploration widens the coverage the loop narrows") {
   auto a = make("rec-feedback", "rounds: 5\n");
   auto b = make("rec-feedback", "rounds: 5\nexplore_eps: 0.3\n");

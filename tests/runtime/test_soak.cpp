@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <map>
+#include <sstream>
 #include <string>
 
 #include "core/rng.h"
@@ -54,6 +56,24 @@ std::string random_value(const ParamSpec& p, core::Rng& rng) {
   return {};
 }
 
+// The slowest slice seen per block kind, and the setting that produced it.
+struct SliceWorst {
+  double ms = 0;
+  std::string setting;
+  int slices = 0;
+};
+
+std::string slice_report(const std::map<std::string, SliceWorst>& worst) {
+  std::ostringstream out;
+  out << "worst 2 ms slice per kind:";
+  for (const auto& [kind, w] : worst) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "\n  %-22s %9.1f ms  (%d slices) ", kind.c_str(), w.ms, w.slices);
+    out << buf << w.setting;
+  }
+  return out.str();
+}
+
 }  // namespace
 
 TEST_CASE("soak: random and extreme parameter values across every lab-block kind") {
@@ -63,6 +83,7 @@ TEST_CASE("soak: random and extreme parameter values across every lab-block kind
   const auto& kinds = block_kinds();
   REQUIRE(!kinds.empty());
   int stopped_with_message = 0, finished = 0;
+  std::map<std::string, SliceWorst> worst;
   for (int s = 0; s < settings; ++s) {
     const BlockKind& kind = *kinds[size_t(s) % kinds.size()];
     BlockConfig config;
@@ -82,6 +103,9 @@ TEST_CASE("soak: random and extreme parameter values across every lab-block kind
       const auto t0 = std::chrono::steady_clock::now();
       exp->step(2.0);
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      SliceWorst& w = worst[kind.name];
+      ++w.slices;
+      if (ms > w.ms) w.ms = ms, w.setting = described;
       // A slice may overrun its budget by one unit of work (a mini-batch, a data load), never by
       // seconds: the UI would freeze. (Generous bound: this also runs under ASan and in WASM.)
       REQUIRE_MESSAGE(ms < kSliceLimitMs, "a 2 ms slice took " << ms << " ms");
@@ -99,4 +123,50 @@ TEST_CASE("soak: random and extreme parameter values across every lab-block kind
   }
   MESSAGE(settings << " settings: " << finished << " finished within the slices, " << stopped_with_message
                    << " stopped with a message");
+  MESSAGE(slice_report(worst));
+}
+
+// Not run by default (it takes minutes): every kind with random and extreme settings, each experiment
+// driven to the end (or for LAB_PROFILE_SECONDS, default 20, of slices), printing the slowest 2 ms
+// slice per kind and the slowest construction. For measuring, not for asserting:
+//   lab_tests -tc="slice profile*" --no-skip   (LAB_SOAK_SETTINGS: settings per kind, default 12)
+TEST_CASE("slice profile: every experiment to the end, worst slice per kind" * doctest::skip()) {
+  const char* env = std::getenv("LAB_SOAK_SETTINGS");
+  const int per_kind = env ? std::max(1, std::atoi(env)) : 12;
+  const char* env_s = std::getenv("LAB_PROFILE_SECONDS");
+  const double cap_ms = 1000.0 * (env_s ? std::atof(env_s) : 20.0);
+  core::Rng rng(20261128);
+  std::map<std::string, SliceWorst> worst, make_worst;
+  using clock = std::chrono::steady_clock;
+  auto ms_since = [](clock::time_point t0) { return std::chrono::duration<double, std::milli>(clock::now() - t0).count(); };
+  for (const BlockKind* kind : block_kinds()) {
+    for (int s = 0; s < per_kind; ++s) {
+      BlockConfig config;
+      config.kind = kind;
+      std::string described = kind->name + ":";
+      for (const ParamSpec& p : kind->params) {
+        const std::string v = random_value(p, rng);
+        REQUIRE(block_set_value(config, p, v).ok);
+        described += " " + p.name + "=" + v;
+      }
+      if (kind->validate && !kind->validate(config).ok) continue;
+      auto t0 = clock::now();
+      std::unique_ptr<Experiment> exp = kind->make(config);
+      const double make_ms = ms_since(t0);
+      SliceWorst& mw = make_worst[kind->name];
+      ++mw.slices;
+      if (make_ms > mw.ms) mw.ms = make_ms, mw.setting = described;
+      const auto run_start = clock::now();
+      while (!exp->done() && exp->status().ok && ms_since(run_start) < cap_ms) {
+        t0 = clock::now();
+        exp->step(2.0);
+        const double ms = ms_since(t0);
+        SliceWorst& w = worst[kind->name];
+        ++w.slices;
+        if (ms > w.ms) w.ms = ms, w.setting = described + "  [at " + exp->progress_text() + "]";
+      }
+    }
+  }
+  MESSAGE(slice_report(worst));
+  MESSAGE("construction (make):\n" << slice_report(make_worst));
 }

@@ -4,6 +4,7 @@
 // input to the same output), the noisy-label split, and that divergence is a status, never a NaN.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -13,6 +14,7 @@
 #include "runtime/lab_block.h"
 
 using namespace lab::runtime;
+namespace nn = lab::core::nn;
 
 namespace {
 
@@ -159,4 +161,101 @@ TEST_CASE("batchnorm-inference: running averages work at test time; a batch of o
   CHECK((o1 - o2).cwiseAbs().maxCoeff() < 1e-5f);
   // Evaluating in large batches with their own statistics works (but depends on the batch).
   CHECK(accuracy_with_batch_stats(b->runs[0].objective->model, b->data.x_val, b->data.y_val, 256) > 0.8);
+}
+
+namespace {
+
+// accuracy_with_batch_stats as it was written before the evaluation was sliced: the reference.
+double batch_stats_accuracy_reference(const nn::Mlp& model, const lab::core::Mat& x, const nn::Ids& y, int batch) {
+  nn::Mlp copy = model;
+  lab::core::Rng rng(7);
+  lab::core::Index correct = 0;
+  lab::core::Mat out;
+  for (lab::core::Index start = 0; start < x.rows(); start += batch) {
+    const lab::core::Index b = std::min<lab::core::Index>(batch, x.rows() - start);
+    if (!copy.forward(x.middleRows(start, b), nn::ctx_train(rng), out)) return 0;
+    for (lab::core::Index i = 0; i < b; ++i) {
+      lab::core::Index arg = 0;
+      out.row(i).maxCoeff(&arg);
+      correct += arg == y[size_t(start + i)];
+    }
+  }
+  return x.rows() ? double(correct) / double(x.rows()) : 0.0;
+}
+
+}  // namespace
+
+TEST_CASE("batchnorm-inference: the evaluation runs in slices, on the model exactly as it was at the end of each epoch") {
+  const std::string body = "epochs: 3\neval_batch: 7\ntrain_size: 1000\ndepth: 2\nwidth: 32\nbatch_size: 64\n";
+  // Budget 0: every slice does one unit of work (a mini-batch, a validation slice or an evaluation batch).
+  auto sliced = make("batchnorm-inference", body);
+  auto* s = dynamic_cast<BatchnormInferenceExperiment*>(sliced.get());
+  REQUIRE(s);
+  int slices = 0, evaluating = 0;
+  std::string text;
+  while (!sliced->done() && slices < 100000) {
+    sliced->step(0.0);
+    ++slices;
+    evaluating += s->evaluating;
+    if (s->evaluating && text.empty()) text = sliced->progress_text();
+  }
+  CHECK(text.find("evaluating") != std::string::npos);
+  REQUIRE(sliced->done());
+  REQUIRE(s->acc_batch.size() == 3);
+  CHECK(evaluating > 3 * (797 / 7));  // 797 validation rows, 7 per evaluation batch, per epoch
+  // The same block trained batch by batch to each epoch's end, evaluated there in one call.
+  auto ref = make("batchnorm-inference", body);
+  auto* r = dynamic_cast<BatchnormInferenceExperiment*>(ref.get());
+  REQUIRE(r);
+  TrainRun& run = r->runs[0];
+  for (int epoch = 0; epoch < 3; ++epoch) {
+    while (run.epochs_done() == epoch) REQUIRE(nn::trainer_step(run.tr, 0).ok);
+    const nn::Mlp& m = run.objective->model;
+    const double batch_stats = batch_stats_accuracy_reference(m, r->data.x_val, r->data.y_val, 7);
+    CHECK(accuracy_with_batch_stats(m, r->data.x_val, r->data.y_val, 7) == batch_stats);
+    CHECK(s->acc_batch[size_t(epoch)] == float(batch_stats));
+    nn::Mlp fresh = m;
+    for (nn::BatchNorm1d& b : fresh.bn) {
+      b.running_mean.setZero();
+      b.running_var.setOnes();
+    }
+    CHECK(s->acc_init[size_t(epoch)] == float(accuracy_eval(fresh, r->data.x_val, r->data.y_val)));
+    CHECK(s->acc_running[size_t(epoch)] == run.history().val_metric[size_t(epoch)]);
+  }
+  // Larger slices give the same values: they no longer depend on where a slice ends.
+  auto big = make("batchnorm-inference", body);
+  run_to_end(*big);
+  auto* bb = dynamic_cast<BatchnormInferenceExperiment*>(big.get());
+  CHECK(bb->acc_batch == s->acc_batch);
+  CHECK(bb->acc_init == s->acc_init);
+  CHECK(bb->acc_running == s->acc_running);
+}
+
+TEST_CASE("per-epoch measurements do not depend on where the slices end (overfit, batchnorm-compare)") {
+  const std::string overfit = "hidden: 64\ntrain_size: 300\nnoisy_labels: 100\nval_size: 100\nepochs: 4\nbatch_size: 32\n";
+  auto a = make("overfit-dropout", overfit), b = make("overfit-dropout", overfit);
+  for (int i = 0; i < 100000 && !a->done(); ++i) a->step(0.0);  // one unit of work per slice
+  run_to_end(*b);
+  auto* oa = dynamic_cast<OverfitExperiment*>(a.get());
+  auto* ob = dynamic_cast<OverfitExperiment*>(b.get());
+  REQUIRE(oa);
+  REQUIRE(ob);
+  REQUIRE(oa->memorised.size() == 3);
+  for (size_t r = 0; r < 3; ++r) {
+    CHECK(oa->memorised[r].size() == 4);
+    CHECK(oa->memorised[r] == ob->memorised[r]);
+  }
+  const std::string compare = "depth: 3\nwidth: 16\nepochs: 3\ntrain_size: 300\nbatch_size: 32\n";
+  auto c = make("batchnorm-compare", compare), d = make("batchnorm-compare", compare);
+  for (int i = 0; i < 100000 && !c->done(); ++i) c->step(0.0);
+  run_to_end(*d);
+  auto* bc = dynamic_cast<BatchnormCompareExperiment*>(c.get());
+  auto* bd = dynamic_cast<BatchnormCompareExperiment*>(d.get());
+  REQUIRE(bc);
+  REQUIRE(bd);
+  for (size_t r = 0; r < 2; ++r) {
+    CHECK(bc->snapshots[r].epoch == 3);
+    CHECK(bc->snapshots[r].std == bd->snapshots[r].std);
+    CHECK(bc->snapshots[r].values == bd->snapshots[r].values);
+  }
 }

@@ -32,8 +32,8 @@ uint32_t float_order_key(float f) {
   return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
 }
 
-Status knn_run(const Mat& base, const Mat& queries, int k, Metric m, bool exclude_self, Knn& out) {
-  const Index n_base = base.rows(), n_query = queries.rows();
+Status knn_validate(const Mat& base, const Mat& queries, int k, bool exclude_self) {
+  const Index n_base = base.rows();
   if (base.cols() != queries.cols())
     return Status::error("k-NN: queries have " + std::to_string(queries.cols()) + " features but the data has " +
                          std::to_string(base.cols()));
@@ -43,42 +43,70 @@ Status knn_run(const Mat& base, const Mat& queries, int k, Metric m, bool exclud
     return Status::error("k-NN: k = " + std::to_string(k) + " needs at least " +
                          std::to_string(exclude_self ? k + 1 : k) + " points, the data has " +
                          std::to_string(n_base) + (exclude_self ? " (a point is not its own neighbour)" : ""));
-  if (Status s = knn_budget_check(n_base, n_query, base.cols(), k); !s) return s;
+  if (Status s = knn_budget_check(n_base, queries.rows(), base.cols(), k); !s) return s;
   if (Status s = finite_check(base, "k-NN data"); !s) return s;
   if (!exclude_self)
     if (Status s = finite_check(queries, "k-NN queries"); !s) return s;
+  return Status::success();
+}
 
-  out.n = int(n_query);
+void knn_prepare(const Mat& base, const Mat& queries, int k, Metric m, Knn& out, KnnJob& job) {
+  out.n = int(queries.rows());
   out.k = k;
-  out.index.assign(size_t(n_query) * k, 0);
-  out.value.assign(size_t(n_query) * k, 0);
-  const bool larger_is_closer = metric_is_similarity(m);
-  constexpr Index kBlock = 256;
-  std::vector<uint64_t> keys;
-  keys.reserve(size_t(n_base));
-  for (Index q0 = 0; q0 < n_query; q0 += kBlock) {
-    const Index nb = std::min(kBlock, n_query - q0);
-    // (n_base, nb): column c holds the metric of query q0+c against every base row, contiguous.
-    const Mat values = metric_matrix(m, base, queries.middleRows(q0, nb));
-    for (Index c = 0; c < nb; ++c) {
-      const Index q = q0 + c;
-      const Scalar* v = values.col(c).data();
-      // One 64-bit key per candidate: (nearness as an order-preserving integer, index). Keys are
-      // unique, so the selected set and its order are the same with any selection algorithm.
-      keys.clear();
-      for (Index j = 0; j < n_base; ++j) {
-        if (exclude_self && j == q) continue;
-        const float near = larger_is_closer ? -float(v[j]) : float(v[j]);
-        keys.push_back((uint64_t(float_order_key(near)) << 32) | uint32_t(j));
-      }
-      if (size_t(k) < keys.size()) std::nth_element(keys.begin(), keys.begin() + k, keys.end());
-      std::sort(keys.begin(), keys.begin() + k);
-      for (int j = 0; j < k; ++j) {
-        const int32_t idx = int32_t(keys[j] & 0xFFFFFFFFu);
-        out.index[size_t(q) * k + j] = idx;
-        out.value[size_t(q) * k + j] = v[idx];
-      }
+  out.index.assign(size_t(queries.rows()) * k, 0);
+  out.value.assign(size_t(queries.rows()) * k, 0);
+  job = KnnJob{};
+  job.metric = m;
+  job.keys.reserve(size_t(base.rows()));
+}
+
+// One piece of the search: a block's metric matrix, or the selection for a few of its queries.
+bool knn_piece(const Mat& base, const Mat& queries, bool exclude_self, Knn& out, KnnJob& job) {
+  const Index n_base = base.rows(), n_query = queries.rows();
+  const int k = out.k;
+  if (job.next >= n_query) return true;
+  if (job.block_size == 0) {
+    job.block_begin = job.next;
+    job.block_size = std::min(kKnnBlock, n_query - job.next);
+    // (n_base, nb): column c holds the metric of query block_begin+c against every base row, contiguous.
+    job.values = metric_matrix(job.metric, base, queries.middleRows(job.block_begin, job.block_size));
+    return false;
+  }
+  const bool larger_is_closer = metric_is_similarity(job.metric);
+  const Index block_end = job.block_begin + job.block_size;
+  const Index stop = std::min(block_end, job.next + std::max<Index>(1, 65536 / std::max<Index>(1, n_base)));
+  std::vector<uint64_t>& keys = job.keys;
+  for (Index q = job.next; q < stop; ++q) {
+    const Scalar* v = job.values.col(q - job.block_begin).data();
+    // One 64-bit key per candidate: (nearness as an order-preserving integer, index). Keys are
+    // unique, so the selected set and its order are the same with any selection algorithm.
+    keys.clear();
+    for (Index j = 0; j < n_base; ++j) {
+      if (exclude_self && j == q) continue;
+      const float near = larger_is_closer ? -float(v[j]) : float(v[j]);
+      keys.push_back((uint64_t(float_order_key(near)) << 32) | uint32_t(j));
     }
+    if (size_t(k) < keys.size()) std::nth_element(keys.begin(), keys.begin() + k, keys.end());
+    std::sort(keys.begin(), keys.begin() + k);
+    for (int j = 0; j < k; ++j) {
+      const int32_t idx = int32_t(keys[j] & 0xFFFFFFFFu);
+      out.index[size_t(q) * k + j] = idx;
+      out.value[size_t(q) * k + j] = v[idx];
+    }
+  }
+  job.next = stop;
+  if (stop == block_end) {
+    job.block_size = 0;
+    job.values.resize(0, 0);
+  }
+  return job.next >= n_query;
+}
+
+Status knn_run(const Mat& base, const Mat& queries, int k, Metric m, bool exclude_self, Knn& out) {
+  if (Status s = knn_validate(base, queries, k, exclude_self); !s) return s;
+  KnnJob job;
+  knn_prepare(base, queries, k, m, out, job);
+  while (!knn_piece(base, queries, exclude_self, out, job)) {
   }
   return Status::success();
 }
@@ -86,6 +114,14 @@ Status knn_run(const Mat& base, const Mat& queries, int k, Metric m, bool exclud
 }  // namespace
 
 Status knn_search(const Mat& x, int k, Metric m, Knn& out) { return knn_run(x, x, k, m, true, out); }
+
+Status knn_search_begin(const Mat& x, int k, Metric m, Knn& out, KnnJob& job) {
+  if (Status s = knn_validate(x, x, k, true); !s) return s;
+  knn_prepare(x, x, k, m, out, job);
+  return Status::success();
+}
+
+bool knn_search_continue(const Mat& x, Knn& out, KnnJob& job) { return knn_piece(x, x, true, out, job); }
 
 Status knn_query(const Mat& base, const Mat& queries, int k, Metric m, Knn& out) {
   return knn_run(base, queries, k, m, false, out);

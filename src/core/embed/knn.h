@@ -1,6 +1,8 @@
 // Brute-force k-nearest neighbours under any Metric. Distances for a block of queries come from one
 // matrix product (metric_matrix), then a partial selection per query. Ties are broken by index
 // (the lower index is the nearer neighbour), so results are the same on every platform and run.
+// knn_search also comes in pieces (knn_search_begin / knn_search_continue) for callers that must
+// stay within a frame's time budget; knn_search itself runs those same pieces in one go.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +26,26 @@ struct Knn {
 // The k nearest *other* points of every row of x (a point is never its own neighbour; an exact
 // duplicate of it is). Errors: k < 1, k >= N, non-finite values.
 Status knn_search(const Mat& x, int k, Metric m, Knn& out);
+
+// The same search in pieces, each a few milliseconds at most:
+//   KnnJob job;
+//   if (Status st = knn_search_begin(x, k, m, out, job); !st) ...   // validates, sizes `out`
+//   while (!knn_search_continue(x, out, job)) { ... }                // one piece per call
+// A piece is either the matrix product of one block of kKnnBlock queries against every point, or
+// the neighbour selection of a few queries of that block. x must not change in between. The result
+// is bit-identical to knn_search's: the blocks and the arithmetic are the same.
+constexpr Index kKnnBlock = 256;
+struct KnnJob {
+  Metric metric = Metric::sq_euclidean;
+  Index next = 0;         // queries finished
+  Index block_begin = 0;  // first query of the block whose metric values are in `values`
+  Index block_size = 0;   // 0: no block computed
+  Mat values;             // (N, block_size): column c = metric of query block_begin + c against every point
+  std::vector<uint64_t> keys;
+};
+Status knn_search_begin(const Mat& x, int k, Metric m, Knn& out, KnnJob& job);
+// Does one piece; returns true when every query is done.
+bool knn_search_continue(const Mat& x, Knn& out, KnnJob& job);
 
 // The k nearest rows of `base` for every row of `queries` (nothing excluded). Errors: k < 1,
 // k > base rows, column counts differ, non-finite values.

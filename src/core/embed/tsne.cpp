@@ -1,6 +1,7 @@
 #include "core/embed/tsne.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -139,103 +140,293 @@ Status tsne_validate(const Mat& x, const TsneParams& params, TsneMethod& method)
   return Status::success();
 }
 
-// Conditional probabilities over all pairs, symmetrised into a dense-pattern CSR.
-void p_exact(const MatD& xt, const TsneParams& params, TsneState& s) {
-  const int n = s.n;
-  MatD cond = MatD::Zero(n, n);  // cond(j, i) = p_{j|i}: column i contiguous
-  std::vector<double> d(static_cast<size_t>(n - 1)), p(static_cast<size_t>(n - 1));
-  const double log_perp = det_log(params.perplexity);
-  for (int i = 0; i < n; ++i) {
-    int m = 0;
-    for (int j = 0; j < n; ++j)
-      if (j != i) d[m++] = sqdist(xt, i, j);
-    const double beta = perplexity_calibrate(d.data(), n - 1, log_perp, params.perplexity_tolerance,
-                                             params.perplexity_max_steps, p.data());
-    s.sigma[i] = std::sqrt(1 / (2 * beta));
-    m = 0;
-    for (int j = 0; j < n; ++j)
-      if (j != i) cond(j, i) = p[m++];
+// ---- initialisation, in pieces --------------------------------------------------------------
+// tsne_init_step runs pieces until its budget is spent; tsne_init runs them all. Each piece is a
+// stretch of one of the loops that compute P and the start (same operations, same order), so the
+// result does not depend on where the slices fall. The stages and their passes:
+//   neighbours   Barnes-Hut only: knn_search in pieces (a block's matrix product, or a few queries)
+//   bandwidths   one point per piece: its distances, perplexity_calibrate, p_{j|i}
+//   joint        exact:      (0) the total, (1) P's rows, (2) P's upper triangle   -- rows per piece
+//                Barnes-Hut: (0) the union lists, (1) P's rows, (2) P /= total,
+//                            (3) P's upper triangle                                -- rows or entries
+//   start        one piece: the PCA (or random) start, then the optimiser's buffers
+
+constexpr Index kPieceEntries = 16384;  // a piece over rows of P touches about this many entries
+
+// Rows per piece when a row costs about `per_row` entries.
+Index rows_per_piece(Index per_row) { return std::max<Index>(1, kPieceEntries / std::max<Index>(1, per_row)); }
+
+void init_next(TsneInitWork& w, TsneInitStage stage) {
+  w.stage = stage;
+  w.pass = 0;
+  w.cursor = 0;
+}
+
+void init_fail(TsneState& s, Status st) {
+  s.init = TsneInitWork{};  // frees the work buffers
+  s.init.stage = TsneInitStage::failed;
+  s.init.status = std::move(st);
+}
+
+int joint_passes(const TsneState& s) { return s.method == TsneMethod::exact ? 3 : 4; }
+
+// Barnes-Hut: each point's floor(3 perplexity + 1) nearest neighbours, from a float matrix product.
+void piece_neighbours(TsneState& s) {
+  TsneInitWork& w = s.init;
+  if (w.pass == 0) {
+    const int k = std::min(s.n - 1, int(3.0 * s.params.perplexity + 1));
+    if (Status st = knn_search_begin(w.x, k, Metric::sq_euclidean, w.knn, w.knn_job); !st) return init_fail(s, st);
+    w.pass = 1;
+    return;
   }
-  double total = 0;
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < n; ++j)
-      if (j != i) total += cond(j, i) + cond(i, j);
-  s.p_row.assign(size_t(n) + 1, 0);
-  s.p_col.clear();
-  s.p_val.clear();
-  s.p_col.reserve(size_t(n) * (n - 1));
-  s.p_val.reserve(size_t(n) * (n - 1));
-  for (int i = 0; i < n; ++i) {
-    for (int j = 0; j < n; ++j)
-      if (j != i) {
-        s.p_col.push_back(j);
-        s.p_val.push_back((cond(j, i) + cond(i, j)) / total);
-      }
-    s.p_row[i + 1] = int32_t(s.p_col.size());
+  if (knn_search_continue(w.x, w.knn, w.knn_job)) {
+    w.knn_job = KnnJob{};
+    init_next(w, TsneInitStage::bandwidths);
   }
 }
 
-// Conditional probabilities over each point's k nearest neighbours, symmetrised (union pattern).
-Status p_sparse(const Mat& x, const MatD& xt, const TsneParams& params, TsneState& s) {
+// Exact: conditional probabilities over all pairs, one point (column of cond) per piece.
+void piece_bandwidths_exact(TsneState& s) {
+  TsneInitWork& w = s.init;
+  const TsneParams& params = s.params;
   const int n = s.n;
-  const int k = std::min(n - 1, int(3.0 * params.perplexity + 1));
-  Knn knn;
-  if (Status st = knn_search(x, k, Metric::sq_euclidean, knn); !st) return st;
-  const double log_perp = det_log(params.perplexity);
-  std::vector<std::pair<double, int32_t>> nb(static_cast<size_t>(k));
-  std::vector<double> d(static_cast<size_t>(k)), p(static_cast<size_t>(k));
-  // Row i of the symmetric P holds c_{j|i} for i's neighbours j and c_{i|j} for the points j
-  // that have i as a neighbour; a pair present both ways is summed. Built row by row in CSR.
-  std::vector<int32_t> nb_index(size_t(n) * k);
-  std::vector<double> nb_p(size_t(n) * k);
-  std::vector<int32_t> row_len(size_t(n), k);
-  for (int i = 0; i < n; ++i) {
-    // Exact double distances for the candidates the float matrix product found, in a unique order.
-    for (int j = 0; j < k; ++j) {
-      const int32_t c = knn.neighbour(i, j);
-      nb[j] = {sqdist(xt, i, c), c};
-    }
-    std::sort(nb.begin(), nb.end());
-    for (int j = 0; j < k; ++j) d[j] = nb[j].first;
-    const double beta = perplexity_calibrate(d.data(), k, log_perp, params.perplexity_tolerance,
-                                             params.perplexity_max_steps, p.data());
-    s.sigma[i] = std::sqrt(1 / (2 * beta));
-    for (int j = 0; j < k; ++j) {
-      nb_index[size_t(i) * k + j] = nb[j].second;
-      nb_p[size_t(i) * k + j] = p[j];
-      ++row_len[nb[j].second];
-    }
+  if (w.cursor == 0) {
+    w.cond = MatD::Zero(n, n);  // cond(j, i) = p_{j|i}: column i contiguous
+    w.d.assign(size_t(n - 1), 0.0);
+    w.p.assign(size_t(n - 1), 0.0);
   }
-  std::vector<int32_t> start(size_t(n) + 1, 0);
-  for (int i = 0; i < n; ++i) start[i + 1] = start[i] + row_len[i];
-  std::vector<std::pair<int32_t, double>> raw(static_cast<size_t>(start[n]));
-  std::vector<int32_t> fill(start.begin(), start.end() - 1);
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < k; ++j) {
-      const int32_t c = nb_index[size_t(i) * k + j];
-      const double v = nb_p[size_t(i) * k + j];
-      raw[fill[i]++] = {c, v};
-      raw[fill[c]++] = {i, v};
-    }
-  s.p_row.assign(size_t(n) + 1, 0);
-  s.p_col.clear();
-  s.p_val.clear();
-  double total = 0;
-  for (int i = 0; i < n; ++i) {
-    std::sort(raw.begin() + start[i], raw.begin() + start[i + 1]);  // (column, value): a unique order
-    for (int32_t e = start[i]; e < start[i + 1]; ++e) {
-      total += raw[e].second;
-      if (e > start[i] && raw[e - 1].first == raw[e].first) {
-        s.p_val.back() += raw[e].second;
-      } else {
-        s.p_col.push_back(raw[e].first);
-        s.p_val.push_back(raw[e].second);
+  const double log_perp = det_log(params.perplexity);
+  const int i = int(w.cursor);
+  int m = 0;
+  for (int j = 0; j < n; ++j)
+    if (j != i) w.d[m++] = sqdist(w.xt, i, j);
+  const double beta = perplexity_calibrate(w.d.data(), n - 1, log_perp, params.perplexity_tolerance,
+                                           params.perplexity_max_steps, w.p.data());
+  s.sigma[i] = std::sqrt(1 / (2 * beta));
+  m = 0;
+  for (int j = 0; j < n; ++j)
+    if (j != i) w.cond(j, i) = w.p[m++];
+  if (++w.cursor == n) init_next(w, TsneInitStage::joint);
+}
+
+// Barnes-Hut: conditional probabilities over each point's k nearest neighbours, one point per piece.
+void piece_bandwidths_sparse(TsneState& s) {
+  TsneInitWork& w = s.init;
+  const TsneParams& params = s.params;
+  const int n = s.n;
+  const int k = w.knn.k;
+  if (w.cursor == 0) {
+    w.nb.assign(size_t(k), {0.0, 0});
+    w.d.assign(size_t(k), 0.0);
+    w.p.assign(size_t(k), 0.0);
+    w.nb_index.assign(size_t(n) * k, 0);
+    w.nb_p.assign(size_t(n) * k, 0.0);
+    w.row_len.assign(size_t(n), k);
+  }
+  const double log_perp = det_log(params.perplexity);
+  const int i = int(w.cursor);
+  // Exact double distances for the candidates the float matrix product found, in a unique order.
+  for (int j = 0; j < k; ++j) {
+    const int32_t c = w.knn.neighbour(i, j);
+    w.nb[j] = {sqdist(w.xt, i, c), c};
+  }
+  std::sort(w.nb.begin(), w.nb.end());
+  for (int j = 0; j < k; ++j) w.d[j] = w.nb[j].first;
+  const double beta = perplexity_calibrate(w.d.data(), k, log_perp, params.perplexity_tolerance,
+                                           params.perplexity_max_steps, w.p.data());
+  s.sigma[i] = std::sqrt(1 / (2 * beta));
+  for (int j = 0; j < k; ++j) {
+    w.nb_index[size_t(i) * k + j] = w.nb[j].second;
+    w.nb_p[size_t(i) * k + j] = w.p[j];
+    ++w.row_len[w.nb[j].second];
+  }
+  if (++w.cursor == n) {
+    w.knn = Knn{};
+    init_next(w, TsneInitStage::joint);
+  }
+}
+
+// Upper-triangle copy of P and sum p log p, for tsne_attraction: rows [i0, i1).
+void p_upper_rows(TsneState& s, int i0, int i1) {
+  if (i0 == 0) {
+    s.pu_row.assign(size_t(s.n) + 1, 0);
+    s.pu_col.clear();
+    s.pu_val.clear();
+    s.p_log_p = 0;
+  }
+  for (int i = i0; i < i1; ++i) {
+    for (int32_t e = s.p_row[i]; e < s.p_row[i + 1]; ++e) {
+      if (s.p_val[e] > 0) s.p_log_p += s.p_val[e] * det_log(s.p_val[e]);
+      if (s.p_col[e] > i) {
+        s.pu_col.push_back(s.p_col[e]);
+        s.pu_val.push_back(s.p_val[e]);
       }
     }
-    s.p_row[i + 1] = int32_t(s.p_col.size());
+    s.pu_row[i + 1] = int32_t(s.pu_col.size());
   }
-  for (double& v : s.p_val) v /= total;
-  return Status::success();
+}
+
+// The last pass of both methods: P's upper triangle, then on to the start.
+void piece_upper(TsneState& s) {
+  TsneInitWork& w = s.init;
+  const int i0 = int(w.cursor);
+  const int i1 = int(std::min<Index>(s.n, i0 + rows_per_piece(Index(s.p_col.size()) / s.n)));
+  p_upper_rows(s, i0, i1);
+  w.cursor = i1;
+  if (i1 == s.n) init_next(w, TsneInitStage::start);
+}
+
+// Exact: P = (cond + cond^T) / total over all pairs, in a dense-pattern CSR.
+void piece_joint_exact(TsneState& s) {
+  TsneInitWork& w = s.init;
+  const int n = s.n;
+  const MatD& cond = w.cond;
+  const int i0 = int(w.cursor);
+  const int i1 = int(std::min<Index>(n, i0 + rows_per_piece(n)));
+  switch (w.pass) {
+    case 0:
+      if (i0 == 0) w.total = 0;
+      for (int i = i0; i < i1; ++i)
+        for (int j = 0; j < n; ++j)
+          if (j != i) w.total += cond(j, i) + cond(i, j);
+      break;
+    case 1:
+      if (i0 == 0) {
+        s.p_row.assign(size_t(n) + 1, 0);
+        s.p_col.clear();
+        s.p_val.clear();
+        s.p_col.reserve(size_t(n) * (n - 1));
+        s.p_val.reserve(size_t(n) * (n - 1));
+      }
+      for (int i = i0; i < i1; ++i) {
+        for (int j = 0; j < n; ++j)
+          if (j != i) {
+            s.p_col.push_back(j);
+            s.p_val.push_back((cond(j, i) + cond(i, j)) / w.total);
+          }
+        s.p_row[i + 1] = int32_t(s.p_col.size());
+      }
+      break;
+    default:
+      w.cond = MatD();
+      return piece_upper(s);
+  }
+  w.cursor = i1;
+  if (i1 == n) {
+    ++w.pass;
+    w.cursor = 0;
+  }
+}
+
+// Barnes-Hut: row i of the symmetric P holds c_{j|i} for i's neighbours j and c_{i|j} for the
+// points j that have i as a neighbour; a pair present both ways is summed. Built row by row in CSR.
+void piece_joint_sparse(TsneState& s) {
+  TsneInitWork& w = s.init;
+  const int n = s.n;
+  const int k = int(w.nb_index.size() / size_t(n));
+  const int i0 = int(w.cursor);
+  const int i1 = int(std::min<Index>(n, i0 + rows_per_piece(2 * k)));
+  switch (w.pass) {
+    case 0:  // every pair (i, neighbour) goes into both rows
+      if (i0 == 0) {
+        w.start.assign(size_t(n) + 1, 0);
+        for (int i = 0; i < n; ++i) w.start[i + 1] = w.start[i] + w.row_len[i];
+        w.raw.assign(static_cast<size_t>(w.start[n]), {0, 0.0});
+        w.fill.assign(w.start.begin(), w.start.end() - 1);
+      }
+      for (int i = i0; i < i1; ++i)
+        for (int j = 0; j < k; ++j) {
+          const int32_t c = w.nb_index[size_t(i) * k + j];
+          const double v = w.nb_p[size_t(i) * k + j];
+          w.raw[w.fill[i]++] = {c, v};
+          w.raw[w.fill[c]++] = {i, v};
+        }
+      break;
+    case 1:  // sorted, duplicates summed
+      if (i0 == 0) {
+        s.p_row.assign(size_t(n) + 1, 0);
+        s.p_col.clear();
+        s.p_val.clear();
+        w.total = 0;
+      }
+      for (int i = i0; i < i1; ++i) {
+        std::sort(w.raw.begin() + w.start[i], w.raw.begin() + w.start[i + 1]);  // (column, value): a unique order
+        for (int32_t e = w.start[i]; e < w.start[i + 1]; ++e) {
+          w.total += w.raw[e].second;
+          if (e > w.start[i] && w.raw[e - 1].first == w.raw[e].first) {
+            s.p_val.back() += w.raw[e].second;
+          } else {
+            s.p_col.push_back(w.raw[e].first);
+            s.p_val.push_back(w.raw[e].second);
+          }
+        }
+        s.p_row[i + 1] = int32_t(s.p_col.size());
+      }
+      break;
+    case 2: {  // normalised (entries, not rows)
+      const Index e0 = w.cursor, e1 = std::min<Index>(Index(s.p_val.size()), e0 + kPieceEntries);
+      for (Index e = e0; e < e1; ++e) s.p_val[size_t(e)] /= w.total;
+      w.cursor = e1;
+      if (e1 == Index(s.p_val.size())) {
+        w.raw = {};
+        w.nb_index = {};
+        w.nb_p = {};
+        ++w.pass;
+        w.cursor = 0;
+      }
+      return;
+    }
+    default:
+      return piece_upper(s);
+  }
+  w.cursor = i1;
+  if (i1 == n) {
+    ++w.pass;
+    w.cursor = 0;
+  }
+}
+
+// The initial Y (random, or PCA scaled so PC1 has std init_std) and the optimiser's buffers.
+void piece_start(TsneState& s) {
+  TsneInitWork& w = s.init;
+  const TsneParams& params = s.params;
+  const int n = s.n;
+  s.y.resize(n, 2);
+  if (params.init == TsneInit::random) {
+    Rng rng(params.seed);
+    for (int i = 0; i < n; ++i)
+      for (int d = 0; d < 2; ++d) s.y(i, d) = params.init_std * rng_normal(rng);
+  } else {
+    Pca pca;
+    if (Status st = pca_fit(w.x, 2, pca); !st) return init_fail(s, st);
+    s.y = pca_transform(pca, w.x).cast<double>();
+    // Plain loops, not Eigen reductions: those sum in SIMD-width order (SSE natively, scalar in WASM).
+    double sum0 = 0, ss0 = 0;
+    for (int i = 0; i < n; ++i) sum0 += s.y(i, 0);
+    const double mean0 = sum0 / n;
+    for (int i = 0; i < n; ++i) ss0 += (s.y(i, 0) - mean0) * (s.y(i, 0) - mean0);
+    const double std0 = std::sqrt(ss0 / n);
+    if (!(std0 > 0)) return init_fail(s, Status::error("t-SNE: PCA initialisation is degenerate; use init random"));
+    s.y *= params.init_std / std0;
+  }
+  s.update = MatD::Zero(n, 2);
+  s.gains = MatD::Ones(n, 2);
+  s.grad.assign(size_t(2) * n, 0);
+  s.force_attr.assign(size_t(2) * n, 0);
+  s.force_rep.assign(size_t(2) * n, 0);
+  s.init = TsneInitWork{};  // done: frees the work buffers
+}
+
+void init_piece(TsneState& s) {
+  const bool exact = s.method == TsneMethod::exact;
+  switch (s.init.stage) {
+    case TsneInitStage::neighbours: return piece_neighbours(s);
+    case TsneInitStage::bandwidths: return exact ? piece_bandwidths_exact(s) : piece_bandwidths_sparse(s);
+    case TsneInitStage::joint: return exact ? piece_joint_exact(s) : piece_joint_sparse(s);
+    case TsneInitStage::start: return piece_start(s);
+    case TsneInitStage::done:
+    case TsneInitStage::failed: return;
+  }
 }
 
 uint32_t morton_spread(uint32_t v) {  // 16 bits -> even bits of 32
@@ -475,24 +666,6 @@ double tsne_attraction(TsneState& s, bool want_kl, double z) {
   return s.p_log_p - 2 * sum_p_log_w + det_log(z);
 }
 
-// Upper-triangle copy of P and sum p log p, for tsne_attraction.
-void p_upper_build(TsneState& s) {
-  s.pu_row.assign(size_t(s.n) + 1, 0);
-  s.pu_col.clear();
-  s.pu_val.clear();
-  s.p_log_p = 0;
-  for (int i = 0; i < s.n; ++i) {
-    for (int32_t e = s.p_row[i]; e < s.p_row[i + 1]; ++e) {
-      if (s.p_val[e] > 0) s.p_log_p += s.p_val[e] * det_log(s.p_val[e]);
-      if (s.p_col[e] > i) {
-        s.pu_col.push_back(s.p_col[e]);
-        s.pu_val.push_back(s.p_val[e]);
-      }
-    }
-    s.pu_row[i + 1] = int32_t(s.pu_col.size());
-  }
-}
-
 // Exact repulsion over all pairs; returns Z.
 double tsne_repulsion_exact(TsneState& s) {
   const int n = s.n;
@@ -527,47 +700,60 @@ void pos_gather(TsneState& s) {
 
 }  // namespace
 
-std::pair<TsneState, Status> tsne_init(const Mat& x, const TsneParams& params) {
-  TsneState s;
+Status tsne_init_begin(TsneState& s, const Mat& x, const TsneParams& params) {
+  s = TsneState{};
   s.params = params;
-  if (Status st = tsne_validate(x, params, s.method); !st) return {std::move(s), st};
+  if (Status st = tsne_validate(x, params, s.method); !st) {
+    init_fail(s, st);
+    return st;
+  }
   const int n = int(x.rows());
   s.n = n;
   s.learning_rate = params.learning_rate > 0 ? params.learning_rate
                                              : std::max(double(n) / params.early_exaggeration / 4.0, 50.0);
   s.sigma.assign(size_t(n), 0);
-  const MatD xt = x.cast<double>().transpose();
-  if (s.method == TsneMethod::exact) {
-    p_exact(xt, params, s);
-  } else if (Status st = p_sparse(x, xt, params, s); !st) {
-    return {std::move(s), st};
-  }
+  TsneInitWork& w = s.init;
+  w.x = x;
+  w.xt = x.cast<double>().transpose();
+  init_next(w, s.method == TsneMethod::exact ? TsneInitStage::bandwidths : TsneInitStage::neighbours);
+  return Status::success();
+}
 
-  s.y.resize(n, 2);
-  if (params.init == TsneInit::random) {
-    Rng rng(params.seed);
-    for (int i = 0; i < n; ++i)
-      for (int d = 0; d < 2; ++d) s.y(i, d) = params.init_std * rng_normal(rng);
-  } else {
-    Pca pca;
-    if (Status st = pca_fit(x, 2, pca); !st) return {std::move(s), st};
-    s.y = pca_transform(pca, x).cast<double>();
-    // Plain loops, not Eigen reductions: those sum in SIMD-width order (SSE natively, scalar in WASM).
-    double sum0 = 0, ss0 = 0;
-    for (int i = 0; i < n; ++i) sum0 += s.y(i, 0);
-    const double mean0 = sum0 / n;
-    for (int i = 0; i < n; ++i) ss0 += (s.y(i, 0) - mean0) * (s.y(i, 0) - mean0);
-    const double std0 = std::sqrt(ss0 / n);
-    if (!(std0 > 0)) return {std::move(s), Status::error("t-SNE: PCA initialisation is degenerate; use init random")};
-    s.y *= params.init_std / std0;
+Status tsne_init_step(TsneState& s, double budget_ms) {
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  const bool timed = budget_ms < INFINITY;
+  while (!tsne_init_done(s)) {
+    init_piece(s);
+    if (timed && std::chrono::duration<double, std::milli>(clock::now() - start).count() >= budget_ms) break;
   }
-  p_upper_build(s);
-  s.update = MatD::Zero(n, 2);
-  s.gains = MatD::Ones(n, 2);
-  s.grad.assign(size_t(2) * n, 0);
-  s.force_attr.assign(size_t(2) * n, 0);
-  s.force_rep.assign(size_t(2) * n, 0);
-  return {std::move(s), Status::success()};
+  return s.init.status;
+}
+
+std::pair<TsneState, Status> tsne_init(const Mat& x, const TsneParams& params) {
+  TsneState s;
+  if (Status st = tsne_init_begin(s, x, params); !st) return {std::move(s), st};
+  Status st = tsne_init_step(s, INFINITY);
+  return {std::move(s), st};
+}
+
+TsneInitProgress tsne_init_progress(const TsneState& s) {
+  const TsneInitWork& w = s.init;
+  const double n = std::max(1, s.n);
+  switch (w.stage) {
+    case TsneInitStage::neighbours:
+      return {"finding neighbours", w.pass == 0 ? 0.0 : double(w.knn_job.next) / n};
+    case TsneInitStage::bandwidths: return {"fitting bandwidths", double(w.cursor) / n};
+    case TsneInitStage::joint: {
+      const bool entries = s.method != TsneMethod::exact && w.pass == 2;
+      const double within = double(w.cursor) / (entries ? std::max<double>(1, double(s.p_val.size())) : n);
+      return {"joint probabilities", (w.pass + within) / joint_passes(s)};
+    }
+    case TsneInitStage::start: return {s.params.init == TsneInit::pca ? "PCA start" : "random start", 0.0};
+    case TsneInitStage::done: return {"done", 1.0};
+    case TsneInitStage::failed: return {"failed", 0.0};
+  }
+  return {"", 0.0};
 }
 
 TsneStepStats tsne_step(TsneState& s) {
@@ -632,27 +818,44 @@ TsneStepStats tsne_step(TsneState& s) {
   return stats;
 }
 
-double tsne_kl(const TsneState& s) {
+bool tsne_kl_step(const TsneState& s, TsneKlJob& job) {
   const int n = s.n;
-  double z = 0;
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < n; ++j) {
-      if (j == i) continue;
-      const double dx = s.y(i, 0) - s.y(j, 0), dy = s.y(i, 1) - s.y(j, 1);
-      z += 1 / (1 + dx * dx + dy * dy);
+  if (job.done) return true;
+  if (job.pass == 0) {
+    const int stop = int(std::min<Index>(n, job.row + std::max(1, (1 << 18) / std::max(1, n))));  // ~262k pairs
+    for (int i = job.row; i < stop; ++i)
+      for (int j = 0; j < n; ++j) {
+        if (j == i) continue;
+        const double dx = s.y(i, 0) - s.y(j, 0), dy = s.y(i, 1) - s.y(j, 1);
+        job.z += 1 / (1 + dx * dx + dy * dy);
+      }
+    job.row = stop;
+    if (stop == n) {
+      job.log_z = det_log(job.z);
+      job.pass = 1;
+      job.row = 0;
     }
-  const double log_z = det_log(z);
-  double kl = 0;
-  for (int i = 0; i < n; ++i)
+    return false;
+  }
+  const int stop = int(std::min<Index>(n, job.row + rows_per_piece(Index(s.p_col.size()) / std::max(1, n))));
+  for (int i = job.row; i < stop; ++i)
     for (int32_t e = s.p_row[i]; e < s.p_row[i + 1]; ++e) {
       const double pij = s.p_val[e];
       if (!(pij > 0)) continue;
       const int32_t j = s.p_col[e];
       const double dx = s.y(i, 0) - s.y(j, 0), dy = s.y(i, 1) - s.y(j, 1);
       const double w = 1 / (1 + dx * dx + dy * dy);
-      kl += pij * (det_log(pij) - det_log(w) + log_z);
+      job.kl += pij * (det_log(pij) - det_log(w) + job.log_z);
     }
-  return kl;
+  job.row = stop;
+  return job.done = stop == n;
+}
+
+double tsne_kl(const TsneState& s) {
+  TsneKlJob job;
+  while (!tsne_kl_step(s, job)) {
+  }
+  return job.kl;
 }
 
 Mat tsne_embedding(const TsneState& s) { return s.y.cast<Scalar>(); }

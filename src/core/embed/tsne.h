@@ -8,6 +8,15 @@
 //     plot(state.y);                                // (N, 2) doubles: col(0) = x, col(1) = y
 //   }
 //
+// The initialisation (kNN search, a bandwidth per point, P, PCA) takes ~0.2 s for the 1797 digits,
+// too long for one frame; an interactive caller runs it in slices instead, with the same result:
+//
+//   TsneState state;
+//   if (Status st = tsne_init_begin(state, x, params); !st) ...      // validation only
+//   every frame, until tsne_init_done(state):
+//     if (Status st = tsne_init_step(state, 4.0); !st) ...           // pieces of work for ~4 ms
+//     show(tsne_init_progress(state));                              // "finding neighbours", 0.4
+//
 // The optimiser follows the reference implementation (bhtsne) and scikit-learn >= 1.2: early
 // exaggeration of P until `exaggeration_iterations`, momentum 0.5 then 0.8, per-coordinate gains
 // (+0.2 / x0.8, floor 0.01), learning rate 'auto' = max(N / early_exaggeration / 4, 50), and Y
@@ -38,6 +47,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/embed/knn.h"
 #include "core/status.h"
 #include "core/types.h"
 
@@ -73,6 +83,36 @@ struct TsneParams {
   int kl_every = 50;                  // tsne_step reports the KL every kl_every iterations (0: never)
   int perplexity_max_steps = 200;     // bound on the binary search for each point's bandwidth
   double perplexity_tolerance = 1e-5; // |entropy - log(perplexity)| in nats
+};
+
+// Where a steppable initialisation is (see tsne_init_begin).
+enum class TsneInitStage {
+  neighbours,  // Barnes-Hut: each point's 3 x perplexity nearest neighbours
+  bandwidths,  // each point's Gaussian bandwidth for the requested perplexity: p_{j|i}
+  joint,       // P = p_{j|i} + p_{i|j}, normalised to sum 1, in CSR form; and its upper triangle
+  start,       // the initial Y: PCA or random
+  done,        // ready for tsne_step
+  failed,      // tsne_init_step returned an error; the state is unusable
+};
+
+// The work in progress of a steppable initialisation: private to tsne.cpp, emptied when it ends.
+// (A default-constructed state has nothing to initialise: its stage is `done`.)
+struct TsneInitWork {
+  TsneInitStage stage = TsneInitStage::done;
+  Status status;
+  int pass = 0;                             // pass within a stage (joint: counts, rows, scaling, ...)
+  Index cursor = 0;                         // points (or rows, or entries) finished in this pass
+  Mat x;                                    // (N, D) the data
+  MatD xt;                                  // (D, N) the data in double, one point per column
+  Knn knn;                                  // Barnes-Hut: candidate neighbours ...
+  KnnJob knn_job;                           // ... found in pieces
+  MatD cond;                                // exact: (N, N) cond(j, i) = p_{j|i}
+  std::vector<double> d, p;                 // one point's distances and conditional probabilities
+  std::vector<std::pair<double, int32_t>> nb;
+  std::vector<int32_t> nb_index, row_len, start, fill;  // Barnes-Hut: neighbour lists and CSR layout
+  std::vector<double> nb_p;
+  std::vector<std::pair<int32_t, double>> raw;
+  double total = 0;                         // sum of the unnormalised joint entries
 };
 
 struct TsneState {
@@ -111,6 +151,7 @@ struct TsneState {
   std::vector<Node> tree;
   std::vector<float> list_x, list_y, list_c;  // Barnes-Hut interaction list of one leaf
   std::vector<float> list_w, list_fx, list_fy;
+  TsneInitWork init;                     // a steppable initialisation in progress
 };
 
 struct TsneStepStats {
@@ -123,13 +164,47 @@ struct TsneStepStats {
 };
 
 // Validates x (N >= 4, finite, not all identical) and params, computes P and the initial Y.
+// (tsne_init_begin followed by tsne_init_step with no time limit.)
 std::pair<TsneState, Status> tsne_init(const Mat& x, const TsneParams& params);
+
+// The same initialisation in slices. tsne_init_begin validates x and params (an error here is the
+// one tsne_init would return) and copies x; tsne_init_step then works for about budget_ms (at least
+// one piece: a few points' bandwidths, a block of the neighbour search, a few thousand entries of P,
+// or the PCA) and returns the state's status: an error (e.g. a degenerate PCA start) stops it.
+// The finished state is bit-identical to tsne_init's, whatever the budgets were.
+Status tsne_init_begin(TsneState& state, const Mat& x, const TsneParams& params);
+Status tsne_init_step(TsneState& state, double budget_ms);
+// True once the state is ready for tsne_step, or the initialisation failed.
+inline bool tsne_init_done(const TsneState& state) {
+  return state.init.stage == TsneInitStage::done || state.init.stage == TsneInitStage::failed;
+}
+// What the initialisation is doing ("finding neighbours", "fitting bandwidths", "joint
+// probabilities", "PCA start" or "random start") and how far that stage is, in [0, 1].
+struct TsneInitProgress {
+  std::string_view stage;
+  double fraction = 0;
+};
+TsneInitProgress tsne_init_progress(const TsneState& state);
 
 // One gradient-descent step. Never fails on a state tsne_init accepted.
 TsneStepStats tsne_step(TsneState& state);
 
 // KL(P || Q) of the current embedding, with Q over all pairs (O(N^2), exact for both methods).
 double tsne_kl(const TsneState& state);
+
+// The same in pieces (~262k pairs, or ~16k entries of P: about a millisecond), for callers within a
+// frame budget: the same sums in the same order, so the result is identical. The state must not
+// change in between.
+//   TsneKlJob job;
+//   while (!tsne_kl_step(state, job)) { ... }   // then job.kl
+struct TsneKlJob {
+  int pass = 0;     // 0: Z over all pairs, 1: the sum over P's entries
+  int row = 0;      // rows done in this pass
+  double z = 0, log_z = 0;
+  double kl = 0;    // the result once done
+  bool done = false;
+};
+bool tsne_kl_step(const TsneState& state, TsneKlJob& job);
 
 // The embedding as (N, 2) floats, for plotting and the quality metrics.
 Mat tsne_embedding(const TsneState& state);

@@ -80,15 +80,18 @@ Status MlpT<T>::forward(const MatT<T>& x, const ForwardCtx& ctx, MatT<T>& out) {
     return Status::error(name + ": expected input rows of " + std::to_string(opt.in) + " features, got " +
                          shape_str(x.rows(), x.cols()));
   MatT<T> h = x;
-  for (size_t l = 0; l < dense.size(); ++l) {
-    h = dense[l].forward(h, ctx);
-    if (l + 1 == dense.size()) break;
-    if (!bn.empty()) h = bn[l].forward(h, ctx);
-    h = act[l].forward(h, ctx);
-    h = drop[l].forward(h, ctx);
-  }
+  for (size_t l = 0; l < dense.size(); ++l) forward_layer(l, h, ctx);
   out = std::move(h);
   return Status::success();
+}
+
+template <class T>
+void MlpT<T>::forward_layer(size_t l, MatT<T>& h, const ForwardCtx& ctx) {
+  h = dense[l].forward(h, ctx);
+  if (l + 1 == dense.size()) return;
+  if (!bn.empty()) h = bn[l].forward(h, ctx);
+  h = act[l].forward(h, ctx);
+  h = drop[l].forward(h, ctx);
 }
 
 template <class T>

@@ -44,6 +44,10 @@ struct MlpT {
   std::vector<DropoutT<T>> drop;       // hidden.size()
 
   Status forward(const MatT<T>& x, const ForwardCtx& ctx, MatT<T>& out);
+  // forward() one layer at a time, for callers that must stay within a time budget: layer l
+  // (0 <= l < dense.size()) is Dense l, then for hidden layers BatchNorm, activation and dropout,
+  // applied to h in place. forward(x) is h = x, then forward_layer(0), forward_layer(1), ...
+  void forward_layer(size_t l, MatT<T>& h, const ForwardCtx& ctx);
   MatT<T> backward(const MatT<T>& d_out);  // returns d_x
   std::vector<ParamRefT<T>> params();
   std::vector<ParamRefT<T>> state();      // params + BatchNorm running statistics

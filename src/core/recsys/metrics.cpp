@@ -144,50 +144,67 @@ std::vector<Neighbour> similar_items(const Mat& v, int32_t item, int k) {
   return out;
 }
 
-RankingEval evaluate_ranking(ItemScorer& model, const std::vector<std::vector<int32_t>>& train_pos,
-                             const std::vector<std::vector<int32_t>>& test_pos, std::span<const int32_t> popularity,
-                             int k) {
-  RankingEval e;
+void evaluate_ranking_begin(RankingJob& job, const ItemScorer& model) {
+  job = RankingJob{};
   const int32_t n_items = model.scorer_items();
-  std::vector<float> s(static_cast<size_t>(n_items)), cs;
-  std::vector<uint8_t> lab;
-  std::vector<std::vector<int32_t>> lists;
-  std::vector<double> rec_count(size_t(n_items), 0);
-  double auc = 0, p = 0, r = 0, nd = 0;
+  job.scores.assign(size_t(n_items), 0.f);
+  job.rec_count.assign(size_t(n_items), 0);
+}
+
+bool evaluate_ranking_step(RankingJob& job, ItemScorer& model, const std::vector<std::vector<int32_t>>& train_pos,
+                           const std::vector<std::vector<int32_t>>& test_pos, std::span<const int32_t> popularity,
+                           int k, size_t max_users) {
+  if (job.done) return true;
+  RankingEval& e = job.result;
+  const int32_t n_items = model.scorer_items();
   const size_t n_users = std::min(train_pos.size(), test_pos.size());
-  for (size_t u = 0; u < n_users; ++u) {
+  const size_t stop = std::min(n_users, job.next + std::max<size_t>(1, max_users));
+  std::vector<float>& s = job.scores;
+  for (size_t u = job.next; u < stop; ++u) {
     model.score_user(int32_t(u), s);
     const auto& tr = train_pos[u];
     const auto& te = test_pos[u];
     const std::vector<int32_t> list = top_k(s, tr, k);
-    for (int32_t i : list) rec_count[size_t(i)] += 1;
-    lists.push_back(list);
+    for (int32_t i : list) job.rec_count[size_t(i)] += 1;
+    job.lists.push_back(list);
     if (te.empty()) continue;
-    cs.clear();
-    lab.clear();
+    job.candidates.clear();
+    job.labels.clear();
     for (int32_t i = 0; i < n_items; ++i) {
       if (has(tr, i)) continue;
-      cs.push_back(s[size_t(i)]);
-      lab.push_back(has(te, i));
+      job.candidates.push_back(s[size_t(i)]);
+      job.labels.push_back(has(te, i));
     }
-    const double a = roc_auc(cs, lab);
+    const double a = roc_auc(job.candidates, job.labels);
     if (a < 0) continue;
-    auc += a;
-    p += precision_at_k(list, te, k);
-    r += recall_at_k(list, te, k);
-    nd += ndcg_at_k(list, te, k);
+    job.auc += a;
+    job.precision += precision_at_k(list, te, k);
+    job.recall += recall_at_k(list, te, k);
+    job.ndcg += ndcg_at_k(list, te, k);
     ++e.users;
   }
+  job.next = stop;
+  if (job.next < n_users) return false;
   if (e.users > 0) {
-    e.auc = auc / e.users;
-    e.precision = p / e.users;
-    e.recall = r / e.users;
-    e.ndcg = nd / e.users;
+    e.auc = job.auc / e.users;
+    e.precision = job.precision / e.users;
+    e.recall = job.recall / e.users;
+    e.ndcg = job.ndcg / e.users;
   }
-  e.coverage = catalogue_coverage(lists, n_items);
-  e.gini = gini(rec_count);
-  e.popular_share = popular_share(lists, popularity, 0.1);
-  return e;
+  e.coverage = catalogue_coverage(job.lists, n_items);
+  e.gini = gini(job.rec_count);
+  e.popular_share = popular_share(job.lists, popularity, 0.1);
+  return job.done = true;
+}
+
+RankingEval evaluate_ranking(ItemScorer& model, const std::vector<std::vector<int32_t>>& train_pos,
+                             const std::vector<std::vector<int32_t>>& test_pos, std::span<const int32_t> popularity,
+                             int k) {
+  RankingJob job;
+  evaluate_ranking_begin(job, model);
+  while (!evaluate_ranking_step(job, model, train_pos, test_pos, popularity, k, SIZE_MAX)) {
+  }
+  return job.result;
 }
 
 PopularityModel::PopularityModel(std::span<const int32_t> counts) : score(counts.begin(), counts.end()) {}

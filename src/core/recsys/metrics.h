@@ -74,6 +74,28 @@ RankingEval evaluate_ranking(ItemScorer& model, const std::vector<std::vector<in
                              const std::vector<std::vector<int32_t>>& test_pos,
                              std::span<const int32_t> popularity, int k);
 
+// The same evaluation in pieces, a few users per call, for callers that must stay within a frame's
+// time budget: the same arithmetic in the same order, so the result is identical.
+//   RankingJob job;
+//   evaluate_ranking_begin(job, model);
+//   while (!evaluate_ranking_step(job, model, train_pos, test_pos, popularity, k, 16)) { ... }
+//   use(job.result);
+struct RankingJob {
+  size_t next = 0;                          // users done
+  bool done = false;                        // every user done: `result` is complete
+  RankingEval result;
+  std::vector<float> scores, candidates;    // scratch
+  std::vector<uint8_t> labels;
+  std::vector<std::vector<int32_t>> lists;  // every user's top-k so far
+  std::vector<double> rec_count;            // per item: in how many lists
+  double auc = 0, precision = 0, recall = 0, ndcg = 0;  // sums over the users evaluated
+};
+void evaluate_ranking_begin(RankingJob& job, const ItemScorer& model);
+// Evaluates up to max_users more users (>= 1); returns job.done.
+bool evaluate_ranking_step(RankingJob& job, ItemScorer& model, const std::vector<std::vector<int32_t>>& train_pos,
+                           const std::vector<std::vector<int32_t>>& test_pos, std::span<const int32_t> popularity,
+                           int k, size_t max_users);
+
 // The popularity baseline: every user gets the items with the most training interactions.
 class PopularityModel : public ItemScorer {
  public:

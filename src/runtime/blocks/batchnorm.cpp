@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 namespace lab::runtime {
 
@@ -38,21 +39,56 @@ ActivationSnapshot activation_snapshot(const nn::Mlp& model, const Mat& probe, i
   return s;
 }
 
-double accuracy_with_batch_stats(const nn::Mlp& model, const Mat& x, const nn::Ids& y, int batch) {
-  nn::Mlp copy = model;
-  core::Rng rng(7);
-  Index correct = 0;
+void batch_stats_accuracy_start(BatchStatsAccuracy& a, const nn::Mlp& model) {
+  a = BatchStatsAccuracy{};
+  a.model = model;
+}
+
+bool batch_stats_accuracy_step(BatchStatsAccuracy& a, const Mat& x, const nn::Ids& y, int batch) {
+  if (a.failed || a.next >= x.rows()) return true;
+  const Index start = a.next, b = std::min<Index>(batch, x.rows() - start);
   Mat out;
-  for (Index start = 0; start < x.rows(); start += batch) {
-    const Index b = std::min<Index>(batch, x.rows() - start);
-    if (!copy.forward(x.middleRows(start, b), nn::ctx_train(rng), out)) return 0;
-    for (Index i = 0; i < b; ++i) {
-      Index arg = 0;
-      out.row(i).maxCoeff(&arg);
-      correct += arg == y[size_t(start + i)];
-    }
+  if (!a.model.forward(x.middleRows(start, b), nn::ctx_train(a.rng), out)) {
+    a.failed = true;
+    return true;
   }
-  return x.rows() ? double(correct) / double(x.rows()) : 0.0;
+  for (Index i = 0; i < b; ++i) {
+    Index arg = 0;
+    out.row(i).maxCoeff(&arg);
+    a.correct += arg == y[size_t(start + i)];
+  }
+  a.next += b;
+  return a.next >= x.rows();
+}
+
+double batch_stats_accuracy_result(const BatchStatsAccuracy& a, Index rows) {
+  return !a.failed && rows ? double(a.correct) / double(rows) : 0.0;
+}
+
+void eval_accuracy_start(EvalAccuracy& a, const nn::Mlp& model, const Mat& x) {
+  a = EvalAccuracy{};
+  a.model = model;
+  // What Mlp::forward would refuse.
+  a.failed = a.model.dense.empty() || x.cols() != a.model.opt.in || x.rows() == 0;
+  if (!a.failed) a.h = x;
+}
+
+bool eval_accuracy_step(EvalAccuracy& a) {
+  if (a.failed || a.layers >= a.model.dense.size()) return true;
+  a.model.forward_layer(a.layers++, a.h, nn::ctx_eval());
+  return a.layers >= a.model.dense.size();
+}
+
+double eval_accuracy_result(const EvalAccuracy& a, const nn::Ids& y) {
+  return a.failed ? 0.0 : nn::accuracy(a.h, std::span<const int32_t>(y));
+}
+
+double accuracy_with_batch_stats(const nn::Mlp& model, const Mat& x, const nn::Ids& y, int batch) {
+  BatchStatsAccuracy a;
+  batch_stats_accuracy_start(a, model);
+  while (!batch_stats_accuracy_step(a, x, y, batch)) {
+  }
+  return batch_stats_accuracy_result(a, x.rows());
 }
 
 double accuracy_eval(nn::Mlp model, const Mat& x, const nn::Ids& y) {
@@ -64,20 +100,23 @@ double accuracy_eval(nn::Mlp model, const Mat& x, const nn::Ids& y) {
 static Mat probe_rows(const DigitsSplit& d, Index n) { return d.x_train.topRows(std::min(n, d.x_train.rows())); }
 
 // ---- batchnorm-compare ----------------------------------------------------------------------------
+// After each epoch of a run, a snapshot of its activations (one unit of work; the run waits for it).
+bool BatchnormCompareExperiment::snapshot_pending(size_t r) const {
+  return runs[r].status.ok && snapshots[r].epoch != runs[r].epochs_done();
+}
+
 void BatchnormCompareExperiment::step(double budget_ms) {
   if (!error.ok) return;
-  train_runs_step(runs, budget_ms);
-  for (size_t r = 0; r < runs.size(); ++r) {
-    const int ep = runs[r].epochs_done();
-    if (snapshots[r].epoch != ep && runs[r].status.ok)
-      snapshots[r] = activation_snapshot(runs[r].objective->model, probe, ep);
-  }
+  EpochWork work;
+  work.pending = [this](size_t r) { return snapshot_pending(r); };
+  work.unit = [this](size_t r) { snapshots[r] = activation_snapshot(runs[r].objective->model, probe, runs[r].epochs_done()); };
+  train_runs_step(runs, budget_ms, work);
 }
 
 bool BatchnormCompareExperiment::done() const {
   if (!error.ok) return true;
-  for (const TrainRun& r : runs)
-    if (!r.finished()) return false;
+  for (size_t r = 0; r < runs.size(); ++r)
+    if (!runs[r].finished() || snapshot_pending(r)) return false;
   return true;
 }
 
@@ -210,22 +249,54 @@ void BatchnormInferenceExperiment::update_stats() {
   }
 }
 
-void BatchnormInferenceExperiment::step(double budget_ms) {
-  if (done()) return;
-  train_runs_step(runs, budget_ms);
-  TrainRun& r = runs[0];
-  while (int(acc_running.size()) < r.epochs_done()) {
-    nn::Mlp& m = r.objective->model;
-    acc_running.push_back(r.history().val_metric[acc_running.size()]);
-    acc_batch.push_back(float(accuracy_with_batch_stats(m, data.x_val, data.y_val, eval_batch)));
+// One unit of the pending evaluation: a copy of the model, an evaluation batch with its own
+// statistics, or a layer of the eval-mode pass with fresh running statistics. Training waits
+// meanwhile, so the live model is still the model at the end of the epoch being evaluated.
+void BatchnormInferenceExperiment::evaluate_one_unit() {
+  nn::Mlp& m = runs[0].objective->model;
+  if (!evaluating) {  // the epoch just ended: start with a copy of the model
+    evaluating = true;
+    batch_stats_accuracy_start(eval_batch_stats, m);
+    return;
+  }
+  if (!eval_batch_stats.failed && eval_batch_stats.next < data.x_val.rows()) {
+    batch_stats_accuracy_step(eval_batch_stats, data.x_val, data.y_val, eval_batch);
+    return;
+  }
+  if (!eval_init_started) {
+    eval_init_started = true;
     nn::Mlp fresh = m;  // running statistics left as initialised: mean 0, variance 1
     for (nn::BatchNorm1d& b : fresh.bn) {
       b.running_mean.setZero();
       b.running_var.setOnes();
     }
-    acc_init.push_back(float(accuracy_eval(fresh, data.x_val, data.y_val)));
+    eval_accuracy_start(eval_init_stats, fresh, data.x_val);
+    return;
   }
+  if (!eval_accuracy_step(eval_init_stats)) return;
+  acc_running.push_back(runs[0].history().val_metric[acc_running.size()]);
+  acc_batch.push_back(float(batch_stats_accuracy_result(eval_batch_stats, data.x_val.rows())));
+  acc_init.push_back(float(eval_accuracy_result(eval_init_stats, data.y_val)));
+  eval_batch_stats = BatchStatsAccuracy{};
+  eval_init_stats = EvalAccuracy{};
+  eval_init_started = false;
+  evaluating = false;
+}
+
+void BatchnormInferenceExperiment::step(double budget_ms) {
+  if (done()) return;
+  EpochWork work;
+  work.pending = [this](size_t) { return evaluation_pending(); };
+  work.unit = [this](size_t) { evaluate_one_unit(); };
+  train_runs_step(runs, budget_ms, work);
   update_stats();
+}
+
+std::string BatchnormInferenceExperiment::progress_text() const {
+  std::string s = train_runs_progress_text(runs);
+  if (evaluating && data.x_val.rows() > 0)
+    s += " (evaluating: " + std::to_string(100 * eval_batch_stats.next / data.x_val.rows()) + " %)";
+  return s;
 }
 
 core::Status BatchnormInferenceExperiment::status() const {

@@ -10,6 +10,9 @@
 //                     evaluation batch itself (batches of eval_batch rows; 1 row = every input
 //                     normalises to 0), and with running statistics never updated (mean 0, var 1);
 //                     plus the first BN layer's batch statistics against its running averages.
+//                     The evaluation runs in slices (one evaluation batch, or the eval-mode pass,
+//                     per unit of work); training waits for it, so every value is that of the model
+//                     exactly at the end of its epoch.
 #pragma once
 
 #include <vector>
@@ -47,9 +50,37 @@ struct BatchnormCompareExperiment final : Experiment {
   std::string progress_text() const override { return train_runs_progress_text(runs); }
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
+  bool snapshot_pending(size_t r) const;
 };
 
 ActivationSnapshot activation_snapshot(const core::nn::Mlp& model, const core::Mat& probe, int epoch);
+
+// Validation accuracy of a BN model that normalises with the statistics of each evaluation batch,
+// one batch per call: train-mode forwards on a copy of the model (they update its running
+// statistics, never the real model's).
+struct BatchStatsAccuracy {
+  core::nn::Mlp model;      // the copy
+  core::Rng rng{7};
+  core::Index next = 0;     // validation rows done
+  core::Index correct = 0;
+  bool failed = false;      // a forward failed: the accuracy is 0
+};
+void batch_stats_accuracy_start(BatchStatsAccuracy& a, const core::nn::Mlp& model);
+// Evaluates the next `batch` rows; returns true when every row of x is done.
+bool batch_stats_accuracy_step(BatchStatsAccuracy& a, const core::Mat& x, const core::nn::Ids& y, int batch);
+double batch_stats_accuracy_result(const BatchStatsAccuracy& a, core::Index rows);
+
+// Validation accuracy in eval mode, one layer per call (the same arithmetic as accuracy_eval).
+struct EvalAccuracy {
+  core::nn::Mlp model;
+  core::Mat h;              // the activations after `layers` layers
+  size_t layers = 0;
+  bool failed = false;      // x does not fit the model: the accuracy is 0
+};
+void eval_accuracy_start(EvalAccuracy& a, const core::nn::Mlp& model, const core::Mat& x);
+// Runs the next layer; returns true when the output is there.
+bool eval_accuracy_step(EvalAccuracy& a);
+double eval_accuracy_result(const EvalAccuracy& a, const core::nn::Ids& y);
 
 struct BatchnormInferenceExperiment final : Experiment {
   DigitsSplit data;
@@ -57,6 +88,13 @@ struct BatchnormInferenceExperiment final : Experiment {
   int eval_batch = 1;
   // One entry per finished epoch: validation accuracy evaluated three ways.
   std::vector<float> acc_running, acc_batch, acc_init;
+  // The evaluation of the epoch that just ended, in progress (training waits for it): first the
+  // batch-statistics accuracy, one evaluation batch per unit of work, then the eval-mode pass with
+  // fresh running statistics, one layer per unit.
+  bool evaluating = false;
+  BatchStatsAccuracy eval_batch_stats;
+  EvalAccuracy eval_init_stats;
+  bool eval_init_started = false;
   // The first BN layer on a probe batch of training rows: its batch mean / variance per feature
   // (shown: the first `features_shown`) against the running averages.
   core::Mat probe;
@@ -64,16 +102,17 @@ struct BatchnormInferenceExperiment final : Experiment {
   core::Status error;
 
   void step(double budget_ms) override;
-  bool done() const override { return !error.ok || (!runs.empty() && runs[0].finished()); }
+  bool done() const override { return !error.ok || (!runs.empty() && runs[0].finished() && !evaluation_pending()); }
   float progress() const override { return train_runs_progress(runs); }
-  std::string progress_text() const override { return train_runs_progress_text(runs); }
+  std::string progress_text() const override;
   core::Status status() const override;
   std::vector<Metric> metrics() const override;
   void update_stats();
+  bool evaluation_pending() const { return !runs.empty() && int(acc_running.size()) < runs[0].epochs_done(); }
+  void evaluate_one_unit();
 };
 
-// Validation accuracy of a BN model that normalises with the statistics of each evaluation batch
-// (train-mode forward on a copy, batches of `batch` rows), i.e. without running averages.
+// The same in one call (batches of `batch` rows), i.e. without running averages.
 double accuracy_with_batch_stats(const core::nn::Mlp& model, const core::Mat& x, const core::nn::Ids& y, int batch);
 double accuracy_eval(core::nn::Mlp model, const core::Mat& x, const core::nn::Ids& y);
 

@@ -4,29 +4,33 @@
 
 namespace lab::runtime {
 
+bool OverfitExperiment::memorised_pending(size_t r) const {
+  return int(r < memorised.size() ? memorised[r].size() : 0) < runs[r].epochs_done();
+}
+
 void OverfitExperiment::step(double budget_ms) {
   if (!error.ok) return;
-  train_runs_step(runs, budget_ms);
   memorised.resize(runs.size());
-  for (size_t r = 0; r < runs.size(); ++r) {
-    while (int(memorised[r].size()) < runs[r].epochs_done()) {
-      // The noisy rows are the first `noisy` training rows (digits_split).
-      double share = 0;
-      if (noisy > 0) {
-        core::Mat out;
-        core::nn::Mlp& m = runs[r].objective->model;
-        if (m.forward(data.x_train.topRows(noisy), core::nn::ctx_eval(), out))
-          share = core::nn::accuracy(out, std::span<const int32_t>(data.y_train.data(), size_t(noisy)));
-      }
-      memorised[r].push_back(float(share));
+  EpochWork work;
+  work.pending = [this](size_t r) { return memorised_pending(r); };
+  work.unit = [this](size_t r) {
+    // The noisy rows are the first `noisy` training rows (digits_split).
+    double share = 0;
+    if (noisy > 0) {
+      core::Mat out;
+      core::nn::Mlp& m = runs[r].objective->model;
+      if (m.forward(data.x_train.topRows(noisy), core::nn::ctx_eval(), out))
+        share = core::nn::accuracy(out, std::span<const int32_t>(data.y_train.data(), size_t(noisy)));
     }
-  }
+    memorised[r].push_back(float(share));
+  };
+  train_runs_step(runs, budget_ms, work);
 }
 
 bool OverfitExperiment::done() const {
   if (!error.ok) return true;
-  for (const TrainRun& r : runs)
-    if (!r.finished()) return false;
+  for (size_t r = 0; r < runs.size(); ++r)
+    if (!runs[r].finished() || memorised_pending(r)) return false;
   return true;
 }
 

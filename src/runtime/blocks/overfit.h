@@ -25,7 +25,8 @@ struct OverfitExperiment final : Experiment {
   std::vector<int> hidden;     // width of each run
   int noisy = 0;
   // Per run, after every epoch: share of the randomised training labels the net reproduces (eval
-  // mode) — how much of the noise it has memorised.
+  // mode) — how much of the noise it has memorised. Measured as soon as the epoch ends (the run
+  // waits for it; one unit of work of the slice).
   std::vector<std::vector<float>> memorised;
   core::Status error;
 
@@ -35,6 +36,7 @@ struct OverfitExperiment final : Experiment {
   std::string progress_text() const override { return train_runs_progress_text(runs); }
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
+  bool memorised_pending(size_t r) const;
 };
 
 // Index (0-based) of the run with the lowest late validation loss (mean of the last 5 epochs: where

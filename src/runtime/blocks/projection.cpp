@@ -147,48 +147,79 @@ core::Mat ProjectionExperiment::layout(int r) const {
   return runs[size_t(r)].state.y.cast<core::Scalar>();
 }
 
-static void finish(ProjectionExperiment& e) {
+// The final metrics, one unit of work per call (a piece of a layout's exact KL, O(N²) in all; a
+// layout's other metrics; a piece of a neighbour search); returns true when all are in e.results.
+static bool finish_step(ProjectionExperiment& e) {
   std::vector<Metric>& m = e.results;
-  m.clear();
   const int n = int(e.x.rows());
-  m.push_back({"points", double(n)});
-  m.push_back({"spread_ratio_input", group_spread_ratio(e.x, e.labels)});
-  m.push_back({"gap_ratio_input", group_gap_ratio(e.x, e.labels)});
-  for (int r = 0; r < int(e.quality.size()); ++r) {
+  const int layouts = int(e.quality.size());
+  int& stage = e.finish_stage;
+  if (stage == 0) {
+    m.clear();
+    m.push_back({"points", double(n)});
+    m.push_back({"spread_ratio_input", group_spread_ratio(e.x, e.labels)});
+    m.push_back({"gap_ratio_input", group_gap_ratio(e.x, e.labels)});
+  } else if (stage <= layouts) {
+    const int r = stage - 1;
+    // t-SNE: first the exact KL of this layout, in pieces.
+    if (e.method == ProjectionMethod::Tsne && !core::tsne_kl_step(e.runs[size_t(r)].state, e.kl_job)) return false;
     const std::string sfx = r == 0 ? "" : "_b";
     const core::Mat y = e.layout(r);
     m.push_back({"trustworthiness" + sfx, e.quality[size_t(r)].trustworthiness});
     m.push_back({"knn_accuracy" + sfx, e.quality[size_t(r)].knn_accuracy});
-    if (e.method == ProjectionMethod::Tsne) m.push_back({"kl" + sfx, core::tsne_kl(e.runs[size_t(r)].state)});
+    if (e.method == ProjectionMethod::Tsne) m.push_back({"kl" + sfx, e.kl_job.kl});
+    e.kl_job = core::TsneKlJob{};
     m.push_back({"spread_ratio_output" + sfx, group_spread_ratio(y, e.labels)});
     m.push_back({"gap_ratio_output" + sfx, group_gap_ratio(y, e.labels)});
-  }
-  m.push_back({"knn_accuracy_input", e.quality[0].knn_accuracy_input});
-  if (e.method == ProjectionMethod::Pca) {
-    double two = 0;
-    for (core::Index i = 0; i < std::min<core::Index>(2, e.pca.explained_variance_ratio.size()); ++i)
-      two += double(e.pca.explained_variance_ratio(i));
-    m.push_back({"explained_variance_2", two});
+  } else if (stage == layouts + 1) {
+    m.push_back({"knn_accuracy_input", e.quality[0].knn_accuracy_input});
+    if (e.method == ProjectionMethod::Pca) {
+      double two = 0;
+      for (core::Index i = 0; i < std::min<core::Index>(2, e.pca.explained_variance_ratio.size()); ++i)
+        two += double(e.pca.explained_variance_ratio(i));
+      m.push_back({"explained_variance_2", two});
+    } else {
+      m.push_back({"perplexity_used", e.perplexity_used});
+      m.push_back({"iterations", double(e.runs[0].state.iteration)});
+    }
+    if (e.runs.size() != 2) return e.finished = true;
+    e.overlap_layout[0] = e.layout(0);
+    e.overlap_layout[1] = e.layout(1);
+    m.push_back({"layout_difference", procrustes_disparity(e.overlap_layout[0], e.overlap_layout[1])});
+    e.overlap_ok = true;
   } else {
-    m.push_back({"perplexity_used", e.perplexity_used});
-    m.push_back({"iterations", double(e.runs[0].state.iteration)});
-  }
-  if (e.runs.size() == 2) {
-    const core::Mat a = e.layout(0), b = e.layout(1);
-    m.push_back({"layout_difference", procrustes_disparity(a, b)});
-    // Do both pictures give each point the same neighbours?
+    // Do both pictures give each point the same neighbours? Each picture's k-NN in pieces.
+    const int which = stage - layouts - 2;  // 0, 1: searching picture `which`; 2: compare
     const int tk = trust_k(n);
-    core::Knn ka, kb;
+    if (which < 2) {
+      core::Knn& knn = e.overlap_knn[which];
+      if (e.overlap_job.next == 0 && e.overlap_job.block_size == 0 && knn.n == 0) {
+        if (!core::knn_search_begin(e.overlap_layout[which], tk, core::Metric::euclidean, knn, e.overlap_job)) {
+          e.overlap_ok = false;  // as before: no overlap measured
+          stage = layouts + 4;
+        }
+        return false;
+      }
+      if (core::knn_search_continue(e.overlap_layout[which], knn, e.overlap_job)) {
+        e.overlap_job = core::KnnJob{};
+        ++stage;
+      }
+      return false;
+    }
     double overlap = 0;
-    if (core::knn_search(a, tk, core::Metric::euclidean, ka) && core::knn_search(b, tk, core::Metric::euclidean, kb)) {
+    if (e.overlap_ok) {
+      const core::Knn &ka = e.overlap_knn[0], &kb = e.overlap_knn[1];
       for (int i = 0; i < n; ++i)
         for (int j = 0; j < tk; ++j)
           for (int l = 0; l < tk; ++l) overlap += ka.neighbour(i, j) == kb.neighbour(i, l);
       overlap /= double(n) * tk;
     }
     m.push_back({"neighbour_overlap", overlap});
+    e.overlap_knn[0] = e.overlap_knn[1] = core::Knn{};
+    return e.finished = true;
   }
-  e.finished = true;
+  ++stage;
+  return false;
 }
 
 // The layouts are final: measure them (in slices, see layout_quality.h).
@@ -225,15 +256,18 @@ static void prepare(ProjectionExperiment& e) {
   e.runs.resize(e.second_seed >= 0 ? 2 : 1);
   e.runs[0].seed = e.seed;
   if (e.runs.size() == 2) e.runs[1].seed = uint64_t(e.second_seed);
+  // The initialisation (neighbours, bandwidths, P, the start) runs in slices: see step().
   for (TsneRun& r : e.runs) {
     p.seed = r.seed;
-    auto [state, st] = core::tsne_init(e.x, p);
-    if (!st) {
-      e.error = st;
-      return;
-    }
-    r.state = std::move(state);
+    if (e.error = core::tsne_init_begin(r.state, e.x, p); !e.error) return;
   }
+}
+
+// The first t-SNE run whose initialisation is not finished, or -1.
+static int initialising_run(const ProjectionExperiment& e) {
+  for (int r = 0; r < int(e.runs.size()); ++r)
+    if (!core::tsne_init_done(e.runs[size_t(r)].state)) return r;
+  return -1;
 }
 
 void ProjectionExperiment::step(double budget_ms) {
@@ -262,6 +296,11 @@ void ProjectionExperiment::step(double budget_ms) {
     prepare(*this);
     if (done() || elapsed() > budget_ms) return;
   }
+  // t-SNE's initialisation, a piece at a time (the 1797 digits take ~0.2 s natively).
+  for (int r; (r = initialising_run(*this)) >= 0;) {
+    if (error = core::tsne_init_step(runs[size_t(r)].state, budget_ms - elapsed()); !error) return;
+    if (elapsed() > budget_ms) return;
+  }
   // Advance the runs in lockstep until the budget is spent (at least one step each).
   while (quality.empty() && !done()) {
     for (TsneRun& r : runs) {
@@ -274,12 +313,13 @@ void ProjectionExperiment::step(double budget_ms) {
     if (runs[0].state.iteration >= iterations) start_quality(*this);
     if (elapsed() > budget_ms) return;
   }
-  // Then measure the pictures, a block of points at a time.
+  // Then measure the pictures, a block of points at a time, and compute the final metrics.
   for (LayoutQuality& q : quality) {
     if (!q.done()) layout_quality_step(q, budget_ms - elapsed());
     if (!q.done()) return;
   }
-  if (!quality.empty() && !finished) finish(*this);
+  while (!quality.empty() && !finished && !finish_step(*this))
+    if (elapsed() > budget_ms) return;
 }
 
 float ProjectionExperiment::progress() const {
@@ -299,6 +339,13 @@ std::string ProjectionExperiment::progress_text() const {
   if (!quality.empty() && !finished) return "measuring the picture (trustworthiness, k-NN accuracy)";
   if (data == ProjectionData::Words && x.rows() == 0) return "training the word embeddings: " + words.progress_text();
   if (method == ProjectionMethod::Pca) return "PCA";
+  if (const int r = initialising_run(*this); r >= 0) {
+    const core::TsneInitProgress p = core::tsne_init_progress(runs[size_t(r)].state);
+    char pct[16];
+    std::snprintf(pct, sizeof pct, " %d %%", int(100 * p.fraction));
+    return std::string("t-SNE") + (r > 0 ? " (second seed)" : "") + ": " + std::string(p.stage) +
+           (p.fraction > 0 ? pct : "");
+  }
   const int it = runs.empty() ? 0 : runs[0].state.iteration;
   std::string s = "t-SNE iteration " + std::to_string(it) + " / " + std::to_string(iterations);
   if (!runs.empty() && it < runs[0].state.params.exaggeration_iterations) s += " (early exaggeration)";

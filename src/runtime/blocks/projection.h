@@ -56,7 +56,13 @@ struct ProjectionExperiment final : Experiment {
   core::Mat pca_y;                           // (N, 2) PCA coordinates
   std::vector<TsneRun> runs;                 // 1 or 2 t-SNE runs
   std::vector<LayoutQuality> quality;        // per layout, evaluated in slices after the runs
-  std::vector<Metric> results;               // final metrics (set when finished)
+  std::vector<Metric> results;               // final metrics (complete when finished)
+  int finish_stage = 0;                      // final metrics: units done (see finish_step)
+  core::TsneKlJob kl_job;                    // a layout's exact KL, in pieces
+  core::Mat overlap_layout[2];               // two seeds: the pictures whose neighbours are compared ...
+  core::Knn overlap_knn[2];                  // ... their 10 nearest neighbours ...
+  core::KnnJob overlap_job;                  // ... found in pieces
+  bool overlap_ok = true;
   core::Status error;
   int inspected = -1;                        // UI: the point last hovered (its image stays shown)
 

@@ -18,8 +18,11 @@ void RandomCosineExperiment::step(double budget_ms) {
       default: x = core::rng_uniform(rng); break;
     }
   };
+  // Look at the clock every ~16k coordinates (64 pairs at small d, 4 pairs at d = 4096), so a slice
+  // overruns its budget by about a millisecond at most.
+  const int pairs_per_check = std::clamp(16384 / std::max(1, dim), 1, 64);
   while (!done()) {
-    for (int chunk = 0; chunk < 64 && !done(); ++chunk) {
+    for (int chunk = 0; chunk < pairs_per_check && !done(); ++chunk) {
       double dot = 0, na = 0, nb = 0;
       for (int k = 0; k < dim; ++k) {
         draw(a[size_t(k)]);

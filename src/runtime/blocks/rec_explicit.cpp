@@ -30,11 +30,19 @@ void RecExplicitExperiment::step(double budget_ms) {
   }
   if (!rs::rec_done(rt)) {
     error = rs::rec_step(rt, budget_ms);
-    if (!error.ok) return;
-    if (rs::rec_done(rt)) finish_training();
+    return;  // the evaluation starts next slice
+  }
+  if (!evaluated) {
+    finish_training();
     return;
   }
-  if (!evaluated) finish_training();
+  // The map's initialisation (bandwidths, P, the start), a piece at a time.
+  if (tsne && !core::tsne_init_done(*tsne)) {
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (error = core::tsne_init_step(*tsne, budget_ms - ms); !error.ok) return;
+    if (core::tsne_init_done(*tsne)) tsne_snapshot();  // the starting map; iterations from the next slice
+    return;
+  }
   if (tsne && tsne->iteration < tsne_iterations) {
     while (tsne->iteration < tsne_iterations) {
       core::tsne_step(*tsne);
@@ -64,13 +72,8 @@ void RecExplicitExperiment::finish_training() {
     p.momentum_switch_iteration = p.exaggeration_iterations;
     p.kl_every = 0;
     p.seed = data_seed;
-    auto [state, st] = core::tsne_init(rt.rating->item_vectors(), p);
-    if (!st.ok) {
-      error = st;
-      return;
-    }
-    tsne = std::make_unique<core::TsneState>(std::move(state));
-    tsne_snapshot();
+    tsne = std::make_unique<core::TsneState>();
+    error = core::tsne_init_begin(*tsne, rt.rating->item_vectors(), p);  // then in slices: see step()
   }
 }
 
@@ -141,7 +144,10 @@ float RecExplicitExperiment::progress() const {
 
 std::string RecExplicitExperiment::progress_text() const {
   char buf[96];
-  if (tsne && evaluated)
+  if (tsne && evaluated && !core::tsne_init_done(*tsne)) {
+    const core::TsneInitProgress p = core::tsne_init_progress(*tsne);
+    std::snprintf(buf, sizeof buf, "t-SNE: %.*s %d %%", int(p.stage.size()), p.stage.data(), int(100 * p.fraction));
+  } else if (tsne && evaluated)
     std::snprintf(buf, sizeof buf, "t-SNE iteration %d / %d", tsne->iteration, tsne_iterations);
   else
     std::snprintf(buf, sizeof buf, "epoch %d / %d", initialised ? rt.trainer.epoch : 0, train.epochs);

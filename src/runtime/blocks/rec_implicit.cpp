@@ -2,6 +2,7 @@
 #include "runtime/blocks/rec_implicit.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 
 namespace lab::runtime {
@@ -25,16 +26,34 @@ void RecImplicitExperiment::step(double budget_ms) {
     sample_triplet();
     return;
   }
-  if (!evaluated) {
-    evaluated = true;
+  if (evaluated) return;
+  if (!evaluating) {
     if (rt.trainer.phase == core::nn::TrainPhase::Failed) {
+      evaluated = true;
       error = rt.trainer.status;
       return;
     }
-    eval = rs::rec_evaluate(rt, data, k).ranking;
-    rs::PopularityModel p(rt.popularity);
-    pop = rs::evaluate_ranking(p, rt.train_pos, rt.test_pos, rt.popularity, k);
-    list_for(user);
+    evaluating = true;
+    rs::evaluate_ranking_begin(eval_job, *rt.triplet);
+    rs::evaluate_ranking_begin(pop_job, rs::PopularityModel(rt.popularity));
+    return;
+  }
+  // rec_evaluate's ranking for the model, then the popularity baseline's, 16 users per unit.
+  const auto start = std::chrono::steady_clock::now();
+  rs::PopularityModel baseline(rt.popularity);
+  for (;;) {
+    if (!eval_job.done) {
+      rs::evaluate_ranking_step(eval_job, *rt.triplet, rt.train_pos, rt.test_pos, rt.popularity, k, 16);
+    } else if (rs::evaluate_ranking_step(pop_job, baseline, rt.train_pos, rt.test_pos, rt.popularity, k, 16)) {
+      eval = eval_job.result;
+      pop = pop_job.result;
+      eval_job = pop_job = rs::RankingJob{};
+      evaluating = false;
+      evaluated = true;
+      list_for(user);
+      return;
+    }
+    if (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() > budget_ms) return;
   }
 }
 
@@ -74,6 +93,11 @@ float RecImplicitExperiment::progress() const {
 
 std::string RecImplicitExperiment::progress_text() const {
   char buf[64];
+  if (evaluating) {
+    const size_t users = std::max<size_t>(1, 2 * rt.train_pos.size());  // the model's, then the baseline's
+    std::snprintf(buf, sizeof buf, "evaluating the rankings %d %%", int(100 * (eval_job.next + pop_job.next) / users));
+    return buf;
+  }
   std::snprintf(buf, sizeof buf, "epoch %d / %d", initialised ? rt.trainer.epoch : 0, train.epochs);
   return buf;
 }

@@ -27,6 +27,9 @@ struct RecImplicitExperiment final : Experiment {
   core::recsys::RecData data;
   core::recsys::RecTrainer rt;
   core::recsys::RankingEval eval, pop;
+  // After training: the model's and the popularity baseline's ranking metrics, a few users per unit.
+  bool evaluating = false;
+  core::recsys::RankingJob eval_job, pop_job;
   core::Rng sample_rng{7};
   SampledTriplet triplet;
   int64_t triplets_shown = 0;

@@ -90,26 +90,38 @@ Status train_run_init(TrainRun& run, const DigitsSplit& data, const core::nn::Ml
   return run.status;
 }
 
-bool train_runs_step(std::vector<TrainRun>& runs, double budget_ms) {
-  // One mini-batch (or validation slice) at a time, always for the run that is furthest behind, so
-  // the runs advance in step and a frame never does more than the budget plus one batch (giving
-  // every run its own share would cost at least one batch per run per frame).
+bool train_runs_step(std::vector<TrainRun>& runs, double budget_ms) { return train_runs_step(runs, budget_ms, EpochWork{}); }
+
+bool train_runs_step(std::vector<TrainRun>& runs, double budget_ms, const EpochWork& work) {
+  // One unit at a time: pending epoch work first, else one mini-batch (or validation slice) for the
+  // run that is furthest behind, so the runs advance in step and a frame never does more than the
+  // budget plus one unit (giving every run its own share would cost at least one batch per run per
+  // frame).
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
   for (;;) {
-    TrainRun* next = nullptr;
-    double behind = 2;
-    for (TrainRun& r : runs) {
-      if (r.finished()) continue;
-      const double p = core::nn::trainer_progress(r.tr);
-      if (p < behind) {
-        behind = p;
-        next = &r;
+    bool worked = false;
+    if (work.pending)
+      for (size_t r = 0; r < runs.size() && !worked; ++r)
+        if (work.pending(r)) {
+          work.unit(r);
+          worked = true;
+        }
+    if (!worked) {
+      TrainRun* next = nullptr;
+      double behind = 2;
+      for (TrainRun& r : runs) {
+        if (r.finished()) continue;
+        const double p = core::nn::trainer_progress(r.tr);
+        if (p < behind) {
+          behind = p;
+          next = &r;
+        }
       }
+      if (!next) return false;
+      const Status st = core::nn::trainer_step(next->tr, 0);  // exactly one batch
+      if (!st) next->status = st;
     }
-    if (!next) return false;
-    const Status st = core::nn::trainer_step(next->tr, 0);  // exactly one batch
-    if (!st) next->status = st;
     if (std::chrono::duration<double, std::milli>(clock::now() - start).count() >= budget_ms) return true;
   }
 }

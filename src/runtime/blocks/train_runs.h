@@ -4,6 +4,7 @@
 // one block advance together, round-robin, inside the block's time budget.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,18 @@ core::Status train_run_init(TrainRun& run, const DigitsSplit& data, const core::
                             const core::nn::TrainerOptions& opt, uint64_t seed);
 // Advances the unfinished runs, sharing budget_ms between them. Returns false when all are finished.
 bool train_runs_step(std::vector<TrainRun>& runs, double budget_ms);
+
+// Work a block does on a run's model after each of its epochs (a measurement, a snapshot), in units
+// interleaved with the training: pending(r) says run r has such work left, unit(r) does one unit of
+// it. A run does not train while it has work pending, so the work sees the model exactly as it was
+// at the end of its epoch, whatever the slices; and a slice overruns its budget by one unit at most.
+struct EpochWork {
+  std::function<bool(size_t)> pending;
+  std::function<void(size_t)> unit;
+};
+// As above, doing the pending epoch work first. Returns false when all runs are finished and no
+// work is pending.
+bool train_runs_step(std::vector<TrainRun>& runs, double budget_ms, const EpochWork& work);
 float train_runs_progress(const std::vector<TrainRun>& runs);
 std::string train_runs_progress_text(const std::vector<TrainRun>& runs);
 

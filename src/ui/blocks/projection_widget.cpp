@@ -76,6 +76,9 @@ void widget_projection(LabApp& app, runtime::BlockRun& run, const runtime::LabBl
   if (!e || !e->error.ok) return;
   const bool pca = e->method == runtime::ProjectionMethod::Pca;
   if ((pca && e->pca_y.rows() == 0) || (!pca && e->runs.empty())) return;
+  // Nothing to draw while t-SNE initialises (the progress bar says which stage it is at).
+  for (const runtime::TsneRun& r : e->runs)
+    if (!core::tsne_init_done(r.state)) return;
   const float font = ImGui::GetFontSize();
   const float avail = ImGui::GetContentRegionAvail().x;
   const float gap = ImGui::GetStyle().ItemSpacing.x;
