@@ -183,7 +183,10 @@ void block_view(LabApp& app, int run_index) {
           if (m.name == e.metric) v = m.value;
         const bool ok = runtime::expect_holds(e, v);
         ImGui::PushStyleColor(ImGuiCol_Text, exp->done() ? (ok ? kGood : kError) : kMuted);
-        ImGui::Text("%s expected: %s   (now %.4g)", exp->done() ? (ok ? "✓" : "✗") : "…", e.source.c_str(), v);
+        const char* mark = exp->done() ? (ok ? "✓" : "✗") : "…";
+        if (std::isfinite(v)) ImGui::Text("%s expected: %s   (now %.4g)", mark, e.source.c_str(), v);
+        else if (exp->done()) ImGui::Text("%s expected: %s   (not measured)", mark, e.source.c_str());
+        else ImGui::Text("%s expected: %s   (not measured yet)", mark, e.source.c_str());
         ImGui::PopStyleColor();
       }
     }
