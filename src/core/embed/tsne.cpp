@@ -276,6 +276,15 @@ void piece_upper(TsneState& s) {
   if (i1 == s.n) init_next(w, TsneInitStage::start);
 }
 
+// Moves a row-range pass on to row i1; after the last row, to the start of the next pass.
+void cursor_advance(TsneInitWork& w, int i1, int n) {
+  w.cursor = i1;
+  if (i1 == n) {
+    ++w.pass;
+    w.cursor = 0;
+  }
+}
+
 // Exact: P = (cond + cond^T) / total over all pairs, in a dense-pattern CSR.
 void piece_joint_exact(TsneState& s) {
   TsneInitWork& w = s.init;
@@ -311,11 +320,7 @@ void piece_joint_exact(TsneState& s) {
       w.cond = MatD();
       return piece_upper(s);
   }
-  w.cursor = i1;
-  if (i1 == n) {
-    ++w.pass;
-    w.cursor = 0;
-  }
+  cursor_advance(w, i1, n);
 }
 
 // Barnes-Hut: row i of the symmetric P holds c_{j|i} for i's neighbours j and c_{i|j} for the
@@ -379,11 +384,7 @@ void piece_joint_sparse(TsneState& s) {
     default:
       return piece_upper(s);
   }
-  w.cursor = i1;
-  if (i1 == n) {
-    ++w.pass;
-    w.cursor = 0;
-  }
+  cursor_advance(w, i1, n);
 }
 
 // The initial Y (random, or PCA scaled so PC1 has std init_std) and the optimiser's buffers.
