@@ -5,6 +5,8 @@
 // neighbours but not cluster sizes; two seeds give different pictures of the same neighbourhoods.
 #include <doctest/doctest.h>
 
+#include "block_test_util.h"
+
 #include <cmath>
 #include <string>
 #include <vector>
@@ -44,12 +46,7 @@ void run_to_end(Experiment& e) {
   REQUIRE(e.done());
 }
 
-double metric(const Experiment& e, const std::string& name) {
-  for (const Metric& m : e.metrics())
-    if (m.name == name) return m.value;
-  FAIL("no metric " << name);
-  return NAN;
-}
+using lab::test::metric;
 
 }  // namespace
 

@@ -2,6 +2,8 @@
 // what the lessons assert, and respond to their knobs in the direction the lessons claim.
 #include <doctest/doctest.h>
 
+#include "block_test_util.h"
+
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -31,12 +33,7 @@ void run(Experiment& e, double budget_ms = 5) {
   REQUIRE(e.status().ok);
 }
 
-double metric(const Experiment& e, const std::string& name) {
-  for (const Metric& m : e.metrics())
-    if (m.name == name) return m.value;
-  FAIL("no metric " << name);
-  return NAN;
-}
+using lab::test::metric;
 
 }  // namespace
 

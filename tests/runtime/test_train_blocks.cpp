@@ -4,6 +4,8 @@
 // input to the same output), the noisy-label split, and that divergence is a status, never a NaN.
 #include <doctest/doctest.h>
 
+#include "block_test_util.h"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -30,12 +32,7 @@ void run_to_end(Experiment& e) {
   REQUIRE(e.done());
 }
 
-double metric(const Experiment& e, const std::string& name) {
-  for (const Metric& m : e.metrics())
-    if (m.name == name) return m.value;
-  FAIL("no metric " << name);
-  return NAN;
-}
+using lab::test::metric;
 
 }  // namespace
 
