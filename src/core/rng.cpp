@@ -4,6 +4,8 @@
 #include <cmath>
 #include <utility>
 
+#include "core/det_math.h"
+
 namespace lab::core {
 
 static uint64_t splitmix64(uint64_t& x) {
@@ -52,26 +54,6 @@ double rng_uniform(Rng& rng) { return double(rng_next_u64(rng) >> 11) * 0x1.0p-5
 
 float rng_uniform_f(Rng& rng) { return float(rng_next_u64(rng) >> 40) * 0x1.0p-24f; }
 
-double det_log(double x) {
-  if (!(x > 0)) return x == 0 ? -INFINITY : NAN;
-  if (std::isinf(x)) return x;
-  int e = 0;
-  double m = std::frexp(x, &e);  // x = m * 2^e, m in [0.5, 1)
-  if (m < 0.70710678118654752440) {
-    m *= 2;
-    e -= 1;
-  }
-  // log(m) = 2 atanh(s), s = (m-1)/(m+1), |s| <= 0.1716
-  const double s = (m - 1) / (m + 1);
-  const double s2 = s * s;
-  double term = s, sum = 0;
-  for (int k = 1; k <= 27; k += 2) {
-    sum += term / k;
-    term *= s2;
-  }
-  constexpr double ln2 = 0.69314718055994530942;
-  return 2 * sum + e * ln2;
-}
 
 double rng_normal(Rng& rng) {
   for (;;) {

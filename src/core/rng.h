@@ -27,8 +27,4 @@ bool     rng_bernoulli(Rng& rng, double p);        // true with probability p
 void     rng_shuffle(Rng& rng, std::span<uint32_t> items);  // Fisher–Yates
 Rng      rng_fork(Rng& rng);                       // an independent stream derived from this one
 
-// Natural log from IEEE-exact operations only (frexp + an atanh series), accurate to ~1 ulp.
-// Used by the samplers so that they do not depend on the platform's libm.
-double det_log(double x);
-
 }  // namespace lab::core

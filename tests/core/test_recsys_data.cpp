@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "core/det_math.h"
 #include "core/recsys/data.h"
 #include "runtime/text.h"
 
@@ -43,7 +44,7 @@ uint64_t fingerprint(const RecData& d) {
 TEST_CASE("recsys data: the generator matches MovieLens-100k's published shape") {
   RecData d;
   REQUIRE(synth_generate(synth_movielens100k(1), d).ok);
-  const DataSummary s = summarize(d);
+  const DataSummary s = summarise(d);
   CHECK(d.n_users == 943);
   CHECK(d.n_items == 1682);
   CHECK(s.n_ratings == 100000);
@@ -121,7 +122,7 @@ TEST_CASE("recsys data: MovieLens-100k fixture files parse, Latin-1 titles becom
     CHECK(r.item < 8);
   }
   CHECK(!d.synthetic);
-  CHECK(summarize(d).noise_floor_rmse == 0);
+  CHECK(summarise(d).noise_floor_rmse == 0);
 }
 
 TEST_CASE("recsys data: malformed MovieLens lines are FILE:LINE errors") {

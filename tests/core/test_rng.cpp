@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/det_math.h"
 #include "core/rng.h"
 
 using namespace lab::core;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/embed/det_math.h"
+#include "core/det_math.h"
 #include "core/embed/knn.h"
 #include "core/embed/quality.h"
 #include "core/embed/tsne.h"

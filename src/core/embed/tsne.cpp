@@ -6,7 +6,7 @@
 #include <cstring>
 #include <string>
 
-#include "core/embed/det_math.h"
+#include "core/det_math.h"
 #include "core/embed/embed_budget.h"
 #include "core/embed/knn.h"
 #include "core/embed/pca.h"

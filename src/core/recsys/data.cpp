@@ -1,3 +1,4 @@
+#include "core/det_math.h"
 #include "core/recsys/data.h"
 
 #include <algorithm>
@@ -32,22 +33,6 @@ constexpr int64_t kTimeFirst = 874724710, kTimeLast = 893286638;  // MovieLens-1
 
 double phi(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
-// exp from IEEE-exact operations (range reduction by ln 2, Taylor series, ldexp): unlike libm's exp,
-// bit-identical natively and in WASM, so the generated data are the same everywhere.
-double det_exp(double x) {
-  if (x > 700) x = 700;
-  if (x < -700) return 0;
-  const double ln2 = 0.69314718055994530942;
-  const double k = std::nearbyint(x / ln2);
-  const double r = x - k * ln2;
-  double term = 1, sum = 1;
-  for (int n = 1; n < 24; ++n) {
-    term *= r / n;
-    sum += term;
-  }
-  return std::ldexp(sum, int(k));
-}
-double det_pow(double x, double y) { return x > 0 ? det_exp(y * det_log(x)) : 0; }
 
 // Sequential dot product of two rows (no SIMD reordering: the same sum natively and in WASM).
 double dotd(const MatD& a, Index ra, const MatD& b, Index rb) {
@@ -417,7 +402,7 @@ Status synth_generate(const SynthOptions& o, RecData& d) {
 }
 
 // ---- Summary ---------------------------------------------------------------------------------------
-DataSummary summarize(const RecData& d) {
+DataSummary summarise(const RecData& d) {
   DataSummary s;
   s.n_ratings = int64_t(d.ratings.size());
   if (d.ratings.empty()) return s;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/embed/det_math.h"
+#include "core/det_math.h"
 
 namespace lab::core::recsys {
 

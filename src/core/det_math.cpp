@@ -1,4 +1,4 @@
-#include "core/embed/det_math.h"
+#include "core/det_math.h"
 
 #include <cmath>
 
@@ -21,5 +21,28 @@ double det_exp(double x) {
   for (int i = 14; i >= 1; --i) p = 1.0 + (p * r) * inv[i];
   return std::ldexp(p, int(k));
 }
+
+double det_log(double x) {
+  if (!(x > 0)) return x == 0 ? -INFINITY : NAN;
+  if (std::isinf(x)) return x;
+  int e = 0;
+  double m = std::frexp(x, &e);  // x = m * 2^e, m in [0.5, 1)
+  if (m < 0.70710678118654752440) {
+    m *= 2;
+    e -= 1;
+  }
+  // log(m) = 2 atanh(s), s = (m-1)/(m+1), |s| <= 0.1716
+  const double s = (m - 1) / (m + 1);
+  const double s2 = s * s;
+  double term = s, sum = 0;
+  for (int k = 1; k <= 27; k += 2) {
+    sum += term / k;
+    term *= s2;
+  }
+  constexpr double ln2 = 0.69314718055994530942;
+  return 2 * sum + e * ln2;
+}
+
+double det_pow(double x, double y) { return x > 0 ? det_exp(y * det_log(x)) : 0; }
 
 }  // namespace lab::core
