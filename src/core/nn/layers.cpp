@@ -195,7 +195,7 @@ MatT<T> SoftmaxT<T>::backward(const MatT<T>& d_out) {
 // ---- Dropout -------------------------------------------------------------------------------------
 template <class T>
 MatT<T> DropoutT<T>::forward(const MatT<T>& x, const ForwardCtx& ctx) {
-  last_train = ctx.mode == Mode::Train && p > T(0);
+  last_train = ctx.mode() == Mode::Train && p > T(0);
   if (!last_train) return x;
   const T keep = T(1) - p;
   const T scale = keep > T(0) ? T(1) / keep : T(0);
@@ -206,7 +206,7 @@ MatT<T> DropoutT<T>::forward(const MatT<T>& x, const ForwardCtx& ctx) {
     const double pd = double(p);
     for (Index j = 0; j < x.cols(); ++j)
       for (Index i = 0; i < x.rows(); ++i)
-        mask(i, j) = (ctx.rng && rng_uniform(*ctx.rng) < pd) ? T(0) : scale;
+        mask(i, j) = rng_uniform(ctx.rng()) < pd ? T(0) : scale;
   }
   return (x.array() * mask.array()).matrix();
 }
@@ -231,7 +231,7 @@ void BatchNorm1dT<T>::init(Index features) {
 template <class T>
 MatT<T> BatchNorm1dT<T>::forward(const MatT<T>& x, const ForwardCtx& ctx) {
   const Index n = x.rows();
-  last_train = ctx.mode == Mode::Train;
+  last_train = ctx.mode() == Mode::Train;
   if (last_train) {
     const RowVecT<T> mean = x.colwise().mean();
     const MatT<T> xc = x.rowwise() - mean;

@@ -61,13 +61,23 @@ using ParamRef = ParamRefT<Scalar>;
 
 enum class Mode { Train, Eval };
 
-struct ForwardCtx {
-  Mode mode = Mode::Eval;
-  Rng* rng = nullptr;  // needed in Train mode by Dropout (unless it has a fixed mask)
+// How a forward pass runs. Made only by ctx_train (which takes the generator Dropout draws its masks
+// from) and ctx_eval, so a training pass always has a generator: there is no unseeded dropout.
+class ForwardCtx {
+ public:
+  Mode mode() const { return mode_; }
+  Rng& rng() const { return *rng_; }  // Train mode only
+
+ private:
+  ForwardCtx(Mode mode, Rng* rng) : mode_(mode), rng_(rng) {}
+  friend ForwardCtx ctx_train(Rng& rng);
+  friend ForwardCtx ctx_eval();
+  Mode mode_;
+  Rng* rng_;
 };
 
-inline ForwardCtx ctx_train(Rng& rng) { return {Mode::Train, &rng}; }
-inline ForwardCtx ctx_eval() { return {Mode::Eval, nullptr}; }
+inline ForwardCtx ctx_train(Rng& rng) { return ForwardCtx(Mode::Train, &rng); }
+inline ForwardCtx ctx_eval() { return ForwardCtx(Mode::Eval, nullptr); }
 
 // Number of scalars over a parameter list (what the lab shows students as "parameters").
 template <class T>

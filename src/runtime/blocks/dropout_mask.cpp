@@ -6,57 +6,65 @@
 
 namespace lab::runtime {
 
+namespace {
+
+using core::MatD;
+using core::nn::ctx_eval;
+using core::nn::ctx_train;
+
+// Values of a training-mode Dropout's cached mask: 0 for a dropped unit, 1/(1 − p) for a kept one.
+bool kept(const MatD& mask, core::Index i, core::Index j) { return mask.size() == 0 || mask(i, j) != 0; }
+
+}  // namespace
+
 void DropoutMaskExperiment::resample() {
   ++draws;
   const int layers = int(widths.size());
   mask.assign(size_t(layers - 2), {});
   values.assign(size_t(layers), {});
-  values[0].assign(size_t(widths[0]), 0.0);
-  for (int i = 0; i < widths[0]; ++i) values[0][size_t(i)] = 0.2 + 0.8 * double(i + 1) / double(widths[0]);
-  const double scale = 1.0 / (1.0 - p);
+  MatD a = input;
+  values[0].assign(a.data(), a.data() + a.size());
   for (int l = 0; l + 1 < layers; ++l) {
-    const core::Mat& w = weights[size_t(l)];
-    std::vector<double>& out = values[size_t(l + 1)];
-    out.assign(size_t(widths[size_t(l + 1)]), 0.0);
-    for (int j = 0; j < w.cols(); ++j)
-      for (int i = 0; i < w.rows(); ++i) out[size_t(j)] += values[size_t(l)][size_t(i)] * double(w(i, j));
-    if (l + 2 < layers) {  // a hidden layer: ReLU, then the mask (inverted scaling)
+    a = dense[size_t(l)].forward(a, ctx_train(rng));
+    if (l + 2 < layers) {  // a hidden layer: ReLU, then dropout as training applies it
+      a = relu[size_t(l)].forward(a, ctx_train(rng));
+      a = drop[size_t(l)].forward(a, ctx_train(rng));
       std::vector<uint8_t>& m = mask[size_t(l)];
-      m.assign(out.size(), 1);
-      for (size_t j = 0; j < out.size(); ++j) {
-        out[j] = std::max(0.0, out[j]);
-        m[j] = core::rng_uniform(rng) < p ? 0 : 1;
-        out[j] *= m[j] ? scale : 0.0;
-      }
+      m.assign(size_t(a.cols()), 1);
+      if (drop[size_t(l)].last_train)
+        for (core::Index j = 0; j < a.cols(); ++j) m[size_t(j)] = kept(drop[size_t(l)].mask, 0, j);
     }
+    values[size_t(l + 1)].assign(a.data(), a.data() + a.size());
   }
 }
 
 void DropoutMaskExperiment::step(double budget_ms) {
   const auto start = std::chrono::steady_clock::now();
-  const core::Mat& w = weights.back();
-  const int n = int(h.size()), k = int(w.cols());
-  const double scale = 1.0 / (1.0 - p);
-  std::vector<uint8_t> m(static_cast<size_t>(n), 1);
+  core::nn::DenseT<double>& out = dense.back();
+  core::nn::DropoutT<double>& last = drop.back();
+  const int n = int(h.size()), k = int(out.out_dim());
+  const MatD hrow = Eigen::Map<const Eigen::RowVectorXd>(h.data(), n);
   while (!done()) {
-    for (int chunk = 0; chunk < 256 && !done(); ++chunk, ++done_samples) {
-      for (int i = 0; i < n; ++i) {
-        m[size_t(i)] = core::rng_uniform(rng) < p ? 0 : 1;
-        dropped += 1 - m[size_t(i)];
-      }
-      seen += n;
-      for (int j = 0; j < k; ++j) {
-        double z = 0;
-        for (int i = 0; i < n; ++i)
-          if (m[size_t(i)]) z += h[size_t(i)] * double(w(i, j));
-        sum_slides[size_t(j)] += z;            // (h ⊙ m) W
-        sum_inverted[size_t(j)] += z * scale;  // (h ⊙ m / (1 − p)) W
-      }
+    // A batch of masks at once: each row of the batch is the last hidden layer with its own mask.
+    const int rows = std::min(256, samples - done_samples);
+    const MatD dropped_h = last.forward(hrow.replicate(rows, 1), ctx_train(rng));  // (h ⊙ m) / (1 − p)
+    const MatD z = out.forward(dropped_h, ctx_eval());                              // its input to the next layer
+    if (last.last_train) {
+      for (core::Index r = 0; r < rows; ++r)
+        for (core::Index i = 0; i < n; ++i) dropped += !kept(last.mask, r, i);
+      if (kept_scale == 0)
+        for (core::Index i = 0; i < last.mask.size() && kept_scale == 0; ++i) kept_scale = last.mask.data()[i];
     }
+    seen += int64_t(rows) * n;
+    for (int j = 0; j < k; ++j) {
+      const double s = z.col(j).sum();  // Σ over the batch (the biases are 0: z = (h ⊙ m / (1 − p)) W)
+      sum_inverted[size_t(j)] += s;              // (h ⊙ m / (1 − p)) W
+      sum_slides[size_t(j)] += s * (1.0 - p);    // (h ⊙ m) W: the same masks without the training scale
+    }
+    done_samples += rows;
     if (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() > budget_ms) break;
   }
 }
-
 std::string DropoutMaskExperiment::progress_text() const {
   return std::to_string(done_samples) + " / " + std::to_string(samples) + " masks";
 }
@@ -81,7 +89,7 @@ std::vector<Metric> DropoutMaskExperiment::metrics() const {
           {"drop_rate", seen ? double(dropped) / double(seen) : 0.0},
           {"inverted_error", done_samples ? err_inv / denom : 1.0},
           {"slides_error", done_samples ? err_sl / denom : 1.0},
-          {"train_scale", 1.0 / (1.0 - p)},
+          {"train_scale", p > 0 ? kept_scale : 1.0},
           {"test_scale_slides", 1.0 - p},
           {"dropped_in_picture", double(dropped_now)},
           {"hidden_units", double(units)},
@@ -96,31 +104,28 @@ static std::unique_ptr<Experiment> make_dropout_mask(const BlockConfig& c) {
   e->widths.push_back(c.integer("inputs"));
   for (int l = 0; l < c.integer("layers"); ++l) e->widths.push_back(c.integer("hidden"));
   e->widths.push_back(c.integer("outputs"));
-  // Fixed weights: He-normal, so activations keep their scale through the layers.
+  // The engine's layers, with the engine's initialisation (He-normal for ReLU, zero biases); the
+  // weights have their own generator so that drawing masks never changes them.
   core::Rng wr(uint64_t(c.integer("seed")) + 1000);
-  for (size_t l = 0; l + 1 < e->widths.size(); ++l) {
-    core::Mat w(e->widths[l], e->widths[l + 1]);
-    const double sd = std::sqrt(2.0 / double(e->widths[l]));
-    for (core::Index j = 0; j < w.cols(); ++j)
-      for (core::Index i = 0; i < w.rows(); ++i) w(i, j) = core::Scalar(sd * core::rng_normal(wr));
-    e->weights.push_back(w);
-  }
-  // Eval-mode activations of the last hidden layer (no dropout anywhere), and the test-time input
+  const size_t layers = e->widths.size();
+  e->dense.resize(layers - 1);
+  e->relu.resize(layers - 2);
+  e->drop.resize(layers - 2);
+  for (size_t l = 0; l + 1 < layers; ++l) e->dense[l].init(e->widths[l], e->widths[l + 1], wr, true);
+  for (auto& d : e->drop) d.p = e->p;
+  e->input.resize(1, e->widths[0]);
+  for (int i = 0; i < e->widths[0]; ++i) e->input(0, i) = 0.2 + 0.8 * double(i + 1) / double(e->widths[0]);
+  // Eval mode (no dropout anywhere): the last hidden layer's activations h and the test-time input
   // of the output layer.
-  std::vector<double> a(size_t(e->widths[0]));
-  for (int i = 0; i < e->widths[0]; ++i) a[size_t(i)] = 0.2 + 0.8 * double(i + 1) / double(e->widths[0]);
-  for (size_t l = 0; l + 1 < e->widths.size(); ++l) {
-    const core::Mat& w = e->weights[l];
-    std::vector<double> out(size_t(w.cols()), 0.0);
-    for (core::Index j = 0; j < w.cols(); ++j)
-      for (core::Index i = 0; i < w.rows(); ++i) out[size_t(j)] += a[size_t(i)] * double(w(i, j));
-    if (l + 2 < e->widths.size()) {
-      for (double& v : out) v = std::max(0.0, v);
-      e->h = out;
+  core::MatD a = e->input;
+  for (size_t l = 0; l + 1 < layers; ++l) {
+    a = e->dense[l].forward(a, core::nn::ctx_eval());
+    if (l + 2 < layers) {
+      a = e->drop[l].forward(e->relu[l].forward(a, core::nn::ctx_eval()), core::nn::ctx_eval());
+      e->h.assign(a.data(), a.data() + a.size());
     } else {
-      e->z_test = out;
+      e->z_test.assign(a.data(), a.data() + a.size());
     }
-    a = out;
   }
   e->sum_inverted.assign(e->z_test.size(), 0.0);
   e->sum_slides.assign(e->z_test.size(), 0.0);
@@ -146,7 +151,7 @@ BlockKind& block_kind_dropout_mask() {
           {"drop_rate", "fraction of units dropped over all sampled masks (≈ p)"},
           {"inverted_error", "max |E[train input] − test input| of the next layer, inverted dropout, relative to the largest input"},
           {"slides_error", "the same for the slides' convention (no scaling in training, × (1 − p) at test)"},
-          {"train_scale", "inverted dropout's training scale 1/(1 − p)"},
+          {"train_scale", "what the engine's dropout layer multiplies a kept unit by in training (inverted dropout: 1/(1 − p))"},
           {"test_scale_slides", "the slides' test-time scale (1 − p)"},
           {"dropped_in_picture", "units dropped in the mask drawn on the network"},
           {"hidden_units", "hidden units in the network"},
