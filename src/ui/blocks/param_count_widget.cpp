@@ -25,11 +25,12 @@ static std::string grouped(double v) {
 void widget_param_count(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock&) {
   auto* e = dynamic_cast<runtime::ParamCountExperiment*>(run.experiment.get());
   if (!e) return;
-  const double v = e->vocab_size, d = e->dim, h = e->hidden;
+  const double v = double(e->vocab_size), d = double(e->dim);
+  const double onehot = double(e->onehot_layer_parameters), embedded = double(e->embedding_layer_parameters);
   if (ImGui::BeginTable("##counts", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
     ImGui::TableSetupColumn("input");
     ImGui::TableSetupColumn("input width");
-    ImGui::TableSetupColumn("weights of the input side");
+    ImGui::TableSetupColumn("parameters of the input side");
     ImGui::TableSetupColumn("memory (float32)");
     ImGui::TableHeadersRow();
     auto row = [&](const char* name, double width, const std::string& formula, double weights) {
@@ -43,12 +44,14 @@ void widget_param_count(LabApp& app, runtime::BlockRun& run, const runtime::LabB
       ImGui::TableNextColumn();
       ImGui::Text("%.3g MB", weights * 4 / 1e6);
     };
-    row("one-hot → dense(h)", v, "|V|·h", v * h);
-    row("embedding(d) → dense(h)", d, "|V|·d + d·h", v * d + d * h);
+    row("one-hot → dense(h)", v, "|V|·h + h", onehot);
+    row("embedding(d) → dense(h)", d, "|V|·d + d·h + h", embedded);
     ImGui::EndTable();
   }
-  static const char* const kLabels[] = {"one-hot width |V|", "embedding width d", "one-hot layer weights", "table + layer weights"};
-  const double values[] = {v, d, v * h, v * d + d * h};
+  if (!e->built)
+    ImGui::TextDisabled("A layer is too large for the lab's memory budget: its count is read from its shape, not from a built layer.");
+  static const char* const kLabels[] = {"one-hot width |V|", "embedding width d", "one-hot layer parameters", "table + layer parameters"};
+  const double values[] = {v, d, onehot, embedded};
   PlotSpec spec;
   spec.title = "Sizes on a log scale";
   spec.y_label = "count";
