@@ -159,10 +159,10 @@ TEST_CASE("projection: layout statistics and Procrustes disparity") {
   std::vector<int32_t> labels;
   std::vector<std::string> names;
   planted_blobs(ProjectionData::BlobsSpread, 7, x, labels, names);
-  CHECK(group_spread_ratio(x, labels) == doctest::Approx(9.0).epsilon(0.1));
-  CHECK(group_gap_ratio(x, labels) == doctest::Approx(1.0).epsilon(0.1));
+  CHECK(core::group_spread_ratio(x, labels) == doctest::Approx(9.0).epsilon(0.1));
+  CHECK(core::group_gap_ratio(x, labels) == doctest::Approx(1.0).epsilon(0.1));
   planted_blobs(ProjectionData::BlobsGaps, 7, x, labels, names);
-  CHECK(group_gap_ratio(x, labels) == doctest::Approx(11.0).epsilon(0.1));
+  CHECK(core::group_gap_ratio(x, labels) == doctest::Approx(11.0).epsilon(0.1));
 
   core::Rng rng(1);
   core::Mat a(50, 2);
@@ -173,10 +173,10 @@ TEST_CASE("projection: layout statistics and Procrustes disparity") {
   core::Mat b = (a * rot) * core::Scalar(3);
   b.col(0) *= -1;
   b.array() += 5;
-  CHECK(procrustes_disparity(a, b) < 1e-6);
+  CHECK(core::procrustes_disparity(a, b) < 1e-6);
   core::Mat shuffled = a;
   for (int i = 0; i < 50; ++i) shuffled.row(i) = a.row((i * 17) % 50);
-  CHECK(procrustes_disparity(a, shuffled) > 0.5);
+  CHECK(core::procrustes_disparity(a, shuffled) > 0.5);
 }
 
 TEST_CASE("projection: t-SNE keeps planted neighbourhoods but not cluster sizes; two seeds differ in layout only") {
@@ -260,11 +260,11 @@ TEST_CASE("layout quality in slices equals core's trustworthiness and k-NN accur
     y(i, 0) = x(i, 0) + core::Scalar(core::rng_normal(rng));
     y(i, 1) = core::Scalar(core::rng_normal(rng));
   }
-  LayoutQuality q;
-  layout_quality_start(q, x, y, labels, 10, 5);
+  core::LayoutQualityJob q;
+  REQUIRE(core::layout_quality_begin(q, x, y, labels, 10, 5).ok);
   int slices = 0;
   while (!q.done()) {
-    layout_quality_step(q, 0.0);  // the smallest slice each time
+    core::layout_quality_step(q, 0.0);  // the smallest slice each time
     ++slices;
   }
   CHECK(slices > 1);
@@ -275,4 +275,16 @@ TEST_CASE("layout quality in slices equals core's trustworthiness and k-NN accur
   CHECK(q.trustworthiness == doctest::Approx(trust).epsilon(1e-9));
   CHECK(q.knn_accuracy == doctest::Approx(acc).epsilon(1e-12));
   CHECK(q.knn_accuracy_input == doctest::Approx(acc_in).epsilon(1e-12));
+}
+
+TEST_CASE("neighbour overlap: the share of shared neighbours of two searches") {
+  core::Knn a, b;
+  a.n = b.n = 2;
+  a.k = b.k = 2;
+  a.index = {1, 2, 0, 2};
+  b.index = {2, 3, 2, 0};  // point 0 shares 1 of 2, point 1 shares both (in another order)
+  CHECK(core::neighbour_overlap(a, b) == doctest::Approx(0.75));
+  CHECK(core::neighbour_overlap(a, a) == 1.0);
+  b.k = 1;
+  CHECK(core::neighbour_overlap(a, b) == 0.0);  // not the same search
 }

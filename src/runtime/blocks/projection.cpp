@@ -7,14 +7,11 @@
 #include <cstdio>
 #include <memory>
 
-#include <Eigen/SVD>
-
-#include "core/data/labeled_csv.h"
 #include "core/embed/knn.h"
 #include "core/embed/quality.h"
 #include "core/rng.h"
 #include "runtime/blocks/embedding_train.h"
-#include "runtime/text.h"
+#include "runtime/assets.h"
 
 namespace lab::runtime {
 
@@ -24,27 +21,9 @@ constexpr int kKnnK = 5;  // neighbours for the k-NN label vote
 // Neighbours for trustworthiness: 10, or 5 for small sets (30 words: 10 would reach past a category).
 int trust_k(int n) { return n < 100 ? 5 : 10; }
 
-// The digits, parsed once per process (several steps of a lesson use them).
-std::shared_ptr<const core::LabeledData> digits_load(core::Status& status) {
-  static std::shared_ptr<const core::LabeledData> cached;
-  if (cached) return cached;
-  std::string err;
-  // Natively the app and the tests run from the source tree; the web build mounts assets at /assets.
-  std::optional<std::string> text = read_text_file(core::kDigitsPath, &err);
-  if (!text) text = read_text_file(std::string("/") + core::kDigitsPath, &err);
-  if (!text) {
-    status = core::Status::error("the digits data could not be read: " + err);
-    return nullptr;
-  }
-  auto d = std::make_shared<core::LabeledData>();
-  if (status = core::digits_parse(*text, *d); !status) return nullptr;
-  cached = d;
-  return cached;
-}
-
 }  // namespace
 
-// ---- planted data and layout statistics -------------------------------------------------------
+// ---- planted data ------------------------------------------------------------------------------
 void planted_blobs(ProjectionData which, uint64_t seed, core::Mat& x, std::vector<int32_t>& labels,
                    std::vector<std::string>& names) {
   constexpr int kDim = 10, kPerGroup = 100;
@@ -82,64 +61,6 @@ void planted_blobs(ProjectionData which, uint64_t seed, core::Mat& x, std::vecto
     }
 }
 
-static void group_centroids(const core::Mat& y, const std::vector<int32_t>& labels, core::MatD& c, std::vector<int>& count) {
-  const int groups = labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end()) + 1;
-  c = core::MatD::Zero(groups, y.cols());
-  count.assign(size_t(groups), 0);
-  for (core::Index i = 0; i < y.rows(); ++i) {
-    c.row(labels[size_t(i)]) += y.row(i).cast<double>();
-    ++count[size_t(labels[size_t(i)])];
-  }
-  for (int g = 0; g < groups; ++g)
-    if (count[size_t(g)]) c.row(g) /= count[size_t(g)];
-}
-
-double group_spread_ratio(const core::Mat& y, const std::vector<int32_t>& labels) {
-  core::MatD c;
-  std::vector<int> count;
-  group_centroids(y, labels, c, count);
-  std::vector<double> ss(count.size(), 0.0);
-  for (core::Index i = 0; i < y.rows(); ++i)
-    ss[size_t(labels[size_t(i)])] += (y.row(i).cast<double>() - c.row(labels[size_t(i)])).squaredNorm();
-  double lo = INFINITY, hi = 0;
-  for (size_t g = 0; g < ss.size(); ++g)
-    if (count[g] > 1) {
-      const double rms = std::sqrt(ss[g] / count[g]);
-      lo = std::min(lo, rms);
-      hi = std::max(hi, rms);
-    }
-  return lo > 0 && std::isfinite(lo) ? hi / lo : 0;
-}
-
-double group_gap_ratio(const core::Mat& y, const std::vector<int32_t>& labels) {
-  core::MatD c;
-  std::vector<int> count;
-  group_centroids(y, labels, c, count);
-  double lo = INFINITY, hi = 0;
-  for (core::Index a = 0; a < c.rows(); ++a)
-    for (core::Index b = a + 1; b < c.rows(); ++b) {
-      if (!count[size_t(a)] || !count[size_t(b)]) continue;
-      const double d = (c.row(a) - c.row(b)).norm();
-      lo = std::min(lo, d);
-      hi = std::max(hi, d);
-    }
-  return lo > 0 && std::isfinite(lo) ? hi / lo : 0;
-}
-
-double procrustes_disparity(const core::Mat& a, const core::Mat& b) {
-  core::MatD x = a.cast<double>(), y = b.cast<double>();
-  x.rowwise() -= x.colwise().mean();
-  y.rowwise() -= y.colwise().mean();
-  const double nx = x.norm(), ny = y.norm();
-  if (nx == 0 || ny == 0) return 1;
-  x /= nx;
-  y /= ny;
-  // Best orthogonal map: the singular values of xᵀy sum to the largest achievable correlation.
-  Eigen::JacobiSVD<core::MatD> svd(x.transpose() * y);
-  const double s = svd.singularValues().sum();
-  return std::clamp(1.0 - s * s, 0.0, 1.0);
-}
-
 // ---- the experiment --------------------------------------------------------------------------
 core::Mat ProjectionExperiment::layout(int r) const {
   if (method == ProjectionMethod::Pca) return pca_y;
@@ -157,8 +78,8 @@ static bool finish_step(ProjectionExperiment& e) {
   if (stage == 0) {
     m.clear();
     m.push_back({"points", double(n)});
-    m.push_back({"spread_ratio_input", group_spread_ratio(e.x, e.labels)});
-    m.push_back({"gap_ratio_input", group_gap_ratio(e.x, e.labels)});
+    m.push_back({"spread_ratio_input", core::group_spread_ratio(e.x, e.labels)});
+    m.push_back({"gap_ratio_input", core::group_gap_ratio(e.x, e.labels)});
   } else if (stage <= layouts) {
     const int r = stage - 1;
     // t-SNE: first the exact KL of this layout, in pieces.
@@ -169,8 +90,8 @@ static bool finish_step(ProjectionExperiment& e) {
     m.push_back({"knn_accuracy" + sfx, e.quality[size_t(r)].knn_accuracy});
     if (e.method == ProjectionMethod::Tsne) m.push_back({"kl" + sfx, e.kl_job.kl});
     e.kl_job = core::TsneKlJob{};
-    m.push_back({"spread_ratio_output" + sfx, group_spread_ratio(y, e.labels)});
-    m.push_back({"gap_ratio_output" + sfx, group_gap_ratio(y, e.labels)});
+    m.push_back({"spread_ratio_output" + sfx, core::group_spread_ratio(y, e.labels)});
+    m.push_back({"gap_ratio_output" + sfx, core::group_gap_ratio(y, e.labels)});
   } else if (stage == layouts + 1) {
     m.push_back({"knn_accuracy_input", e.quality[0].knn_accuracy_input});
     if (e.method == ProjectionMethod::Pca) {
@@ -185,7 +106,7 @@ static bool finish_step(ProjectionExperiment& e) {
     if (e.runs.size() != 2) return e.finished = true;
     e.overlap_layout[0] = e.layout(0);
     e.overlap_layout[1] = e.layout(1);
-    m.push_back({"layout_difference", procrustes_disparity(e.overlap_layout[0], e.overlap_layout[1])});
+    m.push_back({"layout_difference", core::procrustes_disparity(e.overlap_layout[0], e.overlap_layout[1])});
     e.overlap_ok = true;
   } else {
     // Do both pictures give each point the same neighbours? Each picture's k-NN in pieces.
@@ -206,15 +127,7 @@ static bool finish_step(ProjectionExperiment& e) {
       }
       return false;
     }
-    double overlap = 0;
-    if (e.overlap_ok) {
-      const core::Knn &ka = e.overlap_knn[0], &kb = e.overlap_knn[1];
-      for (int i = 0; i < n; ++i)
-        for (int j = 0; j < tk; ++j)
-          for (int l = 0; l < tk; ++l) overlap += ka.neighbour(i, j) == kb.neighbour(i, l);
-      overlap /= double(n) * tk;
-    }
-    m.push_back({"neighbour_overlap", overlap});
+    m.push_back({"neighbour_overlap", e.overlap_ok ? core::neighbour_overlap(e.overlap_knn[0], e.overlap_knn[1]) : 0.0});
     e.overlap_knn[0] = e.overlap_knn[1] = core::Knn{};
     return e.finished = true;
   }
@@ -222,12 +135,14 @@ static bool finish_step(ProjectionExperiment& e) {
   return false;
 }
 
-// The layouts are final: measure them (in slices, see layout_quality.h).
+// The layouts are final: measure them (in slices, see core/embed/quality.h).
 static void start_quality(ProjectionExperiment& e) {
   const int layouts = e.method == ProjectionMethod::Pca ? 1 : int(e.runs.size());
+  const int n = int(e.x.rows());
   e.quality.resize(size_t(layouts));
-  for (int r = 0; r < layouts; ++r)
-    layout_quality_start(e.quality[size_t(r)], e.x, e.layout(r), e.labels, trust_k(int(e.x.rows())), kKnnK);
+  for (int r = 0; r < layouts && e.error; ++r)
+    e.error = core::layout_quality_begin(e.quality[size_t(r)], e.x, e.layout(r), e.labels,
+                                         std::max(1, std::min(trust_k(n), (n - 1) / 2)), std::max(1, std::min(kKnnK, n - 1)));
 }
 
 static void prepare(ProjectionExperiment& e) {
@@ -314,8 +229,8 @@ void ProjectionExperiment::step(double budget_ms) {
     if (elapsed() > budget_ms) return;
   }
   // Then measure the pictures, a block of points at a time, and compute the final metrics.
-  for (LayoutQuality& q : quality) {
-    if (!q.done()) layout_quality_step(q, budget_ms - elapsed());
+  for (core::LayoutQualityJob& q : quality) {
+    if (!q.done()) core::layout_quality_step(q, budget_ms - elapsed());
     if (!q.done()) return;
   }
   while (!quality.empty() && !finished && !finish_step(*this))
@@ -326,7 +241,7 @@ float ProjectionExperiment::progress() const {
   if (finished) return 1.0f;
   if (!quality.empty()) {
     float p = 0;
-    for (const LayoutQuality& q : quality) p += q.progress();
+    for (const core::LayoutQualityJob& q : quality) p += q.progress();
     return 0.95f + 0.05f * p / float(quality.size());
   }
   if (data == ProjectionData::Words && x.rows() == 0) return 0.2f * words.progress();
@@ -376,7 +291,7 @@ static std::unique_ptr<Experiment> make_projection(const BlockConfig& c) {
   e->data_name = c.text("data");
   switch (e->data) {
     case ProjectionData::Digits: {
-      const auto d = digits_load(e->error);
+      const auto d = digits_data(e->error);
       if (!d) return e;
       const int total = int(d->x.rows());
       const int n = e->points > 0 ? std::min(e->points, total) : total;

@@ -11,7 +11,7 @@
 
 #include "core/embed/pca.h"
 #include "core/embed/tsne.h"
-#include "runtime/blocks/layout_quality.h"
+#include "core/embed/quality.h"
 #include "runtime/blocks/word_embedding.h"
 #include "runtime/lab_block.h"
 
@@ -55,7 +55,7 @@ struct ProjectionExperiment final : Experiment {
   core::Pca pca;
   core::Mat pca_y;                           // (N, 2) PCA coordinates
   std::vector<TsneRun> runs;                 // 1 or 2 t-SNE runs
-  std::vector<LayoutQuality> quality;        // per layout, evaluated in slices after the runs
+  std::vector<core::LayoutQualityJob> quality;  // per layout, evaluated in slices after the runs
   std::vector<Metric> results;               // final metrics (complete when finished)
   int finish_stage = 0;                      // final metrics: units done (see finish_step)
   core::TsneKlJob kl_job;                    // a layout's exact KL, in pieces
@@ -83,12 +83,5 @@ struct ProjectionExperiment final : Experiment {
 void planted_blobs(ProjectionData which, uint64_t seed, core::Mat& x, std::vector<int32_t>& labels,
                    std::vector<std::string>& names);
 
-// max / min over groups of the RMS distance of a group's points to its centroid.
-double group_spread_ratio(const core::Mat& y, const std::vector<int32_t>& labels);
-// max / min over pairs of groups of the distance between their centroids.
-double group_gap_ratio(const core::Mat& y, const std::vector<int32_t>& labels);
-// Procrustes disparity in [0, 1] between two (N, 2) layouts after centring, scaling and the best
-// rotation or reflection: 0 = the same picture.
-double procrustes_disparity(const core::Mat& a, const core::Mat& b);
 
 }  // namespace lab::runtime
