@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "platform/platform.h"
+#include "runtime/assets.h"
 #include "runtime/lesson.h"
 #include "ui/app_ui.h"
 
@@ -30,6 +31,7 @@ void publish(lab::ui::LabApp& app, std::string& last_route) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  lab::runtime::assets_dir_set(lab::platform::assets_dir());  // headless commands read data too
   lab::cli::GuiOptions gui;
   const int rc = lab::cli::cli_main(argc, argv, gui);
   if (rc != lab::cli::kRunGui) return rc;
@@ -37,7 +39,7 @@ int main(int argc, char** argv) {
   static lab::ui::LabApp app;  // outlives main() on the web, where the browser owns the loop
   static std::string last_route;
   app.fonts_dir = lab::platform::fonts_dir();
-  app.assets_dir = lab::platform::assets_dir();
+  app.assets_dir = lab::runtime::assets_dir();
   app.open_url = [](const std::string& url) { lab::platform::open_url(url); };
   app.create_texture = [](const unsigned char* rgba, int w, int h) { return lab::platform::texture_create(rgba, w, h); };
   app.platform_name = lab::platform::platform_name();

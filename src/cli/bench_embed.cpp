@@ -13,6 +13,7 @@
 #include "core/data/labeled_csv.h"
 #include "core/embed/quality.h"
 #include "core/embed/tsne.h"
+#include "runtime/assets.h"
 
 namespace lab::cli {
 
@@ -20,25 +21,6 @@ namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-// Runs a peer script and echoes its BENCH lines; returns name -> value.
-std::map<std::string, double> peer_run(const std::string& command) {
-  std::map<std::string, double> values;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return values;
-  char line[512];
-  while (std::fgets(line, sizeof line, pipe)) {
-    std::istringstream in(line);
-    std::string tag, name, unit;
-    double value = 0;
-    if (in >> tag >> name >> value >> unit && tag == "BENCH") {
-      values[name] = value;
-      std::fputs(line, stdout);
-    }
-  }
-  pclose(pipe);
-  return values;
 }
 
 struct TsneRun {
@@ -76,18 +58,13 @@ constexpr int kQualitySeeds = 5;  // random-init runs whose mean quality is comp
 
 int bench_suite_embed(const BenchOptions& options) {
   using namespace lab::core;
-  std::ifstream file(kDigitsPath, std::ios::binary);
-  if (!file) {
-    std::fprintf(stderr, "bench embed: cannot open %s (run from the repository root)\n", kDigitsPath);
+  Status loaded;
+  const std::shared_ptr<const LabeledData> digits_shared = lab::runtime::digits_data(loaded);
+  if (!digits_shared) {
+    std::fprintf(stderr, "bench embed: %s\n", loaded.message.c_str());
     return 1;
   }
-  std::stringstream text;
-  text << file.rdbuf();
-  LabeledData digits;
-  if (Status s = digits_parse(text.str(), digits); !s) {
-    std::fprintf(stderr, "bench embed: %s: %s\n", kDigitsPath, s.message.c_str());
-    return 1;
-  }
+  const LabeledData& digits = *digits_shared;
 
   // The headline run: scikit-learn's settings (perplexity 30, 1000 iterations, Barnes-Hut with
   // theta 0.5, learning rate 'auto', PCA init).
@@ -136,7 +113,7 @@ int bench_suite_embed(const BenchOptions& options) {
   bench_print(at + "random_init.knn10_accuracy_max", acc_max, "ratio");
   if (!options.peers) return 0;
 
-  const auto peer = peer_run("/usr/bin/python3 bench/peers/tsne_sklearn.py --seeds " + std::to_string(kQualitySeeds) +
+  const auto peer = bench_run("/usr/bin/python3 bench/peers/tsne_sklearn.py --seeds " + std::to_string(kQualitySeeds) +
                              " 2>/dev/null");
   auto get = [&](const char* name) {
     auto it = peer.find(name);
@@ -163,7 +140,7 @@ int bench_suite_embed(const BenchOptions& options) {
   // from the embedding it writes.
   const std::string js_out = "build/bench_tsnejs_embedding.csv";
   std::remove(js_out.c_str());
-  const auto js = peer_run("node bench/peers/tsne_tsnejs.mjs " + js_out + " 2>/dev/null");
+  const auto js = bench_run("node bench/peers/tsne_tsnejs.mjs " + js_out + " 2>/dev/null");
   const double js_seconds = js.count("tsne.digits.tsnejs.seconds") ? js.at("tsne.digits.tsnejs.seconds") : -1;
   std::ifstream js_file(js_out, std::ios::binary);
   std::stringstream js_text;

@@ -3,7 +3,7 @@
 // tsne.digits.<platform>.*; natively also the mean quality of 5 random-init seeds, the same figures
 // from scikit-learn (bench/peers/tsne_sklearn.py) and from tsnejs (bench/peers/tsne_tsnejs.mjs), and
 // the ratios between them.
-// Reads assets/data/digits.csv relative to the working directory (run from the repository root).
+// Reads the digits through runtime/assets.h (assets/data/digits.csv).
 #pragma once
 
 #include "cli/bench.h"

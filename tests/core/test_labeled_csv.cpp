@@ -58,7 +58,7 @@ TEST_CASE("labeled csv: malformed rows name their line and column") {
 }
 
 TEST_CASE("digits: the shipped UCI digits load as 1797 x 64 with labels 0-9") {
-  std::ifstream f(kDigitsPath, std::ios::binary);
+  std::ifstream f(std::string("assets/") + kDigitsFile, std::ios::binary);
   REQUIRE(f.good());  // tests run from the repository root
   std::stringstream text;
   text << f.rdbuf();

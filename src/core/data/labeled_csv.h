@@ -36,7 +36,7 @@ Status labeled_csv_parse(std::string_view text, LabeledData& out, CsvError* wher
 
 // The UCI optical-recognition digits as shipped in assets/data/digits.csv (1797 x 64, labels 0-9,
 // values 0-16): labeled_csv_parse plus a check of that shape.
-constexpr const char* kDigitsPath = "assets/data/digits.csv";
+constexpr const char* kDigitsFile = "data/digits.csv";  // inside the assets folder (runtime/assets.h)
 Status digits_parse(std::string_view text, LabeledData& out, CsvError* where = nullptr);
 
 }  // namespace lab::core

@@ -4,24 +4,18 @@
 #include <chrono>
 #include <cmath>
 
-#include "runtime/text.h"
+#include "runtime/assets.h"
 
 namespace lab::runtime {
 
 using core::Index;
 using core::Status;
 
-Status digits_load(core::LabeledData& out) {
-  std::string err;
-  std::optional<std::string> text = read_text_file(core::kDigitsPath, &err);
-  if (!text) text = read_text_file(std::string("/") + core::kDigitsPath, &err);
-  if (!text) return Status::error("could not read the digits data (" + err + ")");
-  return core::digits_parse(*text, out);
-}
-
 Status digits_split(int train_size, int noisy, uint64_t seed, DigitsSplit& out, int val_size) {
-  core::LabeledData d;
-  if (Status st = digits_load(d); !st) return st;
+  Status st;
+  const std::shared_ptr<const core::LabeledData> data = digits_data(st);
+  if (!data) return st;
+  const core::LabeledData& d = *data;
   const Index n = d.x.rows();
   if (train_size < 10 || train_size > n - 100)
     return Status::error("train_size must be between 10 and " + std::to_string(n - 100) + " (the rest validates)");

@@ -15,14 +15,12 @@ namespace lab::runtime {
 
 // The UCI digits scaled to [0, 1], shuffled with `seed`, cut into train_size training rows and the
 // rest (or val_size of the rest) for validation. `noisy` training labels are replaced by a random *other* digit (validation
-// labels stay clean). Reads assets/data/digits.csv (native, from the repository root) or
-// /assets/data/digits.csv (the web build's mount point).
+// labels stay clean). The digits come from runtime/assets.h (read once per process).
 struct DigitsSplit {
   core::Mat x_train, x_val;         // (N, 64)
   core::nn::Ids y_train, y_val;     // labels as trained on (y_train includes the noisy ones)
   std::vector<uint8_t> flipped;     // per training row: 1 if its label was randomised
 };
-core::Status digits_load(core::LabeledData& out);
 // val_size > 0 keeps only that many validation rows (validating costs time every epoch).
 core::Status digits_split(int train_size, int noisy, uint64_t seed, DigitsSplit& out, int val_size = 0);
 
