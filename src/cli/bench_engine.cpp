@@ -7,6 +7,7 @@
 
 #include "cli/bench_suites.h"
 #include "core/nn/kernels.h"
+#include "core/recsys/models.h"
 #include "core/nn/trainer.h"
 
 namespace lab::cli {
@@ -69,8 +70,8 @@ void bench_mf_epoch(const BenchOptions& opt, const std::string& plat) {
   (void)opt;
   const Index n_users = 943, n_items = 1682, n = 100000;
   Rng rng(7);
-  auto obj = std::make_unique<TwoTowerObjective>();
-  RatingSet& s = obj->data.train;
+  auto obj = std::make_unique<recsys::RatingObjective>();  // the objective the lessons' MF trains
+  RatingSet& s = obj->train;
   s.users.resize(n);
   s.items.resize(n);
   s.ratings.resize(n);

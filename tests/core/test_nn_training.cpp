@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/nn/trainer.h"
+#include "core/recsys/models.h"
 
 using namespace lab::core;
 using namespace lab::core::nn;
@@ -79,11 +80,11 @@ TEST_CASE("learning: MF recovers a planted rank-3 matrix (held-out RMSE <= 0.2 a
   Mat U(nu, k), V(ni, k);
   for (Index i = 0; i < U.size(); ++i) U.data()[i] = float(rng_normal(rng));
   for (Index i = 0; i < V.size(); ++i) V.data()[i] = float(rng_normal(rng));
-  auto obj = std::make_unique<TwoTowerObjective>();
+  auto obj = std::make_unique<recsys::RatingObjective>();
   for (int32_t u = 0; u < nu; ++u)
     for (int32_t i = 0; i < ni; ++i) {
       if (!rng_bernoulli(rng, 0.4)) continue;
-      RatingSet& s = rng_bernoulli(rng, 0.9) ? obj->data.train : obj->data.val;
+      RatingSet& s = rng_bernoulli(rng, 0.9) ? obj->train : obj->val;
       s.users.push_back(u);
       s.items.push_back(i);
       s.ratings.push_back(float(U.row(u).dot(V.row(i)) + 0.1 * rng_normal(rng)));
@@ -105,35 +106,6 @@ TEST_CASE("learning: MF recovers a planted rank-3 matrix (held-out RMSE <= 0.2 a
   INFO("val rmse first " << tr.history.val_metric.front() << " last " << tr.history.val_metric.back());
   CHECK(tr.history.val_metric.front() > 1.0f);  // the planted signal has sd ~1.7
   CHECK(tr.history.val_metric.back() <= 0.2f);
-}
-
-TEST_CASE("learning: the triplet model ranks positives above negatives") {
-  // 4 groups of 10 ids; positives share the anchor's group.
-  Rng rng(4);
-  auto obj = std::make_unique<TripletObjective>();
-  auto gen = [&](TripletSet& s, int n) {
-    for (int k = 0; k < n; ++k) {
-      const int32_t g = int32_t(rng_below(rng, 4)), h = int32_t((g + 1 + rng_below(rng, 3)) % 4);
-      s.anchors.push_back(g * 10 + int32_t(rng_below(rng, 10)));
-      s.pos.push_back(g * 10 + int32_t(rng_below(rng, 10)));
-      s.neg.push_back(h * 10 + int32_t(rng_below(rng, 10)));
-    }
-  };
-  gen(obj->train, 2000);
-  gen(obj->val, 500);
-  TripletOptions mo;
-  mo.vocab = 40;
-  mo.dim = 8;
-  REQUIRE(triplet_model_init(obj->model, mo, rng).ok);
-  TrainerOptions to;
-  to.epochs = 10;
-  to.optim.lr = 0.02;
-  Trainer tr;
-  REQUIRE(trainer_init(tr, std::move(obj), to).ok);
-  REQUIRE(trainer_run_to_end(tr).ok);
-  INFO("val loss first " << tr.history.val_loss.front() << " last " << tr.history.val_loss.back());
-  CHECK(tr.history.val_loss.back() < 0.5f * tr.history.val_loss.front());
-  CHECK(tr.history.val_metric.back() >= 0.95f);
 }
 
 // Pinned losses of a tiny seeded run. Tolerance: 1e-5 relative. Natively Eigen's GEMM uses SSE2
@@ -244,13 +216,13 @@ TEST_CASE("trainer: bad data and options are reported before training") {
   CHECK_FALSE(trainer_init(tr, rings_objective(8, mo), to).ok);
   CHECK(trainer_done(tr));
 
-  auto mf = std::make_unique<TwoTowerObjective>();
+  auto mf = std::make_unique<recsys::RatingObjective>();
   TwoTowerOptions tto;
   tto.n_users = 2;
   tto.n_items = 2;
   Rng rng(9);
   REQUIRE(two_tower_init(mf->model, tto, rng).ok);
-  mf->data.train = {{0, 1, 2}, {0, 1, 1}, {1.0f, 2.0f, 3.0f}};  // user 2 does not exist
+  mf->train = {{0, 1, 2}, {0, 1, 1}, {1.0f, 2.0f, 3.0f}};  // user 2 does not exist
   to.batch_size = 2;
   st = trainer_init(tr, std::move(mf), to);
   CHECK_FALSE(st.ok);

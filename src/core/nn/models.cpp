@@ -282,13 +282,6 @@ std::vector<ParamRefT<T>> TwoTowerT<T>::state() {
 }
 
 template <class T>
-std::vector<ParamRefT<T>> TwoTowerT<T>::embedding_params() {
-  std::vector<ParamRefT<T>> ps = user.params();
-  append(ps, item.params());
-  return ps;
-}
-
-template <class T>
 void TwoTowerT<T>::zero_grad() {
   user.zero_grad();
   item.zero_grad();
@@ -299,75 +292,11 @@ void TwoTowerT<T>::zero_grad() {
   if (opt.kind == TowerKind::Deep) mlp.zero_grad();
 }
 
-// ---- Triplet ---------------------------------------------------------------------------------------
-template <class T>
-Status triplet_model_init(TripletModelT<T>& m, const TripletOptions& opt, Rng& rng) {
-  if (!(opt.margin >= 0)) return Status::error("triplet model: the margin must be >= 0");
-  m.opt = opt;
-  m.emb = {};
-  m.emb.name = "emb";
-  m.emb.max_norm = T(opt.max_norm);
-  return m.emb.init(opt.vocab, opt.dim, rng, T(opt.init_scale));
-}
-
-template <class T>
-Status TripletModelT<T>::forward(std::span<const int32_t> anchors, std::span<const int32_t> pos,
-                                 std::span<const int32_t> neg, MatT<T>& a, MatT<T>& p, MatT<T>& ng) {
-  if (anchors.empty() || pos.size() != anchors.size() || neg.size() != anchors.size())
-    return Status::error("triplet model: need the same non-zero number of anchors, positives and negatives (got " +
-                         std::to_string(anchors.size()) + ", " + std::to_string(pos.size()) + ", " +
-                         std::to_string(neg.size()) + ")");
-  n = Index(anchors.size());
-  Ids all;
-  all.reserve(size_t(3 * n));
-  all.insert(all.end(), anchors.begin(), anchors.end());
-  all.insert(all.end(), pos.begin(), pos.end());
-  all.insert(all.end(), neg.begin(), neg.end());
-  MatT<T> e;
-  if (Status st = emb.forward(all, e); !st) return st;
-  a = e.topRows(n);
-  p = e.middleRows(n, n);
-  ng = e.bottomRows(n);
-  return Status::success();
-}
-
-template <class T>
-void TripletModelT<T>::backward(const MatT<T>& d_a, const MatT<T>& d_p, const MatT<T>& d_n) {
-  MatT<T> g(3 * n, emb.dim());
-  g.topRows(n) = d_a;
-  g.middleRows(n, n) = d_p;
-  g.bottomRows(n) = d_n;
-  emb.backward(g);
-}
-
-template <class T>
-Status TripletModelT<T>::loss_and_backward(std::span<const int32_t> anchors, std::span<const int32_t> pos,
-                                           std::span<const int32_t> neg, TripletLossT<T>& out) {
-  MatT<T> a, p, ng;
-  if (Status st = forward(anchors, pos, neg, a, p, ng); !st) return st;
-  out = triplet_margin_loss(a, p, ng, T(opt.margin), opt.sim);
-  if (!out.status) return out.status;
-  backward(out.d_anchor, out.d_pos, out.d_neg);
-  return Status::success();
-}
-
-template <class T>
-std::vector<ParamRefT<T>> TripletModelT<T>::params() {
-  return emb.params();
-}
-
-template <class T>
-void TripletModelT<T>::zero_grad() {
-  emb.zero_grad();
-}
-
 #define LAB_MODEL_INSTANTIATE(T)                                                      \
   template struct MlpT<T>;                                                            \
   template struct TwoTowerT<T>;                                                       \
-  template struct TripletModelT<T>;                                                   \
   template Status mlp_init(MlpT<T>&, const MlpOptions&, Rng&, const std::string&);    \
-  template Status two_tower_init(TwoTowerT<T>&, const TwoTowerOptions&, Rng&);        \
-  template Status triplet_model_init(TripletModelT<T>&, const TripletOptions&, Rng&);
+  template Status two_tower_init(TwoTowerT<T>&, const TwoTowerOptions&, Rng&);
 LAB_MODEL_INSTANTIATE(float)
 LAB_MODEL_INSTANTIATE(double)
 

@@ -9,8 +9,7 @@
 //              Mf:   global_mean + b_u + b_i + <u, v>                      (dot-product MF)
 //              Deep: global_mean + b_u + b_i + MLP([u | v | user feats | item feats])
 //              The "deep with metadata" model is Deep with user_meta_dim / item_meta_dim > 0.
-//  TripletModelT  one embedding table shared by anchor, positive and negative ids; the objective
-//              applies triplet_margin_loss on the three looked-up batches.
+// The implicit-feedback (triplet) models the lessons train are recsys::TripletRecObjective.
 // Models validate what they are given (feature count, ids in range, meta shapes) and return a
 // Status; the layers inside assume valid shapes.
 #pragma once
@@ -98,7 +97,6 @@ struct TwoTowerT {
   void backward(const MatT<T>& d_out);
   std::vector<ParamRefT<T>> params();
   std::vector<ParamRefT<T>> state();
-  std::vector<ParamRefT<T>> embedding_params();  // user.W and item.W (for an L2 penalty, as in the lecture)
   void zero_grad();
 };
 
@@ -108,42 +106,9 @@ Status two_tower_init(TwoTowerT<T>& m, const TwoTowerOptions& opt, Rng& rng);
 // Working memory of one sample (the two looked-up vectors, their concatenation, the MLP), in bytes.
 double two_tower_row_bytes(const TwoTowerOptions& opt);
 
-// ---- Shared-embedding triplet model ----------------------------------------------------------------
-struct TripletOptions {
-  Index vocab = 0, dim = 32;
-  Similarity sim = Similarity::Cosine;
-  double margin = 0.5;
-  double init_scale = 0.1;
-  double max_norm = 0;
-};
-
-template <class T>
-struct TripletModelT {
-  TripletOptions opt;
-  EmbeddingT<T> emb;
-  Index n = 0;  // batch size of the last forward
-
-  // Looks up anchors, positives and negatives in the one shared table (one lookup of 3N ids, so the
-  // scatter-add backward sums all three gradients into the shared rows).
-  Status forward(std::span<const int32_t> anchors, std::span<const int32_t> pos, std::span<const int32_t> neg,
-                 MatT<T>& a, MatT<T>& p, MatT<T>& ng);
-  void backward(const MatT<T>& d_a, const MatT<T>& d_p, const MatT<T>& d_n);
-  // forward + triplet_margin_loss + backward in one call (what a training step needs).
-  Status loss_and_backward(std::span<const int32_t> anchors, std::span<const int32_t> pos,
-                           std::span<const int32_t> neg, TripletLossT<T>& out);
-  std::vector<ParamRefT<T>> params();
-  std::vector<ParamRefT<T>> state() { return params(); }
-  void zero_grad();
-};
-
-template <class T>
-Status triplet_model_init(TripletModelT<T>& m, const TripletOptions& opt, Rng& rng);
-
 using Mlp = MlpT<Scalar>;
 using TwoTower = TwoTowerT<Scalar>;
-using TripletModel = TripletModelT<Scalar>;
 using MlpD = MlpT<double>;
 using TwoTowerD = TwoTowerT<double>;
-using TripletModelD = TripletModelT<double>;
 
 }  // namespace lab::core::nn

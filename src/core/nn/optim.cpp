@@ -9,8 +9,6 @@
 
 namespace lab::core::nn {
 
-const char* optim_name(OptimKind k) { return k == OptimKind::Sgd ? "sgd" : "adam"; }
-
 template <class T>
 void optim_reset(OptimizerT<T>& o) {
   o.t = 0;

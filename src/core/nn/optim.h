@@ -14,7 +14,6 @@
 namespace lab::core::nn {
 
 enum class OptimKind { Sgd, Adam };
-const char* optim_name(OptimKind k);
 
 struct OptimOptions {
   OptimKind kind = OptimKind::Adam;

@@ -21,13 +21,6 @@ Mat gather_rows(const Mat& m, std::span<const uint32_t> rows) {
   return out;
 }
 
-Status ids_lengths(const Ids& a, const Ids& b, size_t n, const char* what) {
-  if (a.size() != n || b.size() != n)
-    return Status::error(std::string(what) + ": the id and value columns have different lengths (" +
-                         std::to_string(a.size()) + ", " + std::to_string(b.size()) + ", " + std::to_string(n) + ")");
-  return Status::success();
-}
-
 }  // namespace
 
 // ---- MlpObjective -----------------------------------------------------------------------------------
@@ -86,64 +79,7 @@ Status MlpObjective::eval_batch(std::span<const uint32_t> rows, BatchResult& out
   return run(data.x_val, data.labels_val, data.y_val, rows, ctx_eval(), false, out);
 }
 
-// ---- TwoTowerObjective ------------------------------------------------------------------------------
-Status TwoTowerObjective::check() const {
-  if (model.user.W.size() == 0) return Status::error("two-tower objective: the model is not built");
-  if (data.train.ratings.empty()) return Status::error("two-tower objective: the training set is empty");
-  for (const RatingSet* s : {&data.train, &data.val}) {
-    if (Status st = ids_lengths(s->users, s->items, s->ratings.size(), "ratings"); !st) return st;
-    if (Status st = ids_check(s->users, model.user.vocab(), "user"); !st) return st;
-    if (Status st = ids_check(s->items, model.item.vocab(), "item"); !st) return st;
-    for (size_t i = 0; i < s->ratings.size(); ++i)
-      if (!std::isfinite(s->ratings[i]))
-        return Status::error("ratings: rating " + std::to_string(i) + " is not a finite number");
-  }
-  const TwoTowerOptions& o = model.opt;
-  if (o.user_meta_dim > 0 && (data.user_features.rows() != o.n_users || data.user_features.cols() != o.user_meta_dim))
-    return Status::error("two-tower objective: user features must be " + std::to_string(o.n_users) + " x " +
-                         std::to_string(o.user_meta_dim) + " (one row per user)");
-  if (o.item_meta_dim > 0 && (data.item_features.rows() != o.n_items || data.item_features.cols() != o.item_meta_dim))
-    return Status::error("two-tower objective: item features must be " + std::to_string(o.n_items) + " x " +
-                         std::to_string(o.item_meta_dim) + " (one row per item)");
-  return Status::success();
-}
-
-Status TwoTowerObjective::run(const RatingSet& set, std::span<const uint32_t> rows, const ForwardCtx& ctx,
-                              bool train, BatchResult& out) {
-  const size_t n = rows.size();
-  u_.resize(n);
-  i_.resize(n);
-  y_.resize(Index(n), 1);
-  for (size_t k = 0; k < n; ++k) {
-    u_[k] = set.users[rows[k]];
-    i_[k] = set.items[rows[k]];
-    y_(Index(k), 0) = set.ratings[rows[k]];
-  }
-  const Mat* um = nullptr;
-  const Mat* im = nullptr;
-  if (model.opt.user_meta_dim > 0) {
-    um_.resize(Index(n), data.user_features.cols());
-    for (size_t k = 0; k < n; ++k) um_.row(Index(k)) = data.user_features.row(u_[k]);
-    um = &um_;
-  }
-  if (model.opt.item_meta_dim > 0) {
-    im_.resize(Index(n), data.item_features.cols());
-    for (size_t k = 0; k < n; ++k) im_.row(Index(k)) = data.item_features.row(i_[k]);
-    im = &im_;
-  }
-  if (Status st = model.forward(u_, i_, um, im, ctx, pred_); !st) return st;
-  LossT<Scalar> loss = mse_loss(pred_, y_);
-  if (!loss.status) return loss.status;
-  out.metric = double(loss.value);  // per-sample squared error mean; metric_finish takes the sqrt
-  out.loss = double(loss.value);
-  out.count = Index(n);
-  if (train) {
-    model.backward(loss.grad);
-    if (l2 > 0) out.loss += two_tower_l2_batch(model, u_, i_, l2);
-  }
-  return Status::success();
-}
-
+// ---- L2 on a two-tower model's embeddings ----------------------------------------------------------
 double two_tower_l2_batch(TwoTower& model, const Ids& users, const Ids& items, double l2) {
   const size_t n = std::min(users.size(), items.size());
   if (l2 <= 0 || n == 0) return 0;
@@ -155,67 +91,6 @@ double two_tower_l2_batch(TwoTower& model, const Ids& users, const Ids& items, d
     model.item.dW.row(items[k]) += (2 * lam) * model.item.W.row(items[k]);
   }
   return double(lam) * pen;
-}
-
-Status TwoTowerObjective::train_batch(std::span<const uint32_t> rows, Rng& rng, BatchResult& out) {
-  return run(data.train, rows, ctx_train(rng), true, out);
-}
-
-Status TwoTowerObjective::eval_batch(std::span<const uint32_t> rows, BatchResult& out) {
-  return run(data.val, rows, ctx_eval(), false, out);
-}
-
-double TwoTowerObjective::metric_finish(double mean) const { return std::sqrt(std::max(0.0, mean)); }
-
-// ---- TripletObjective -------------------------------------------------------------------------------
-Status TripletObjective::check() const {
-  if (model.emb.W.size() == 0) return Status::error("triplet objective: the model is not built");
-  if (train.anchors.empty()) return Status::error("triplet objective: the training set is empty");
-  for (const TripletSet* s : {&train, &val}) {
-    if (Status st = ids_lengths(s->pos, s->neg, s->anchors.size(), "triplets"); !st) return st;
-    for (const Ids* ids : {&s->anchors, &s->pos, &s->neg})
-      if (Status st = ids_check(*ids, model.emb.vocab(), "triplet"); !st) return st;
-  }
-  return Status::success();
-}
-
-Status TripletObjective::run(const TripletSet& set, std::span<const uint32_t> rows, bool train_mode,
-                             BatchResult& out) {
-  const size_t n = rows.size();
-  Ids a(n), p(n), ng(n);
-  for (size_t k = 0; k < n; ++k) {
-    a[k] = set.anchors[rows[k]];
-    p[k] = set.pos[rows[k]];
-    ng[k] = set.neg[rows[k]];
-  }
-  Mat ea, ep, en;
-  if (Status st = model.forward(a, p, ng, ea, ep, en); !st) return st;
-  TripletLossT<Scalar> loss = triplet_margin_loss(ea, ep, en, Scalar(model.opt.margin), model.opt.sim);
-  if (!loss.status) return loss.status;
-  // ranking accuracy: s(a,p) > s(a,n)
-  Mat s_ap, s_an;
-  if (model.opt.sim == Similarity::Dot) {
-    DotT<Scalar> d1, d2;
-    s_ap = d1.forward(ea, ep);
-    s_an = d2.forward(ea, en);
-  } else {
-    CosineT<Scalar> c1, c2;
-    s_ap = c1.forward(ea, ep);
-    s_an = c2.forward(ea, en);
-  }
-  out.metric = double((s_ap.array() > s_an.array()).count()) / double(n);
-  out.loss = double(loss.value);
-  out.count = Index(n);
-  if (train_mode) model.backward(loss.d_anchor, loss.d_pos, loss.d_neg);
-  return Status::success();
-}
-
-Status TripletObjective::train_batch(std::span<const uint32_t> rows, Rng&, BatchResult& out) {
-  return run(train, rows, true, out);
-}
-
-Status TripletObjective::eval_batch(std::span<const uint32_t> rows, BatchResult& out) {
-  return run(val, rows, false, out);
 }
 
 // ---- Trainer ----------------------------------------------------------------------------------------

@@ -82,65 +82,15 @@ class MlpObjective : public Objective {
              bool train, BatchResult& out);
 };
 
-// Ratings for a two-tower model: MSE on ratings (+ l2 * (|U|^2 + |V|^2) on the batch loss if
-// l2 > 0), metric RMSE. Metadata are per-user / per-item feature tables looked up by id.
+// Ratings for a two-tower model (recsys::RatingObjective trains on them).
 struct RatingSet {
   Ids users, items;
   std::vector<float> ratings;
-};
-struct TwoTowerData {
-  RatingSet train, val;
-  Mat user_features;  // (n_users, user_meta_dim) when the model uses user metadata, else empty
-  Mat item_features;  // (n_items, item_meta_dim)
 };
 // The lecture's L2 on embeddings for one batch: adds lambda/N * (||u||^2 + ||v||^2) over the batch's
 // (user, item) rows to the gradients (2 lambda/N * row) and returns the penalty to add to the loss.
 // Only the rows in the batch are touched, so it stays cheap with large vocabularies.
 double two_tower_l2_batch(TwoTower& model, const Ids& users, const Ids& items, double l2);
-
-class TwoTowerObjective : public Objective {
- public:
-  TwoTower model;
-  TwoTowerData data;
-  double l2 = 0;
-  Index train_size() const override { return Index(data.train.ratings.size()); }
-  Index val_size() const override { return Index(data.val.ratings.size()); }
-  Status train_batch(std::span<const uint32_t> rows, Rng& rng, BatchResult& out) override;
-  Status eval_batch(std::span<const uint32_t> rows, BatchResult& out) override;
-  std::vector<ParamRef> params() override { return model.params(); }
-  Status check() const override;
-  const char* metric_name() const override { return "rmse"; }
-  double metric_finish(double mean) const override;
-  double row_bytes() const override { return two_tower_row_bytes(model.opt); }
-
- private:
-  Status run(const RatingSet& set, std::span<const uint32_t> rows, const ForwardCtx& ctx, bool train,
-             BatchResult& out);
-  Ids u_, i_;
-  Mat um_, im_, y_, pred_;
-};
-
-// Triplets (anchor, positive, negative) of ids in one shared table; metric: share of triplets with
-// s(a, p) > s(a, n).
-struct TripletSet {
-  Ids anchors, pos, neg;
-};
-class TripletObjective : public Objective {
- public:
-  TripletModel model;
-  TripletSet train, val;
-  Index train_size() const override { return Index(train.anchors.size()); }
-  Index val_size() const override { return Index(val.anchors.size()); }
-  Status train_batch(std::span<const uint32_t> rows, Rng& rng, BatchResult& out) override;
-  Status eval_batch(std::span<const uint32_t> rows, BatchResult& out) override;
-  std::vector<ParamRef> params() override { return model.params(); }
-  Status check() const override;
-  const char* metric_name() const override { return "ranking_accuracy"; }
-  double row_bytes() const override { return 3.0 * 8 * double(model.opt.dim) * sizeof(Scalar); }  // a, p, n
-
- private:
-  Status run(const TripletSet& set, std::span<const uint32_t> rows, bool train, BatchResult& out);
-};
 
 // ---- Trainer ----------------------------------------------------------------------------------------
 struct TrainerOptions {
