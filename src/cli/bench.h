@@ -5,6 +5,8 @@
 // node (with and without -msimd128), and prints ratios. Suites measure; they never assert.
 #pragma once
 
+#include <map>
+#include <string>
 #include <string_view>
 
 namespace lab::cli {
@@ -16,5 +18,11 @@ struct BenchOptions {
 };
 
 void bench_print(std::string_view name, double value, std::string_view unit);
+
+// Runs a command (a peer script, or this CLI in WASM under node), re-prints its BENCH lines through
+// bench_print (so they are recorded) and echoes its other output to stderr. Returns the figures it
+// printed; *exit_code (if given) is its exit status, or -1 if it could not start (a WASM build
+// starts no processes).
+std::map<std::string, double> bench_run(const std::string& command, int* exit_code = nullptr);
 
 }  // namespace lab::cli

@@ -68,23 +68,11 @@ std::map<std::string, double> run_torch_peer(int64_t ratings, int64_t positives,
     return out;
   }
   const std::string cmd = "/usr/bin/python3 " + script + " --ratings " + std::to_string(ratings) + " --positives " +
-                          std::to_string(positives) + (quick ? " --quick" : "") + " 2>&1";
+                          std::to_string(positives) + (quick ? " --quick" : "");
   std::fprintf(stderr, "bench recsys: running the PyTorch peer\n");
-  std::fflush(stdout);
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char line[1024];
-  while (std::fgets(line, sizeof line, p)) {
-    char name[512], unit[64] = "";
-    double value = 0;
-    if (std::sscanf(line, "BENCH %511s %lf %63s", name, &value, unit) >= 2) {
-      bench_print(name, value, unit);
-      out[name] = value;
-    } else {
-      std::fputs(line, stderr);
-    }
-  }
-  if (::pclose(p) != 0) std::fprintf(stderr, "bench recsys: the PyTorch peer failed (is python3-torch installed?)\n");
+  int rc = -1;
+  out = bench_run(cmd, &rc);
+  if (rc != 0) std::fprintf(stderr, "bench recsys: the PyTorch peer failed (is python3-torch installed?)\n");
 #else
   (void)ratings;
   (void)positives;

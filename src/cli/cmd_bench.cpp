@@ -43,26 +43,10 @@ bool file_exists(const std::string& p) {
 #define LAB_BENCH_SOURCE_DIR "."
 #endif
 
-// Runs a command, re-prints its BENCH lines through bench_print (so they are recorded) and echoes
-// anything else to stderr. Returns the exit code, or -1 if it could not start.
 int run_child(const std::string& cmd) {
-#if defined(__wasm__)
-  (void)cmd;
-  return -1;
-#else
-  std::fflush(stdout);
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return -1;
-  char line[1024];
-  while (std::fgets(line, sizeof line, p)) {
-    char name[512], unit[64] = "";
-    double value = 0;
-    if (std::sscanf(line, "BENCH %511s %lf %63s", name, &value, unit) >= 2) bench_print(name, value, unit);
-    else std::fputs(line, stderr);
-  }
-  const int rc = ::pclose(p);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-#endif
+  int rc = -1;
+  bench_run(cmd, &rc);
+  return rc;
 }
 
 bool have(const char* name, double& v) {
@@ -79,6 +63,32 @@ void ratio(const char* name, const char* num, const char* den, const char* what)
 }
 
 }  // namespace
+
+std::map<std::string, double> bench_run(const std::string& command, int* exit_code) {
+  std::map<std::string, double> figures;
+  if (exit_code) *exit_code = -1;
+#if !defined(__wasm__)
+  std::fflush(stdout);
+  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+  if (!p) return figures;
+  char line[1024];
+  while (std::fgets(line, sizeof line, p)) {
+    char name[512], unit[64] = "";
+    double value = 0;
+    if (std::sscanf(line, "BENCH %511s %lf %63s", name, &value, unit) >= 2) {
+      bench_print(name, value, unit);
+      figures[name] = value;
+    } else {
+      std::fputs(line, stderr);
+    }
+  }
+  const int rc = ::pclose(p);
+  if (exit_code) *exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+#else
+  (void)command;
+#endif
+  return figures;
+}
 
 void bench_print(std::string_view name, double value, std::string_view unit) {
   bench_values()[std::string(name)] = value;
