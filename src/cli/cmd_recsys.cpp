@@ -168,7 +168,7 @@ int cmd_recsys(Args args) {
   }
   if (split == "random") sp = split_random(d, 0.2, seed);
   else if (split == "last") sp = split_leave_last_out(d);
-  const DataSummary sum = summarize(d);
+  const DataSummary sum = summarise(d);
   std::printf("data: %d users, %d items, %lld ratings (mean %.3f, sd %.3f); train %zu, test %zu (%s split)\n",
               d.n_users, d.n_items, (long long)sum.n_ratings, sum.mean, sum.sd, sp.train.size(), sp.test.size(),
               split.c_str());

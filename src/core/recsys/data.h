@@ -92,7 +92,7 @@ struct DataSummary {
   double top10pct_item_share = 0;  // share of ratings on the 10% most-rated items
   double noise_floor_rmse = 0, noise_floor_mae = 0;  // generated data only (0 otherwise)
 };
-DataSummary summarize(const RecData& d);
+DataSummary summarise(const RecData& d);
 
 // ---- MovieLens-100k loader (from the files' text) -------------------------------------------------
 // u.data: "user<TAB>item<TAB>rating<TAB>timestamp" (1-based ids). u.item: 24 '|'-separated fields

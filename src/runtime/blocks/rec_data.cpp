@@ -11,7 +11,7 @@ void RecDataExperiment::step(double) {
   computed = true;
   error = core::recsys::synth_generate(core::recsys::synth_small(seed), data);
   if (!error.ok) return;
-  summary = core::recsys::summarize(data);
+  summary = core::recsys::summarise(data);
   star_counts.assign(5, 0.0);
   std::vector<double> per_item(size_t(data.n_items), 0.0), per_user(size_t(data.n_users), 0.0);
   for (const core::recsys::Rating& r : data.ratings) {
