@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Writes brotli (NAME.br) and gzip (NAME.gz) siblings of a built site's compressible files, which
 // scripts/serve.mjs (or any static host that knows pre-compressed files) sends to browsers accepting them.
-//   node scripts/precompress.mjs DIR [--quiet | --verbose]   (one summary line; none; one line per file)
+//   node scripts/precompress.mjs DIR [--fast] [--quiet | --verbose]   (summary line; none; one line per file)
 // Skipped: files under 1 KiB, formats that are compressed already (images, fonts, archives), dotfiles,
 // symlinks, and files whose siblings are up to date. Each sibling carries its source's mtime, so a
 // rebuilt (newer) source is compressed again and the server can tell a stale sibling. A sibling that
-// would not save at least 5% is not kept. Maximum settings (brotli 11, gzip 9): this runs once per
-// build on one core, file after file, and every student downloads the result.
+// would not save at least 5% is not kept. gzip at level 9; brotli at 11 (what a published site should
+// carry), or at 5 with --fast: on a 1.8 MB wasm, 11 took 14 s for 545 KB and 5 took 0.7 s for 618 KB
+// (gzip 9: 0.4 s, 711 KB). `scripts/lab run` uses --fast: browsers send 'br' only over https, so the
+// classroom's plain-http LAN gets gzip either way. Siblings written with --fast stay until their source
+// changes (delete them for a full-quality run).
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -29,8 +32,8 @@ function* files(dir) {
 }
 
 const encoders = {
-  '.br': (ext, size) => zlib.createBrotliCompress({ params: {
-    [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY,
+  '.br': (ext, size, fast) => zlib.createBrotliCompress({ params: {
+    [zlib.constants.BROTLI_PARAM_QUALITY]: fast ? 5 : zlib.constants.BROTLI_MAX_QUALITY,
     [zlib.constants.BROTLI_PARAM_MODE]: TEXT.has(ext) ? zlib.constants.BROTLI_MODE_TEXT : zlib.constants.BROTLI_MODE_GENERIC,
     [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size,
   } }),
@@ -42,7 +45,7 @@ const encoders = {
 export const isCurrent = (sibling, source) => sibling.mtimeMs >= source.mtimeMs - 1;
 
 // Compresses every file of `dir` that needs it; returns counts and byte totals. Usable from other scripts.
-export async function precompress(dir, log = () => {}) {
+export async function precompress(dir, { fast = false, log = () => {} } = {}) {
   const stats = { compressed: 0, upToDate: 0, notWorth: 0, bytesIn: 0, bytes: { '.br': 0, '.gz': 0 } };
   for (const file of files(dir)) {
     const ext = path.extname(file).toLowerCase();
@@ -60,7 +63,7 @@ export async function precompress(dir, log = () => {}) {
       }
       const tmp = `${out}.tmp-${process.pid}`;
       try {
-        await pipeline(fs.createReadStream(file), encoder(ext, st.size), fs.createWriteStream(tmp));
+        await pipeline(fs.createReadStream(file), encoder(ext, st.size, fast), fs.createWriteStream(tmp));
         const size = fs.statSync(tmp).size;
         if (size > st.size * (1 - SAVING_MIN)) {
           fs.rmSync(out, { force: true });  // nor may an older sibling outlive its source
@@ -86,13 +89,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   const args = process.argv.slice(2);
   const quiet = args.includes('--quiet');
   const verbose = args.includes('--verbose');
-  const dirs = args.filter((a) => a !== '--quiet' && a !== '--verbose');
+  const fast = args.includes('--fast');
+  const dirs = args.filter((a) => !['--quiet', '--verbose', '--fast'].includes(a));
   if (dirs.length !== 1 || dirs[0].startsWith('-') || !fs.statSync(dirs[0], { throwIfNoEntry: false })?.isDirectory()) {
-    console.error('usage: node scripts/precompress.mjs DIR [--quiet | --verbose]   (DIR: a built site, e.g. build/web-release/site)');
+    console.error('usage: node scripts/precompress.mjs DIR [--fast] [--quiet | --verbose]   (DIR: a built site, e.g. build/web-release/site)');
     process.exit(2);
   }
   const t0 = Date.now();
-  const s = await precompress(path.resolve(dirs[0]), verbose ? (line) => console.error(`precompress: ${line}`) : undefined);
+  const s = await precompress(path.resolve(dirs[0]), { fast, log: verbose ? (line) => console.error(`precompress: ${line}`) : undefined });
   const mb = (n) => (n / 1e6).toFixed(2);
   if (!quiet) {
     console.error(`precompress: ${s.compressed} compressed, ${s.upToDate} up to date, ${s.notWorth} not worth it in ` +
