@@ -5,8 +5,8 @@
 // if a load is incomplete. Client and server share the machine's cores, so the figures are a floor.
 //   node bench/load.mjs [--site build/web-release/site] [--students 40] [--seconds 10] [--quick]
 //                       [--accept-encoding 'gzip, deflate']
-// Browsers send 'br' only over https, so over plain http (a classroom LAN) students get the .gz siblings:
-// that is the default here. Run scripts/precompress.mjs on the site first (scripts/lab run does).
+// Browsers accept 'br' only from https or localhost: over plain http from a classroom's LAN address they
+// send 'gzip, deflate' (Chromium, measured) and get the .gz siblings; that is the default here. Run scripts/precompress.mjs on the site first (scripts/lab run does).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
