@@ -6,7 +6,8 @@
 //   node bench/load.mjs [--site build/web-release/site] [--students 40] [--seconds 10] [--quick]
 //                       [--accept-encoding 'gzip, deflate']
 // Browsers accept 'br' only from https or localhost: over plain http from a classroom's LAN address they
-// send 'gzip, deflate' (Chromium, measured) and get the .gz siblings; that is the default here. Run scripts/precompress.mjs on the site first (scripts/lab run does).
+// send 'gzip, deflate' (Chromium, measured) and get the .gz siblings; that is the default here.
+// Run scripts/precompress.mjs on the site first (scripts/lab run does).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -68,7 +69,8 @@ function rss(pid) {
   }
 }
 
-// GET one file; resolves { ok, wire, decoded } where ok means 200 and every byte of it arrived.
+// GET one file; resolves { ok, wire, decoded }: ok means 200 and every byte arrived (with `decode`, every
+// byte of the file once decoded; without, every byte the Content-Length announced).
 function fetchFile(port, agent, file, decode) {
   return new Promise((resolve) => {
     const req = http.get({ host: '127.0.0.1', port, path: file.url, agent, headers: { 'Accept-Encoding': acceptEncoding } }, (res) => {
@@ -77,7 +79,8 @@ function fetchFile(port, agent, file, decode) {
       const decoder = decode && { gzip: zlib.createGunzip, br: zlib.createBrotliDecompress }[coding]?.();
       res.on('data', (d) => { wire += d.length; if (decoder) decoder.write(d); else decoded += d.length; });
       res.on('end', () => {
-        const done = () => resolve({ ok: res.statusCode === 200 && (!decode || decoded === file.size), wire, decoded });
+        const whole = () => (decode ? decoded === file.size : wire === Number(res.headers['content-length']));
+        const done = () => resolve({ ok: res.statusCode === 200 && whole(), wire, decoded });
         if (!decoder) return done();
         decoder.on('data', (d) => { decoded += d.length; });
         decoder.on('end', done);
@@ -112,7 +115,7 @@ const loads = await Promise.all(Array.from({ length: students }, async () => {
 const coldSeconds = (performance.now() - t0) / 1000;
 const complete = loads.filter((l) => l.complete).length;
 const c = `c${students}`;
-bench(`server.cold_load.${c}.complete`, complete, `of ${students}`);
+bench(`server.cold_load.${c}.complete`, complete, 'loads');
 bench(`server.cold_load.${c}.seconds`, coldSeconds, 's');
 bench(`server.cold_load.${c}.p95_s`, percentile(loads.map((l) => l.seconds), 0.95), 's');
 bench(`server.cold_load.mb_per_student`, loads[0].wire / 1e6, 'MB');
