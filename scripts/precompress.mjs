@@ -24,7 +24,7 @@ const TEXT = new Set(['.html', '.js', '.mjs', '.css', '.json', '.webmanifest', '
 
 function* files(dir) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (e.name.startsWith('.')) continue;
+    if (e.name.startsWith('.') || /\.tmp-\d+$/.test(e.name)) continue;  // dotfiles; a killed run's temp files
     const p = path.join(dir, e.name);
     if (e.isDirectory()) yield* files(p);
     else if (e.isFile()) yield p;  // not symlinks: what they point at is not ours to write beside
