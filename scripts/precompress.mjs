@@ -6,8 +6,8 @@
 // symlinks, and files whose siblings are up to date. Each sibling carries its source's mtime, so a
 // rebuilt (newer) source is compressed again and the server can tell a stale sibling. A sibling that
 // would not save at least 5% is not kept. gzip at level 9; brotli at 11 (what a published site should
-// carry), or at 5 with --fast: on a 1.8 MB wasm, 11 took 14 s for 545 KB and 5 took 0.7 s for 618 KB
-// (gzip 9: 0.4 s, 711 KB). `scripts/lab run` uses --fast: browsers accept 'br' only from https or localhost,
+// carry), or at 5 with --fast: on the lab's 1.86 MB index.wasm, 11 took 15 s for 559 KB and 5 took
+// 0.6 s for 646 KB (gzip 9: 0.14 s, 730 KB). `scripts/lab run` uses --fast: browsers accept 'br' only from https or localhost,
 // so the classroom's plain-http LAN gets gzip either way. Siblings written with --fast stay until their source
 // changes (delete them for a full-quality run).
 import fs from 'node:fs';
