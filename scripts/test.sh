@@ -3,6 +3,7 @@
 # if anything failed; the last line is a one-line summary.
 #   1. native: doctest suite + CLI and native-window smoke tests (CTest, build/native-release)
 #   2. wasm:   the same doctest suite compiled to WebAssembly, run under node (CTest, build/web-release)
+#      server: scripts/serve.mjs on a fixture site: hostile requests, compression, caching (tests/server; no build needed)
 #   3. browser: headless Chromium loads the served page and checks it (tests/browser/smoke.mjs)
 #   4. asan:   the doctest suite again, natively under AddressSanitizer + UndefinedBehaviorSanitizer
 #   5. fuzz:   every libFuzzer target for LAB_FUZZ_SECONDS (default 30) each
@@ -57,6 +58,18 @@ else
   tail -n 40 "$logs/build-web.log"
   record wasm 1 "build failed (see build/logs/build-web.log)"
   wasm_ok=0
+fi
+
+# server: needs no build (the tests make a fixture site), and installs the package serve.mjs uses,
+# which the browser stage needs too.
+say "server: hostile requests, compression and caching (tests/server)"
+if (cd scripts && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+  node --test --test-reporter=spec tests/server/ >"$logs/server.log" 2>&1
+  st=$?
+  grep -E '^(✖|ℹ (pass|fail))' "$logs/server.log" | grep -v '^✖ failing tests' | head -n 20
+  record server "$st" "$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$logs/server.log")/$(sed -n 's/^ℹ tests \([0-9]*\)$/\1/p' "$logs/server.log") passed (build/logs/server.log)"
+else
+  record server 1 "npm could not install scripts/package.json's packages"
 fi
 
 # 3. browser
