@@ -71,9 +71,9 @@ int bench_suite_embed(const BenchOptions& options) {
   TsneParams params;
   params.perplexity = 30;
   params.iterations = options.quick ? 250 : 1000;
-  params.method = TsneMethod::barnes_hut;
+  params.method = TsneMethod::BarnesHut;
   params.theta = 0.5;
-  params.init = TsneInit::pca;
+  params.init = TsneInit::Pca;
   params.seed = 0;
   TsneRun run;
   if (!tsne_run(digits, params, run)) return 1;
@@ -92,7 +92,7 @@ int bench_suite_embed(const BenchOptions& options) {
   // Quality over seeds: with PCA init neither side uses its seed, so one run says little about a
   // difference in the third decimal. Random init with seeds 0..4 on both sides gives a mean.
   double trust_sum = 0, acc_sum = 0, trust_min = 1, trust_max = 0, acc_min = 1, acc_max = 0;
-  params.init = TsneInit::random;
+  params.init = TsneInit::Random;
   for (int seed = 0; seed < kQualitySeeds; ++seed) {
     params.seed = uint64_t(seed);
     TsneRun r;

@@ -73,16 +73,16 @@ int cmd_tsne(Args args) {
       if (!flag_int(v, n) || n < 0) return tsne_usage_error("--seed needs a whole number >= 0, got '" + std::string(v) + "'");
       params.seed = uint64_t(n);
     } else if (a == "--method") {
-      if (v == "auto") params.method = TsneMethod::automatic;
-      else if (v == "exact") params.method = TsneMethod::exact;
-      else if (v == "bh" || v == "barnes-hut") params.method = TsneMethod::barnes_hut;
+      if (v == "auto") params.method = TsneMethod::Automatic;
+      else if (v == "exact") params.method = TsneMethod::Exact;
+      else if (v == "bh" || v == "barnes-hut") params.method = TsneMethod::BarnesHut;
       else return tsne_usage_error("--method must be auto, exact or bh, got '" + std::string(v) + "'");
     } else if (a == "--theta") {
       if (!flag_double(v, d) || d < 0) return tsne_usage_error("--theta needs a number >= 0, got '" + std::string(v) + "'");
       params.theta = d;
     } else if (a == "--init") {
-      if (v == "pca") params.init = TsneInit::pca;
-      else if (v == "random") params.init = TsneInit::random;
+      if (v == "pca") params.init = TsneInit::Pca;
+      else if (v == "random") params.init = TsneInit::Random;
       else return tsne_usage_error("--init must be pca or random, got '" + std::string(v) + "'");
     } else if (a == "--learning-rate") {
       if (v == "auto") params.learning_rate = 0;

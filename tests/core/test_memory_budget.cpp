@@ -81,8 +81,8 @@ TEST_CASE("memory budget: t-SNE refuses an exact N x N or a Barnes-Hut N x k ove
   // bindings in doctest's assertion lambdas.)
   TsneParams p;
   p.perplexity = 5;
-  p.init = TsneInit::random;
-  p.method = TsneMethod::exact;
+  p.init = TsneInit::Random;
+  p.method = TsneMethod::Exact;
   {
     const auto run = tsne_init(spiral(4000), p);  // 4000^2 x 30 bytes = 458 MiB
     const Status& st = run.second;
@@ -90,9 +90,9 @@ TEST_CASE("memory budget: t-SNE refuses an exact N x N or a Barnes-Hut N x k ove
     CHECK_MESSAGE(has(st.message, "use Barnes-Hut (method bh) or at most 29"), st.message);  // ~2990 points fit
     CHECK(run.first.p_val.empty());
   }
-  CHECK(tsne_budget_check(2900, 2, TsneMethod::exact, 5, TsneInit::random).ok);  // just under: 2900^2 x 30 = 241 MiB
+  CHECK(tsne_budget_check(2900, 2, TsneMethod::Exact, 5, TsneInit::Random).ok);  // just under: 2900^2 x 30 = 241 MiB
 
-  p.method = TsneMethod::barnes_hut;
+  p.method = TsneMethod::BarnesHut;
   p.perplexity = 1000;  // 3001 neighbours each
   {
     const auto run = tsne_init(spiral(20000), p);
@@ -102,9 +102,9 @@ TEST_CASE("memory budget: t-SNE refuses an exact N x N or a Barnes-Hut N x k ove
     CHECK(run.first.p_val.empty());
   }
   // PCA initialisation runs while P is held: a D x D covariance of 4000 features is over the budget.
-  p.method = TsneMethod::exact;
+  p.method = TsneMethod::Exact;
   p.perplexity = 3;
-  p.init = TsneInit::pca;
+  p.init = TsneInit::Pca;
   {
     const auto run = tsne_init(spiral(20, 4000), p);
     const Status& st = run.second;
@@ -112,17 +112,17 @@ TEST_CASE("memory budget: t-SNE refuses an exact N x N or a Barnes-Hut N x k ove
     CHECK_MESSAGE(has(st.message, "use init random"), st.message);
   }
   // Automatic: the exact method only while its N x N fits; above that, Barnes-Hut (which then runs).
-  p.method = TsneMethod::automatic;
+  p.method = TsneMethod::Automatic;
   p.exact_max_n = 100000;
-  p.init = TsneInit::random;
+  p.init = TsneInit::Random;
   p.perplexity = 5;
   {
     const auto run = tsne_init(spiral(3500), p);
     REQUIRE_MESSAGE(run.second.ok, run.second.message);
-    CHECK(run.first.method == TsneMethod::barnes_hut);
+    CHECK(run.first.method == TsneMethod::BarnesHut);
   }
   // A normal request still works.
-  p.method = TsneMethod::exact;
+  p.method = TsneMethod::Exact;
   auto run = tsne_init(spiral(200), p);
   REQUIRE_MESSAGE(run.second.ok, run.second.message);
   CHECK(tsne_step(run.first).iteration == 1);
@@ -137,9 +137,9 @@ TEST_CASE("memory budget: PCA's D x D, k-NN, trustworthiness and k-NN accuracy a
 
   Knn knn;
   const Mat line = spiral(100000, 1);
-  check_refusal(knn_search(line, 99999, Metric::euclidean, knn), "k-NN: 100000 queries x 99999 neighbours");
+  check_refusal(knn_search(line, 99999, Metric::Euclidean, knn), "k-NN: 100000 queries x 99999 neighbours");
   CHECK(knn.index.empty());
-  REQUIRE(knn_search(spiral(500), 5, Metric::euclidean, knn).ok);
+  REQUIRE(knn_search(spiral(500), 5, Metric::Euclidean, knn).ok);
   CHECK(knn.index.size() == 500 * 5);
 
   double out = -1;

@@ -22,29 +22,29 @@ TEST_CASE("similarity: |x-y|^2 = 2(1 - cos) for unit vectors") {
   const Mat x = rows_normalized(random_mat(20, 7, 1));
   for (Index i = 0; i < x.rows(); ++i)
     for (Index j = 0; j < x.rows(); ++j) {
-      const double sq = metric_pair(Metric::sq_euclidean, x.row(i), x.row(j));
-      const double cos = metric_pair(Metric::cosine, x.row(i), x.row(j));
+      const double sq = metric_pair(Metric::SqEuclidean, x.row(i), x.row(j));
+      const double cos = metric_pair(Metric::Cosine, x.row(i), x.row(j));
       CHECK(sq == doctest::Approx(2 * (1 - cos)).epsilon(1e-5));
     }
-  const Mat sq = metric_self(Metric::sq_euclidean, x), cos = metric_self(Metric::cosine, x);
+  const Mat sq = metric_self(Metric::SqEuclidean, x), cos = metric_self(Metric::Cosine, x);
   CHECK(((sq.array() - 2 * (1 - cos.array())).abs().maxCoeff()) < 1e-5);
 }
 
 TEST_CASE("similarity: one-hot vectors are all sqrt(2) apart and orthogonal") {
   const Mat e = Mat::Identity(6, 6);
-  const Mat d = metric_self(Metric::euclidean, e);
-  const Mat dot = metric_self(Metric::dot, e);
+  const Mat d = metric_self(Metric::Euclidean, e);
+  const Mat dot = metric_self(Metric::Dot, e);
   for (Index i = 0; i < 6; ++i)
     for (Index j = 0; j < 6; ++j) {
       CHECK(d(i, j) == doctest::Approx(i == j ? 0.0 : std::sqrt(2.0)));
-      CHECK(metric_pair(Metric::euclidean, e.row(i), e.row(j)) == doctest::Approx(i == j ? 0.0 : std::sqrt(2.0)));
+      CHECK(metric_pair(Metric::Euclidean, e.row(i), e.row(j)) == doctest::Approx(i == j ? 0.0 : std::sqrt(2.0)));
       CHECK(dot(i, j) == doctest::Approx(i == j ? 1.0 : 0.0));
     }
 }
 
 TEST_CASE("similarity: matrix form matches pairs; names round-trip; zero vector cosine is 0") {
   const Mat a = random_mat(5, 4, 2), b = random_mat(3, 4, 3);
-  for (Metric m : {Metric::dot, Metric::cosine, Metric::euclidean, Metric::sq_euclidean}) {
+  for (Metric m : {Metric::Dot, Metric::Cosine, Metric::Euclidean, Metric::SqEuclidean}) {
     const Mat all = metric_matrix(m, a, b);
     REQUIRE(all.rows() == 5);
     REQUIRE(all.cols() == 3);
@@ -57,8 +57,8 @@ TEST_CASE("similarity: matrix form matches pairs; names round-trip; zero vector 
   Metric unused;
   CHECK_FALSE(metric_parse("manhattan", unused));
   const RowVec zero = RowVec::Zero(4);
-  CHECK(metric_pair(Metric::cosine, zero, a.row(0)) == 0.0);
-  CHECK(metric_self(Metric::cosine, Mat::Zero(2, 3))(0, 0) == 0);
+  CHECK(metric_pair(Metric::Cosine, zero, a.row(0)) == 0.0);
+  CHECK(metric_self(Metric::Cosine, Mat::Zero(2, 3))(0, 0) == 0);
 }
 
 TEST_CASE("knn: nearest neighbours on a line, under every metric, ties to the lower index") {
@@ -66,23 +66,23 @@ TEST_CASE("knn: nearest neighbours on a line, under every metric, ties to the lo
   Mat x(5, 1);
   x << 0, 1, 2, 4, 7;
   Knn knn;
-  REQUIRE(knn_search(x, 2, Metric::euclidean, knn));
+  REQUIRE(knn_search(x, 2, Metric::Euclidean, knn));
   // point 1 (at 1): 0 and 2 are both at distance 1 -> lower index first
   CHECK(knn.neighbour(1, 0) == 0);
   CHECK(knn.neighbour(1, 1) == 2);
   CHECK(knn.neighbour(3, 0) == 2);  // 4 -> 2 (dist 2), then 1 and 7 tie at 3: index 1 wins
   CHECK(knn.neighbour(3, 1) == 1);
   CHECK(knn.metric_value(3, 1) == doctest::Approx(3));
-  REQUIRE(knn_search(x, 2, Metric::sq_euclidean, knn));
+  REQUIRE(knn_search(x, 2, Metric::SqEuclidean, knn));
   CHECK(knn.metric_value(3, 1) == doctest::Approx(9));
   // dot: larger is nearer; for point 4 (at 7) the largest products are with 4, then 2
-  REQUIRE(knn_search(x, 2, Metric::dot, knn));
+  REQUIRE(knn_search(x, 2, Metric::Dot, knn));
   CHECK(knn.neighbour(4, 0) == 3);
   CHECK(knn.neighbour(4, 1) == 2);
 
   // exact ties everywhere: four copies of the same point -> neighbours in index order
   const Mat same = Mat::Ones(4, 3);
-  for (Metric m : {Metric::dot, Metric::cosine, Metric::euclidean, Metric::sq_euclidean}) {
+  for (Metric m : {Metric::Dot, Metric::Cosine, Metric::Euclidean, Metric::SqEuclidean}) {
     REQUIRE(knn_search(same, 3, m, knn));
     CHECK(knn.neighbour(2, 0) == 0);
     CHECK(knn.neighbour(2, 1) == 1);
@@ -94,13 +94,13 @@ TEST_CASE("knn: cosine ignores length; queries match brute force; bad input is r
   Mat x(4, 2);
   x << 1, 0, 10, 1, 0, 1, -1, 0;
   Knn knn;
-  REQUIRE(knn_search(x, 1, Metric::cosine, knn));
+  REQUIRE(knn_search(x, 1, Metric::Cosine, knn));
   CHECK(knn.neighbour(0, 0) == 1);  // (10,1) points almost the same way as (1,0)
   CHECK(knn.neighbour(2, 0) == 1);
 
   const Mat base = random_mat(300, 5, 4), q = random_mat(40, 5, 5);
-  REQUIRE(knn_query(base, q, 7, Metric::euclidean, knn));
-  const Mat d = metric_matrix(Metric::euclidean, q, base);
+  REQUIRE(knn_query(base, q, 7, Metric::Euclidean, knn));
+  const Mat d = metric_matrix(Metric::Euclidean, q, base);
   for (int i = 0; i < 40; ++i) {
     Index best;
     d.row(i).minCoeff(&best);
@@ -108,15 +108,15 @@ TEST_CASE("knn: cosine ignores length; queries match brute force; bad input is r
     for (int j = 1; j < 7; ++j) CHECK(knn.metric_value(i, j) >= knn.metric_value(i, j - 1));
   }
 
-  Status s = knn_search(x, 4, Metric::euclidean, knn);
+  Status s = knn_search(x, 4, Metric::Euclidean, knn);
   CHECK_FALSE(s.ok);
   CHECK(s.message.find("k = 4 needs at least 5 points") != std::string::npos);
-  CHECK_FALSE(knn_search(x, 0, Metric::euclidean, knn).ok);
-  CHECK_FALSE(knn_query(base, q, 301, Metric::euclidean, knn).ok);
-  CHECK_FALSE(knn_query(base, Mat::Zero(2, 4), 1, Metric::euclidean, knn).ok);
+  CHECK_FALSE(knn_search(x, 0, Metric::Euclidean, knn).ok);
+  CHECK_FALSE(knn_query(base, q, 301, Metric::Euclidean, knn).ok);
+  CHECK_FALSE(knn_query(base, Mat::Zero(2, 4), 1, Metric::Euclidean, knn).ok);
   Mat bad = x;
   bad(2, 1) = NAN;
-  s = knn_search(bad, 1, Metric::euclidean, knn);
+  s = knn_search(bad, 1, Metric::Euclidean, knn);
   CHECK_FALSE(s.ok);
   CHECK(s.message.find("row 3, column 2 is NaN") != std::string::npos);
 }

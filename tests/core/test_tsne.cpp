@@ -53,11 +53,11 @@ TEST_CASE("tsne: cost falls over the first steps and three clusters separate (ex
   const Mat x = three_clusters(100, 1, &labels);
   TsneParams p;
   p.perplexity = 10;
-  p.init = TsneInit::random;
+  p.init = TsneInit::Random;
   {
     auto [s, status] = tsne_init(x, p);
     REQUIRE(status);
-    CHECK(s.method == TsneMethod::exact);
+    CHECK(s.method == TsneMethod::Exact);
     CHECK(s.learning_rate == 50);  // auto: max(300 / 12 / 4, 50), as scikit-learn >= 1.2
   }
   // Early exaggeration is only stable for learning_rate <= ~N / exaggeration (Linderman &
@@ -106,14 +106,14 @@ TEST_CASE("tsne: Barnes-Hut agrees with the exact gradient on small data") {
   const Mat x = three_clusters(60, 2, &labels);
   TsneParams p;
   p.perplexity = 15;
-  p.init = TsneInit::pca;
-  p.method = TsneMethod::exact;
+  p.init = TsneInit::Pca;
+  p.method = TsneMethod::Exact;
   auto [exact, s1] = tsne_init(x, p);
-  p.method = TsneMethod::barnes_hut;
+  p.method = TsneMethod::BarnesHut;
   auto [bh, s2] = tsne_init(x, p);
   REQUIRE(s1);
   REQUIRE(s2);
-  CHECK(bh.method == TsneMethod::barnes_hut);
+  CHECK(bh.method == TsneMethod::BarnesHut);
   CHECK(bh.p_val.size() < exact.p_val.size());  // sparse P
   // One step from the same start: the two gradients (hence updates) nearly agree.
   tsne_step(exact);
@@ -128,17 +128,17 @@ TEST_CASE("tsne: Barnes-Hut agrees with the exact gradient on small data") {
   REQUIRE(knn_accuracy_compute(tsne_embedding(bh), labels, 10, acc));
   CHECK(acc == 1.0);
   // automatic choice by N
-  p.method = TsneMethod::automatic;
+  p.method = TsneMethod::Automatic;
   p.exact_max_n = 100;
   auto [automatic, s3] = tsne_init(x, p);
-  CHECK(automatic.method == TsneMethod::barnes_hut);
+  CHECK(automatic.method == TsneMethod::BarnesHut);
 }
 
 TEST_CASE("tsne: same seed, same embedding; pinned values identical natively and in WASM") {
   const Mat x = three_clusters(8, 5);
   TsneParams p;
   p.perplexity = 5;
-  p.init = TsneInit::random;
+  p.init = TsneInit::Random;
   p.seed = 42;
   p.learning_rate = 2;  // N / 12
   p.kl_every = 10;
@@ -165,7 +165,7 @@ TEST_CASE("tsne: same seed, same embedding; pinned values identical natively and
   CHECK_FALSE(c.y == a.y);
 
   // Barnes-Hut is deterministic too
-  p.method = TsneMethod::barnes_hut;
+  p.method = TsneMethod::BarnesHut;
   p.perplexity = 3;
   auto [d, sd] = tsne_init(x, p);
   auto [e, se] = tsne_init(x, p);
@@ -179,9 +179,9 @@ TEST_CASE("tsne: same seed, same embedding; pinned values identical natively and
   CHECK(d.y(20, 1) == PIN_BH_Y201);
 
   // PCA initialisation too: the PCA is fixed-order arithmetic (pca.cpp), so the start is the same.
-  p.method = TsneMethod::exact;
+  p.method = TsneMethod::Exact;
   p.perplexity = 5;
-  p.init = TsneInit::pca;
+  p.init = TsneInit::Pca;
   auto [f, sf] = tsne_init(x, p);
   REQUIRE(sf);
   for (int i = 0; i < 30; ++i) tsne_step(f);
@@ -195,7 +195,7 @@ TEST_CASE("tsne: each point's bandwidth gives the requested perplexity") {
   for (double perplexity : {2.0, 5.0, 15.0}) {
     TsneParams p;
     p.perplexity = perplexity;
-    p.method = TsneMethod::exact;
+    p.method = TsneMethod::Exact;
     auto [s, st] = tsne_init(x, p);
     REQUIRE(st);
     for (int i : {0, 17, 59}) {
@@ -227,7 +227,7 @@ TEST_CASE("tsne: initialisation") {
   CHECK(sd == doctest::Approx(1e-4).epsilon(1e-6));  // PCA init scaled as scikit-learn does
   CHECK(s.y.rows() == 30);
   CHECK(s.y.cols() == 2);
-  p.init = TsneInit::random;
+  p.init = TsneInit::Random;
   auto [r, rt] = tsne_init(x, p);
   REQUIRE(rt);
   CHECK(r.y.cwiseAbs().maxCoeff() < 1e-3);
@@ -246,9 +246,9 @@ TEST_CASE("tsne: bad input gives clear messages") {
   CHECK(message(x.topRows(3), p).find("at least 4 points") != std::string::npos);
   TsneParams big = p;
   big.perplexity = 30;
-  big.method = TsneMethod::exact;
+  big.method = TsneMethod::Exact;
   CHECK(message(x, big).find("less than the number of points (30)") != std::string::npos);
-  big.method = TsneMethod::barnes_hut;
+  big.method = TsneMethod::BarnesHut;
   big.perplexity = 10;
   CHECK(message(x, big).find("perplexity < (N-1)/3") != std::string::npos);
   TsneParams tiny = p;
@@ -271,11 +271,11 @@ TEST_CASE("tsne: duplicates and extreme scales stay finite") {
   x.row(1) = x.row(0);
   x.row(2) = x.row(0);  // three identical points
   for (double scale : {1e-6, 1.0, 1e6}) {
-    for (TsneMethod m : {TsneMethod::exact, TsneMethod::barnes_hut}) {
+    for (TsneMethod m : {TsneMethod::Exact, TsneMethod::BarnesHut}) {
       TsneParams p;
       p.perplexity = 5;
       p.method = m;
-      p.init = TsneInit::random;
+      p.init = TsneInit::Random;
       p.learning_rate = 5;  // N / 12: stable early exaggeration for N = 60
       auto [s, st] = tsne_init(Mat(x * Scalar(scale)), p);
       REQUIRE(st);
@@ -285,7 +285,7 @@ TEST_CASE("tsne: duplicates and extreme scales stay finite") {
       CHECK(std::isfinite(tsne_kl(s)));
       // the duplicates end up as each other's nearest neighbours
       Knn knn;
-      REQUIRE(knn_search(tsne_embedding(s), 2, Metric::euclidean, knn));
+      REQUIRE(knn_search(tsne_embedding(s), 2, Metric::Euclidean, knn));
       CHECK(std::min(knn.neighbour(0, 0), knn.neighbour(0, 1)) == 1);
       CHECK(std::max(knn.neighbour(0, 0), knn.neighbour(0, 1)) == 2);
     }
@@ -296,7 +296,7 @@ TEST_CASE("tsne: the optimiser restarts when early exaggeration ends (scikit-lea
   const Mat x = three_clusters(8, 3);
   TsneParams p;
   p.perplexity = 5;
-  p.init = TsneInit::random;
+  p.init = TsneInit::Random;
   p.exaggeration_iterations = 5;
   p.momentum_switch_iteration = 5;
   auto [a, sa] = tsne_init(x, p);
@@ -337,8 +337,8 @@ TEST_CASE("tsne: the initialisation in slices is bit-identical to tsne_init") {
     CHECK(a.pu_val == b.pu_val);
     CHECK(a.p_log_p == b.p_log_p);
   };
-  for (TsneMethod method : {TsneMethod::exact, TsneMethod::barnes_hut}) {
-    for (TsneInit init : {TsneInit::pca, TsneInit::random}) {
+  for (TsneMethod method : {TsneMethod::Exact, TsneMethod::BarnesHut}) {
+    for (TsneInit init : {TsneInit::Pca, TsneInit::Random}) {
       TsneParams p;
       p.perplexity = 20;
       p.method = method;
@@ -370,12 +370,12 @@ TEST_CASE("tsne: the initialisation in slices is bit-identical to tsne_init") {
         }
         CHECK(calls > (budget == 0 ? 450 : 1));  // budget 0: one piece per call, at least a point each
         const std::vector<std::string> expected =
-            method == TsneMethod::exact
+            method == TsneMethod::Exact
                 ? std::vector<std::string>{"fitting bandwidths", "joint probabilities"}
                 : std::vector<std::string>{"finding neighbours", "fitting bandwidths", "joint probabilities"};
         REQUIRE(stages.size() == expected.size() + 1);
         for (size_t i = 0; i < expected.size(); ++i) CHECK(stages[i] == expected[i]);
-        CHECK(stages.back() == (init == TsneInit::pca ? "PCA start" : "random start"));
+        CHECK(stages.back() == (init == TsneInit::Pca ? "PCA start" : "random start"));
         CHECK(tsne_init_progress(s).fraction == 1.0);
         same(s, whole);
         // ... and so are the steps that follow
@@ -397,6 +397,6 @@ TEST_CASE("tsne: the initialisation in slices is bit-identical to tsne_init") {
   CHECK_FALSE(st.ok);
   CHECK(st.message == tsne_init(same_points, p).second.message);
   CHECK(tsne_init_done(s));
-  CHECK(s.init.stage == TsneInitStage::failed);
+  CHECK(s.init.stage == TsneInitStage::Failed);
   CHECK_FALSE(tsne_init_step(s, 1.0).ok);
 }

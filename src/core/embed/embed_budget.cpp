@@ -32,9 +32,9 @@ double pca_bytes(double n, double d) { return 16 * n * d + 32 * d * d + 64 * d; 
 
 double tsne_bytes(double n, double d, TsneMethod method, double perplexity, TsneInit init) {
   double b = 8 * n * d + 200 * n;
-  if (method == TsneMethod::barnes_hut) b += 100 * n * tsne_k(n, perplexity) + 1024 * n;
+  if (method == TsneMethod::BarnesHut) b += 100 * n * tsne_k(n, perplexity) + 1024 * n;
   else b += 30 * n * n;
-  if (init == TsneInit::pca) b += pca_bytes(n, d);
+  if (init == TsneInit::Pca) b += pca_bytes(n, d);
   return b;
 }
 
@@ -66,11 +66,11 @@ Status tsne_budget_check(Index n, Index d, TsneMethod method, double perplexity,
   const double nd = double(n), dd = double(d);
   const double bytes = tsne_bytes(nd, dd, method, perplexity, init);
   if (memory_fits(bytes)) return Status::success();
-  if (init == TsneInit::pca && !memory_fits(pca_bytes(nd, dd)))  // the features, not the points, are the problem
+  if (init == TsneInit::Pca && !memory_fits(pca_bytes(nd, dd)))  // the features, not the points, are the problem
     return memory_check(bytes, "t-SNE (PCA initialisation)",
                         "a " + memory_shape({dd, dd}) + " covariance matrix with its eigenvectors (while P is held)",
                         "use init random, or fewer features");
-  if (method == TsneMethod::barnes_hut) {
+  if (method == TsneMethod::BarnesHut) {
     // Barnes-Hut needs N > 3 perplexity + 1, so fewer points is no way out of a large perplexity:
     // the hint gives the largest perplexity that fits with these points.
     const double k = tsne_k(nd, perplexity);

@@ -36,7 +36,7 @@ Status knn_search(const Mat& x, int k, Metric m, Knn& out);
 // is bit-identical to knn_search's: the blocks and the arithmetic are the same.
 constexpr Index kKnnBlock = 256;
 struct KnnJob {
-  Metric metric = Metric::sq_euclidean;
+  Metric metric = Metric::SqEuclidean;
   Index next = 0;         // queries finished
   Index block_begin = 0;  // first query of the block whose metric values are in `values`
   Index block_size = 0;   // 0: no block computed

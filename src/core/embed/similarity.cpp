@@ -6,16 +6,16 @@ namespace lab::core {
 
 std::string_view metric_name(Metric m) {
   switch (m) {
-    case Metric::dot: return "dot";
-    case Metric::cosine: return "cosine";
-    case Metric::euclidean: return "euclidean";
-    case Metric::sq_euclidean: return "sq_euclidean";
+    case Metric::Dot: return "dot";
+    case Metric::Cosine: return "cosine";
+    case Metric::Euclidean: return "euclidean";
+    case Metric::SqEuclidean: return "sq_euclidean";
   }
   return "?";
 }
 
 bool metric_parse(std::string_view name, Metric& out) {
-  for (Metric m : {Metric::dot, Metric::cosine, Metric::euclidean, Metric::sq_euclidean}) {
+  for (Metric m : {Metric::Dot, Metric::Cosine, Metric::Euclidean, Metric::SqEuclidean}) {
     if (name == metric_name(m)) {
       out = m;
       return true;
@@ -24,7 +24,7 @@ bool metric_parse(std::string_view name, Metric& out) {
   return false;
 }
 
-bool metric_is_similarity(Metric m) { return m == Metric::dot || m == Metric::cosine; }
+bool metric_is_similarity(Metric m) { return m == Metric::Dot || m == Metric::Cosine; }
 
 double metric_pair(Metric m, const RowRef& a, const RowRef& b) {
   const Index d = a.size();
@@ -37,10 +37,10 @@ double metric_pair(Metric m, const RowRef& a, const RowRef& b) {
     sq += (x - y) * (x - y);
   }
   switch (m) {
-    case Metric::dot: return ab;
-    case Metric::cosine: return (aa > 0 && bb > 0) ? ab / (std::sqrt(aa) * std::sqrt(bb)) : 0.0;
-    case Metric::euclidean: return std::sqrt(sq);
-    case Metric::sq_euclidean: return sq;
+    case Metric::Dot: return ab;
+    case Metric::Cosine: return (aa > 0 && bb > 0) ? ab / (std::sqrt(aa) * std::sqrt(bb)) : 0.0;
+    case Metric::Euclidean: return std::sqrt(sq);
+    case Metric::SqEuclidean: return sq;
   }
   return 0;
 }
@@ -55,17 +55,17 @@ Mat rows_normalized(const Mat& x) {
 
 Mat metric_matrix(Metric m, const Mat& a, const Mat& b) {
   switch (m) {
-    case Metric::dot: return a * b.transpose();
-    case Metric::cosine: return rows_normalized(a) * rows_normalized(b).transpose();
-    case Metric::euclidean:
-    case Metric::sq_euclidean: {
+    case Metric::Dot: return a * b.transpose();
+    case Metric::Cosine: return rows_normalized(a) * rows_normalized(b).transpose();
+    case Metric::Euclidean:
+    case Metric::SqEuclidean: {
       const Vec na = a.rowwise().squaredNorm(), nb = b.rowwise().squaredNorm();
       Mat out = a * b.transpose();
       for (Index j = 0; j < out.cols(); ++j)
         for (Index i = 0; i < out.rows(); ++i) {
           Scalar s = na[i] + nb[j] - 2 * out(i, j);
           s = s > 0 ? s : Scalar(0);
-          out(i, j) = m == Metric::euclidean ? std::sqrt(s) : s;
+          out(i, j) = m == Metric::Euclidean ? std::sqrt(s) : s;
         }
       return out;
     }
@@ -76,8 +76,8 @@ Mat metric_matrix(Metric m, const Mat& a, const Mat& b) {
 Mat metric_self(Metric m, const Mat& x) {
   Mat out = metric_matrix(m, x, x);
   for (Index i = 0; i < x.rows(); ++i) {
-    if (m == Metric::dot) out(i, i) = x.row(i).squaredNorm();
-    else if (m == Metric::cosine) out(i, i) = x.row(i).squaredNorm() > 0 ? Scalar(1) : Scalar(0);
+    if (m == Metric::Dot) out(i, i) = x.row(i).squaredNorm();
+    else if (m == Metric::Cosine) out(i, i) = x.row(i).squaredNorm() > 0 ? Scalar(1) : Scalar(0);
     else out(i, i) = 0;
   }
   return out;

@@ -12,7 +12,7 @@
 
 namespace lab::core {
 
-enum class Metric { dot, cosine, euclidean, sq_euclidean };
+enum class Metric { Dot, Cosine, Euclidean, SqEuclidean };
 
 // A row of a column-major matrix has a stride; this accepts rows, RowVecs and row blocks.
 using RowRef = Eigen::Ref<const RowVec, 0, Eigen::InnerStride<>>;

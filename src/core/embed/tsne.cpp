@@ -16,14 +16,14 @@ namespace lab::core {
 
 std::string_view tsne_method_name(TsneMethod m) {
   switch (m) {
-    case TsneMethod::automatic: return "auto";
-    case TsneMethod::exact: return "exact";
-    case TsneMethod::barnes_hut: return "bh";
+    case TsneMethod::Automatic: return "auto";
+    case TsneMethod::Exact: return "exact";
+    case TsneMethod::BarnesHut: return "bh";
   }
   return "?";
 }
 
-std::string_view tsne_init_name(TsneInit i) { return i == TsneInit::pca ? "pca" : "random"; }
+std::string_view tsne_init_name(TsneInit i) { return i == TsneInit::Pca ? "pca" : "random"; }
 
 namespace {
 
@@ -116,12 +116,12 @@ Status tsne_validate(const Mat& x, const TsneParams& params, TsneMethod& method)
   if (!std::isfinite(params.learning_rate)) return Status::error("t-SNE: learning rate must be finite");
   if (params.perplexity_max_steps < 1) return Status::error("t-SNE: perplexity_max_steps must be >= 1");
   method = params.method;
-  if (method == TsneMethod::automatic) {
+  if (method == TsneMethod::Automatic) {
     // Exact up to exact_max_n points, unless its N x N memory is over the budget (core/memory_budget.h).
-    const bool exact_fits = tsne_budget_check(n, x.cols(), TsneMethod::exact, params.perplexity, params.init).ok;
-    method = n <= params.exact_max_n && exact_fits ? TsneMethod::exact : TsneMethod::barnes_hut;
+    const bool exact_fits = tsne_budget_check(n, x.cols(), TsneMethod::Exact, params.perplexity, params.init).ok;
+    method = n <= params.exact_max_n && exact_fits ? TsneMethod::Exact : TsneMethod::BarnesHut;
   }
-  if (method == TsneMethod::exact) {
+  if (method == TsneMethod::Exact) {
     if (params.perplexity >= double(n))
       return Status::error("t-SNE: perplexity " + num(params.perplexity) + " must be less than the number of points (" +
                            std::to_string(n) + "); try " + num(std::max(1.0, std::floor((n - 1) / 3.0))));
@@ -164,24 +164,24 @@ void init_next(TsneInitWork& w, TsneInitStage stage) {
 
 void init_fail(TsneState& s, Status st) {
   s.init = TsneInitWork{};  // frees the work buffers
-  s.init.stage = TsneInitStage::failed;
+  s.init.stage = TsneInitStage::Failed;
   s.init.status = std::move(st);
 }
 
-int joint_passes(const TsneState& s) { return s.method == TsneMethod::exact ? 3 : 4; }
+int joint_passes(const TsneState& s) { return s.method == TsneMethod::Exact ? 3 : 4; }
 
 // Barnes-Hut: each point's floor(3 perplexity + 1) nearest neighbours, from a float matrix product.
 void piece_neighbours(TsneState& s) {
   TsneInitWork& w = s.init;
   if (w.pass == 0) {
     const int k = std::min(s.n - 1, int(3.0 * s.params.perplexity + 1));
-    if (Status st = knn_search_begin(w.x, k, Metric::sq_euclidean, w.knn, w.knn_job); !st) return init_fail(s, st);
+    if (Status st = knn_search_begin(w.x, k, Metric::SqEuclidean, w.knn, w.knn_job); !st) return init_fail(s, st);
     w.pass = 1;
     return;
   }
   if (knn_search_continue(w.x, w.knn, w.knn_job)) {
     w.knn_job = KnnJob{};
-    init_next(w, TsneInitStage::bandwidths);
+    init_next(w, TsneInitStage::Bandwidths);
   }
 }
 
@@ -206,7 +206,7 @@ void piece_bandwidths_exact(TsneState& s) {
   m = 0;
   for (int j = 0; j < n; ++j)
     if (j != i) w.cond(j, i) = w.p[m++];
-  if (++w.cursor == n) init_next(w, TsneInitStage::joint);
+  if (++w.cursor == n) init_next(w, TsneInitStage::Joint);
 }
 
 // Barnes-Hut: conditional probabilities over each point's k nearest neighbours, one point per piece.
@@ -242,7 +242,7 @@ void piece_bandwidths_sparse(TsneState& s) {
   }
   if (++w.cursor == n) {
     w.knn = Knn{};
-    init_next(w, TsneInitStage::joint);
+    init_next(w, TsneInitStage::Joint);
   }
 }
 
@@ -273,7 +273,7 @@ void piece_upper(TsneState& s) {
   const int i1 = int(std::min<Index>(s.n, i0 + rows_per_piece(Index(s.p_col.size()) / s.n)));
   p_upper_rows(s, i0, i1);
   w.cursor = i1;
-  if (i1 == s.n) init_next(w, TsneInitStage::start);
+  if (i1 == s.n) init_next(w, TsneInitStage::Start);
 }
 
 // Moves a row-range pass on to row i1; after the last row, to the start of the next pass.
@@ -393,7 +393,7 @@ void piece_start(TsneState& s) {
   const TsneParams& params = s.params;
   const int n = s.n;
   s.y.resize(n, 2);
-  if (params.init == TsneInit::random) {
+  if (params.init == TsneInit::Random) {
     Rng rng(params.seed);
     for (int i = 0; i < n; ++i)
       for (int d = 0; d < 2; ++d) s.y(i, d) = params.init_std * rng_normal(rng);
@@ -419,14 +419,14 @@ void piece_start(TsneState& s) {
 }
 
 void init_piece(TsneState& s) {
-  const bool exact = s.method == TsneMethod::exact;
+  const bool exact = s.method == TsneMethod::Exact;
   switch (s.init.stage) {
-    case TsneInitStage::neighbours: return piece_neighbours(s);
-    case TsneInitStage::bandwidths: return exact ? piece_bandwidths_exact(s) : piece_bandwidths_sparse(s);
-    case TsneInitStage::joint: return exact ? piece_joint_exact(s) : piece_joint_sparse(s);
-    case TsneInitStage::start: return piece_start(s);
-    case TsneInitStage::done:
-    case TsneInitStage::failed: return;
+    case TsneInitStage::Neighbours: return piece_neighbours(s);
+    case TsneInitStage::Bandwidths: return exact ? piece_bandwidths_exact(s) : piece_bandwidths_sparse(s);
+    case TsneInitStage::Joint: return exact ? piece_joint_exact(s) : piece_joint_sparse(s);
+    case TsneInitStage::Start: return piece_start(s);
+    case TsneInitStage::Done:
+    case TsneInitStage::Failed: return;
   }
 }
 
@@ -716,7 +716,7 @@ Status tsne_init_begin(TsneState& s, const Mat& x, const TsneParams& params) {
   TsneInitWork& w = s.init;
   w.x = x;
   w.xt = x.cast<double>().transpose();
-  init_next(w, s.method == TsneMethod::exact ? TsneInitStage::bandwidths : TsneInitStage::neighbours);
+  init_next(w, s.method == TsneMethod::Exact ? TsneInitStage::Bandwidths : TsneInitStage::Neighbours);
   return Status::success();
 }
 
@@ -742,17 +742,17 @@ TsneInitProgress tsne_init_progress(const TsneState& s) {
   const TsneInitWork& w = s.init;
   const double n = std::max(1, s.n);
   switch (w.stage) {
-    case TsneInitStage::neighbours:
+    case TsneInitStage::Neighbours:
       return {"finding neighbours", w.pass == 0 ? 0.0 : double(w.knn_job.next) / n};
-    case TsneInitStage::bandwidths: return {"fitting bandwidths", double(w.cursor) / n};
-    case TsneInitStage::joint: {
-      const bool entries = s.method != TsneMethod::exact && w.pass == 2;
+    case TsneInitStage::Bandwidths: return {"fitting bandwidths", double(w.cursor) / n};
+    case TsneInitStage::Joint: {
+      const bool entries = s.method != TsneMethod::Exact && w.pass == 2;
       const double within = double(w.cursor) / (entries ? std::max<double>(1, double(s.p_val.size())) : n);
       return {"joint probabilities", (w.pass + within) / joint_passes(s)};
     }
-    case TsneInitStage::start: return {s.params.init == TsneInit::pca ? "PCA start" : "random start", 0.0};
-    case TsneInitStage::done: return {"done", 1.0};
-    case TsneInitStage::failed: return {"failed", 0.0};
+    case TsneInitStage::Start: return {s.params.init == TsneInit::Pca ? "PCA start" : "random start", 0.0};
+    case TsneInitStage::Done: return {"done", 1.0};
+    case TsneInitStage::Failed: return {"failed", 0.0};
   }
   return {"", 0.0};
 }
@@ -773,7 +773,7 @@ TsneStepStats tsne_step(TsneState& s) {
   }
   pos_gather(s);
   double z;
-  if (s.method == TsneMethod::exact) {
+  if (s.method == TsneMethod::Exact) {
     z = tsne_repulsion_exact(s);
   } else {
     tree_build(s);

@@ -53,8 +53,8 @@
 
 namespace lab::core {
 
-enum class TsneMethod { automatic, exact, barnes_hut };
-enum class TsneInit { pca, random };
+enum class TsneMethod { Automatic, Exact, BarnesHut };
+enum class TsneInit { Pca, Random };
 
 std::string_view tsne_method_name(TsneMethod m);  // "auto", "exact", "bh"
 std::string_view tsne_init_name(TsneInit i);      // "pca", "random"
@@ -73,11 +73,11 @@ struct TsneParams {
   double gain_min = 0.01;
   bool restart_after_exaggeration = true;  // zero the momentum and reset the gains to 1 when early
                                            // exaggeration ends (scikit-learn; bhtsne keeps them)
-  TsneMethod method = TsneMethod::automatic;
+  TsneMethod method = TsneMethod::Automatic;
   int exact_max_n = 1000;             // automatic: exact gradient up to this N, Barnes-Hut above
   double theta = 0.5;                 // Barnes-Hut accuracy: a cell whose points span a box of diagonal w, at
                                       // distance d from its centre of mass, counts as one body if w/d < theta
-  TsneInit init = TsneInit::pca;
+  TsneInit init = TsneInit::Pca;
   double init_std = 1e-4;             // initial spread: random init's std; PCA init scales PC1 to this std
   uint64_t seed = 0;                  // random init
   int kl_every = 50;                  // tsne_step reports the KL every kl_every iterations (0: never)
@@ -87,18 +87,18 @@ struct TsneParams {
 
 // Where a steppable initialisation is (see tsne_init_begin).
 enum class TsneInitStage {
-  neighbours,  // Barnes-Hut: each point's 3 x perplexity nearest neighbours
-  bandwidths,  // each point's Gaussian bandwidth for the requested perplexity: p_{j|i}
-  joint,       // P = p_{j|i} + p_{i|j}, normalised to sum 1, in CSR form; and its upper triangle
-  start,       // the initial Y: PCA or random
-  done,        // ready for tsne_step
-  failed,      // tsne_init_step returned an error; the state is unusable
+  Neighbours,  // Barnes-Hut: each point's 3 x perplexity nearest neighbours
+  Bandwidths,  // each point's Gaussian bandwidth for the requested perplexity: p_{j|i}
+  Joint,       // P = p_{j|i} + p_{i|j}, normalised to sum 1, in CSR form; and its upper triangle
+  Start,       // the initial Y: PCA or random
+  Done,        // ready for tsne_step
+  Failed,      // tsne_init_step returned an error; the state is unusable
 };
 
 // The work in progress of a steppable initialisation: private to tsne.cpp, emptied when it ends.
-// (A default-constructed state has nothing to initialise: its stage is `done`.)
+// (A default-constructed state has nothing to initialise: its stage is `Done`.)
 struct TsneInitWork {
-  TsneInitStage stage = TsneInitStage::done;
+  TsneInitStage stage = TsneInitStage::Done;
   Status status;
   int pass = 0;                             // pass within a stage (joint: counts, rows, scaling, ...)
   Index cursor = 0;                         // points (or rows, or entries) finished in this pass
@@ -117,7 +117,7 @@ struct TsneInitWork {
 
 struct TsneState {
   TsneParams params;
-  TsneMethod method = TsneMethod::exact;  // as resolved from params.method
+  TsneMethod method = TsneMethod::Exact;  // as resolved from params.method
   int n = 0;
   int iteration = 0;                      // completed steps
   double learning_rate = 0;               // as resolved from params.learning_rate
@@ -176,7 +176,7 @@ Status tsne_init_begin(TsneState& state, const Mat& x, const TsneParams& params)
 Status tsne_init_step(TsneState& state, double budget_ms);
 // True once the state is ready for tsne_step, or the initialisation failed.
 inline bool tsne_init_done(const TsneState& state) {
-  return state.init.stage == TsneInitStage::done || state.init.stage == TsneInitStage::failed;
+  return state.init.stage == TsneInitStage::Done || state.init.stage == TsneInitStage::Failed;
 }
 // What the initialisation is doing ("finding neighbours", "fitting bandwidths", "joint
 // probabilities", "PCA start" or "random start") and how far that stage is, in [0, 1].

@@ -55,8 +55,8 @@ void embedding_distances_analyse(EmbeddingDistancesExperiment& e, const core::Ma
   double identity_err = 0;
   for (int i = 0; i < n; ++i)
     for (int j = i + 1; j < n; ++j) {
-      const double sq = core::metric_pair(core::Metric::sq_euclidean, e.vectors.row(i), e.vectors.row(j));
-      const double ct = 2.0 * (1.0 - core::metric_pair(core::Metric::cosine, e.vectors.row(i), e.vectors.row(j)));
+      const double sq = core::metric_pair(core::Metric::SqEuclidean, e.vectors.row(i), e.vectors.row(j));
+      const double ct = 2.0 * (1.0 - core::metric_pair(core::Metric::Cosine, e.vectors.row(i), e.vectors.row(j)));
       e.pair_sq_distance.push_back(float(sq));
       e.pair_cos_term.push_back(float(ct));
       identity_err = std::max(identity_err, std::abs(sq - ct));

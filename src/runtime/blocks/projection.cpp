@@ -115,7 +115,7 @@ static bool finish_step(ProjectionExperiment& e) {
     if (which < 2) {
       core::Knn& knn = e.overlap_knn[which];
       if (e.overlap_job.next == 0 && e.overlap_job.block_size == 0 && knn.n == 0) {
-        if (!core::knn_search_begin(e.overlap_layout[which], tk, core::Metric::euclidean, knn, e.overlap_job)) {
+        if (!core::knn_search_begin(e.overlap_layout[which], tk, core::Metric::Euclidean, knn, e.overlap_job)) {
           e.overlap_ok = false;  // as before: no overlap measured
           stage = layouts + 4;
         }
@@ -285,7 +285,7 @@ static std::unique_ptr<Experiment> make_projection(const BlockConfig& c) {
   e->iterations = c.integer("iterations");
   e->perplexity = e->perplexity_used = c.num("perplexity");
   e->learning_rate = c.num("learning_rate");
-  e->init = c.integer("init") == 0 ? core::TsneInit::random : core::TsneInit::pca;
+  e->init = c.integer("init") == 0 ? core::TsneInit::Random : core::TsneInit::Pca;
   e->seed = uint64_t(c.integer("seed"));
   e->second_seed = c.integer("second_seed");
   e->data_name = c.text("data");

@@ -36,7 +36,7 @@ struct ProjectionExperiment final : Experiment {
   int iterations = 750;
   double perplexity = 30, perplexity_used = 30;
   double learning_rate = 0;     // 0: automatic
-  core::TsneInit init = core::TsneInit::random;
+  core::TsneInit init = core::TsneInit::Random;
   uint64_t seed = 1;
   int second_seed = -1;         // >= 0: a second t-SNE with this seed
 

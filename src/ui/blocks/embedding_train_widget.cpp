@@ -78,7 +78,7 @@ void widget_embedding_train(LabApp& app, runtime::BlockRun& run, const runtime::
 
   if (wide) ImGui::SameLine();
   ImGui::BeginGroup();
-  const core::Mat cos = core::metric_self(core::Metric::cosine, w);
+  const core::Mat cos = core::metric_self(core::Metric::Cosine, w);
   PlotSpec hs;
   hs.title = "Cosine similarity of every pair of words";
   hs.legend = PlotLegend::None;
