@@ -4,7 +4,7 @@
 #   1. native: doctest suite + CLI and native-window smoke tests (CTest, build/native-release)
 #   2. wasm:   the same doctest suite compiled to WebAssembly, run under node (CTest, build/web-release)
 #      server: scripts/serve.mjs on a fixture site: hostile requests, compression, caching (tests/server; no build needed)
-#   3. browser: headless Chromium loads the served page and checks it (tests/browser/smoke.mjs)
+#   3. browser: headless Chromium loads the served page and checks it (tests/browser/smoke.mjs, links.mjs)
 #   4. asan:   the doctest suite again, natively under AddressSanitizer + UndefinedBehaviorSanitizer
 #   5. fuzz:   every libFuzzer target for LAB_FUZZ_SECONDS (default 30) each
 # LAB_TEST_QUICK=1 skips 4 and 5 (for a fast local loop).
@@ -79,6 +79,10 @@ if [ "$wasm_ok" = 1 ]; then
     node tests/browser/smoke.mjs --site build/web-release/site --out build/screenshots
     st=$?
     record browser "$st" "$([ $st = 0 ] && echo passed || echo failed), screenshots in build/screenshots"
+    say "browser: shared links come back exactly"
+    node tests/browser/links.mjs --site build/web-release/site --out build/screenshots
+    st=$?
+    record links "$st" "$([ $st = 0 ] && echo passed || echo failed)"
     say "browser: every step of every lesson"
     node tests/browser/lessons.mjs --site build/web-release/site --out build/screenshots/lessons
     st=$?

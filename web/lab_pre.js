@@ -70,17 +70,18 @@ Module.labCopyStaged = function (ptr, len) { stringToUTF8(Module.labTmp, ptr, le
 
 Module.labTakeHashChanged = function () { var c = Module.labHashChanged; Module.labHashChanged = false; return c ? 1 : 0; };
 Module.labTakeContextRestored = function () { var c = Module.labContextRestored; Module.labContextRestored = false; return c ? 1 : 0; };
-Module.labHash = function () {
-  try { return decodeURIComponent(window.location.hash.replace(/^#/, '')); } catch (e) { return window.location.hash.slice(1); }
-};
+// The raw #fragment, not decoded: the route's keys and values are percent-encoded one by one and
+// only C++ (session_apply_route) splits and decodes them, so an encoded & = # ? inside a value stays in it.
+Module.labHash = function () { return window.location.hash.replace(/^#/, ''); };
 Module.labDropCount = function () { return Module.labDrops.length; };
 Module.labDropSize = function () { return Module.labDrops[0].bytes ? Module.labDrops[0].bytes.length : 0; };
 Module.labDropError = function () { return Module.labDrops[0].error || ''; };
 Module.labDropCopy = function (ptr) { HEAPU8.set(Module.labDrops[0].bytes, ptr); };
 Module.labDropPop = function () { Module.labDrops.shift(); };
 
+// The route comes already encoded (session_route): set it as it is.
 Module.labSetRoute = function (route) {
-  var want = '#' + encodeURI(route);
+  var want = '#' + route;
   if (window.location.hash !== want) history.replaceState(null, '', want);
 };
 Module.labPublish = function (json) {

@@ -12,19 +12,40 @@
 
 namespace {
 
-// Keep the page's window.embedlab in sync (the browser tests read it) and the URL #route.
+// A JSON string literal of UTF-8 text (control characters as \u00XX).
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(static_cast<unsigned char>(c)));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// Keep the page's window.embedlab in sync (the browser tests read it) and the URL #route. `knobs`
+// holds the current step's knob values as the blocks have them, by route key ("dim", "2.pairs").
 void publish(lab::ui::LabApp& app, std::string& last_route) {
   const std::string route = lab::runtime::session_route(app.session);
   if (route == last_route) return;
   last_route = route;
   lab::platform::set_route(route);
-  std::string json = "{\"ready\":true,\"route\":\"";
-  for (char c : route) {
-    if (c == '"' || c == '\\') json += '\\';
-    if (static_cast<unsigned char>(c) >= 0x20) json += c;
+  std::string json = "{\"ready\":true,\"route\":" + json_string(route);
+  json += ",\"lesson\":" + std::to_string(app.session.lesson) + ",\"step\":" + std::to_string(app.session.step) +
+          ",\"lessons\":" + std::to_string(app.session.library.lessons.size()) + ",\"knobs\":{";
+  bool first = true;
+  for (const auto& [key, value] : lab::runtime::session_knob_values(app.session)) {
+    json += (first ? "" : ",") + json_string(key) + ":" + json_string(value);
+    first = false;
   }
-  json += "\",\"lesson\":" + std::to_string(app.session.lesson) + ",\"step\":" + std::to_string(app.session.step) +
-          ",\"lessons\":" + std::to_string(app.session.library.lessons.size()) + "}";
+  json += "}}";
   lab::platform::publish_state(json);
 }
 

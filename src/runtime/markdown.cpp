@@ -71,6 +71,15 @@ struct Builder {
 
 std::string attr(const MD_ATTRIBUTE& a) { return std::string(a.text, a.size); }
 
+MdAlign align_of(MD_ALIGN a) {
+  switch (a) {
+    case MD_ALIGN_LEFT: return MdAlign::Left;
+    case MD_ALIGN_CENTER: return MdAlign::Center;
+    case MD_ALIGN_RIGHT: return MdAlign::Right;
+    default: return MdAlign::Default;
+  }
+}
+
 int enter_block(MD_BLOCKTYPE type, void* detail, void* user) {
   Builder& b = *static_cast<Builder*>(user);
   switch (type) {
@@ -104,6 +113,7 @@ int enter_block(MD_BLOCKTYPE type, void* detail, void* user) {
     case MD_BLOCK_TD:
       if (b.current() && b.current()->kind == MdKind::TableRow) {
         b.current()->cells.emplace_back();
+        b.current()->aligns.push_back(align_of(static_cast<MD_BLOCK_TD_DETAIL*>(detail)->align));
         b.cell = int(b.current()->cells.size()) - 1;
       }
       break;
@@ -173,6 +183,10 @@ int leave_span(MD_SPANTYPE type, void*, void* user) {
       // An image becomes a block of its own, between the text before and after it.
       b.in_image = false;
       const bool had_text = b.current() && !b.current()->spans.empty();
+      // A paragraph opened for nothing but this image would draw as an empty line: the image replaces it.
+      if (MdBlock* blk = b.current(); blk && blk->kind == MdKind::Paragraph && !had_text && blk->marker.empty() &&
+                                      b.cur + 1 == int(b.doc.blocks.size()))
+        b.doc.blocks.pop_back();
       MdBlock img = std::move(b.image);
       img.indent = b.depth();
       b.doc.blocks.push_back(std::move(img));

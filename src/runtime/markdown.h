@@ -20,6 +20,9 @@ struct MdSpan {
 
 enum class MdKind { Paragraph, Heading, CodeBlock, Rule, Image, TableRow };
 
+// A table column's alignment from its delimiter row (GFM): `---` Default, `:--` Left, `:-:` Center, `--:` Right.
+enum class MdAlign : uint8_t { Default, Left, Center, Right };
+
 struct MdBlock {
   MdKind kind = MdKind::Paragraph;
   int level = 0;              // heading level 1–6
@@ -32,6 +35,7 @@ struct MdBlock {
   bool header_row = false;    // TableRow
   int table_id = 0;           // rows with the same id form one table
   std::vector<std::vector<MdSpan>> cells;  // TableRow
+  std::vector<MdAlign> aligns;             // TableRow: one per cell, from the table's delimiter row
 };
 
 struct MdDoc {

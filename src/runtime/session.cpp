@@ -1,8 +1,10 @@
 #include "runtime/session.h"
 
 #include <algorithm>
-#include <chrono>
 #include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <system_error>
 
 namespace lab::runtime {
@@ -270,12 +272,87 @@ core::Status session_set_knob(Session& s, int run_index, const std::string& para
   return {};
 }
 
-std::string session_route(const Session& s) {
-  const Lesson* l = session_lesson(s);
-  if (!l) return "";
-  std::string route = l->id + "/" + std::to_string(s.step + 1);
-  if (s.runs_key != make_runs_key(s)) return route;
-  std::string query;
+std::string route_escape(std::string_view s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (const char ch : s) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '_' || c == '.' || c == '!' || c == '~' || c == '*' || c == '\'' || c == '(' || c == ')';
+    if (keep) {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+static int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string route_unescape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0) {
+      out += char(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// The shortest "%.Ng" that strtod reads back as the same double, with a tidy exponent ("1e6", "3e-5":
+// no '+' to escape, no leading zeros). strtod is correctly rounded, so at most 17 digits are needed.
+static std::string shortest_double(double x) {
+  char buf[48];
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, x);
+    if (std::strtod(buf, nullptr) == x) break;
+  }
+  std::string out = buf;
+  const size_t e = out.find('e');
+  if (e == std::string::npos) return out;
+  std::string mantissa = out.substr(0, e), exponent = out.substr(e + 1);
+  std::string sign;
+  if (!exponent.empty() && (exponent[0] == '+' || exponent[0] == '-')) {
+    if (exponent[0] == '-') sign = "-";
+    exponent.erase(0, 1);
+  }
+  while (exponent.size() > 1 && exponent[0] == '0') exponent.erase(0, 1);
+  return mantissa + "e" + sign + exponent;
+}
+
+std::string route_format_value(const ParamSpec& spec, const ParamValue& v) {
+  switch (spec.type) {
+    case ParamType::Int: {
+      char buf[400];  // "%.0f" of any finite double fits
+      std::snprintf(buf, sizeof buf, "%.0f", v.number);
+      return buf;
+    }
+    case ParamType::Float: return shortest_double(v.number);
+    case ParamType::Bool: return v.number != 0 ? "yes" : "no";
+    case ParamType::Choice:
+    case ParamType::Text: return v.text;
+  }
+  return v.text;
+}
+
+namespace {
+
+// Calls f(key, spec, current value, lesson's value) for every knob of the current step's blocks.
+template <class F>
+void for_each_knob(const Session& s, F&& f) {
   int block_no = 0;
   for (const BlockRun& r : s.runs) {
     ++block_no;
@@ -286,12 +363,34 @@ std::string session_route(const Session& s) {
       const auto now = r.config.values.find(k.param);
       const auto orig = b->config.values.find(k.param);
       if (!spec || now == r.config.values.end() || orig == b->config.values.end()) continue;
-      const std::string v = block_format_value(*spec, now->second);
-      if (v == block_format_value(*spec, orig->second)) continue;
-      query += (query.empty() ? "?" : "&") + (block_no == 1 ? k.param : std::to_string(block_no) + "." + k.param) + "=" + v;
+      f(block_no == 1 ? k.param : std::to_string(block_no) + "." + k.param, *spec, now->second, orig->second);
     }
   }
+}
+
+}  // namespace
+
+std::string session_route(const Session& s) {
+  const Lesson* l = session_lesson(s);
+  if (!l) return "";
+  std::string route = route_escape(l->id) + "/" + std::to_string(s.step + 1);
+  if (s.runs_key != make_runs_key(s)) return route;
+  std::string query;
+  for_each_knob(s, [&](const std::string& key, const ParamSpec& spec, const ParamValue& now, const ParamValue& orig) {
+    const std::string v = route_format_value(spec, now);
+    if (v == route_format_value(spec, orig)) return;
+    query += (query.empty() ? "?" : "&") + route_escape(key) + "=" + route_escape(v);
+  });
   return route + query;
+}
+
+std::vector<std::pair<std::string, std::string>> session_knob_values(const Session& s) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (s.runs_key != make_runs_key(s)) return out;
+  for_each_knob(s, [&](const std::string& key, const ParamSpec& spec, const ParamValue& now, const ParamValue&) {
+    out.emplace_back(key, route_format_value(spec, now));
+  });
+  return out;
 }
 
 bool session_apply_route(Session& s, std::string_view route, std::string* error) {
@@ -305,15 +404,16 @@ bool session_apply_route(Session& s, std::string_view route, std::string* error)
       const size_t amp = query.find('&');
       const std::string_view pair = query.substr(0, amp);
       const size_t eq = pair.find('=');
-      if (eq != std::string_view::npos && eq > 0 && pair.size() < 2100) knobs[std::string(pair.substr(0, eq))] = std::string(pair.substr(eq + 1));
+      // Split first, then decode: an encoded '&' or '=' inside a value stays part of it.
+      if (eq != std::string_view::npos && eq > 0) knobs[route_unescape(pair.substr(0, eq))] = route_unescape(pair.substr(eq + 1));
       query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     }
   }
   const size_t slash = route.find('/');
-  const std::string_view id = route.substr(0, slash);
+  const std::string id = route_unescape(route.substr(0, slash));
   int step = 1;
   if (slash != std::string_view::npos) {
-    const std::string_view num = route.substr(slash + 1);
+    const std::string_view num = route.substr(slash + 1);  // digits only: nothing to decode
     const auto r = std::from_chars(num.data(), num.data() + num.size(), step);
     if (r.ec != std::errc() || step < 1) {
       if (error) *error = "link '" + std::string(route) + "': step must be a number from 1";

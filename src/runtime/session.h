@@ -7,6 +7,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runtime/lesson.h"
@@ -63,9 +65,27 @@ void session_restart(Session& s, int run_index);
 core::Status session_set_knob(Session& s, int run_index, const std::string& param, std::string_view value);
 
 // Route: "01-symbols/3", plus "?dim=64&2.pairs=100" for knob values that differ from the lesson's
-// (a bare name for the step's first block, "N.name" for block N).
+// (a bare name for the step's first block, "N.name" for block N). The route is the link's exact
+// encoding of the state: the lesson id, every key and every value are percent-encoded with
+// route_escape (so text with & = # ? % + , spaces or non-ASCII comes back byte for byte), numbers
+// are written at full precision (route_format_value), and session_apply_route(session_route(s))
+// restores every knob value exactly. The page passes the raw #fragment in and out untouched.
 std::string session_route(const Session& s);
 // Applies a route; returns false (and leaves the session unchanged) with *error set if it names no lesson.
 bool session_apply_route(Session& s, std::string_view route, std::string* error);
+
+// The current step's knob values, decoded, in route order and with route keys ("name" for the first
+// block, "N.name" for block N): what the student sees on the knobs. All knobs, not only changed ones.
+std::vector<std::pair<std::string, std::string>> session_knob_values(const Session& s);
+
+// Percent-encodes every byte except A-Z a-z 0-9 - _ . ! ~ * ' ( ) — the set JavaScript's
+// encodeURIComponent leaves alone, so a link a page script builds is already in this form.
+std::string route_escape(std::string_view s);
+// Decodes %XX (either case) to its byte; everything else, '+' and a '%' not followed by two hex
+// digits included, stays as written. route_unescape(route_escape(x)) == x for any bytes x.
+std::string route_unescape(std::string_view s);
+// A value as a link writes it: Int as its digits, Float as the shortest decimal that reads back to
+// the same double ("0.1", "3e-5"), Bool as yes/no, Choice and Text as the text itself.
+std::string route_format_value(const ParamSpec& spec, const ParamValue& v);
 
 }  // namespace lab::runtime

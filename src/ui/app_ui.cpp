@@ -27,6 +27,22 @@ void show_diagnostics(const std::vector<runtime::Diagnostic>& diags) {
   }
 }
 
+// A selectable list entry whose text wraps to the list's width instead of being cut off, with a
+// hanging indent after `prefix` ("3. "), so a long step title stays readable in a narrow list.
+bool wrapped_selectable(const char* id, const std::string& prefix, const std::string& text, bool selected) {
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float pre_w = prefix.empty() ? 0.0f : ImGui::CalcTextSize(prefix.c_str()).x;
+  const float wrap_w = std::max(avail - pre_w, ImGui::GetFontSize() * 4);
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap_w);
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const bool clicked = ImGui::Selectable(id, selected, 0, ImVec2(0, std::max(size.y, ImGui::GetTextLineHeight())));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 col = ImGui::GetColorU32(ImGuiCol_Text);
+  if (!prefix.empty()) dl->AddText(pos, col, prefix.c_str());
+  dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(pos.x + pre_w, pos.y), col, text.c_str(), nullptr, wrap_w);
+  return clicked;
+}
+
 void show_lesson_list(LabApp& app) {
   runtime::Session& s = app.session;
   ImGui::PushFont(app.fonts.heading);
@@ -44,7 +60,7 @@ void show_lesson_list(LabApp& app) {
     const bool selected = i == s.lesson;
     std::string label = l.title;
     if (l.has_errors()) label = "⚠ " + label;
-    if (ImGui::Selectable(label.c_str(), selected)) {
+    if (wrapped_selectable("##lesson", "", label, selected)) {
       runtime::session_select(s, i, 0);
       app.ui.scroll_to_top = true;
     }
@@ -60,8 +76,7 @@ void show_lesson_list(LabApp& app) {
       ImGui::Indent();
       for (int k = 0; k < int(l.steps.size()); ++k) {
         ImGui::PushID(k);
-        const std::string step_label = std::to_string(k + 1) + ". " + l.steps[k].title;
-        if (ImGui::Selectable(step_label.c_str(), k == s.step)) {
+        if (wrapped_selectable("##step", std::to_string(k + 1) + ". ", l.steps[k].title, k == s.step)) {
           runtime::session_select(s, i, k);
           app.ui.scroll_to_top = true;
         }
@@ -143,13 +158,19 @@ void show_step(LabApp& app) {
     app.ui.scroll_to_top = true;
   }
   ImGui::EndDisabled();
-  ImGui::SameLine();
-  ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
-  ImGui::TextUnformatted("← → keys also move between steps");
-  ImGui::PopStyleColor();
   const char* next_label = "Next ▶";
-  ImGui::SameLine(ImGui::GetContentRegionMax().x - ImGui::CalcTextSize(next_label).x -
-                  ImGui::GetStyle().FramePadding.x * 2);
+  const float next_x = ImGui::GetContentRegionMax().x - ImGui::CalcTextSize(next_label).x - ImGui::GetStyle().FramePadding.x * 2;
+  // The keyboard hint only where it fits between the buttons (a phone has no room, and no arrow keys).
+  const char* hint = "← → keys also move between steps";
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  ImGui::SameLine();
+  if (ImGui::GetCursorPosX() + ImGui::CalcTextSize(hint).x + spacing <= next_x) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
+    ImGui::TextUnformatted(hint);
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+  }
+  ImGui::SetCursorPosX(std::max(next_x, ImGui::GetCursorPosX()));
   ImGui::BeginDisabled(at_end);
   if (ImGui::Button(next_label)) {
     runtime::session_next(s);

@@ -49,20 +49,24 @@ bool knob_widget(runtime::BlockRun& run, const runtime::Knob& knob, const runtim
   switch (spec.type) {
     case runtime::ParamType::Int: {
       int x = int(std::lround(v.number));
-      ImGui::SliderInt(label, &x, int(knob.min), int(knob.max), "%d",
-                       knob.log_scale ? ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp : ImGuiSliderFlags_AlwaysClamp);
-      if (knob.step > 1) x = int(knob.min + std::round((x - knob.min) / knob.step) * knob.step);
-      v.number = x;
+      // Write back only what the student moved: the value from the lesson or a link stays exact.
+      if (ImGui::SliderInt(label, &x, int(knob.min), int(knob.max), "%d",
+                           knob.log_scale ? ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp : ImGuiSliderFlags_AlwaysClamp)) {
+        if (knob.step > 1) x = int(knob.min + std::round((x - knob.min) / knob.step) * knob.step);
+        v.number = x;
+      }
       changed = ImGui::IsItemDeactivatedAfterEdit();
       *new_value = std::to_string(x);
       break;
     }
     case runtime::ParamType::Float: {
       float x = float(v.number);
-      ImGui::SliderFloat(label, &x, float(knob.min), float(knob.max), knob.log_scale ? "%.4g" : "%.3g",
-                         (knob.log_scale ? ImGuiSliderFlags_Logarithmic : 0) | ImGuiSliderFlags_AlwaysClamp);
-      if (knob.step > 0) x = float(knob.min + std::round((x - knob.min) / knob.step) * knob.step);
-      v.number = x;
+      // Write back only what the student moved: a float round trip would turn 0.85 into 0.8500000238.
+      if (ImGui::SliderFloat(label, &x, float(knob.min), float(knob.max), knob.log_scale ? "%.4g" : "%.3g",
+                             (knob.log_scale ? ImGuiSliderFlags_Logarithmic : 0) | ImGuiSliderFlags_AlwaysClamp)) {
+        if (knob.step > 0) x = float(knob.min + std::round((x - knob.min) / knob.step) * knob.step);
+        v.number = x;
+      }
       changed = ImGui::IsItemDeactivatedAfterEdit();
       char buf[32];
       std::snprintf(buf, sizeof buf, "%.6g", x);

@@ -99,6 +99,10 @@ void style_apply(float scale) {
   c[ImGuiCol_PlotHistogram] = ImVec4(0.00f, 0.45f, 0.70f, 0.85f);
   c[ImGuiCol_PlotHistogramHovered] = ImVec4(0.90f, 0.62f, 0.00f, 1.0f);  // Okabe–Ito orange
   c[ImGuiCol_PlotLines] = ImVec4(0.00f, 0.45f, 0.70f, 1.0f);
+  // ImGui draws a slider's value text centred, over the grab: a light grab keeps the (dark) value
+  // readable wherever the grab is (the stock mid-blue grab hid a "1" at the middle of a 0..2 range).
+  c[ImGuiCol_SliderGrab] = ImVec4(0.00f, 0.45f, 0.70f, 0.40f);
+  c[ImGuiCol_SliderGrabActive] = ImVec4(0.00f, 0.45f, 0.70f, 0.60f);
   style.ScaleAllSizes(scale);
   ImGui::GetStyle() = style;
 }

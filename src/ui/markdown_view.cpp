@@ -1,7 +1,9 @@
 #include "ui/markdown_view.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "imgui.h"
 #include "runtime/text.h"
@@ -22,30 +24,83 @@ ImFont* span_font(const LabApp& app, uint8_t flags) {
   return app.fonts.body;
 }
 
-// Lays out styled spans word by word, wrapping at the available width.
-void draw_spans(LabApp& app, const std::vector<runtime::MdSpan>& spans, ImFont* base, float indent) {
+// Decodes one UTF-8 character at p (< end); returns its length in bytes (1 for a malformed byte).
+int utf8_decode(const char* p, const char* end, unsigned* cp) {
+  const unsigned char c = static_cast<unsigned char>(*p);
+  const int n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || end - p < n) { *cp = 0xFFFD; return 1; }
+  unsigned v = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+  for (int i = 1; i < n; ++i) {
+    const unsigned char cc = static_cast<unsigned char>(p[i]);
+    if ((cc >> 6) != 0x2) { *cp = 0xFFFD; return 1; }
+    v = (v << 6) | (cc & 0x3F);
+  }
+  *cp = v;
+  return n;
+}
+
+// Draws text like ImDrawList::AddText, except that a character the font has no glyph for (ImGui would
+// draw its fallback '?', indistinguishable from a real question mark) is drawn as an empty box of the
+// same width ("tofu"), so a missing glyph is visibly missing rather than silently wrong.
+void add_text_marking_missing(ImDrawList* dl, ImFont* font, float size, ImVec2 pos, ImU32 col, const char* b, const char* e) {
+  const char* run = b;
+  for (const char* p = b; p < e;) {
+    unsigned cp = 0;
+    const int n = utf8_decode(p, e, &cp);
+    const bool missing = cp > IM_UNICODE_CODEPOINT_MAX || (cp >= 0x20 && !font->FindGlyphNoFallback(ImWchar(cp)));
+    if (!missing) { p += n; continue; }
+    if (p > run) {
+      dl->AddText(font, size, pos, col, run, p);
+      pos.x += font->CalcTextSizeA(size, FLT_MAX, 0, run, p).x;
+    }
+    const float w = font->CalcTextSizeA(size, FLT_MAX, 0, p, p + n).x;
+    dl->AddRect(ImVec2(pos.x + w * 0.12f, pos.y + size * 0.15f), ImVec2(pos.x + w * 0.88f, pos.y + size * 0.9f), col, 0, 0,
+                std::max(1.0f, size / 16));
+    pos.x += w;
+    p += n;
+    run = p;
+  }
+  if (e > run) dl->AddText(font, size, pos, col, run, e);
+}
+
+// One laid-out word: where it goes (x relative to the line start), on which line, in which style.
+struct Piece {
+  const runtime::MdSpan* span;
+  ImFont* font;
+  float size, y_off;
+  const char *b, *w_end, *t_end;  // word [b, w_end), then its trailing spaces up to t_end
+  float x, word_w, tok_w;
+  int line;
+};
+
+// Lays out styled spans word by word, wrapping at the available width like text, then draws each line
+// aligned as asked (table cells). A code span is one run: one grey background per line it covers.
+void draw_spans(LabApp& app, const std::vector<runtime::MdSpan>& spans, ImFont* base, float indent,
+                runtime::MdAlign align = runtime::MdAlign::Default) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const float x0 = origin.x + indent;
   const float wrap = std::max(50.0f, ImGui::GetContentRegionAvail().x - indent);
   const float base_size = base->FontSize;
   const float line_h = base_size * 1.32f;
-  float x = x0, y = origin.y;
   const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_Text);
 
+  // 1. Layout.
+  std::vector<Piece> pieces;
+  std::vector<float> line_w(1, 0.0f);
+  float x = 0;
+  int line = 0;
+  auto new_line = [&] { x = 0; ++line; line_w.push_back(0.0f); };
   for (const runtime::MdSpan& span : spans) {
     ImFont* font = base == app.fonts.body ? span_font(app, span.flags) : base;
     if ((span.flags & runtime::kMdCode) && base != app.fonts.body) font = app.fonts.mono;
     const float size = font == app.fonts.mono && base == app.fonts.body ? base_size * 0.95f : font->FontSize;
     const float y_off = (base_size - size) * 0.75f;
-    const bool link = span.flags & runtime::kMdLink;
-    const ImU32 col = link ? kLinkColour : text_col;
     const char* p = span.text.c_str();
     const char* end = p + span.text.size();
     while (p < end) {
-      if (*p == '\n') {
-        x = x0;
-        y += line_h;
+      if (*p == '\n') {  // a hard line break
+        new_line();
         ++p;
         continue;
       }
@@ -56,31 +111,55 @@ void draw_spans(LabApp& app, const std::vector<runtime::MdSpan>& spans, ImFont* 
       while (t_end < end && *t_end == ' ') ++t_end;
       const float word_w = font->CalcTextSizeA(size, FLT_MAX, 0, p, w_end).x;
       const float tok_w = font->CalcTextSizeA(size, FLT_MAX, 0, p, t_end).x;
-      if (x > x0 && x + word_w > x0 + wrap) {
-        x = x0;
-        y += line_h;
-        if (*p == ' ') { p = t_end; continue; }
+      if (x > 0 && x + word_w > wrap) {
+        new_line();
+        if (*p == ' ') { p = t_end; continue; }  // spaces at a wrap vanish
       }
-      const ImVec2 pos(x, y + y_off);
-      if (span.flags & runtime::kMdCode)
-        dl->AddRectFilled(ImVec2(pos.x - 2, y + 1), ImVec2(pos.x + word_w + 2, y + line_h - 2), kCodeBg, 3.0f);
-      dl->AddText(font, size, pos, col, p, w_end);
-      if (span.flags & runtime::kMdStrike)
-        dl->AddLine(ImVec2(pos.x, pos.y + size * 0.55f), ImVec2(pos.x + word_w, pos.y + size * 0.55f), col);
-      if (link) {
-        dl->AddLine(ImVec2(pos.x, pos.y + size + 1), ImVec2(pos.x + tok_w - (t_end > w_end ? size * 0.3f : 0), pos.y + size + 1), col);
-        const ImVec2 a(pos.x, y), b(pos.x + tok_w, y + line_h);
-        if (ImGui::IsMouseHoveringRect(a, b) && ImGui::IsWindowHovered()) {
-          ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-          ImGui::SetTooltip("%s", span.href.c_str());  // always show where a link goes
-          if (ImGui::IsMouseClicked(0) && app.open_url) app.open_url(span.href);
-        }
-      }
+      pieces.push_back({&span, font, size, y_off, p, w_end, t_end, x, word_w, tok_w, line});
+      if (w_end > p) line_w[size_t(line)] = std::max(line_w[size_t(line)], x + word_w);
       x += tok_w;
       p = t_end;
     }
   }
-  ImGui::Dummy(ImVec2(wrap + indent, y - origin.y + line_h));
+  auto line_x = [&](int l) {
+    const float slack = std::max(0.0f, wrap - line_w[size_t(l)]);
+    return x0 + (align == runtime::MdAlign::Right ? slack : align == runtime::MdAlign::Center ? slack * 0.5f : 0.0f);
+  };
+
+  // 2. Code-span backgrounds: one rounded box per line a code span covers (drawn under the text).
+  for (size_t i = 0; i < pieces.size();) {
+    const Piece& first = pieces[i];
+    size_t j = i + 1;
+    if (!(first.span->flags & runtime::kMdCode)) { i = j; continue; }
+    while (j < pieces.size() && pieces[j].span == first.span && pieces[j].line == first.line) ++j;
+    const Piece& last = pieces[j - 1];
+    const float lx = line_x(first.line), y = origin.y + float(first.line) * line_h;
+    dl->AddRectFilled(ImVec2(lx + first.x - 2, y + 1), ImVec2(lx + last.x + last.word_w + 2, y + line_h - 2), kCodeBg, 3.0f);
+    i = j;
+  }
+
+  // 3. Text, strike-through, links.
+  for (const Piece& pc : pieces) {
+    const runtime::MdSpan& span = *pc.span;
+    const bool link = span.flags & runtime::kMdLink;
+    const ImU32 col = link ? kLinkColour : text_col;
+    const float y = origin.y + float(pc.line) * line_h;
+    const ImVec2 pos(line_x(pc.line) + pc.x, y + pc.y_off);
+    add_text_marking_missing(dl, pc.font, pc.size, pos, col, pc.b, pc.w_end);
+    if (span.flags & runtime::kMdStrike)
+      dl->AddLine(ImVec2(pos.x, pos.y + pc.size * 0.55f), ImVec2(pos.x + pc.word_w, pos.y + pc.size * 0.55f), col);
+    if (link) {
+      dl->AddLine(ImVec2(pos.x, pos.y + pc.size + 1),
+                  ImVec2(pos.x + pc.tok_w - (pc.t_end > pc.w_end ? pc.size * 0.3f : 0), pos.y + pc.size + 1), col);
+      const ImVec2 a(pos.x, y), b(pos.x + pc.tok_w, y + line_h);
+      if (ImGui::IsMouseHoveringRect(a, b) && ImGui::IsWindowHovered()) {
+        ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+        ImGui::SetTooltip("%s", span.href.c_str());  // always show where a link goes
+        if (ImGui::IsMouseClicked(0) && app.open_url) app.open_url(span.href);
+      }
+    }
+  }
+  ImGui::Dummy(ImVec2(wrap + indent, float(line + 1) * line_h));
 }
 
 void draw_image(LabApp& app, const runtime::MdBlock& b) {
@@ -139,12 +218,10 @@ void markdown_view(LabApp& app, const runtime::MdDoc& doc) {
                                               ImVec2(pos.x + indent - indent_step * 0.9f, pos.y),
                                               ImGui::GetColorU32(ImGuiCol_Text), b.marker.c_str());
         }
-        if (b.quote) {
-          const ImVec2 pos = ImGui::GetCursorScreenPos();
-          ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(pos.x, pos.y), ImVec2(pos.x + 3, pos.y + ImGui::GetFontSize() * 1.3f),
-                                                    IM_COL32(0, 114, 178, 160));
-        }
+        const ImVec2 top = ImGui::GetCursorScreenPos();
         draw_spans(app, b.spans, app.fonts.body, indent);
+        if (b.quote)  // the quote bar runs the paragraph's whole height, however many lines it wraps to
+          ImGui::GetWindowDrawList()->AddRectFilled(top, ImVec2(top.x + 3, ImGui::GetItemRectMax().y), IM_COL32(0, 114, 178, 160));
         const bool next_is_item = i + 1 < doc.blocks.size() && !doc.blocks[i + 1].marker.empty();
         if (b.marker.empty() || !next_is_item) ImGui::Dummy(ImVec2(0, ImGui::GetFontSize() * 0.25f));
         break;
@@ -194,7 +271,8 @@ void markdown_view(LabApp& app, const runtime::MdDoc& doc) {
         ImGui::TableNextRow();
         for (size_t c = 0; c < b.cells.size() && int(c) < table_cols; ++c) {
           ImGui::TableSetColumnIndex(int(c));
-          draw_spans(app, b.cells[c], b.header_row ? app.fonts.bold : app.fonts.body, 0);
+          draw_spans(app, b.cells[c], b.header_row ? app.fonts.bold : app.fonts.body, 0,
+                     c < b.aligns.size() ? b.aligns[c] : runtime::MdAlign::Default);
         }
         break;
       }

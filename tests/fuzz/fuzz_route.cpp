@@ -1,7 +1,10 @@
-// libFuzzer target: the URL-state decoder (#lesson/step?knob=value), applied to a session holding a
-// lesson with knobs, then the session is advanced and its route re-encoded.
+// libFuzzer target: the URL-state decoder and encoder (#lesson/step?knob=value). Any input is applied
+// to a session holding a lesson with knobs of every value type (text, number, whole number, choice,
+// yes/no); the route it leads to is then a shared link, and must round-trip exactly: applied to a
+// second session it gives the same knob values and the same route back. A mismatch traps (crash).
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "runtime/session.h"
@@ -9,8 +12,11 @@
 static lab::runtime::Session make_session() {
   lab::runtime::Session s;
   s.library.lessons.push_back(lab::runtime::lesson_parse(
-      "---\ntitle: T\n---\n## A\n```lab random-cosine\ndim: 4\npairs: 10\nknob dim\nknob distribution\n```\n"
-      "## B\n```lab quiz\nchoices: a | b\nanswer: 1\nknob question\n```\n",
+      "---\ntitle: T\n---\n## A\n```lab random-cosine\ndim: 4\npairs: 10\nknob dim\nknob distribution\nknob title\n```\n"
+      "```lab dropout-mask\nsamples: 100\nknob p\nknob seed\n```\n"
+      "## B\n```lab quiz\nchoices: a | b\nanswer: 1\nknob question\n```\n"
+      "## C\n```lab embedding-lookup\nknob vocabulary\n```\n"
+      "```lab embedding-distances\nknob scale\nknob normalize\nknob query\n```\n",
       "lessons/t.md"));
   s.library.mtimes.resize(1);
   return s;
@@ -18,10 +24,25 @@ static lab::runtime::Session make_session() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static lab::runtime::Session session = make_session();
+  static lab::runtime::Session again = make_session();
   const std::string route(reinterpret_cast<const char*>(data), size);
   std::string error;
   lab::runtime::session_apply_route(session, route, &error);
   lab::runtime::session_update(session, 0.1);
-  const std::string back = lab::runtime::session_route(session);
-  return back.empty() && error.empty() && size == size_t(-1);
+  const std::string link = lab::runtime::session_route(session);
+  const auto values = lab::runtime::session_knob_values(session);
+
+  // The link the page now shows, opened elsewhere: same state, same link.
+  std::string error2;
+  if (!lab::runtime::session_apply_route(again, link, &error2)) {
+    std::fprintf(stderr, "route round-trip: '%s' does not open (%s)\n", link.c_str(), error2.c_str());
+    __builtin_trap();
+  }
+  lab::runtime::session_update(again, 0.1);
+  const std::string back = lab::runtime::session_route(again);
+  if (back != link || lab::runtime::session_knob_values(again) != values) {
+    std::fprintf(stderr, "route round-trip: '%s' came back as '%s'\n", link.c_str(), back.c_str());
+    __builtin_trap();
+  }
+  return 0;
 }
