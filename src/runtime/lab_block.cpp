@@ -478,6 +478,9 @@ LabBlock lab_block_parse(std::string_view kind_name, std::string_view body, cons
       error(e.line, "'" + kind.name + "' reports '" + e.metric + "' only when " + why +
                         ": remove this expect or change the parameter");
   }
+  // In line order: the expect checks above come after the lines they follow.
+  std::stable_sort(block.diagnostics.begin(), block.diagnostics.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
   if (kind.validate && block.ok()) {
     const core::Status st = kind.validate(block.config);
     if (!st) error(fence_line, st.message);

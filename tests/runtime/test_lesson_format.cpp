@@ -334,3 +334,42 @@ TEST_CASE("format: step numbers in links count an introduction as step 1") {
   REQUIRE(session_apply_route(s, "y/2", &err));
   CHECK(s.library.lessons[size_t(s.lesson)].steps[size_t(s.step)].title == "Second");
 }
+
+namespace {
+
+// A kind whose experiment reports only "always", whatever its declarations promise.
+struct FixedExperiment : Experiment {
+  void step(double) override {}
+  bool done() const override { return true; }
+  float progress() const override { return 1; }
+  std::vector<Metric> metrics() const override { return {{"always", 1.0}}; }
+};
+std::unique_ptr<Experiment> make_fixed(const BlockConfig&) { return std::make_unique<FixedExperiment>(); }
+
+}  // namespace
+
+TEST_CASE("format: the checker fails a block that does not report a metric its declaration promises") {
+  BlockKind kind{"fixed", "test kind", {{"mode", ParamType::Choice, "", 0, 0, 0, {"plain", "extra"}, "plain"}},
+                 {{"always", "always reported"}, {"extra", "reported in extra mode", "mode = extra"}}, make_fixed};
+  auto lesson_for = [&](const char* mode) {
+    Lesson l;
+    l.path = "fixed.md";
+    StepPart part;
+    part.kind = StepPart::Kind::Lab;
+    part.line = 3;
+    part.block.kind_name = "fixed";
+    part.block.kind = &kind;
+    part.block.line = 3;
+    part.block.config.kind = &kind;
+    REQUIRE(block_set_value(part.block.config, kind.params[0], mode).ok);
+    l.steps.push_back(LessonStep{"S", "x", 1, 2, {part}});
+    return l;
+  };
+  const LessonCheck plain = lesson_check(lesson_for("plain"));  // "extra" is not promised: fine
+  CHECK(plain.ok());
+  const LessonCheck extra = lesson_check(lesson_for("extra"));  // promised, not reported: a bug in the kind
+  CHECK_FALSE(extra.ok());
+  bool named = false;
+  for (const Diagnostic& d : extra.diagnostics) named |= d.line == 3 && d.message.find("did not report metric 'extra'") != std::string::npos;
+  CHECK(named);
+}
