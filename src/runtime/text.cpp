@@ -175,11 +175,9 @@ LineValue line_value_parse(std::string_view after_colon) {
                 " on this line; close the quotes (values are one line long) or remove the opening one";
     return out;
   }
+  // Quotes that do not wrap the whole value ('"yes" | "no"') are ordinary characters.
   const std::string_view rest = trim(s.substr(i));
-  if (!rest.empty() && comment_start(rest) != 0) {
-    out.error = "after the closing " + quote + " only a comment ('# ...') may follow, got '" + std::string(rest) +
-                "'; put the whole value inside the quotes";
-  }
+  if (!rest.empty() && comment_start(rest) != 0) out.text = std::string(line_strip_comment(s));
   return out;
 }
 

@@ -38,10 +38,11 @@ std::string_view trim(std::string_view s);
 // A '#' with a blank (space or tab) on both sides starts a comment that runs to the end of the line
 // ("dim: 3   # small"); "C#" and "item #3" are not comments. A line whose first non-blank character
 // is '#' is a comment line (the callers skip those). A value wholly in quotes, "..." (with \" and \\)
-// or '...' (with '' for '), is taken as written, without its quotes: that is how a value keeps a " #".
+// or '...' (with '' for '), is taken as written, without its quotes: that is how a value keeps a
+// " # ". Quotes that do not wrap the whole value are ordinary characters.
 struct LineValue {
   std::string text;   // the value, trimmed, without its comment and quotes
-  std::string error;  // non-empty if the quotes are broken (says what to change)
+  std::string error;  // non-empty if an opening quote is never closed (says what to change)
 };
 LineValue line_value_parse(std::string_view after_colon);
 // A line without a quoted value (knob, expect): drops a trailing comment and trims.

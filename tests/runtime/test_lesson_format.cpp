@@ -115,8 +115,12 @@ TEST_CASE("format: trailing comments ' # ' as the guide shows; quotes keep a ' #
 
   const Lesson open = lesson_parse(lesson_with("title: \"never closed\n"), "q.md");
   CHECK(has_diag(open, 8, "no closing \""));
-  const Lesson trailing = lesson_parse(lesson_with("title: \"a\" b\n"), "q.md");
-  CHECK(has_diag(trailing, 8, "only a comment"));
+  // Quotes that do not wrap the whole value are text, as in quiz choices.
+  const Lesson partial = lesson_parse(lesson_with("question: Q?\nchoices: \"yes\" | \"no\"   # both quoted\n", "quiz"), "q.md");
+  CHECK_FALSE(partial.has_errors());
+  CHECK(first_block(partial)->config.text("choices") == "\"yes\" | \"no\"");
+  const Lesson backslash = lesson_parse(lesson_with("title: \"a \\\\ b\"\n"), "q.md");
+  CHECK(first_block(backslash)->config.text("title") == "a \\ b");
 
   // The header follows the same rules.
   const Lesson h = lesson_parse("---\ntitle: Distances   # working title\nsummary: \"Why # matters\"\n---\n## S\nx\n", "h.md");
