@@ -128,6 +128,14 @@ std::string range_text(const ParamSpec& spec) {
   return "a " + std::string(param_type_name(spec.type)) + " from " + fmt_number(spec.min) + " to " + fmt_number(spec.max);
 }
 
+// A value that failed to parse and holds a '#' right after a blank was probably meant to end in a comment.
+std::string comment_hint(std::string_view text) {
+  for (size_t i = 1; i < text.size(); ++i)
+    if (text[i] == '#' && (text[i - 1] == ' ' || text[i - 1] == '\t'))
+      return " (a comment needs a space after its '#': ' # ')";
+  return text.substr(0, 1) == "#" ? " (a comment needs a space after its '#': ' # ')" : "";
+}
+
 // One clause of a metric's `when`: "PARAM OP VALUE".
 struct Condition {
   std::string param, op, value;
@@ -362,7 +370,9 @@ LabBlock lab_block_parse(std::string_view kind_name, std::string_view body, cons
               knob.step = *st;
             }
           } else {
-            error(line_no, "unknown knob option '" + std::string(word) + "' (options: step S, log, linear)");
+            static const std::vector<std::string> options = {"step", "log", "linear"};
+            error(line_no, "unknown knob option '" + std::string(word) + "' (" + did_you_mean(word, options) +
+                               "options: step S, log, linear)" + comment_hint(word));
             bad = true;
           }
         }
@@ -430,7 +440,8 @@ LabBlock lab_block_parse(std::string_view kind_name, std::string_view body, cons
       }
       const auto v = parse_number(value_text);
       if (!v) {
-        error(line_no, "expect needs a number after the comparison, got '" + std::string(trim(value_text)) + "'");
+        error(line_no, "expect needs a number after the comparison, got '" + std::string(trim(value_text)) + "'" +
+                           comment_hint(value_text));
         continue;
       }
       e.value = *v;
@@ -469,7 +480,7 @@ LabBlock lab_block_parse(std::string_view kind_name, std::string_view body, cons
       continue;
     }
     const core::Status st = block_set_value(block.config, *spec, value.text);
-    if (!st) error(line_no, st.message);
+    if (!st) error(line_no, st.message + comment_hint(value.text));
   }
   // An expect on a metric these values do not produce could only ever fail: say so now.
   for (const Expect& e : block.expects) {

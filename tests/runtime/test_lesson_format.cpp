@@ -128,6 +128,15 @@ TEST_CASE("format: trailing comments ' # ' as the guide shows; quotes keep a ' #
   CHECK(h.summary == "Why # matters");
 }
 
+TEST_CASE("format: a '#' without a space after it is not a comment, and an error that trips on one says so") {
+  const Lesson l = lesson_parse(lesson_with("dim: 3 #small\nknob dim: 1 .. 64 #slider\nexpect mean_abs_cos < 0.5 #why\n"), "h.md");
+  CHECK(has_diag(l, 8, "(a comment needs a space after its '#': ' # ')"));
+  CHECK(has_diag(l, 9, "(a comment needs a space after its '#': ' # ')"));
+  CHECK(has_diag(l, 10, "(a comment needs a space after its '#': ' # ')"));
+  const Lesson lgo = lesson_parse(lesson_with("knob dim: 1 .. 64 lgo\n"), "h.md");
+  CHECK(has_diag(lgo, 8, "did you mean 'log'?"));
+}
+
 TEST_CASE("format: a value continued on the next line gets a hint, not 'unknown parameter'") {
   const Lesson l = lesson_parse(lesson_with("title: a long\n   title on two lines\n"), "m.md");
   CHECK(has_diag(l, 9, "a value must fit on one line: join this line to the end of line 8"));
