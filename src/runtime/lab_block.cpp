@@ -190,10 +190,9 @@ bool metric_measured(const MetricSpec& metric, const BlockConfig& config, std::s
     const auto it = config.values.find(c.param);
     if (!spec || it == config.values.end() || condition_holds(c, *spec, it->second)) continue;
     all = false;
-    failing += (failing.empty() ? "" : " and ") + c.param + " " + c.op + " " + c.value + " (this block has " + c.param +
-               " = " + block_format_value(*spec, it->second) + ")";
+    failing += (failing.empty() ? "" : ", ") + c.param + " = " + block_format_value(*spec, it->second);
   }
-  if (!all && why) *why = failing;
+  if (!all && why) *why = metric.when + " (this block has " + failing + ")";
   return all;
 }
 

@@ -122,7 +122,7 @@ struct LabBlock {
 };
 
 // Whether a block with these values reports `metric` (its `when` holds). If not, *why (when given)
-// says which condition fails and what the block has instead: "method = tsne (this block has pca)".
+// gives the condition and the values that fail it: "method = tsne (this block has method = pca)".
 bool metric_measured(const MetricSpec& metric, const BlockConfig& config, std::string* why = nullptr);
 // Checks that a kind's `when` conditions parse and name its parameters and their valid values.
 core::Status metric_conditions_check(const BlockKind& kind);
