@@ -46,7 +46,17 @@ bool parse_int(std::string_view s, int& out) {
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
-const char* const kMetaKeys = "title, order, summary, minutes";
+// The header's keys, in the order the messages list them.
+const std::vector<std::string>& header_keys() {
+  static const std::vector<std::string> keys = {"title", "order", "summary", "minutes"};
+  return keys;
+}
+
+std::string header_keys_text() {
+  std::string s;
+  for (const std::string& k : header_keys()) s += (s.empty() ? "" : ", ") + k;
+  return s;
+}
 
 // An opening code fence: three or more ` or ~, then an info string ("lab onehot", "python", "").
 struct Fence {
@@ -177,7 +187,7 @@ Lesson lesson_parse(std::string_view raw, std::string_view path) {
       // A YAML subset (lessons/README.md, "The header"): one 'key: value' per line, a plain or quoted
       // one-line value, comments. Whatever else YAML allows is reported as outside the subset.
       std::map<std::string, int, std::less<>> seen;
-      const std::vector<std::string> keys = {"title", "order", "summary", "minutes"};
+      const std::vector<std::string>& keys = header_keys();
       const std::string subset = " is not part of the lesson header's YAML subset (one 'key: value' per line; see lessons/README.md)";
       int last_key_line = 0;
       for (size_t k = 1; k < end; ++k) {
@@ -197,7 +207,7 @@ Lesson lesson_parse(std::string_view raw, std::string_view path) {
         }
         const size_t colon = line.find(':');
         if (colon == std::string_view::npos) {
-          error(line_no, "expected 'key: value' in the header (keys: " + std::string(kMetaKeys) + ")");
+          error(line_no, "expected 'key: value' in the header (keys: " + header_keys_text() + ")");
           continue;
         }
         const std::string key(trim(line.substr(0, colon)));
@@ -221,7 +231,7 @@ Lesson lesson_parse(std::string_view raw, std::string_view path) {
           continue;
         }
         if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-          error(line_no, "unknown header key '" + key + "' (" + did_you_mean(key, keys) + "valid: " + kMetaKeys + ")",
+          error(line_no, "unknown header key '" + key + "' (" + did_you_mean(key, keys) + "valid: " + header_keys_text() + ")",
                 Severity::Warning);
           continue;
         }
@@ -242,7 +252,7 @@ Lesson lesson_parse(std::string_view raw, std::string_view path) {
       i = end + 1;
     }
   } else {
-    error(1, "a lesson starts with a '---' header (title, order, summary, minutes)", Severity::Warning);
+    error(1, "a lesson starts with a '---' header (" + header_keys_text() + ")", Severity::Warning);
   }
   if (lesson.title.empty()) {
     error(1, "the header has no 'title:'; using the file name", Severity::Warning);
