@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "core/build_info.h"
+#include "runtime/build_id.h"
 
 namespace lab::cli {
 
@@ -74,7 +75,7 @@ int usage_error(std::string_view cmd, const std::string& msg, const char* usage)
 }
 
 int cmd_version(Args) {
-  std::printf("embedlab %s (build %s)\n%s, SIMD: %s\n%s\n", LAB_VERSION, LAB_BUILD_ID, core::build_target().c_str(),
+  std::printf("embedlab %s (build %s)\n%s, SIMD: %s\n%s\n", runtime::build_version(), runtime::build_id(), core::build_target().c_str(),
               core::build_simd().c_str(), core::build_eigen().c_str());
   return 0;
 }

@@ -77,7 +77,11 @@ std::string kinds_text(bool markdown) {
     }
     if (markdown) s += "\nMetrics for `expect`:\n\n";
     else s += "  metrics:\n";
-    for (const runtime::MetricSpec& m : k->metrics) s += markdown ? "- `" + m.name + "` — " + m.doc + "\n" : "    " + m.name + ": " + m.doc + "\n";
+    for (const runtime::MetricSpec& m : k->metrics) {
+      const std::string when = m.when.empty() ? "" : markdown ? " Only when `" + m.when + "`." : " (only when " + m.when + ")";
+      const std::string typical = m.typical.empty() ? "" : markdown ? " *Typical:* " + m.typical + "." : "";
+      s += markdown ? "- `" + m.name + "` — " + m.doc + "." + when + typical + "\n" : "    " + m.name + ": " + m.doc + when + "\n";
+    }
     s += "\n";
   }
   return s;

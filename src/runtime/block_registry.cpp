@@ -44,6 +44,10 @@ const std::vector<const BlockKind*>& block_kinds() {
       ParamSpec title{"title", ParamType::Text, "heading shown above the block (default: the kind's summary)"};
       title.max_text = 200;
       k->params.insert(k->params.begin(), title);
+      // Typical values are measured, not written in the kinds: see metric_typical.cpp.
+      for (MetricSpec& m : k->metrics)
+        for (const MetricTypical& t : metric_typical_table())
+          if (k->name == t.kind && m.name == t.metric) m.typical = t.typical;
       out.push_back(k);
     }
     return out;

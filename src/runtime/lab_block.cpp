@@ -1,5 +1,6 @@
 #include "runtime/lab_block.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +23,12 @@ const char* param_type_name(ParamType t) {
 const ParamSpec* block_param_find(const BlockKind& kind, std::string_view name) {
   for (const ParamSpec& p : kind.params)
     if (p.name == name) return &p;
+  return nullptr;
+}
+
+const MetricSpec* block_metric_find(const BlockKind& kind, std::string_view name) {
+  for (const MetricSpec& m : kind.metrics)
+    if (m.name == name) return &m;
   return nullptr;
 }
 
@@ -89,16 +96,29 @@ std::string list_names(const std::vector<std::string>& names) {
   return s;
 }
 
-std::string valid_params(const BlockKind& kind) {
+std::vector<std::string> param_names(const BlockKind& kind) {
   std::vector<std::string> names;
   for (const ParamSpec& p : kind.params) names.push_back(p.name);
-  return list_names(names);
+  return names;
 }
 
-std::string valid_metrics(const BlockKind& kind) {
+std::vector<std::string> kind_names() {
+  std::vector<std::string> names;
+  for (const BlockKind* k : block_kinds()) names.push_back(k->name);
+  return names;
+}
+
+// "(did you mean 'dim'? parameters: title, dim, pairs)" for a misspelt `word`.
+std::string valid_params(const BlockKind& kind, std::string_view word) {
+  const std::vector<std::string> names = param_names(kind);
+  return "(" + did_you_mean(word, names) + "parameters: " + list_names(names) + ")";
+}
+
+std::string valid_metrics(const BlockKind& kind, std::string_view word) {
   std::vector<std::string> names;
   for (const MetricSpec& m : kind.metrics) names.push_back(m.name);
-  return names.empty() ? "none: this kind has no metrics" : list_names(names);
+  if (names.empty()) return "(none: this kind has no metrics)";
+  return "(" + did_you_mean(word, names) + "metrics: " + list_names(names) + ")";
 }
 
 std::string range_text(const ParamSpec& spec) {
@@ -108,7 +128,92 @@ std::string range_text(const ParamSpec& spec) {
   return "a " + std::string(param_type_name(spec.type)) + " from " + fmt_number(spec.min) + " to " + fmt_number(spec.max);
 }
 
+// A value that failed to parse and holds a '#' right after a blank was probably meant to end in a comment.
+std::string comment_hint(std::string_view text) {
+  for (size_t i = 1; i < text.size(); ++i)
+    if (text[i] == '#' && (text[i - 1] == ' ' || text[i - 1] == '\t'))
+      return " (a comment needs a space after its '#': ' # ')";
+  return text.substr(0, 1) == "#" ? " (a comment needs a space after its '#': ' # ')" : "";
+}
+
+// One clause of a metric's `when`: "PARAM OP VALUE".
+struct Condition {
+  std::string param, op, value;
+};
+
+// Splits "a = x and b >= 0" into clauses; false if a clause is not three words with a known operator.
+bool conditions_parse(std::string_view when, std::vector<Condition>& out) {
+  out.clear();
+  while (!trim(when).empty()) {
+    const size_t and_at = when.find(" and ");
+    const std::string_view clause = trim(when.substr(0, and_at));
+    when = and_at == std::string_view::npos ? std::string_view() : when.substr(and_at + 5);
+    std::vector<std::string> words;
+    for (size_t i = 0; i < clause.size();) {
+      const size_t sp = clause.find(' ', i);
+      const std::string_view w = clause.substr(i, sp == std::string_view::npos ? std::string_view::npos : sp - i);
+      if (!w.empty()) words.emplace_back(w);
+      if (sp == std::string_view::npos) break;
+      i = sp + 1;
+    }
+    static const char* const ops[] = {"=", "!=", "<", "<=", ">", ">="};
+    if (words.size() != 3 || std::find(std::begin(ops), std::end(ops), words[1]) == std::end(ops)) return false;
+    out.push_back({words[0], words[1], words[2]});
+  }
+  return true;
+}
+
+// Whether `c` holds for the block's values; for a text or choice parameter only = and != apply.
+bool condition_holds(const Condition& c, const ParamSpec& spec, const ParamValue& v) {
+  if (spec.type == ParamType::Choice || spec.type == ParamType::Text)
+    return (v.text == c.value) == (c.op == "=");
+  const bool yes = c.value == "yes" || c.value == "true" || c.value == "on" || c.value == "1";
+  const double rhs = spec.type == ParamType::Bool ? (yes ? 1.0 : 0.0) : parse_number(c.value).value_or(NAN);
+  const double x = v.number;
+  if (c.op == "=") return x == rhs;
+  if (c.op == "!=") return x != rhs;
+  if (c.op == "<") return x < rhs;
+  if (c.op == "<=") return x <= rhs;
+  if (c.op == ">") return x > rhs;
+  return x >= rhs;
+}
+
 }  // namespace
+
+bool metric_measured(const MetricSpec& metric, const BlockConfig& config, std::string* why) {
+  std::vector<Condition> conds;
+  if (metric.when.empty() || !config.kind || !conditions_parse(metric.when, conds)) return true;
+  bool all = true;
+  std::string failing;
+  for (const Condition& c : conds) {
+    const ParamSpec* spec = block_param_find(*config.kind, c.param);
+    const auto it = config.values.find(c.param);
+    if (!spec || it == config.values.end() || condition_holds(c, *spec, it->second)) continue;
+    all = false;
+    failing += (failing.empty() ? "" : ", ") + c.param + " = " + block_format_value(*spec, it->second);
+  }
+  if (!all && why) *why = metric.when + " (this block has " + failing + ")";
+  return all;
+}
+
+core::Status metric_conditions_check(const BlockKind& kind) {
+  for (const MetricSpec& m : kind.metrics) {
+    std::vector<Condition> conds;
+    const std::string where = kind.name + " metric '" + m.name + "': when '" + m.when + "'";
+    if (!conditions_parse(m.when, conds)) return core::Status::error(where + " is not 'PARAM OP VALUE [and ...]'");
+    for (const Condition& c : conds) {
+      const ParamSpec* spec = block_param_find(kind, c.param);
+      if (!spec) return core::Status::error(where + " names no parameter '" + c.param + "'");
+      BlockConfig probe;
+      probe.kind = &kind;
+      const bool textual = spec->type == ParamType::Choice || spec->type == ParamType::Text;
+      if (textual && c.op != "=" && c.op != "!=") return core::Status::error(where + ": only = and != compare text");
+      if (spec->type != ParamType::Text && !block_set_value(probe, *spec, c.value))
+        return core::Status::error(where + ": '" + c.value + "' is not a valid value of '" + c.param + "'");
+    }
+  }
+  return {};
+}
 
 std::string block_format_value(const ParamSpec& spec, const ParamValue& v) {
   switch (spec.type) {
@@ -148,7 +253,10 @@ core::Status block_set_value(BlockConfig& config, const ParamSpec& spec, std::st
         }
       if (!found)
         return core::Status::error("'" + spec.name + "' must be one of: " + list_names(spec.choices) + "; got '" +
-                                   std::string(text) + "'");
+                                   std::string(text) + "'" +
+                                   (name_closest(text, spec.choices).empty()
+                                        ? std::string()
+                                        : " (did you mean '" + name_closest(text, spec.choices) + "'?)"));
       v.text = std::string(text);
       break;
     }
@@ -183,16 +291,14 @@ LabBlock lab_block_parse(std::string_view kind_name, std::string_view body, cons
   auto error = [&](int line, std::string msg) { block.diagnostics.push_back({Severity::Error, file, line, std::move(msg)}); };
 
   if (block.kind_name.empty()) {
-    std::vector<std::string> names;
-    for (const BlockKind* k : block_kinds()) names.push_back(k->name);
-    error(fence_line, "a lab block needs a kind after ```lab (kinds: " + list_names(names) + ")");
+    error(fence_line, "a lab block needs a kind after ```lab (kinds: " + list_names(kind_names()) + ")");
     return block;
   }
   block.kind = block_kind_find(block.kind_name);
   if (!block.kind) {
-    std::vector<std::string> names;
-    for (const BlockKind* k : block_kinds()) names.push_back(k->name);
-    error(fence_line, "unknown lab block kind '" + block.kind_name + "' (kinds: " + list_names(names) + ")");
+    const std::vector<std::string> names = kind_names();
+    error(fence_line, "unknown lab block kind '" + block.kind_name + "' (" + did_you_mean(block.kind_name, names) +
+                          "kinds: " + list_names(names) + ")");
     return block;
   }
   const BlockKind& kind = *block.kind;
@@ -201,10 +307,15 @@ LabBlock lab_block_parse(std::string_view kind_name, std::string_view body, cons
 
   std::map<std::string, int> seen;
   int line_no = first_line - 1;
+  int value_line = 0;  // the last 'parameter: value' line, for the hint on a continued value
   for (std::string_view raw : split_lines(body)) {
     ++line_no;
-    const std::string_view line = trim(raw);
-    if (line.empty() || line[0] == '#') continue;
+    const bool indented = !raw.empty() && (raw[0] == ' ' || raw[0] == '\t');
+    const std::string_view full = trim(raw);
+    if (full.empty() || full[0] == '#') continue;
+    const std::string_view line = line_strip_comment(full);  // knob and expect lines; values parse their own
+    const int previous_value_line = value_line;
+    value_line = 0;
 
     if (line.substr(0, 5) == "knob " || line == "knob") {
       std::string_view rest = trim(line.substr(4));
@@ -212,7 +323,7 @@ LabBlock lab_block_parse(std::string_view kind_name, std::string_view body, cons
       const std::string name(trim(rest.substr(0, colon)));
       const ParamSpec* spec = block_param_find(kind, name);
       if (!spec) {
-        error(line_no, "knob on unknown parameter '" + name + "' of '" + kind.name + "' (parameters: " + valid_params(kind) + ")");
+        error(line_no, "knob on unknown parameter '" + name + "' of '" + kind.name + "' " + valid_params(kind, name));
         continue;
       }
       Knob knob;
@@ -258,7 +369,9 @@ LabBlock lab_block_parse(std::string_view kind_name, std::string_view body, cons
               knob.step = *st;
             }
           } else {
-            error(line_no, "unknown knob option '" + std::string(word) + "' (options: step S, log, linear)");
+            static const std::vector<std::string> options = {"step", "log", "linear"};
+            error(line_no, "unknown knob option '" + std::string(word) + "' (" + did_you_mean(word, options) +
+                               "options: step S, log, linear)" + comment_hint(word));
             bad = true;
           }
         }
@@ -326,30 +439,32 @@ LabBlock lab_block_parse(std::string_view kind_name, std::string_view body, cons
       }
       const auto v = parse_number(value_text);
       if (!v) {
-        error(line_no, "expect needs a number after the comparison, got '" + std::string(trim(value_text)) + "'");
+        error(line_no, "expect needs a number after the comparison, got '" + std::string(trim(value_text)) + "'" +
+                           comment_hint(value_text));
         continue;
       }
       e.value = *v;
-      bool known = false;
-      for (const MetricSpec& m : kind.metrics) known |= m.name == e.metric;
-      if (!known) {
-        error(line_no, "unknown metric '" + e.metric + "' for '" + kind.name + "' (metrics: " + valid_metrics(kind) + ")");
+      if (!block_metric_find(kind, e.metric)) {
+        error(line_no, "unknown metric '" + e.metric + "' for '" + kind.name + "' " + valid_metrics(kind, e.metric));
         continue;
       }
       block.expects.push_back(e);
       continue;
     }
 
-    const size_t colon = line.find(':');
+    const size_t colon = line.find(':');  // in the line without its comment; the same offset in `full`
     if (colon == std::string_view::npos) {
-      error(line_no, "expected 'parameter: value', 'knob ...' or 'expect ...' (parameters of '" + kind.name +
-                         "': " + valid_params(kind) + ")");
+      if (indented && previous_value_line > 0)
+        error(line_no, "a value must fit on one line: join this line to the end of line " +
+                           std::to_string(previous_value_line) + " (long lines are fine)");
+      else
+        error(line_no, "expected 'parameter: value', 'knob ...' or 'expect ...' " + valid_params(kind, line));
       continue;
     }
-    const std::string name(trim(line.substr(0, colon)));
+    const std::string name(trim(full.substr(0, colon)));
     const ParamSpec* spec = block_param_find(kind, name);
     if (!spec) {
-      error(line_no, "unknown parameter '" + name + "' for '" + kind.name + "' (parameters: " + valid_params(kind) + ")");
+      error(line_no, "unknown parameter '" + name + "' for '" + kind.name + "' " + valid_params(kind, name));
       continue;
     }
     if (seen.count(name)) {
@@ -357,9 +472,25 @@ LabBlock lab_block_parse(std::string_view kind_name, std::string_view body, cons
       continue;
     }
     seen[name] = line_no;
-    const core::Status st = block_set_value(block.config, *spec, line.substr(colon + 1));
-    if (!st) error(line_no, st.message);
+    value_line = line_no;
+    const LineValue value = line_value_parse(full.substr(colon + 1));
+    if (!value.error.empty()) {
+      error(line_no, value.error);
+      continue;
+    }
+    const core::Status st = block_set_value(block.config, *spec, value.text);
+    if (!st) error(line_no, st.message + comment_hint(value.text));
   }
+  // An expect on a metric these values do not produce could only ever fail: say so now.
+  for (const Expect& e : block.expects) {
+    std::string why;
+    if (!metric_measured(*block_metric_find(kind, e.metric), block.config, &why))
+      error(e.line, "'" + kind.name + "' reports '" + e.metric + "' only when " + why +
+                        ": remove this expect or change the parameter");
+  }
+  // In line order: the expect checks above come after the lines they follow.
+  std::stable_sort(block.diagnostics.begin(), block.diagnostics.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
   if (kind.validate && block.ok()) {
     const core::Status st = kind.validate(block.config);
     if (!st) error(fence_line, st.message);

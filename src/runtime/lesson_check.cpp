@@ -54,13 +54,28 @@ LessonCheck lesson_check(const Lesson& lesson) {
       if (exp) bc.metrics = exp->metrics();
       for (const Metric& m : bc.metrics)
         if (!std::isfinite(m.value)) error("metric '" + m.name + "' is not a finite number");
+      // The kind's metric declarations are a contract (lab_block.h, MetricSpec::when): a finished
+      // block reports exactly the metrics its values promise, so an expect the parser accepted can
+      // always be measured.
+      if (exp && exp->done() && exp->status().ok) {
+        for (const MetricSpec& spec : block.kind->metrics) {
+          bool reported = false;
+          for (const Metric& m : bc.metrics) reported |= m.name == spec.name;
+          if (reported != metric_measured(spec, block.config))
+            error("'" + block.kind_name + "' " + (reported ? "reported" : "did not report") + " metric '" + spec.name +
+                  "', but its schema says it is " + (reported ? "not " : "") + "measured with these values" +
+                  (spec.when.empty() ? "" : " (when " + spec.when + ")") +
+                  ": fix the metric's 'when' in src/runtime/blocks/");
+        }
+      }
       for (const Expect& e : block.expects) {
         double v = NAN;
         for (const Metric& m : bc.metrics)
           if (m.name == e.metric) v = m.value;
         if (!expect_holds(e, v))
           out.diagnostics.push_back({Severity::Error, lesson.path, e.line,
-                                     "expect " + e.source + " failed: " + e.metric + " = " + fmt(v)});
+                                     "expect " + e.source + " failed: " + e.metric + " = " +
+                                         (std::isnan(v) ? std::string("(not measured)") : fmt(v))});
       }
       out.blocks.push_back(std::move(bc));
     }

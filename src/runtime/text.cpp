@@ -1,5 +1,6 @@
 #include "runtime/text.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -120,6 +121,148 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return s;
+}
+
+}  // namespace lab::runtime
+
+namespace lab::runtime {
+
+// --- `key: value` lines ----------------------------------------------------------------------------
+
+static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+// The offset of the comment's '#': a '#' with a blank (or the start) before it and a blank (or the
+// end) after it, so that "C#" and "item #3" stay in a value. npos if there is none.
+static size_t comment_start(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i)
+    if (s[i] == '#' && (i == 0 || is_blank(s[i - 1])) && (i + 1 == s.size() || is_blank(s[i + 1]))) return i;
+  return std::string_view::npos;
+}
+
+std::string_view line_strip_comment(std::string_view line) {
+  const size_t c = comment_start(line);
+  return trim(c == std::string_view::npos ? line : line.substr(0, c));
+}
+
+LineValue line_value_parse(std::string_view after_colon) {
+  LineValue out;
+  const std::string_view s = trim(after_colon);
+  if (s.empty() || (s[0] != '"' && s[0] != '\'')) {
+    out.text = std::string(line_strip_comment(s));
+    return out;
+  }
+  const char q = s[0];
+  size_t i = 1;
+  bool closed = false;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (q == '"' && c == '\\' && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\')) {
+      out.text += s[++i];
+    } else if (c == q && q == '\'' && i + 1 < s.size() && s[i + 1] == '\'') {
+      out.text += '\'';
+      ++i;
+    } else if (c == q) {
+      closed = true;
+      ++i;
+      break;
+    } else {
+      out.text += c;
+    }
+  }
+  const std::string quote(1, q);
+  if (!closed) {
+    out.error = "the value starts with " + quote + " but has no closing " + quote +
+                " on this line; close the quotes (values are one line long) or remove the opening one";
+    return out;
+  }
+  // Quotes that do not wrap the whole value ('"yes" | "no"') are ordinary characters.
+  const std::string_view rest = trim(s.substr(i));
+  if (!rest.empty() && comment_start(rest) != 0) out.text = std::string(line_strip_comment(s));
+  return out;
+}
+
+// --- "did you mean" ----------------------------------------------------------------------------------
+
+static char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
+
+int edit_distance(std::string_view a, std::string_view b) {
+  const size_t n = a.size(), m = b.size();
+  // Three rows of the dynamic programme: i-2, i-1, i.
+  std::vector<int> r0(m + 1), r1(m + 1), r2(m + 1);
+  for (size_t j = 0; j <= m; ++j) r1[j] = int(j);
+  for (size_t i = 1; i <= n; ++i) {
+    r2[0] = int(i);
+    for (size_t j = 1; j <= m; ++j) {
+      const bool same = ascii_lower(a[i - 1]) == ascii_lower(b[j - 1]);
+      int d = std::min({r1[j] + 1, r2[j - 1] + 1, r1[j - 1] + (same ? 0 : 1)});
+      if (i > 1 && j > 1 && ascii_lower(a[i - 1]) == ascii_lower(b[j - 2]) && ascii_lower(a[i - 2]) == ascii_lower(b[j - 1]))
+        d = std::min(d, r0[j - 2] + 1);
+      r2[j] = d;
+    }
+    std::swap(r0, r1);
+    std::swap(r1, r2);
+  }
+  return r1[m];
+}
+
+std::string name_closest(std::string_view word, std::span<const std::string> names) {
+  const size_t len = word.size();
+  const int limit = len < 5 ? 1 : len < 9 ? 2 : 3;
+  std::string best;
+  int best_d = limit + 1;
+  for (const std::string& name : names) {
+    if (name.size() > len + size_t(limit) + 1 || len > name.size() + size_t(limit) + 1) continue;
+    const int d = edit_distance(word, name);
+    if (d < best_d) {
+      best_d = d;
+      best = name;
+    }
+  }
+  return best;
+}
+
+std::string did_you_mean(std::string_view word, std::span<const std::string> names) {
+  const std::string best = name_closest(word, names);
+  return best.empty() ? std::string() : "did you mean '" + best + "'? ";
+}
+
+// --- Characters the lab can draw ------------------------------------------------------------------
+
+// ui/fonts.cpp loads exactly these; widen a range here and the UI and the checker both follow.
+static const GlyphRange kGlyphRanges[] = {
+    {0x0020, 0x00FF, "Basic Latin and Latin-1"},
+    {0x0100, 0x017F, "Latin Extended-A"},
+    {0x0180, 0x024F, "Latin Extended-B"},
+    {0x0370, 0x03FF, "Greek"},
+    {0x1D00, 0x1DBF, "phonetic extensions (superscript letters such as ᵈ)"},
+    {0x2000, 0x206F, "general punctuation (‖, –, —, …)"},
+    {0x2070, 0x209F, "superscripts and subscripts"},
+    {0x2100, 0x214F, "letterlike symbols (ℝ, ℕ)"},
+    {0x2190, 0x21FF, "arrows"},
+    {0x2200, 0x22FF, "mathematical operators"},
+    {0x2300, 0x23FF, "misc technical (⌈ ⌉ ⌊ ⌋)"},
+    {0x25A0, 0x25FF, "geometric shapes (▶ ■ ●)"},
+    {0x2700, 0x27BF, "dingbats (✓ ✗)"},
+    {0x2C60, 0x2C7F, "Latin Extended-C (subscript ⱼ)"},
+    {0x1D538, 0x1D56B, "double-struck letters (𝔼, 𝔸)"},
+    {0x1D7D8, 0x1D7E1, "double-struck digits (𝟙)"},
+};
+
+std::span<const GlyphRange> glyph_ranges() { return kGlyphRanges; }
+
+bool glyph_drawable(char32_t c) {
+  for (const GlyphRange& r : kGlyphRanges)
+    if (c >= r.first && c <= r.last) return true;
+  return false;
+}
+
+char32_t utf8_next(std::string_view text, size_t* i) {
+  const unsigned char c = (unsigned char)text[*i];
+  int len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+  char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+  for (int k = 1; k < len && *i + size_t(k) < text.size(); ++k) cp = (cp << 6) | ((unsigned char)text[*i + size_t(k)] & 0x3F);
+  *i += size_t(len);
+  return cp;
 }
 
 }  // namespace lab::runtime

@@ -6,6 +6,7 @@
 
 #include "core/build_info.h"
 #include "imgui.h"
+#include "runtime/build_id.h"
 #include "runtime/text.h"
 #include "ui/block_view.h"
 #include "ui/markdown_view.h"
@@ -186,7 +187,7 @@ void show_about(LabApp& app) {
   ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   if (ImGui::Begin("About EmbedLab", &app.ui.show_about, ImGuiWindowFlags_NoCollapse)) {
     ImGui::PushFont(app.fonts.heading);
-    ImGui::TextUnformatted("EmbedLab " LAB_VERSION);
+    ImGui::Text("EmbedLab %s", runtime::build_version());
     ImGui::PopFont();
     ImGui::TextWrapped("An open-source teaching lab for deep-learning representations.");
     ImGui::Separator();
@@ -198,8 +199,8 @@ void show_about(LabApp& app) {
         ImGui::TableNextColumn();
         ImGui::TextWrapped("%s", v.c_str());
       };
-      row("Version", LAB_VERSION);
-      row("Build id", LAB_BUILD_ID);
+      row("Version", runtime::build_version());
+      row("Build id", runtime::build_id());
       row("Target", core::build_target());
       row("SIMD", core::build_simd());
       row("Platform", app.platform_name);

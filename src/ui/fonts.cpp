@@ -3,32 +3,21 @@
 #include <filesystem>
 
 #include "imgui.h"
+#include "runtime/text.h"
 #include "ui/app_ui.h"
 
 namespace lab::ui {
 
+// The ranges are runtime's list (runtime/text.h), which the lesson checker also reads to warn
+// about characters that would show as boxes.
 static const ImWchar* glyph_ranges() {
   static ImVector<ImWchar> ranges;  // must outlive the atlas build; built once
   if (ranges.empty()) {
-    ImFontGlyphRangesBuilder b;
-    b.AddRanges(ImGui::GetIO().Fonts->GetGlyphRangesDefault());  // Basic Latin + Latin-1
-    static const ImWchar extra[] = {
-        0x0100, 0x017F,  // Latin Extended-A
-        0x0370, 0x03FF,  // Greek
-        0x1D00, 0x1DBF,  // phonetic extensions (superscript letters such as ᵈ)
-        0x2000, 0x206F,  // general punctuation (‖, –, —, …)
-        0x2C60, 0x2C7F,  // Latin Extended-C (subscript ⱼ)
-        0x2070, 0x209F,  // superscripts and subscripts
-        0x2100, 0x214F,  // letterlike symbols (ℝ, ℕ)
-        0x2190, 0x21FF,  // arrows
-        0x2200, 0x22FF,  // mathematical operators
-        0x2300, 0x23FF,  // misc technical (⌈ ⌉ ⌊ ⌋)
-        0x25A0, 0x25FF,  // geometric shapes (▶ ■ ●)
-        0x2700, 0x27BF,  // dingbats (✓ ✗)
-        0,
-    };
-    b.AddRanges(extra);
-    b.BuildRanges(&ranges);
+    for (const runtime::GlyphRange& r : runtime::glyph_ranges()) {
+      ranges.push_back(ImWchar(r.first));
+      ranges.push_back(ImWchar(r.last));
+    }
+    ranges.push_back(0);
   }
   return ranges.Data;
 }

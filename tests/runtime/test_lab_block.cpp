@@ -107,7 +107,7 @@ TEST_CASE("lab block: unknown kinds, missing kinds and unclosed blocks") {
   const Lesson b = lesson_parse("---\ntitle: T\n---\n## S\n```lab\n```\n", "b.md");
   CHECK(has_diag(b.diagnostics, 5, "needs a kind"));
   const Lesson c = lesson_parse("---\ntitle: T\n---\n## S\ntext\n```lab quiz\nanswer: 1\n", "c.md");
-  CHECK(has_diag(c.diagnostics, 6, "lab block is never closed"));
+  CHECK(has_diag(c.diagnostics, 6, "lab quiz block opened on line 6 is not closed before the end of the file"));
   // A fenced block whose info string merely starts with "lab" is ordinary code.
   const Lesson d = lesson_parse("---\ntitle: T\n---\n## S\n```labrador\nwoof\n```\n", "d.md");
   CHECK_FALSE(d.has_errors());

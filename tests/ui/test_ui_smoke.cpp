@@ -5,6 +5,7 @@
 
 #include "imgui.h"
 #include "runtime/lesson.h"
+#include "runtime/text.h"
 #include "ui/app_ui.h"
 #include "ui/imconfig_lab.h"
 #include "ui_test_util.h"
@@ -34,9 +35,12 @@ TEST_CASE("ui smoke: the shell renders every panel without a Dear ImGui check fa
   int w = 0, h = 0;
   ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
   REQUIRE(pixels != nullptr);
-  // The maths glyphs the lessons use are in the atlas.
-  for (ImWchar c : {0x2016, 0x2212, 0x00B2, 0x03BB, 0x221A, 0x2208, 0x211D, 0x1D48, 0x2C7C})
+  // The maths glyphs the lessons use are in the atlas (with 𝔼, 𝟙 and ƒ, which the lesson checker
+  // counts as drawable: runtime/text.h, glyph_ranges).
+  for (ImWchar c : {0x2016, 0x2212, 0x00B2, 0x03BB, 0x221A, 0x2208, 0x211D, 0x1D48, 0x2C7C, 0x1D53C, 0x1D7D9, 0x0192}) {
+    CHECK(runtime::glyph_drawable(char32_t(c)));
     CHECK(app.fonts.body->FindGlyphNoFallback(c) != nullptr);
+  }
 
   const int before = imgui_assert_count();
   CHECK(render_frames(app, ImVec2(1280, 800), 5) > 1000);

@@ -226,7 +226,7 @@ BlockKind& block_kind_rec_explicit() {
           {"rmse_over_floor", "test_rmse / noise_floor_rmse (1 = perfect)"},
           {"light_user_rmse", "test RMSE of users with at most 25 training ratings"},
           {"overfit_gap", "val_rmse - train_rmse, last epoch"},
-          {"genre_neighbour_share", "share of movies whose nearest neighbour on the t-SNE map shares a genre"},
+          {"genre_neighbour_share", "share of movies whose nearest neighbour on the t-SNE map shares a genre", "tsne_iterations > 0"},
       },
       make_rec_explicit,
   };
