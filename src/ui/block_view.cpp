@@ -143,8 +143,9 @@ void block_view(LabApp& app, int run_index) {
     ImGui::PopItemWidth();
   }
 
-  // Run controls and progress.
+  // Run controls and progress. "Reset" rebuilds the experiment once this frame is done with it.
   runtime::Experiment* exp = run.experiment.get();
+  bool restart = false;
   if (exp) {
     const core::Status st = exp->status();
     if (!exp->done() || run.paused) {
@@ -154,7 +155,7 @@ void block_view(LabApp& app, int run_index) {
     // Instant blocks (tables, quizzes) need no run controls; anything that takes time shows them.
     const bool takes_time = !exp->done() || run.paused || run.elapsed_ms > 30;
     if (takes_time) {
-      if (ImGui::Button("↺ Reset")) runtime::session_restart(s, run_index);
+      restart = ImGui::Button("↺ Reset");
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start this experiment again with the current settings");
       ImGui::SameLine();
       const std::string text = exp->progress_text();
@@ -206,6 +207,7 @@ void block_view(LabApp& app, int run_index) {
       ImGui::TreePop();
     }
   }
+  if (restart) runtime::session_restart(s, run_index);
   ImGui::EndChild();
   ImGui::PopStyleColor(2);
   ImGui::PopID();
