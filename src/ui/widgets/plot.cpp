@@ -1534,10 +1534,6 @@ PlotHover plot_get_hover(ImGuiID plot) {
   return p ? p->hover : PlotHover{};
 }
 
-void plot_reset_view(ImGuiID plot) {
-  if (PlotState* p = plot_find(plot)) p->user_view = false;
-}
-
 std::string plot_export_csv(ImGuiID plot) {
   const PlotState* p = plot_find(plot);
   if (!p || p->series_count == 0) return {};

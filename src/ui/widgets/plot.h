@@ -119,8 +119,6 @@ void plot_set_next_colormap(Colormap map);                           // heatmap 
 bool plot_get_limits(ImGuiID plot, PlotLimits* out);
 // The point under the mouse in the last frame (e.g. show the hovered digit's image beside the plot).
 PlotHover plot_get_hover(ImGuiID plot);
-// Forget zoom / pan: back to the home view (as a double-click does).
-void plot_reset_view(ImGuiID plot);
 // The series drawn last frame as CSV text (empty if none). Lines, scatters, bars, histograms and
 // reference lines: "series,x,y" rows (+ ",group" when a scatter has groups). A heatmap: its matrix,
 // one row per line, with the labels as the first row and column. Hidden series are included.
