@@ -173,7 +173,7 @@ void block_view(LabApp& app, int run_index) {
       ImGui::PopStyleColor();
     }
     for (const WidgetEntry& w : kWidgets)
-      if (block->kind_name == w.kind) w.draw(app, run, *block);
+      if (block->kind_name == w.kind) block_command_apply(run, w.draw(app, run, *block));
 
     // Metrics and expectations.
     const std::vector<runtime::Metric> metrics = exp->metrics();

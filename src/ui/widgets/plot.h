@@ -57,7 +57,7 @@ struct PlotHover {
 };
 
 // Writes a per-point label for point `index` into buf (size bytes, NUL-terminated).
-using PlotPointLabelFn = void (*)(int index, char* buf, int size, void* user);
+using PlotPointLabelFn = void (*)(int index, char* buf, int size, const void* user);
 
 // [SECTION] Begin / end. Only call plot_end() (and the plot_* functions) if plot_begin() returned
 // true. id follows ImGui's ID rules ("##loss" hides it); size <= 0 on an axis: fill the available
@@ -111,7 +111,7 @@ void plot_set_next_color(ImU32 color);                               // instead 
 void plot_set_next_weight(float pixels);                             // line width at scale 1 (default 2)
 void plot_set_next_group_names(const char* const* names, int count); // legend names of scatter groups
 void plot_set_next_point_labels(const char* const* labels);          // tooltip text per point (valid until plot_end)
-void plot_set_next_point_label_fn(PlotPointLabelFn fn, void* user);  // or computed per hovered point
+void plot_set_next_point_label_fn(PlotPointLabelFn fn, const void* user);  // or computed per hovered point
 void plot_set_next_colormap(Colormap map);                           // heatmap colours (default Viridis)
 
 // [SECTION] Queries, by the ImGuiID of the plot (ImGui::GetID(id) in the window that drew it).
