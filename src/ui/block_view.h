@@ -2,6 +2,8 @@
 // its metrics and its `expect` checks (live ✓/✗), or its errors in place if the lesson got it wrong.
 #pragma once
 
+#include <span>
+
 #include "runtime/session.h"
 #include "ui/block_commands.h"
 
@@ -10,11 +12,19 @@ namespace lab::ui {
 struct LabApp;
 void block_view(LabApp& app, int run_index);
 
-// A kind's own drawing (matrices, plots, quiz buttons), one file per kind in src/ui/blocks/, one line
-// per kind in block_view.cpp's table. It reads its run (through experiment_as), keeps what only the
-// screen needs in app.ui.block_views (block_view_state.h), and returns what the student asked the
-// experiment to do (block_commands.h).
+// A kind's own drawing (matrices, plots, quiz buttons), one file per kind in src/ui/blocks/. It reads
+// its run (through experiment_as), keeps what only the screen needs in app.ui.block_views
+// (block_view_state.h), and returns what the student asked the experiment to do (block_commands.h).
 using BlockWidget = BlockCommand (*)(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
+
+// The widget table, keyed by the kind itself: one line per registered kind in block_view.cpp
+// (a test checks that none is missing; src/runtime/blocks/README.md says how to add a kind).
+struct BlockWidgetEntry {
+  const runtime::BlockKind* kind;
+  BlockWidget draw;  // nullptr: the kind has no drawing of its own (knobs, metrics and expects only)
+};
+std::span<const BlockWidgetEntry> block_widgets();
+const BlockWidgetEntry* block_widget_find(const runtime::BlockKind& kind);
 
 // The run's experiment as its kind's type, read-only; null if it is not one.
 template <class E>

@@ -1,7 +1,9 @@
-// The UI side of lab blocks: a widget's view state lasts exactly as long as the experiment it looks
-// at, and what a student asks through a widget reaches the experiment as an explicit command.
+// The UI side of lab blocks: every kind has its widget (found by the kind itself, not by its name),
+// a widget's view state lasts exactly as long as the experiment it looks at, and what a student
+// asks through a widget reaches the experiment as an explicit command.
 #include <doctest/doctest.h>
 
+#include <set>
 #include <string>
 
 #include "runtime/block_test_util.h"
@@ -27,6 +29,21 @@ void session_open(runtime::Session& s, const std::string& markdown) {
 const std::string kQuiz = "```lab quiz\nquestion: 2 + 2?\nchoices: 3 | 4 | 5\nanswer: 2\n```\n";
 
 }  // namespace
+
+TEST_CASE("block view: every registered lab-block kind has exactly one widget entry, and no entry names an unregistered kind") {
+  for (const runtime::BlockKind* kind : runtime::block_kinds()) {
+    CAPTURE(kind->name);
+    CHECK(ui::block_widget_find(*kind) != nullptr);
+  }
+  std::set<const runtime::BlockKind*> seen;
+  for (const ui::BlockWidgetEntry& w : ui::block_widgets()) {
+    REQUIRE(w.kind != nullptr);
+    CAPTURE(w.kind->name);
+    CHECK(runtime::block_kind_find(w.kind->name) == w.kind);
+    CHECK(seen.insert(w.kind).second);
+  }
+  CHECK(seen.size() == runtime::block_kinds().size());
+}
 
 TEST_CASE("block view: a widget's view state is kept per block until its experiment is rebuilt") {
   struct Probe {
