@@ -56,8 +56,6 @@ bool expect_holds(const Expect& e, double v) {
   return false;
 }
 
-std::string expect_describe(const Expect& e) { return e.source; }
-
 bool LabBlock::ok() const {
   if (!kind) return false;
   for (const Diagnostic& d : diagnostics)

@@ -106,7 +106,6 @@ struct Expect {
 };
 
 bool expect_holds(const Expect& e, double metric_value);
-std::string expect_describe(const Expect& e);
 
 struct LabBlock {
   std::string kind_name;

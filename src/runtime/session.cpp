@@ -220,6 +220,7 @@ void build_runs(Session& s) {
       }
     }
     r.experiment = part.block.kind->make(r.config);
+    r.experiment_id = ++s.experiments_built;
   }
   s.pending_knobs.clear();
 }
@@ -253,6 +254,7 @@ void session_restart(Session& s, int run_index) {
   const LabBlock* b = session_run_block(s, r);
   if (!b || !b->ok()) return;
   r.experiment = b->kind->make(r.config);
+  r.experiment_id = ++s.experiments_built;
   r.paused = false;
   r.elapsed_ms = 0;
 }

@@ -3,6 +3,7 @@
 // ("lesson-id/step", 1-based step). No UI here: the app shell reads and changes this state.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -33,6 +34,7 @@ struct BlockRun {
   int part = 0;                 // index into the step's parts
   BlockConfig config;           // the lesson's values, changed by knobs
   std::unique_ptr<Experiment> experiment;
+  uint64_t experiment_id = 0;   // new for every experiment built (the UI keeps its view state per id)
   bool paused = false;
   double elapsed_ms = 0;        // time spent in step() so far
 };
@@ -44,6 +46,7 @@ struct Session {
   std::vector<BlockRun> runs;   // the current step's lab blocks (rebuilt when the step changes)
   std::string runs_key;         // which lesson/step/revision `runs` belongs to
   std::map<std::string, std::string> pending_knobs;  // from a deep link, applied when runs are built
+  uint64_t experiments_built = 0;  // numbers the experiments (BlockRun::experiment_id)
 };
 
 void session_init(Session& s, const std::string& lessons_dir);

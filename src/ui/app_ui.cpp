@@ -227,6 +227,7 @@ void show_toast(LabApp& app, std::string message, double seconds) {
 void show_app(LabApp& app) {
   runtime::Session& s = app.session;
   ImGuiIO& io = ImGui::GetIO();
+  app.ui.block_views.prune(s);
 
   if (!io.WantTextInput && !ImGui::IsAnyItemActive()) {
     if (ImGui::IsKeyPressed(ImGuiKey_RightArrow) || ImGui::IsKeyPressed(ImGuiKey_PageDown)) {

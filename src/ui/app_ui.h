@@ -8,6 +8,7 @@
 #include <string>
 
 #include "runtime/session.h"
+#include "ui/block_view_state.h"
 
 struct ImFont;
 typedef void* ImTextureID;
@@ -32,6 +33,7 @@ struct UiState {
   std::string toast;          // a short message shown at the bottom (e.g. a bad deep link)
   double toast_until = 0;     // ImGui time until which the toast is shown
   bool scroll_to_top = false; // set when the step changes
+  BlockViewStates block_views; // what the student hovers or picks in each block (block_view_state.h)
 };
 
 // An image from the assets folder, decoded and uploaded once.

@@ -1,41 +1,58 @@
 #include "ui/block_view.h"
 
 #include <cmath>
-#include <cstring>
 #include <string>
 
 #include "imgui.h"
+#include "runtime/blocks/batchnorm.h"
+#include "runtime/blocks/blocks.h"
+#include "runtime/blocks/dropout_mask.h"
+#include "runtime/blocks/embedding_distances.h"
+#include "runtime/blocks/embedding_lookup.h"
+#include "runtime/blocks/embedding_train.h"
+#include "runtime/blocks/overfit.h"
+#include "runtime/blocks/param_count.h"
+#include "runtime/blocks/projection.h"
+#include "runtime/blocks/rec_data.h"
+#include "runtime/blocks/rec_explicit.h"
+#include "runtime/blocks/rec_feedback.h"
+#include "runtime/blocks/rec_implicit.h"
 #include "ui/app_ui.h"
 
 namespace lab::ui {
 
+std::span<const BlockWidgetEntry> block_widgets() {
+  // One line per registered lab-block kind, in block_registry.cpp's order. A kind with nothing of
+  // its own to draw says so: {&runtime::block_kind_xxx(), nullptr}.
+  static const BlockWidgetEntry table[] = {
+      {&runtime::block_kind_onehot(), widget_onehot},
+      {&runtime::block_kind_embedding_lookup(), widget_embedding_lookup},
+      {&runtime::block_kind_param_count(), widget_param_count},
+      {&runtime::block_kind_embedding_train(), widget_embedding_train},
+      {&runtime::block_kind_embedding_distances(), widget_embedding_distances},
+      {&runtime::block_kind_projection(), widget_projection},
+      {&runtime::block_kind_random_cosine(), widget_random_cosine},
+      {&runtime::block_kind_quiz(), widget_quiz},
+      {&runtime::block_kind_overfit_dropout(), widget_overfit},
+      {&runtime::block_kind_overfit_regularise(), widget_overfit},
+      {&runtime::block_kind_dropout_mask(), widget_dropout_mask},
+      {&runtime::block_kind_batchnorm_compare(), widget_batchnorm_compare},
+      {&runtime::block_kind_batchnorm_inference(), widget_batchnorm_inference},
+      {&runtime::block_kind_rec_data(), widget_rec_data},
+      {&runtime::block_kind_rec_explicit(), widget_rec_explicit},
+      {&runtime::block_kind_rec_implicit(), widget_rec_implicit},
+      {&runtime::block_kind_rec_feedback(), widget_rec_feedback},
+  };
+  return table;
+}
+
+const BlockWidgetEntry* block_widget_find(const runtime::BlockKind& kind) {
+  for (const BlockWidgetEntry& w : block_widgets())
+    if (w.kind == &kind) return &w;
+  return nullptr;
+}
+
 namespace {
-
-struct WidgetEntry {
-  const char* kind;
-  BlockWidget draw;
-};
-
-// One line per lab-block kind that has its own drawing.
-const WidgetEntry kWidgets[] = {
-    {"onehot", widget_onehot},
-    {"embedding-lookup", widget_embedding_lookup},
-    {"param-count", widget_param_count},
-    {"embedding-train", widget_embedding_train},
-    {"embedding-distances", widget_embedding_distances},
-    {"projection", widget_projection},
-    {"random-cosine", widget_random_cosine},
-    {"quiz", widget_quiz},
-    {"overfit-dropout", widget_overfit},
-    {"overfit-regularise", widget_overfit},
-    {"dropout-mask", widget_dropout_mask},
-    {"batchnorm-compare", widget_batchnorm_compare},
-    {"batchnorm-inference", widget_batchnorm_inference},
-    {"rec-data", widget_rec_data},
-    {"rec-explicit", widget_rec_explicit},
-    {"rec-implicit", widget_rec_implicit},
-    {"rec-feedback", widget_rec_feedback},
-};
 
 const ImVec4 kError(0.80f, 0.15f, 0.10f, 1.0f);
 const ImVec4 kGood(0.0f, 0.55f, 0.35f, 1.0f);
@@ -147,8 +164,9 @@ void block_view(LabApp& app, int run_index) {
     ImGui::PopItemWidth();
   }
 
-  // Run controls and progress.
+  // Run controls and progress. "Reset" rebuilds the experiment once this frame is done with it.
   runtime::Experiment* exp = run.experiment.get();
+  bool restart = false;
   if (exp) {
     const core::Status st = exp->status();
     if (!exp->done() || run.paused) {
@@ -158,7 +176,7 @@ void block_view(LabApp& app, int run_index) {
     // Instant blocks (tables, quizzes) need no run controls; anything that takes time shows them.
     const bool takes_time = !exp->done() || run.paused || run.elapsed_ms > 30;
     if (takes_time) {
-      if (ImGui::Button("↺ Reset")) runtime::session_restart(s, run_index);
+      restart = ImGui::Button("↺ Reset");
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start this experiment again with the current settings");
       ImGui::SameLine();
       const std::string text = exp->progress_text();
@@ -175,8 +193,8 @@ void block_view(LabApp& app, int run_index) {
       ImGui::TextWrapped("%s", st.message.c_str());
       ImGui::PopStyleColor();
     }
-    for (const WidgetEntry& w : kWidgets)
-      if (block->kind_name == w.kind) w.draw(app, run, *block);
+    if (const BlockWidgetEntry* w = block_widget_find(*block->kind); w && w->draw)
+      block_command_apply(run, w->draw(app, run, *block));
 
     // Metrics and expectations.
     const std::vector<runtime::Metric> metrics = exp->metrics();
@@ -210,6 +228,7 @@ void block_view(LabApp& app, int run_index) {
       ImGui::TreePop();
     }
   }
+  if (restart) runtime::session_restart(s, run_index);
   ImGui::EndChild();
   ImGui::PopStyleColor(2);
   ImGui::PopID();

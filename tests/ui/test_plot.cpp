@@ -245,10 +245,11 @@ TEST_CASE("plot: every kind renders, including degenerate data, with mouse hover
   const float heat[] = {0.1f, 0.5f, kNaNf, 0.9f, -0.2f, 1.5f};
   const float bars[] = {3, 1, 4, 1, 5};
   const char* cats[] = {"one", "two", "three", "four", "five"};
-  int label_calls = 0;
-  auto label_fn = [](int index, char* buf, int size, void* user) {
-    ++*static_cast<int*>(user);
-    std::snprintf(buf, size_t(size), "sample #%d", index);
+  static int label_calls;  // static: the label function is a plain function pointer
+  label_calls = 0;
+  auto label_fn = [](int index, char* buf, int size, const void* user) {
+    ++label_calls;
+    std::snprintf(buf, size_t(size), "%s #%d", static_cast<const char*>(user), index);
   };
 
   ImGuiID scatter_id = 0;
@@ -257,7 +258,7 @@ TEST_CASE("plot: every kind renders, including degenerate data, with mouse hover
     if (ui::plot_begin("##tsne", {.title = "t-SNE of digits", .x_label = "dim 1", .y_label = "dim 2", .equal_aspect = true,
                                   .legend = ui::PlotLegend::Outside}, ImVec2(900, 600))) {
       ui::plot_set_next_group_names(digits, 10);
-      ui::plot_set_next_point_label_fn(label_fn, &label_calls);
+      ui::plot_set_next_point_label_fn(label_fn, "sample");
       ui::plot_scatter("digit", sx.data(), sy.data(), n, sg.data());
       ui::plot_text(0, 0, "centre");
       ui::plot_end();

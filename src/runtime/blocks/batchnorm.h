@@ -41,7 +41,6 @@ struct BatchnormCompareExperiment final : Experiment {
   core::Mat probe;                             // the probe batch (training rows)
   core::nn::Act act = core::nn::Act::Tanh;
   int width = 64, depth = 6;
-  int show_layer = -1;                         // UI: the layer whose histogram is shown (-1: the last)
   core::Status error;
 
   void step(double budget_ms) override;

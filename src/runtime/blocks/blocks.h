@@ -53,8 +53,7 @@ struct QuizExperiment final : Experiment {
   std::vector<std::string> choices;
   int answer = 0;  // 0-based index of the right choice
   std::string explanation;
-  int picked = -1;      // the student's choice (UI)
-  bool checked = false; // the student pressed "Check"
+  int checked_choice = -1;  // the choice the student last checked (-1: none since the last pick); set by the UI
 
   void step(double) override {}
   bool done() const override { return true; }

@@ -21,7 +21,7 @@ struct EmbeddingLookupExperiment final : Experiment {
   core::Mat weights;   // W: (|V|, d)
   core::Mat product;   // (|V|, d) row i = e_i · W, computed as a matrix product
   core::Mat lookup;    // (|V|, d) row i = the embedding layer's lookup of id i
-  int selected = 0;    // the symbol the student looks at (changed by clicking; no restart needed)
+  int selected = 0;    // the symbol looked up first (the lesson's `symbol`); the UI lets the student click others
   core::Status error;
   bool computed = false;
 

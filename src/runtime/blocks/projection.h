@@ -64,7 +64,6 @@ struct ProjectionExperiment final : Experiment {
   core::KnnJob overlap_job;                  // ... found in pieces
   bool overlap_ok = true;
   core::Status error;
-  int inspected = -1;                        // UI: the point last hovered (its image stays shown)
 
   void step(double budget_ms) override;
   bool done() const override { return finished || !error.ok; }

@@ -5,7 +5,7 @@
 namespace lab::runtime {
 
 std::vector<Metric> QuizExperiment::metrics() const {
-  return {{"choices", double(choices.size())}, {"answered_right", checked && picked == answer ? 1.0 : 0.0}};
+  return {{"choices", double(choices.size())}, {"answered_right", checked_choice == answer ? 1.0 : 0.0}};
 }
 
 static std::unique_ptr<Experiment> make_quiz(const BlockConfig& c) {

@@ -26,11 +26,15 @@ std::vector<float> iota_from(size_t n, float first) {
 // Two plots side by side: returns the width of each.
 float half_width() { return (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2; }
 
+struct BatchnormCompareView {
+  int layer = -1;  // the hidden layer whose histograms are shown (-1: the last)
+};
+
 }  // namespace
 
-void widget_batchnorm_compare(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock&) {
-  auto* e = dynamic_cast<runtime::BatchnormCompareExperiment*>(run.experiment.get());
-  if (!e || !e->error.ok || e->runs.size() != 2) return;
+BlockCommand widget_batchnorm_compare(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
+  const auto* e = experiment_as<runtime::BatchnormCompareExperiment>(run);
+  if (!e || !e->error.ok || e->runs.size() != 2) return {};
   const float w = half_width();
   const float h = std::min(w * 0.7f, ImGui::GetFontSize() * 16);
   // Training loss per mini-batch, and validation accuracy per epoch, both nets on the same axes.
@@ -87,10 +91,11 @@ void widget_batchnorm_compare(LabApp& app, runtime::BlockRun& run, const runtime
   // Per-layer activations of a probe batch (200 training digits), taken after every epoch.
   ImGui::Spacing();
   const int depth = e->depth;
-  int layer = e->show_layer < 0 || e->show_layer >= depth ? depth - 1 : e->show_layer;
+  int& chosen = app.ui.block_views.get<BatchnormCompareView>(run).layer;
+  int layer = chosen < 0 || chosen >= depth ? depth - 1 : chosen;
   int shown = layer + 1;
   ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x * 0.5f, ImGui::GetFontSize() * 18));
-  if (ImGui::SliderInt("hidden layer to look at", &shown, 1, depth)) e->show_layer = shown - 1;
+  if (ImGui::SliderInt("hidden layer to look at", &shown, 1, depth)) chosen = shown - 1;
   layer = shown - 1;
   const bool tanh = e->act == core::nn::Act::Tanh;
   double lo = tanh ? -1.0 : 0.0, hi = tanh ? 1.0 : 0.0;
@@ -192,11 +197,12 @@ void widget_batchnorm_compare(LabApp& app, runtime::BlockRun& run, const runtime
                         e->width, depth, (long long)gb);
     ImGui::TreePop();
   }
+  return {};
 }
 
-void widget_batchnorm_inference(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock&) {
-  auto* e = dynamic_cast<runtime::BatchnormInferenceExperiment*>(run.experiment.get());
-  if (!e || !e->error.ok || e->runs.empty()) return;
+BlockCommand widget_batchnorm_inference(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
+  const auto* e = experiment_as<runtime::BatchnormInferenceExperiment>(run);
+  if (!e || !e->error.ok || e->runs.empty()) return {};
   const float wf = ImGui::GetContentRegionAvail().x;
   ImGui::BeginGroup();
   char batch_label[96];
@@ -220,7 +226,7 @@ void widget_batchnorm_inference(LabApp& app, runtime::BlockRun& run, const runti
   }
   ImGui::EndGroup();
   export_buttons(app, "##infacc", "batchnorm-inference-accuracy");
-  if (!e->runs[0].status.ok) return;
+  if (!e->runs[0].status.ok) return {};
 
   // First BN layer: the probe batch's own statistics against the running averages.
   const int f = std::min(16, int(e->batch_mean.size()));
@@ -247,6 +253,7 @@ void widget_batchnorm_inference(LabApp& app, runtime::BlockRun& run, const runti
     export_buttons(app, id, which == 0 ? "batchnorm-means" : "batchnorm-variances");
     ImGui::EndGroup();
   }
+  return {};
 }
 
 }  // namespace lab::ui

@@ -16,7 +16,7 @@ namespace lab::ui {
 
 namespace {
 
-void draw_network(runtime::DropoutMaskExperiment& e, float width) {
+void draw_network(const runtime::DropoutMaskExperiment& e, float width) {
   const int layers = int(e.widths.size());
   const float font = ImGui::GetFontSize();
   int tallest = 1;
@@ -71,16 +71,17 @@ void draw_network(runtime::DropoutMaskExperiment& e, float width) {
 
 }  // namespace
 
-void widget_dropout_mask(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock&) {
-  auto* e = dynamic_cast<runtime::DropoutMaskExperiment*>(run.experiment.get());
-  if (!e || e->widths.size() < 3) return;
+BlockCommand widget_dropout_mask(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
+  const auto* e = experiment_as<runtime::DropoutMaskExperiment>(run);
+  if (!e || e->widths.size() < 3) return {};
   int dropped = 0, units = 0;
   for (const auto& m : e->mask)
     for (uint8_t b : m) {
       dropped += 1 - b;
       ++units;
     }
-  if (ImGui::Button("Draw another mask")) e->resample();
+  BlockCommand command;
+  if (ImGui::Button("Draw another mask")) command = DropoutMaskResample{};
   ImGui::SameLine();
   ImGui::Text("mask #%d: %d of %d hidden units dropped (p = %.2f); kept ones are scaled by 1/(1−p) = %.2f", e->draws,
               dropped, units, e->p, 1.0 / (1.0 - e->p));
@@ -122,6 +123,7 @@ void widget_dropout_mask(LabApp& app, runtime::BlockRun& run, const runtime::Lab
   }
   ImGui::EndGroup();
   export_buttons(app, "##expect", "dropout-expectation-p" + std::to_string(int(std::lround(e->p * 100))));
+  return command;
 }
 
 }  // namespace lab::ui

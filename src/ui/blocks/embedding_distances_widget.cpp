@@ -16,9 +16,9 @@
 
 namespace lab::ui {
 
-void widget_embedding_distances(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock&) {
-  auto* e = dynamic_cast<runtime::EmbeddingDistancesExperiment*>(run.experiment.get());
-  if (!e || !e->analysed) return;
+BlockCommand widget_embedding_distances(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
+  const auto* e = experiment_as<runtime::EmbeddingDistancesExperiment>(run);
+  if (!e || !e->analysed) return {};
   const core::Vocabulary& vocab = e->run.vocab;
   const int q = std::clamp(e->query, 0, int(vocab.words.size()) - 1);
   const float font = ImGui::GetFontSize();
@@ -90,6 +90,7 @@ void widget_embedding_distances(LabApp& app, runtime::BlockRun& run, const runti
   std::vector<std::string> cat_col;
   for (size_t i = 0; i < vocab.words.size(); ++i) cat_col.push_back(vocab.category_names[size_t(vocab.category[i])]);
   projector_tsv_buttons(app, e->vectors, {"word", "category"}, {vocab.words, cat_col}, "word-vectors-compared");
+  return {};
 }
 
 }  // namespace lab::ui

@@ -14,11 +14,20 @@
 
 namespace lab::ui {
 
-void widget_embedding_lookup(LabApp&, runtime::BlockRun& run, const runtime::LabBlock&) {
-  auto* e = dynamic_cast<runtime::EmbeddingLookupExperiment*>(run.experiment.get());
-  if (!e || !e->done() || !e->error.ok || e->vocab.empty()) return;
+namespace {
+
+struct EmbeddingLookupView {
+  int symbol = -1;  // the symbol looked up (-1: the lesson's first, EmbeddingLookupExperiment::selected)
+};
+
+}  // namespace
+
+BlockCommand widget_embedding_lookup(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
+  const auto* e = experiment_as<runtime::EmbeddingLookupExperiment>(run);
+  if (!e || !e->done() || !e->error.ok || e->vocab.empty()) return {};
   const int n = int(e->vocab.size()), d = e->dim;
-  int& x = e->selected;
+  int& x = app.ui.block_views.get<EmbeddingLookupView>(run).symbol;
+  if (x < 0 || x >= n) x = e->selected;
   std::vector<const char*> names;
   for (const std::string& w : e->vocab) names.push_back(w.c_str());
   std::vector<std::string> dim_names_s;
@@ -92,6 +101,7 @@ void widget_embedding_lookup(LabApp&, runtime::BlockRun& run, const runtime::Lab
   ImGui::TextDisabled("The product costs |V| × d = %d multiply-adds,", n * d);
   ImGui::TextDisabled("the lookup copies d = %d numbers.", d);
   ImGui::EndGroup();
+  return {};
 }
 
 }  // namespace lab::ui

@@ -18,12 +18,12 @@
 
 namespace lab::ui {
 
-void widget_embedding_train(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock&) {
-  auto* e = dynamic_cast<runtime::EmbeddingTrainExperiment*>(run.experiment.get());
-  if (!e || !e->run.status.ok) return;
+BlockCommand widget_embedding_train(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
+  const auto* e = experiment_as<runtime::EmbeddingTrainExperiment>(run);
+  if (!e || !e->run.status.ok) return {};
   const core::Vocabulary& vocab = e->run.vocab;
   const core::Mat& w = e->run.embeddings();
-  if (w.rows() == 0) return;
+  if (w.rows() == 0) return {};
   const int n = int(w.rows()), d = int(w.cols());
 
   // 2-D coordinates: W itself, or its projection on the first two principal axes.
@@ -33,7 +33,7 @@ void widget_embedding_train(LabApp& app, runtime::BlockRun& run, const runtime::
     xy = w;
   } else {
     core::Pca pca;
-    if (!core::pca_fit(w, 2, pca)) return;
+    if (!core::pca_fit(w, 2, pca)) return {};
     xy = core::pca_transform(pca, w);
     char buf[64];
     std::snprintf(buf, sizeof buf, "PC1 (%.0f%% of variance)", 100.0 * pca.explained_variance_ratio(0));
@@ -120,6 +120,7 @@ void widget_embedding_train(LabApp& app, runtime::BlockRun& run, const runtime::
     ImGui::EndGroup();
     export_buttons(app, "##loss", "word-embedding-loss");
   }
+  return {};
 }
 
 }  // namespace lab::ui

@@ -40,9 +40,9 @@ void symbol_table(const char* id, const std::vector<std::string>& vocab, CellFn 
 
 }  // namespace
 
-void widget_onehot(LabApp&, runtime::BlockRun& run, const runtime::LabBlock&) {
-  auto* e = dynamic_cast<runtime::OnehotExperiment*>(run.experiment.get());
-  if (!e || !e->done() || e->vocab.empty()) return;
+BlockCommand widget_onehot(LabApp&, const runtime::BlockRun& run, const runtime::LabBlock&) {
+  const auto* e = experiment_as<runtime::OnehotExperiment>(run);
+  if (!e || !e->done() || e->vocab.empty()) return {};
   ImGui::TextWrapped("Each symbol is a vector of length |V| = %d with a single 1:", int(e->vocab.size()));
   symbol_table("##onehot", e->vocab, [&](int i, int j) {
     if (e->onehot(i, j) != 0) {
@@ -56,6 +56,7 @@ void widget_onehot(LabApp&, runtime::BlockRun& run, const runtime::LabBlock&) {
     symbol_table("##dist", e->vocab, [&](int i, int j) { ImGui::Text("%.3f", double(e->distances(i, j))); });
     ImGui::TreePop();
   }
+  return {};
 }
 
 }  // namespace lab::ui

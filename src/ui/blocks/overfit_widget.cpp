@@ -13,9 +13,9 @@
 
 namespace lab::ui {
 
-void widget_overfit(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock& block) {
-  auto* e = dynamic_cast<runtime::OverfitExperiment*>(run.experiment.get());
-  if (!e || !e->error.ok || e->runs.empty()) return;
+BlockCommand widget_overfit(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block) {
+  const auto* e = experiment_as<runtime::OverfitExperiment>(run);
+  if (!e || !e->error.ok || e->runs.empty()) return {};
   const int n = int(e->runs.size());
   // One y range for all runs so their curves compare at a glance.
   double y_max = 0;
@@ -107,6 +107,7 @@ void widget_overfit(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock
   }
   ImGui::TextDisabled("%d of %d training labels are wrong on purpose; validation labels are all correct.", e->noisy,
                       int(e->data.x_train.rows()));
+  return {};
 }
 
 }  // namespace lab::ui

@@ -22,9 +22,9 @@ static std::string grouped(double v) {
   return out;
 }
 
-void widget_param_count(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock&) {
-  auto* e = dynamic_cast<runtime::ParamCountExperiment*>(run.experiment.get());
-  if (!e) return;
+BlockCommand widget_param_count(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
+  const auto* e = experiment_as<runtime::ParamCountExperiment>(run);
+  if (!e) return {};
   const double v = double(e->vocab_size), d = double(e->dim);
   const double onehot = double(e->onehot_layer_parameters), embedded = double(e->embedding_layer_parameters);
   if (ImGui::BeginTable("##counts", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
@@ -67,6 +67,7 @@ void widget_param_count(LabApp& app, runtime::BlockRun& run, const runtime::LabB
   }
   ImGui::EndGroup();
   export_buttons(app, "##sizes", "param-count");
+  return {};
 }
 
 }  // namespace lab::ui

@@ -29,7 +29,7 @@ const char* data_title(const runtime::ProjectionExperiment& e) {
 }
 
 // One scatter of layout r; returns the index hovered in the last frame or -1.
-int draw_layout(LabApp& app, runtime::ProjectionExperiment& e, int r, float width, float height) {
+int draw_layout(LabApp& app, const runtime::ProjectionExperiment& e, int r, float width, float height) {
   const core::Mat y = e.layout(r);
   const int n = int(y.rows());
   char id[16], title[160], xl[64], yl[64];
@@ -69,37 +69,40 @@ int draw_layout(LabApp& app, runtime::ProjectionExperiment& e, int r, float widt
   return h.active && h.index >= 0 && h.index < n ? h.index : -1;
 }
 
+struct ProjectionView {
+  int inspected = -1;  // the point last hovered (its image stays shown)
+};
+
 }  // namespace
 
-void widget_projection(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock&) {
-  auto* e = dynamic_cast<runtime::ProjectionExperiment*>(run.experiment.get());
-  if (!e || !e->error.ok) return;
+BlockCommand widget_projection(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
+  const auto* e = experiment_as<runtime::ProjectionExperiment>(run);
+  if (!e || !e->error.ok) return {};
   const bool pca = e->method == runtime::ProjectionMethod::Pca;
-  if ((pca && e->pca_y.rows() == 0) || (!pca && e->runs.empty())) return;
+  if ((pca && e->pca_y.rows() == 0) || (!pca && e->runs.empty())) return {};
   // Nothing to draw while t-SNE initialises (the progress bar says which stage it is at).
   for (const runtime::TsneRun& r : e->runs)
-    if (!core::tsne_init_done(r.state)) return;
+    if (!core::tsne_init_done(r.state)) return {};
   const float font = ImGui::GetFontSize();
   const float avail = ImGui::GetContentRegionAvail().x;
   const float gap = ImGui::GetStyle().ItemSpacing.x;
 
-  int hovered = -1;
-  if (e->runs.size() == 2) {
+  if (e->runs.size() == 2) {  // two seeds side by side; hovering a point shows its label in a tooltip
     const float w = (avail - gap) * 0.5f;
     const float h = std::min(w * 0.85f, font * 24);
-    const int h0 = draw_layout(app, *e, 0, w, h);
+    draw_layout(app, *e, 0, w, h);
     ImGui::SameLine();
-    const int h1 = draw_layout(app, *e, 1, w, h);
-    hovered = h0 >= 0 ? h0 : h1;
+    draw_layout(app, *e, 1, w, h);
   } else {
     const bool side = avail > font * 40;
     const float w = side ? avail * 0.68f : avail;
-    hovered = draw_layout(app, *e, 0, w, std::min(w * 0.72f, font * 28));
+    const int hovered = draw_layout(app, *e, 0, w, std::min(w * 0.72f, font * 28));
     if (side) ImGui::SameLine();
     ImGui::BeginGroup();
     const float sw = side ? avail - w - gap : avail;
-    if (hovered >= 0) e->inspected = hovered;
-    const int p = e->inspected;
+    int& inspected = app.ui.block_views.get<ProjectionView>(run).inspected;
+    if (hovered >= 0) inspected = hovered;
+    const int p = inspected;
     if (e->image_side > 0) {
       ImGui::TextWrapped(p >= 0 ? "%s" : "Hover a point to see its image.", p >= 0 ? e->point_labels[size_t(p)].c_str() : "");
       if (p >= 0) {
@@ -159,7 +162,6 @@ void widget_projection(LabApp& app, runtime::BlockRun& run, const runtime::LabBl
     }
     ImGui::EndGroup();
   }
-  if (e->runs.size() == 2 && hovered >= 0) e->inspected = hovered;
 
   // The input vectors, for the Embedding Projector.
   std::vector<std::string> label_col, group_col;
@@ -170,6 +172,7 @@ void widget_projection(LabApp& app, runtime::BlockRun& run, const runtime::LabBl
   ImGui::TextDisabled("Input vectors (%d × %d):", int(e->x.rows()), int(e->x.cols()));
   ImGui::SameLine();
   projector_tsv_buttons(app, e->x, {"label", "group"}, {label_col, group_col}, e->data_name);
+  return {};
 }
 
 }  // namespace lab::ui

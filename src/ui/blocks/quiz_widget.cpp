@@ -1,4 +1,5 @@
 // Widget for "quiz": the question, one radio button per answer, a Check button and the explanation.
+// The pick is the widget's own; checking it is the experiment's (its answered_right metric).
 #include "imgui.h"
 #include "runtime/blocks/blocks.h"
 #include "ui/app_ui.h"
@@ -6,28 +7,39 @@
 
 namespace lab::ui {
 
-void widget_quiz(LabApp&, runtime::BlockRun& run, const runtime::LabBlock&) {
-  auto* q = dynamic_cast<runtime::QuizExperiment*>(run.experiment.get());
-  if (!q) return;
+namespace {
+
+struct QuizView {
+  int picked = -1;  // the radio button chosen, checked or not
+};
+
+}  // namespace
+
+BlockCommand widget_quiz(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
+  const auto* q = experiment_as<runtime::QuizExperiment>(run);
+  if (!q) return {};
+  int& picked = app.ui.block_views.get<QuizView>(run).picked;
+  BlockCommand command;
   ImGui::TextWrapped("%s", q->question.c_str());
   for (int i = 0; i < int(q->choices.size()); ++i) {
     ImGui::PushID(i);
-    if (ImGui::RadioButton(q->choices[size_t(i)].c_str(), q->picked == i)) {
-      q->picked = i;
-      q->checked = false;
+    if (ImGui::RadioButton(q->choices[size_t(i)].c_str(), picked == i)) {
+      picked = i;
+      command = QuizCheck{-1};  // a new pick is not checked yet
     }
     ImGui::PopID();
   }
-  ImGui::BeginDisabled(q->picked < 0);
-  if (ImGui::Button("Check")) q->checked = true;
+  ImGui::BeginDisabled(picked < 0);
+  if (ImGui::Button("Check")) command = QuizCheck{picked};
   ImGui::EndDisabled();
-  if (q->checked) {
-    const bool right = q->picked == q->answer;
+  if (q->checked_choice >= 0) {
+    const bool right = q->checked_choice == q->answer;
     ImGui::PushStyleColor(ImGuiCol_Text, right ? ImVec4(0.0f, 0.55f, 0.35f, 1.0f) : ImVec4(0.8f, 0.15f, 0.1f, 1.0f));
     ImGui::TextWrapped("%s", right ? "✓ Right." : "✗ Not quite — try again.");
     ImGui::PopStyleColor();
     if (right && !q->explanation.empty()) ImGui::TextWrapped("%s", q->explanation.c_str());
   }
+  return command;
 }
 
 }  // namespace lab::ui

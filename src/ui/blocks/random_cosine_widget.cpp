@@ -10,9 +10,9 @@
 
 namespace lab::ui {
 
-void widget_random_cosine(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock&) {
-  auto* e = dynamic_cast<runtime::RandomCosineExperiment*>(run.experiment.get());
-  if (!e) return;
+BlockCommand widget_random_cosine(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
+  const auto* e = experiment_as<runtime::RandomCosineExperiment>(run);
+  if (!e) return {};
   char title[96];
   std::snprintf(title, sizeof title, "Cosine of %d random pairs in %d dimensions", int(e->cosines.size()), e->dim);
   PlotSpec spec;
@@ -35,6 +35,7 @@ void widget_random_cosine(LabApp& app, runtime::BlockRun& run, const runtime::La
   const auto m = e->metrics();
   ImGui::SameLine();
   ImGui::Text("   spread (std) of the cosine: %.3f     1/√d = %.3f", m[2].value, m[3].value);
+  return {};
 }
 
 }  // namespace lab::ui

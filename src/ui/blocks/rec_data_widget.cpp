@@ -10,9 +10,9 @@
 
 namespace lab::ui {
 
-void widget_rec_data(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock&) {
-  auto* e = dynamic_cast<runtime::RecDataExperiment*>(run.experiment.get());
-  if (!e || !e->computed || !e->error.ok) return;
+BlockCommand widget_rec_data(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
+  const auto* e = experiment_as<runtime::RecDataExperiment>(run);
+  if (!e || !e->computed || !e->error.ok) return {};
   const int view = run.config.integer("view");
   const float w = ImGui::GetContentRegionAvail().x;
   const ImVec2 size(w, std::min(w * 0.45f, ImGui::GetFontSize() * 16));
@@ -61,6 +61,7 @@ void widget_rec_data(LabApp& app, runtime::BlockRun& run, const runtime::LabBloc
                      e->data.n_users, e->data.n_items, (long long)e->summary.n_ratings,
                      100.0 * double(e->summary.n_ratings) / (double(e->data.n_users) * e->data.n_items),
                      100.0 * e->summary.top10pct_item_share);
+  return {};
 }
 
 }  // namespace lab::ui

@@ -48,15 +48,15 @@ static void movie_table(const char* id, const rs::RecData& d, const std::vector<
   }
 }
 
-static void tsne_label(int index, char* buf, int size, void* user) {
+static void tsne_label(int index, char* buf, int size, const void* user) {
   const auto* e = static_cast<const runtime::RecExplicitExperiment*>(user);
   const rs::ItemInfo& it = e->data.items[size_t(index)];
   std::snprintf(buf, size_t(size), "%s (%s)", it.title.c_str(), genres_of(it).c_str());
 }
 
-void widget_rec_explicit(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock&) {
-  auto* e = dynamic_cast<runtime::RecExplicitExperiment*>(run.experiment.get());
-  if (!e || !e->initialised || !e->error.ok) return;
+BlockCommand widget_rec_explicit(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
+  const auto* e = experiment_as<runtime::RecExplicitExperiment>(run);
+  if (!e || !e->initialised || !e->error.ok) return {};
   const float w = ImGui::GetContentRegionAvail().x;
   const ImVec2 size(w, std::min(w * 0.4f, ImGui::GetFontSize() * 14));
   const auto& h = e->rt.trainer.history;
@@ -79,7 +79,7 @@ void widget_rec_explicit(LabApp& app, runtime::BlockRun& run, const runtime::Lab
   }
   ImGui::EndGroup();
   export_buttons(app, "##rec-curves", std::string("rec-explicit-") + rs::model_name(e->model.kind) + "-curves");
-  if (!e->evaluated) return;
+  if (!e->evaluated) return {};
   ImGui::Text("Held-out RMSE %.3f, MAE %.3f (noise floor %.3f). Users with ≤ 25 ratings: RMSE %.3f.", e->eval.rmse, e->eval.mae,
               e->eval.noise_floor_rmse, e->light_rmse);
 
@@ -89,7 +89,8 @@ void widget_rec_explicit(LabApp& app, runtime::BlockRun& run, const runtime::Lab
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
   changed |= ImGui::SliderInt("movie##rec-item", &i, 0, e->data.n_items - 1);
-  if (changed) e->list_for(u, i);
+  BlockCommand command;
+  if (changed) command = RecExplicitListFor{u, i};
   if (ImGui::BeginTable("##rec-lists", 2, ImGuiTableFlags_SizingStretchSame)) {
     ImGui::TableNextColumn();
     ImGui::Text("User %d liked:", e->listed_user);
@@ -149,6 +150,7 @@ void widget_rec_explicit(LabApp& app, runtime::BlockRun& run, const runtime::Lab
     ImGui::EndGroup();
     export_buttons(app, "##rec-tsne", "rec-explicit-tsne");
   }
+  return command;
 }
 
 }  // namespace lab::ui

@@ -12,9 +12,9 @@
 
 namespace lab::ui {
 
-void widget_rec_feedback(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock&) {
-  auto* e = dynamic_cast<runtime::RecFeedbackExperiment*>(run.experiment.get());
-  if (!e || !e->initialised || !e->error.ok) return;
+BlockCommand widget_rec_feedback(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
+  const auto* e = experiment_as<runtime::RecFeedbackExperiment>(run);
+  if (!e || !e->initialised || !e->error.ok) return {};
   const auto& hist = e->sim.history;
   const size_t n = hist.size();
   std::vector<float> x(n), cov(n), gini(n), pop(n), maj(n), mino(n);
@@ -65,6 +65,7 @@ void widget_rec_feedback(LabApp& app, runtime::BlockRun& run, const runtime::Lab
     ImGui::Text("Round %d: coverage %.0f%%, Gini %.2f, click rate majority %.3f vs minority %.3f, %lld clicks collected.",
                 hist.back().round, 100 * hist.back().coverage, hist.back().gini, hist.back().ctr_majority, hist.back().ctr_minority,
                 (long long)hist.back().total_clicks);
+  return {};
 }
 
 }  // namespace lab::ui

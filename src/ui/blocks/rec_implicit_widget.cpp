@@ -37,9 +37,9 @@ static void topk_table(const char* id, const runtime::RecImplicitExperiment& e, 
   }
 }
 
-void widget_rec_implicit(LabApp& app, runtime::BlockRun& run, const runtime::LabBlock&) {
-  auto* e = dynamic_cast<runtime::RecImplicitExperiment*>(run.experiment.get());
-  if (!e || !e->initialised || !e->error.ok || e->triplet.user < 0) return;
+BlockCommand widget_rec_implicit(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
+  const auto* e = experiment_as<runtime::RecImplicitExperiment>(run);
+  if (!e || !e->initialised || !e->error.ok || e->triplet.user < 0) return {};
   const float w = ImGui::GetContentRegionAvail().x;
 
   // One step of the training loop.
@@ -51,7 +51,8 @@ void widget_rec_implicit(LabApp& app, runtime::BlockRun& run, const runtime::Lab
               e->data.items[size_t(t.neg)].title.c_str(), t.s_neg);
   ImGui::Text("loss = max(0, α − s(u, i⁺) + s(u, i⁻)) = max(0, %.2f − (%.3f) + (%.3f)) = %.3f%s", e->model.margin, t.s_pos,
               t.s_neg, t.loss, t.loss == 0 ? "   (beyond the margin: no gradient)" : "");
-  if (e->done() && ImGui::Button("Draw another triplet")) e->sample_triplet();
+  BlockCommand command;
+  if (e->done() && ImGui::Button("Draw another triplet")) command = RecImplicitResample{};
 
   const auto& h = e->rt.trainer.history;
   std::vector<float> xs;
@@ -72,7 +73,7 @@ void widget_rec_implicit(LabApp& app, runtime::BlockRun& run, const runtime::Lab
   }
   ImGui::EndGroup();
   export_buttons(app, "##imp-curves", std::string("rec-implicit-") + rs::model_name(e->model.kind) + "-curves");
-  if (!e->evaluated) return;
+  if (!e->evaluated) return command;
 
   char pk[32], nk[32];
   std::snprintf(pk, sizeof pk, "precision@%d", e->k);
@@ -98,7 +99,7 @@ void widget_rec_implicit(LabApp& app, runtime::BlockRun& run, const runtime::Lab
 
   int u = e->listed_user;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
-  if (ImGui::SliderInt("user##imp-user", &u, 0, e->data.n_users - 1)) e->list_for(u);
+  if (ImGui::SliderInt("user##imp-user", &u, 0, e->data.n_users - 1)) command = RecImplicitListFor{u};
   ImGui::SameLine();
   ImGui::TextDisabled("%d held-out positives", int(e->rt.test_pos[size_t(e->listed_user)].size()));
   if (ImGui::BeginTable("##imp-lists", 2, ImGuiTableFlags_SizingStretchSame)) {
@@ -113,6 +114,7 @@ void widget_rec_implicit(LabApp& app, runtime::BlockRun& run, const runtime::Lab
     ImGui::Text("hits: %d / %d", hp, e->k);
     ImGui::EndTable();
   }
+  return command;
 }
 
 }  // namespace lab::ui

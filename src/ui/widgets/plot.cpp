@@ -51,7 +51,7 @@ struct Series {
   std::vector<std::string> group_names;
   const char* const* point_labels = nullptr;  // valid during the frame only
   PlotPointLabelFn label_fn = nullptr;
-  void* label_user = nullptr;
+  const void* label_user = nullptr;
   double bar_width = 0.67;
   bool histogram = false;
   std::vector<double> values;  // heatmap, row-major
@@ -70,7 +70,7 @@ struct NextStyle {
   int group_name_count = 0;
   const char* const* point_labels = nullptr;
   PlotPointLabelFn label_fn = nullptr;
-  void* label_user = nullptr;
+  const void* label_user = nullptr;
   Colormap colormap = Colormap::Viridis;
 };
 
@@ -1515,7 +1515,7 @@ void plot_set_next_group_names(const char* const* names, int count) {
   c.next.group_name_count = names ? std::max(0, count) : 0;
 }
 void plot_set_next_point_labels(const char* const* labels) { plot_context().next.point_labels = labels; }
-void plot_set_next_point_label_fn(PlotPointLabelFn fn, void* user) {
+void plot_set_next_point_label_fn(PlotPointLabelFn fn, const void* user) {
   PlotContext& c = plot_context();
   c.next.label_fn = fn;
   c.next.label_user = user;
@@ -1532,10 +1532,6 @@ bool plot_get_limits(ImGuiID plot, PlotLimits* out) {
 PlotHover plot_get_hover(ImGuiID plot) {
   const PlotState* p = plot_find(plot);
   return p ? p->hover : PlotHover{};
-}
-
-void plot_reset_view(ImGuiID plot) {
-  if (PlotState* p = plot_find(plot)) p->user_view = false;
 }
 
 std::string plot_export_csv(ImGuiID plot) {

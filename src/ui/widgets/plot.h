@@ -57,7 +57,7 @@ struct PlotHover {
 };
 
 // Writes a per-point label for point `index` into buf (size bytes, NUL-terminated).
-using PlotPointLabelFn = void (*)(int index, char* buf, int size, void* user);
+using PlotPointLabelFn = void (*)(int index, char* buf, int size, const void* user);
 
 // [SECTION] Begin / end. Only call plot_end() (and the plot_* functions) if plot_begin() returned
 // true. id follows ImGui's ID rules ("##loss" hides it); size <= 0 on an axis: fill the available
@@ -111,7 +111,7 @@ void plot_set_next_color(ImU32 color);                               // instead 
 void plot_set_next_weight(float pixels);                             // line width at scale 1 (default 2)
 void plot_set_next_group_names(const char* const* names, int count); // legend names of scatter groups
 void plot_set_next_point_labels(const char* const* labels);          // tooltip text per point (valid until plot_end)
-void plot_set_next_point_label_fn(PlotPointLabelFn fn, void* user);  // or computed per hovered point
+void plot_set_next_point_label_fn(PlotPointLabelFn fn, const void* user);  // or computed per hovered point
 void plot_set_next_colormap(Colormap map);                           // heatmap colours (default Viridis)
 
 // [SECTION] Queries, by the ImGuiID of the plot (ImGui::GetID(id) in the window that drew it).
@@ -119,8 +119,6 @@ void plot_set_next_colormap(Colormap map);                           // heatmap 
 bool plot_get_limits(ImGuiID plot, PlotLimits* out);
 // The point under the mouse in the last frame (e.g. show the hovered digit's image beside the plot).
 PlotHover plot_get_hover(ImGuiID plot);
-// Forget zoom / pan: back to the home view (as a double-click does).
-void plot_reset_view(ImGuiID plot);
 // The series drawn last frame as CSV text (empty if none). Lines, scatters, bars, histograms and
 // reference lines: "series,x,y" rows (+ ",group" when a scatter has groups). A heatmap: its matrix,
 // one row per line, with the labels as the first row and column. Hidden series are included.

@@ -1,4 +1,4 @@
-// Compiled into lab_imgui (see src/CMakeLists.txt): the handler behind IM_ASSERT.
+// Compiled into lab_imgui, not lab_ui (see src/CMakeLists.txt): the handler behind IM_ASSERT.
 #include <cstdio>
 
 #include "ui/imconfig_lab.h"
