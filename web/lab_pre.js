@@ -8,6 +8,7 @@ Module.labTmp = '';
 
 Module.labInstallHooks = function () {
   window.addEventListener('hashchange', function () { Module.labHashChanged = true; });
+  window.addEventListener('popstate', function () { Module.labHashChanged = true; });  // Back / Forward
   var canvas = Module['canvas'];
   canvas.addEventListener('webglcontextrestored', function () { Module.labContextRestored = true; });
   var stop = function (e) { e.preventDefault(); e.stopPropagation(); };
@@ -79,14 +80,22 @@ Module.labDropError = function () { return Module.labDrops[0].error || ''; };
 Module.labDropCopy = function (ptr) { HEAPU8.set(Module.labDrops[0].bytes, ptr); };
 Module.labDropPop = function () { Module.labDrops.shift(); };
 
-// The route comes already encoded (session_route): set it as it is.
+// The route comes already encoded (session_route): set it as it is. Moving to another step adds a
+// history entry (so Back and Forward walk the steps); a knob change, or the first route of a page
+// opened without one, replaces the current entry.
 Module.labSetRoute = function (route) {
   var want = '#' + route;
-  if (window.location.hash !== want) history.replaceState(null, '', want);
+  var have = window.location.hash;
+  if (have === want) return;
+  var step = function (h) { return h.replace(/^#/, '').split('?')[0]; };
+  if (have.length > 1 && step(have) !== step(want)) history.pushState(null, '', want);
+  else history.replaceState(null, '', want);
 };
 Module.labPublish = function (json) {
   try { window.embedlab = Object.assign(window.embedlab || {}, JSON.parse(json)); }
-  catch (e) { console.error('embedlab: bad state json', e); }
+  catch (e) { console.error('embedlab: bad state json', e); return; }
+  var t = window.embedlab.title;
+  if (t) document.title = t + ' — EmbedLab';
 };
 Module.labOpenUrl = function (url) {
   if (/^https?:[/][/]/.test(url)) window.open(url, '_blank', 'noopener,noreferrer');

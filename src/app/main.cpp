@@ -39,7 +39,9 @@ void publish(lab::ui::LabApp& app, std::string& last_route) {
   lab::platform::set_route(route);
   std::string json = "{\"ready\":true,\"route\":" + json_string(route);
   json += ",\"lesson\":" + std::to_string(app.session.lesson) + ",\"step\":" + std::to_string(app.session.step) +
-          ",\"lessons\":" + std::to_string(app.session.library.lessons.size()) + ",\"knobs\":{";
+          ",\"lessons\":" + std::to_string(app.session.library.lessons.size());
+  if (const lab::runtime::Lesson* l = lab::runtime::session_lesson(app.session)) json += ",\"title\":" + json_string(l->title);
+  json += ",\"knobs\":{";
   bool first = true;
   for (const auto& [key, value] : lab::runtime::session_knob_values(app.session)) {
     json += (first ? "" : ",") + json_string(key) + ":" + json_string(value);

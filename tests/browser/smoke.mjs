@@ -93,6 +93,17 @@ try {
     check(hash === `#${state1.route}`, `dpr ${scale}: the URL carries the step (${hash})`);
     await page.waitForTimeout(200);
     await page.screenshot({ path: path.join(out, `smoke-dpr${scale}-next.png`) });
+    // A step change is a history entry: Back returns to the first step, Forward to the second.
+    await page.goBack();
+    await page.waitForFunction((s) => window.embedlab.step === s, state0.step, { timeout: 5000 }).catch(() => {});
+    const back = await page.evaluate(() => ({ step: window.embedlab.step, hash: location.hash }));
+    check(back.step === state0.step && back.hash === `#${state0.route}`, `dpr ${scale}: Back returns to step ${state0.step + 1} (step ${back.step + 1}, ${back.hash})`);
+    await page.goForward();
+    await page.waitForFunction((s) => window.embedlab.step === s, state1.step, { timeout: 5000 }).catch(() => {});
+    const fwd = await page.evaluate(() => window.embedlab.step);
+    check(fwd === state1.step, `dpr ${scale}: Forward returns to step ${state1.step + 1} (step ${fwd + 1})`);
+    const title = await page.title();
+    check(state1.title && title.startsWith(state1.title), `dpr ${scale}: the document title follows the lesson (${title})`);
     check(errors.length === 0, `dpr ${scale}: no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
     await context.close();
   }
@@ -137,6 +148,12 @@ try {
     check(s.route === 'zz-by-url/1', `?lesson=lessons/zz-by-url.md opens that file (route ${s.route})`);
     fs.rmSync(path.join(site, 'lessons', 'zz-by-url.md'));
     await context.close();
+  }
+
+  // Pinch and browser zoom stay allowed.
+  {
+    const viewport = fs.readFileSync(path.join(site, 'index.html'), 'utf8').match(/<meta name="viewport" content="([^"]*)"/);
+    check(viewport && !/user-scalable\s*=\s*no|maximum-scale\s*=\s*1(\D|$)/.test(viewport[1]), `the viewport allows zoom (${viewport && viewport[1]})`);
   }
 
   // Deep link straight to a step.
