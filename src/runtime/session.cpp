@@ -372,6 +372,19 @@ void for_each_knob(const Session& s, F&& f) {
 
 }  // namespace
 
+bool session_run_at_lesson_values(const Session& s, const BlockRun& run) {
+  const LabBlock* b = session_run_block(s, run);
+  if (!b || !b->ok()) return true;
+  for (const ParamSpec& spec : b->kind->params) {
+    const auto now = run.config.values.find(spec.name);
+    const auto orig = b->config.values.find(spec.name);
+    if ((now == run.config.values.end()) != (orig == b->config.values.end())) return false;
+    if (now != run.config.values.end() && route_format_value(spec, now->second) != route_format_value(spec, orig->second))
+      return false;
+  }
+  return true;
+}
+
 std::string session_route(const Session& s) {
   const Lesson* l = session_lesson(s);
   if (!l) return "";

@@ -66,6 +66,9 @@ const LabBlock* session_run_block(const Session& s, const BlockRun& run);
 void session_restart(Session& s, int run_index);
 // Sets a knob value with validation. Only parameters the lesson declares a knob for can be set.
 core::Status session_set_knob(Session& s, int run_index, const std::string& param, std::string_view value);
+// True while every parameter of the run has the value the lesson gave it: its expects then judge the
+// lesson's claim. After a student moves a knob they describe the lesson's values, not the student's.
+bool session_run_at_lesson_values(const Session& s, const BlockRun& run);
 
 // Route: "01-symbols/3", plus "?dim=64&2.pairs=100" for knob values that differ from the lesson's
 // (a bare name for the step's first block, "N.name" for block N). The route is the link's exact

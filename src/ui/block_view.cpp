@@ -199,16 +199,26 @@ void block_view(LabApp& app, int run_index) {
     // Metrics and expectations.
     const std::vector<runtime::Metric> metrics = exp->metrics();
     if (!block->expects.empty()) {
+      // ✓ / ✗ judge the lesson's claim at the lesson's values. Once the student has moved a knob the
+      // claim is about other settings: show it with the student's current value, without a mark.
+      const bool lesson_values = runtime::session_run_at_lesson_values(s, run);
+      if (!lesson_values) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
+        ImGui::TextWrapped("The lesson's claims below hold at its own settings. You changed a setting, so each claim shows your value, without a ✓ or ✗; set the knobs back to judge them again.");
+        ImGui::PopStyleColor();
+      }
       for (const runtime::Expect& e : block->expects) {
         double v = NAN;
         for (const runtime::Metric& m : metrics)
           if (m.name == e.metric) v = m.value;
         const bool ok = runtime::expect_holds(e, v);
-        ImGui::PushStyleColor(ImGuiCol_Text, exp->done() ? (ok ? kGood : kError) : kMuted);
-        const char* mark = exp->done() ? (ok ? "✓" : "✗") : "…";
-        if (std::isfinite(v)) ImGui::Text("%s expected: %s   (now %.4g)", mark, e.source.c_str(), v);
-        else if (exp->done()) ImGui::Text("%s expected: %s   (not measured)", mark, e.source.c_str());
-        else ImGui::Text("%s expected: %s   (not measured yet)", mark, e.source.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, exp->done() && lesson_values ? (ok ? kGood : kError) : kMuted);
+        const char* mark = !exp->done() ? "…" : !lesson_values ? "·" : ok ? "✓" : "✗";
+        const char* what = lesson_values ? "expected" : "lesson's claim";
+        const char* now = lesson_values ? "now" : "yours";
+        if (std::isfinite(v)) ImGui::Text("%s %s: %s   (%s %.4g)", mark, what, e.source.c_str(), now, v);
+        else if (exp->done()) ImGui::Text("%s %s: %s   (not measured)", mark, what, e.source.c_str());
+        else ImGui::Text("%s %s: %s   (not measured yet)", mark, what, e.source.c_str());
         ImGui::PopStyleColor();
       }
     }

@@ -180,9 +180,14 @@ TEST_CASE("session: knobs restart a block and appear in the route; deep links se
   session_update(s, 5);
   REQUIRE(s.runs.size() == 1);
   CHECK(session_route(s) == "k/1");
+  CHECK(session_run_at_lesson_values(s, s.runs[0]));
   CHECK(session_set_knob(s, 0, "dim", "64").ok);
   CHECK(s.runs[0].config.integer("dim") == 64);
   CHECK(session_route(s) == "k/1?dim=64");
+  CHECK_FALSE(session_run_at_lesson_values(s, s.runs[0]));  // its expects no longer judge the lesson's claim
+  CHECK(session_set_knob(s, 0, "dim", "8").ok);
+  CHECK(session_run_at_lesson_values(s, s.runs[0]));
+  CHECK(session_set_knob(s, 0, "dim", "64").ok);
   CHECK_FALSE(session_set_knob(s, 0, "dim", "100000").ok);  // out of range: refused, value kept
   CHECK(s.runs[0].config.integer("dim") == 64);
   CHECK_FALSE(session_set_knob(s, 0, "pairs", "60").ok);    // not a knob: a link cannot change it
