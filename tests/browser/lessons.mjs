@@ -2,30 +2,18 @@
 // lets each step's experiments run for a moment, saves a screenshot per step, and fails on any
 // console error or page error, on a step that does not advance, or on a blank screenshot.
 //   node tests/browser/lessons.mjs --site build/web-release/site --out build/screenshots/lessons [--wait-ms 1500]
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch, opt, outDir, startServer, waitReady } from './common.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const argv = process.argv.slice(2);
-const opt = (name, def) => { const i = argv.indexOf(name); return i >= 0 && i + 1 < argv.length ? argv[i + 1] : def; };
-const site = path.resolve(opt('--site', path.join(root, 'build/web-release/site')));
-const out = path.resolve(opt('--out', path.join(root, 'build/screenshots/lessons')));
+const out = outDir('build/screenshots/lessons');
 const waitMs = Number(opt('--wait-ms', '1500'));
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
-const args = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-const srv = spawn(process.execPath, [path.join(root, 'scripts/serve.mjs'), '--dir', site, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((resolve, reject) => {
-  srv.stdout.on('data', (d) => { const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(d)); if (m) resolve(m[0]); });
-  srv.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-});
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+const { srv, url } = await startServer();
+const browser = await launch();
 let failures = 0, shots = 0;
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
@@ -33,7 +21,7 @@ try {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
-  await page.waitForFunction(() => window.embedlab && (window.embedlab.ready || window.embedlab.failed), null, { timeout: 90000 });
+  await waitReady(page);
   let state = await page.evaluate(() => window.embedlab);
   const seen = new Set();
   for (let guard = 0; guard < 500; ++guard) {

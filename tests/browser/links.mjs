@@ -3,39 +3,22 @@
 // what the lab block holds) and from the address bar after load. Also: a full-precision number, a
 // link changed while the page is open (hashchange), and the page's link opened again in a new page.
 //   node tests/browser/links.mjs --site build/web-release/site --out build/screenshots
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { checker, launch, outDir, startServer, waitReady } from './common.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const argv = process.argv.slice(2);
-const opt = (name, def) => { const i = argv.indexOf(name); return i >= 0 && i + 1 < argv.length ? argv[i + 1] : def; };
-const site = path.resolve(opt('--site', path.join(root, 'build/web-release/site')));
-const out = path.resolve(opt('--out', path.join(root, 'build/screenshots')));
+const out = outDir('build/screenshots');
 fs.mkdirSync(out, { recursive: true });
-const args = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-let failures = 0;
-const check = (ok, what) => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'}  ${what}`);
-  if (!ok) failures++;
-};
+const checks = checker();
+const check = checks.check;
 
 // The vocabulary of the one-hot block (lesson 1, step 2, its first block): comma-separated symbols,
 // each holding characters a URL gives a meaning to, a literal percent-escape, and non-ASCII text.
 const vocabulary = "cat & dog, a=b, x#y, naïve, 50%+1, %41?, /:;@$, !*'(), [~], Ω≈λ 中文";
 const link = (route, knobs) => '#' + route + '?' + Object.entries(knobs).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
 
-const srv = spawn(process.execPath, [path.join(root, 'scripts/serve.mjs'), '--dir', site, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((resolve, reject) => {
-  srv.stdout.on('data', (d) => { const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(String(d)); if (m) resolve(m[0]); });
-  srv.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-});
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+const { srv, url } = await startServer();
+const browser = await launch();
 
 // Opens a page at `hash`, waits for the lab and for the knob `key` to be published.
 async function open(hash, key) {
@@ -45,7 +28,7 @@ async function open(hash, key) {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url + hash);
-  await page.waitForFunction(() => window.embedlab && (window.embedlab.ready || window.embedlab.failed), null, { timeout: 90000 });
+  await waitReady(page);
   await page.waitForFunction((k) => window.embedlab.knobs && k in window.embedlab.knobs, key, { timeout: 10000 }).catch(() => {});
   await page.waitForTimeout(300);
   const state = await page.evaluate(() => ({ embedlab: window.embedlab, hash: location.hash }));
@@ -91,5 +74,5 @@ try {
   await browser.close();
   srv.kill();
 }
-console.log(failures ? `links: ${failures} check(s) failed` : 'links: all checks passed');
-process.exit(failures ? 1 : 0);
+console.log(checks.failures ? `links: ${checks.failures} check(s) failed` : 'links: all checks passed');
+process.exit(checks.failures ? 1 : 0);

@@ -6,38 +6,12 @@
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { checker, launch, outDir, root, site, startServer, waitReady } from './common.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const argv = process.argv.slice(2);
-const opt = (name, def) => { const i = argv.indexOf(name); return i >= 0 && i + 1 < argv.length ? argv[i + 1] : def; };
-const site = path.resolve(opt('--site', path.join(root, 'build/web-release/site')));
-const out = path.resolve(opt('--out', path.join(root, 'build/screenshots')));
+const out = outDir('build/screenshots');
 fs.mkdirSync(out, { recursive: true });
-
-export const chromiumArgs = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic',
-  '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-let failures = 0;
-const check = (ok, what) => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'}  ${what}`);
-  if (!ok) failures++;
-};
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const srv = spawn(process.execPath, [path.join(root, 'scripts/serve.mjs'), '--dir', site, '--port', '0'],
-                      { stdio: ['ignore', 'pipe', 'inherit'] });
-    const timer = setTimeout(() => reject(new Error('server did not start in 10 s')), 10000);
-    srv.stdout.on('data', (d) => {
-      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(String(d));
-      if (m) { clearTimeout(timer); resolve({ srv, url: m[0] }); }
-    });
-    srv.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-}
+const checks = checker();
+const check = checks.check;
 
 // Distinct colours and standard deviation of a PNG, via ImageMagick: a blank page has ~1 colour.
 function imageStats(file) {
@@ -45,8 +19,6 @@ function imageStats(file) {
   return { colours: Number(s[0]), stddev: Number(s[1]) };
 }
 
-const waitReady = (page) => page.waitForFunction(() => window.embedlab && (window.embedlab.ready || window.embedlab.failed),
-                                                 null, { timeout: 90000 });
 
 // The server: a busy port named with --port is a clear error; without --port it moves on.
 {
@@ -66,7 +38,7 @@ const waitReady = (page) => page.waitForFunction(() => window.embedlab && (windo
 
 const { srv, url } = await startServer();
 console.log(`serving ${site} at ${url}`);
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+const browser = await launch();
 try {
   for (const scale of [1, 2]) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: scale, serviceWorkers: 'block' });
@@ -170,5 +142,5 @@ try {
   await browser.close();
   srv.kill();
 }
-console.log(failures ? `browser smoke: ${failures} check(s) failed` : 'browser smoke: all checks passed');
-process.exit(failures ? 1 : 0);
+console.log(checks.failures ? `browser smoke: ${checks.failures} check(s) failed` : 'browser smoke: all checks passed');
+process.exit(checks.failures ? 1 : 0);
