@@ -1,6 +1,7 @@
 // `embedlab lesson check FILE...` and `embedlab lesson kinds [--markdown]`.
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "runtime/lab_block.h"
@@ -11,21 +12,29 @@ namespace lab::cli {
 namespace {
 
 const char* kUsage =
-    "usage: embedlab lesson check FILE...      validate lessons, run every lab block, check its expects\n"
+    "usage: embedlab lesson check [--controls] FILE...\n"
+    "                                          validate lessons, run every lab block, check its expects;\n"
+    "                                          --controls also runs each block's control (the effect\n"
+    "                                          removed, e.g. an untrained model) and fails every expect\n"
+    "                                          on an effect that holds for the control too\n"
     "       embedlab lesson kinds [--markdown] list the lab-block kinds with their parameters and metrics\n"
     "\n"
     "check exits 0 when every file is fine, 1 on any error or failed expect (messages as\n"
     "FILE:LINE: error: ... on stderr), 2 on a usage error. Metrics of each block go to stdout.\n";
 
-int check(Args files) {
+int check(Args args) {
+  runtime::LessonCheckOptions options;
+  std::vector<std::string_view> files;
+  for (std::string_view a : args) {
+    if (a == "--controls") options.controls = true;
+    else if (a.starts_with("-")) return usage_error("lesson check", "unknown option '" + std::string(a) + "'", kUsage);
+    else files.push_back(a);
+  }
   if (files.empty()) return usage_error("lesson check", "name at least one lesson file", kUsage);
   bool all_ok = true;
   for (std::string_view f : files) {
-    if (f.starts_with("-")) return usage_error("lesson check", "unknown option '" + std::string(f) + "'", kUsage);
-  }
-  for (std::string_view f : files) {
     const runtime::Lesson lesson = runtime::lesson_load(std::string(f));
-    const runtime::LessonCheck result = runtime::lesson_check(lesson);
+    const runtime::LessonCheck result = runtime::lesson_check(lesson, options);
     for (const runtime::Diagnostic& d : result.diagnostics) std::fprintf(stderr, "%s\n", runtime::diagnostic_format(d).c_str());
     for (const runtime::BlockCheck& b : result.blocks) {
       std::printf("%s:%d: %s", lesson.path.c_str(), b.line, b.kind.c_str());

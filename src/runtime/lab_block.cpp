@@ -26,6 +26,11 @@ const ParamSpec* block_param_find(const BlockKind& kind, std::string_view name) 
   return nullptr;
 }
 
+void metrics_mark_identity(BlockKind& kind, std::initializer_list<std::string_view> names) {
+  for (MetricSpec& m : kind.metrics)
+    for (std::string_view n : names) m.identity |= m.name == n;
+}
+
 const MetricSpec* block_metric_find(const BlockKind& kind, std::string_view name) {
   for (const MetricSpec& m : kind.metrics)
     if (m.name == name) return &m;

@@ -1,5 +1,6 @@
 #include "runtime/lesson_check.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -18,7 +19,49 @@ static std::string fmt(double v) {
   return buf;
 }
 
-LessonCheck lesson_check(const Lesson& lesson) {
+namespace {
+
+// Runs an experiment to its end (or the kind's time limit); returns the seconds it took.
+double run_to_end(Experiment* exp, double limit) {
+  const auto t0 = std::chrono::steady_clock::now();
+  double elapsed = 0;
+  while (exp && !exp->done() && exp->status().ok && elapsed < limit) {
+    exp->step(50.0);
+    elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  return elapsed;
+}
+
+// The control run of a block: its kind's control applied to the lesson's values. Returns false (and
+// says why in *why) when the kind has no control or the control could not run.
+bool control_metrics(const LabBlock& block, std::vector<Metric>& out, std::string* why) {
+  const BlockControl& c = block.kind->control;
+  if (c.description.empty()) return false;
+  BlockConfig config = block.config;
+  for (const auto& [name, value] : c.set) {
+    const ParamSpec* spec = block_param_find(*block.kind, name);
+    if (!spec) {
+      *why = "the control of '" + block.kind_name + "' sets an unknown parameter '" + name + "'";
+      return false;
+    }
+    if (core::Status st = block_set_value(config, *spec, value); !st) {
+      *why = "the control of '" + block.kind_name + "' is invalid: " + st.message;
+      return false;
+    }
+  }
+  std::unique_ptr<Experiment> exp = block.kind->make(config);
+  run_to_end(exp.get(), block.kind->check_timeout_s);
+  if (!exp || !exp->done() || !exp->status().ok) {
+    *why = "the control (" + c.description + ") did not finish" + (exp && !exp->status().ok ? ": " + exp->status().message : "");
+    return false;
+  }
+  out = exp->metrics();
+  return true;
+}
+
+}  // namespace
+
+LessonCheck lesson_check(const Lesson& lesson, const LessonCheckOptions& options) {
   LessonCheck out;
   out.diagnostics = lesson.diagnostics;
   for (const LessonStep& step : lesson.steps) {
@@ -34,14 +77,9 @@ LessonCheck lesson_check(const Lesson& lesson) {
         continue;  // its errors are already in the diagnostics
       }
       auto error = [&](std::string msg) { out.diagnostics.push_back({Severity::Error, lesson.path, block.line, std::move(msg)}); };
-      const auto t0 = std::chrono::steady_clock::now();
       std::unique_ptr<Experiment> exp = block.kind->make(block.config);
       const double limit = block.kind->check_timeout_s;
-      double elapsed = 0;
-      while (exp && !exp->done() && exp->status().ok && elapsed < limit) {
-        exp->step(50.0);
-        elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      }
+      const double elapsed = run_to_end(exp.get(), limit);
       bc.ran = true;
       bc.seconds = elapsed;
       if (!exp) {
@@ -76,6 +114,32 @@ LessonCheck lesson_check(const Lesson& lesson) {
           out.diagnostics.push_back({Severity::Error, lesson.path, e.line,
                                      "expect " + e.source + " failed: " + e.metric + " = " +
                                          (std::isnan(v) ? std::string("(not measured)") : fmt(v))});
+      }
+      if (options.controls && exp && exp->done() && exp->status().ok) {
+        std::vector<Metric> null_metrics;
+        std::string why;
+        const bool has_effects = std::any_of(block.expects.begin(), block.expects.end(), [&](const Expect& e) {
+          const MetricSpec* m = block_metric_find(*block.kind, e.metric);
+          return m && !m->identity;
+        });
+        if (has_effects && control_metrics(block, null_metrics, &why)) {
+          for (const Expect& e : block.expects) {
+            const MetricSpec* spec = block_metric_find(*block.kind, e.metric);
+            if (!spec || spec->identity) continue;
+            double v = NAN;
+            for (const Metric& m : null_metrics)
+              if (m.name == e.metric) v = m.value;
+            if (expect_holds(e, v))
+              out.diagnostics.push_back({Severity::Error, lesson.path, e.line,
+                                         "expect " + e.source + " also holds for " + block.kind->control.description +
+                                             " (" + e.metric + " = " + fmt(v) + "): it does not show the effect"});
+          }
+        } else if (has_effects && !why.empty()) {
+          error(why);
+        } else if (has_effects) {
+          out.diagnostics.push_back({Severity::Warning, lesson.path, block.line,
+                                     "'" + block.kind_name + "' has no control run yet: its expects are not checked against a null"});
+        }
       }
       out.blocks.push_back(std::move(bc));
     }

@@ -25,6 +25,13 @@ struct LessonCheck {
   bool ok() const;
 };
 
-LessonCheck lesson_check(const Lesson& lesson);
+struct LessonCheckOptions {
+  // Also run every block's control (lab_block.h, BlockControl) and fail each expect on an effect
+  // that holds for the control too: "expect ... also holds for <control> (...): it does not show
+  // the effect".
+  bool controls = false;
+};
+
+LessonCheck lesson_check(const Lesson& lesson, const LessonCheckOptions& options = {});
 
 }  // namespace lab::runtime

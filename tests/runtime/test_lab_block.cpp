@@ -246,3 +246,38 @@ TEST_CASE("corpus: lessons/README.md documents every lab-block kind, parameter a
   // The generated reference in the README is current (regenerate with: embedlab lesson kinds --markdown).
   CHECK(readme->find(lab::cli::lesson_kinds_reference(true)) != std::string::npos);
 }
+
+TEST_CASE("lesson check --controls: an expect that also holds for the untrained model is reported; an effect is not") {
+  // lessons/01-symbols.md's word embeddings: trained, the categories separate; untrained, they do not.
+  const std::string body =
+      "dim: 5\nepochs: 20\nseed: 1\n"
+      "expect category_gap > 0.8\n"   // an effect: fails for the untrained model
+      "expect loss < 100\n"            // hollow: any model's cross-entropy is below 100
+      "expect parameters > 0\n";       // an identity: not tested against the control
+  const Lesson l = lesson_parse(lesson_with(body, "embedding-train"), "lessons/c.md");
+  REQUIRE(l.diagnostics.empty());
+  CHECK(lesson_check(l).ok());  // without controls every expect holds
+  LessonCheckOptions options;
+  options.controls = true;
+  const LessonCheck c = lesson_check(l, options);
+  CHECK_FALSE(c.ok());
+  int hollow = 0;
+  for (const Diagnostic& d : c.diagnostics) {
+    INFO(diagnostic_format(d));
+    CHECK(d.severity == Severity::Error);
+    CHECK(d.line == 12);  // `expect loss < 100` (the fence is on line 7)
+    CHECK(d.message.find("also holds for an almost untrained model") != std::string::npos);
+    CHECK(d.message.find("it does not show the effect") != std::string::npos);
+    ++hollow;
+  }
+  CHECK(hollow == 1);
+  // The CLI exits 1 naming the line.
+  const std::string path = (std::filesystem::temp_directory_path() / "embedlab_controls.md").string();
+  {
+    std::ofstream f(path);
+    f << lesson_with(body, "embedding-train");
+  }
+  CHECK(run_cli({"lesson", "check", path.c_str()}) == 0);
+  CHECK(run_cli({"lesson", "check", "--controls", path.c_str()}) == 1);
+  std::filesystem::remove(path);
+}

@@ -225,6 +225,8 @@ BlockKind& block_kind_batchnorm_compare() {
       make_batchnorm_compare,
   };
   k.check_timeout_s = 60;
+  k.control = {"almost untrained nets (1 epoch at learning rate 1e-4)", {{"epochs", "1"}, {"lr", "0.0001"}}};
+  metrics_mark_identity(k, {"params_plain", "params_bn", "extra_params", "running_stats", "width_times_depth"});
   return k;
 }
 
@@ -385,6 +387,8 @@ BlockKind& block_kind_batchnorm_inference() {
       make_batchnorm_inference,
   };
   k.check_timeout_s = 60;
+  k.control = {"an almost untrained net (1 epoch at learning rate 1e-4)", {{"epochs", "1"}, {"lr", "0.0001"}}};
+  metrics_mark_identity(k, {"eval_batch", "bn_params", "bn_running_stats"});
   return k;
 }
 

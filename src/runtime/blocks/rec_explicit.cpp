@@ -230,6 +230,8 @@ BlockKind& block_kind_rec_explicit() {
       },
       make_rec_explicit,
   };
+  k.control = {"an almost untrained model (1 epoch at learning rate 1e-5)", {{"epochs", "1"}, {"lr", "0.00001"}}};
+  metrics_mark_identity(k, {"epochs", "noise_floor_rmse"});
   return k;
 }
 

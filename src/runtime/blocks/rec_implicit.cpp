@@ -189,6 +189,8 @@ BlockKind& block_kind_rec_implicit() {
       },
       make_rec_implicit,
   };
+  k.control = {"an almost untrained model (1 epoch at learning rate 1e-5)", {{"epochs", "1"}, {"lr", "0.00001"}}};
+  metrics_mark_identity(k, {"epochs", "pop_auc", "pop_precision_at_k", "pop_ndcg_at_k", "pop_coverage"});
   return k;
 }
 
