@@ -254,4 +254,9 @@ double trainer_progress(const Trainer& tr) {
   return std::min(1.0, (double(tr.epoch) + within) / double(std::max(tr.opt.epochs, 1)));
 }
 
+std::string trainer_progress_text(const Trainer& tr) {
+  const int current = trainer_done(tr) ? tr.epoch : std::min(tr.epoch + 1, tr.opt.epochs);
+  return "epoch " + std::to_string(current) + " / " + std::to_string(tr.opt.epochs);
+}
+
 }  // namespace lab::core::nn

@@ -136,7 +136,9 @@ Status trainer_init(Trainer& tr, std::unique_ptr<Objective> objective, const Tra
 Status trainer_step(Trainer& tr, double budget_ms);
 Status trainer_run_to_end(Trainer& tr);
 inline bool trainer_done(const Trainer& tr) { return tr.phase == TrainPhase::Done || tr.phase == TrainPhase::Failed; }
-// Progress through all epochs in [0, 1].
+// Progress through all epochs in [0, 1], and as a block shows it: "epoch e / E" (e: the epoch in
+// progress, counted from 1; E when training is over). Every block that trains a model uses these.
 double trainer_progress(const Trainer& tr);
+std::string trainer_progress_text(const Trainer& tr);
 
 }  // namespace lab::core::nn

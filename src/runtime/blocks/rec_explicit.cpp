@@ -136,21 +136,21 @@ bool RecExplicitExperiment::done() const {
 
 float RecExplicitExperiment::progress() const {
   if (!initialised) return 0;
-  const float tr = float(rt.trainer.epoch) / float(std::max(1, train.epochs));
+  const float tr = float(core::nn::trainer_progress(rt.trainer));
   if (tsne_iterations <= 0) return std::min(1.0f, tr);
   const float ts = tsne ? float(tsne->iteration) / float(tsne_iterations) : 0.0f;
   return std::min(1.0f, 0.8f * tr + 0.2f * ts);
 }
 
 std::string RecExplicitExperiment::progress_text() const {
+  if (!tsne || !evaluated) return initialised ? core::nn::trainer_progress_text(rt.trainer) : "starting";
   char buf[96];
-  if (tsne && evaluated && !core::tsne_init_done(*tsne)) {
+  if (!core::tsne_init_done(*tsne)) {
     const core::TsneInitProgress p = core::tsne_init_progress(*tsne);
     std::snprintf(buf, sizeof buf, "t-SNE: %.*s %d %%", int(p.stage.size()), p.stage.data(), int(100 * p.fraction));
-  } else if (tsne && evaluated)
+  } else {
     std::snprintf(buf, sizeof buf, "t-SNE iteration %d / %d", tsne->iteration, tsne_iterations);
-  else
-    std::snprintf(buf, sizeof buf, "epoch %d / %d", initialised ? rt.trainer.epoch : 0, train.epochs);
+  }
   return buf;
 }
 

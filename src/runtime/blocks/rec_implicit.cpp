@@ -88,7 +88,7 @@ bool RecImplicitExperiment::done() const {
 
 float RecImplicitExperiment::progress() const {
   if (!initialised) return 0;
-  return std::min(1.0f, float(rt.trainer.epoch) / float(std::max(1, train.epochs)));
+  return float(core::nn::trainer_progress(rt.trainer));
 }
 
 std::string RecImplicitExperiment::progress_text() const {
@@ -98,8 +98,7 @@ std::string RecImplicitExperiment::progress_text() const {
     std::snprintf(buf, sizeof buf, "evaluating the rankings %d %%", int(100 * (eval_job.next + pop_job.next) / users));
     return buf;
   }
-  std::snprintf(buf, sizeof buf, "epoch %d / %d", initialised ? rt.trainer.epoch : 0, train.epochs);
-  return buf;
+  return initialised ? core::nn::trainer_progress_text(rt.trainer) : "starting";
 }
 
 std::vector<Metric> RecImplicitExperiment::metrics() const {

@@ -155,9 +155,7 @@ float WordEmbeddingRun::progress() const {
 
 std::string WordEmbeddingRun::progress_text() const {
   if (result && !objective) return "trained earlier: reused";
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "epoch %d / %d", std::min(trainer.epoch + (result ? 0 : 1), params.epochs), params.epochs);
-  return buf;
+  return nn::trainer_progress_text(trainer);
 }
 
 const core::Mat& WordEmbeddingRun::embeddings() const {
