@@ -9,4 +9,13 @@ std::string build_target();      // "WebAssembly" or "native x86-64" / "native a
 std::string build_simd();        // e.g. "wasm simd128", "SSE2", "none"
 std::string build_eigen();       // "Eigen 3.4.0 (SIMD: SSE, SSE2)"
 
+// How many times slower this build runs the same work than a release build: about 10 under
+// AddressSanitizer (tests/runtime/test_soak.cpp measured 1290 vs 110 ms for its worst slice), else 1.
+// Wall-clock limits (a lesson block's check time, the soak test's slice bound) scale with it.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double kBuildSlowdown = 10;
+#else
+constexpr double kBuildSlowdown = 1;
+#endif
+
 }  // namespace lab::core

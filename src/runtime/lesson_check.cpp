@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/build_info.h"
+
 namespace lab::runtime {
 
 bool LessonCheck::ok() const {
@@ -21,13 +23,8 @@ static std::string fmt(double v) {
 
 namespace {
 
-// A kind's check_timeout_s is wall time in a release build. Sanitizer builds run the same work about
-// 10 x slower (measured by tests/runtime/test_soak.cpp), so there the limit scales with them.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr double kTimeScale = 10;
-#else
-constexpr double kTimeScale = 1;
-#endif
+// A kind's check_timeout_s is wall time in a release build; a sanitizer build gets proportionally more.
+constexpr double kTimeScale = core::kBuildSlowdown;
 
 // Runs an experiment to its end (or the kind's time limit); returns the seconds it took.
 double run_to_end(Experiment* exp, double limit) {

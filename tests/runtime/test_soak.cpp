@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/build_info.h"
 #include "core/rng.h"
 #include "runtime/lab_block.h"
 
@@ -30,11 +31,7 @@ namespace {
 //   ASan + UBSan:    ~1290 ms quiet, 4310 ms during a -j 2 build (about 10 x release)
 // (Every other kind stays under ~60 ms quiet; the slow slices of t-SNE's initialisation, 0.2-0.9 s,
 // and of batchnorm-inference's evaluation, 0.3-1.7 s, are gone.) The bounds leave 2 x the worst.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr double kSliceLimitMs = 10000.0;
-#else
-constexpr double kSliceLimitMs = 1000.0;
-#endif
+constexpr double kSliceLimitMs = 1000.0 * core::kBuildSlowdown;
 
 std::string random_value(const ParamSpec& p, core::Rng& rng) {
   const double u = core::rng_uniform(rng);
