@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/cli.h"
+#include "cli_test_util.h"
 #include "core/rng.h"
 
 namespace {
@@ -28,13 +29,7 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
-int run(std::vector<std::string> args) {
-  args.insert(args.begin(), "embedlab");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  lab::cli::GuiOptions gui;
-  return lab::cli::cli_main(int(argv.size()), argv.data(), gui);
-}
+int run(std::vector<std::string> args) { return lab::test::run_cli(std::move(args)); }
 
 // Two labelled blobs in 5-D, with a header line.
 std::string blobs_csv(int per) {

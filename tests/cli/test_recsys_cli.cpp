@@ -5,15 +5,10 @@
 #include <vector>
 
 #include "cli/cli.h"
+#include "cli_test_util.h"
 
 namespace {
-int run(std::vector<std::string> args) {
-  args.insert(args.begin(), "embedlab");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  lab::cli::GuiOptions gui;
-  return lab::cli::cli_main(int(argv.size()), argv.data(), gui);
-}
+int run(std::vector<std::string> args) { return lab::test::run_cli(std::move(args)); }
 const std::string kFix = std::string(LAB_SOURCE_DIR) + "/tests/data/ml100k-fixture";
 }  // namespace
 

@@ -16,11 +16,7 @@ TEST_CASE("knob links: drawing any shipped step leaves its link without knob val
   test::ImGuiScope scope;
   ui::LabApp app;
   test::app_open_lessons(app);
-  ui::fonts_load(app, 1.0f);
-  ui::style_apply(1.0f);
-  unsigned char* pixels = nullptr;
-  int w = 0, h = 0;
-  ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+  test::app_fonts_ready(app);
   int knobs_seen = 0;
   for (int i = 0; i < int(app.session.library.lessons.size()); ++i)
     for (int k = 0; k < int(app.session.library.lessons[size_t(i)].steps.size()); ++k) {

@@ -24,11 +24,7 @@ TEST_CASE("ui: the recommender lessons' widgets draw their finished experiments"
   ImGuiScope scope;
   ui::LabApp app;
   test::app_open_lessons(app);
-  ui::fonts_load(app, 1.0f);
-  ui::style_apply(1.0f);
-  unsigned char* pixels = nullptr;
-  int w = 0, h = 0;
-  ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+  test::app_fonts_ready(app);
   const int before = imgui_assert_count();
   int lessons_seen = 0;
   for (int i = 0; i < int(app.session.library.lessons.size()); ++i) {

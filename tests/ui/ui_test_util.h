@@ -18,6 +18,16 @@ struct ImGuiScope {
   ImGuiScope& operator=(const ImGuiScope&) = delete;
 };
 
+// Loads the app's fonts and style at `scale` and builds the font atlas (what a backend would upload),
+// so the app can draw without a window.
+inline void app_fonts_ready(ui::LabApp& app, float scale = 1.0f) {
+  ui::fonts_load(app, scale);
+  ui::style_apply(scale);
+  unsigned char* pixels = nullptr;
+  int w = 0, h = 0;
+  ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+}
+
 // Runs `frames` frames of the app at window size `size` (each: session update with a 2 ms budget,
 // NewFrame, show_app, Render). With `press`, the key goes down in frame 1 and up in frame 2.
 // Returns the vertex count of the last frame.
