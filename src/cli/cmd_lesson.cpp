@@ -39,7 +39,7 @@ int check(Args args) {
     for (const runtime::BlockCheck& b : result.blocks) {
       std::printf("%s:%d: %s", lesson.path.c_str(), b.line, b.kind.c_str());
       if (!b.ran) std::printf(" (skipped: errors)");
-      for (const runtime::Metric& m : b.metrics) std::printf(" %s=%.6g", m.name.c_str(), m.value);
+      for (const runtime::Metric& m : b.metrics) std::printf(" %s=%s", m.name.c_str(), runtime::metric_text(m).c_str());
       if (b.ran) std::printf(" [%.2f s]", b.seconds);
       std::printf("\n");
     }
@@ -89,7 +89,18 @@ std::string kinds_text(bool markdown) {
     for (const runtime::MetricSpec& m : k->metrics) {
       const std::string when = m.when.empty() ? "" : markdown ? " Only when `" + m.when + "`." : " (only when " + m.when + ")";
       const std::string typical = m.typical.empty() ? "" : markdown ? " *Typical:* " + m.typical + "." : "";
-      s += markdown ? "- `" + m.name + "` — " + m.doc + "." + when + typical + "\n" : "    " + m.name + ": " + m.doc + when + "\n";
+      const std::string identity = !m.identity ? "" : markdown ? " *Identity.*" : " (identity)";
+      s += markdown ? "- `" + m.name + "` — " + m.doc + "." + when + identity + typical + "\n"
+                    : "    " + m.name + ": " + m.doc + when + identity + "\n";
+    }
+    if (!k->controls.empty()) {
+      s += markdown ? "\nControls (`lesson check --controls`):" : "  controls:";
+      for (const runtime::BlockControl& c : k->controls) {
+        std::string set;
+        for (const auto& [name, value] : c.set) set += (set.empty() ? "" : ", ") + name + ": " + value;
+        s += markdown ? "\n- " + c.description + " — `" + set + "`" : "\n    " + c.description + " (" + set + ")";
+      }
+      s += "\n";
     }
     s += "\n";
   }

@@ -11,10 +11,21 @@
 
 namespace lab::runtime {
 
+// A number a block measures. Some are undefined for some settings (the smallest distance between
+// the vectors of a one-symbol vocabulary: there is no pair): such a metric carries the reason instead
+// of a number, and every place that shows it says "n/a: <reason>" (metric_text).
 struct Metric {
   std::string name;
   double value = 0;
+  std::string undefined = {};  // non-empty: no value exists with these settings, and why ("needs two symbols")
+
+  bool defined() const { return undefined.empty(); }
 };
+
+// A metric with no value for these settings; `why` completes "n/a: ..." ("needs two symbols").
+Metric metric_undefined(std::string name, std::string why);
+// "0.4231" or "n/a: needs two symbols" (printf %.*g with `digits` significant digits).
+std::string metric_text(const Metric& m, int digits = 6);
 
 class Experiment {
  public:
@@ -29,7 +40,7 @@ class Experiment {
   virtual std::string progress_text() const { return {}; }
   // Not ok when the run cannot continue (diverged, bad configuration); the message says what to change.
   virtual core::Status status() const { return {}; }
-  // Current values of the metrics the kind declares (finite numbers only).
+  // Current values of the metrics the kind declares: finite numbers, or undefined with a reason.
   virtual std::vector<Metric> metrics() const = 0;
 };
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -31,6 +33,10 @@ void metrics_mark_identity(BlockKind& kind, std::initializer_list<std::string_vi
     for (std::string_view n : names) m.identity |= m.name == n;
 }
 
+void metrics_mark_all_identity(BlockKind& kind) {
+  for (MetricSpec& m : kind.metrics) m.identity = true;
+}
+
 const MetricSpec* block_metric_find(const BlockKind& kind, std::string_view name) {
   for (const MetricSpec& m : kind.metrics)
     if (m.name == name) return &m;
@@ -49,16 +55,59 @@ const std::string& BlockConfig::text(std::string_view name) const {
   return it == values.end() ? empty : it->second.text;
 }
 
-bool expect_holds(const Expect& e, double v) {
-  if (!std::isfinite(v)) return false;
-  switch (e.op) {
-    case CmpOp::Less: return v < e.value;
-    case CmpOp::LessEq: return v <= e.value;
-    case CmpOp::Greater: return v > e.value;
-    case CmpOp::GreaterEq: return v >= e.value;
-    case CmpOp::Approx: return std::abs(v - e.value) <= e.tolerance;
+namespace {
+
+bool compare(CmpOp op, double v, double rhs, double tolerance) {
+  switch (op) {
+    case CmpOp::Less: return v < rhs;
+    case CmpOp::LessEq: return v <= rhs;
+    case CmpOp::Greater: return v > rhs;
+    case CmpOp::GreaterEq: return v >= rhs;
+    case CmpOp::Approx: return std::abs(v - rhs) <= tolerance;
   }
   return false;
+}
+
+const Metric* metric_in(const std::vector<Metric>& metrics, const std::string& name) {
+  for (const Metric& m : metrics)
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+std::string operand_text(const ExpectOperand& o) {
+  char buf[48];
+  std::string s;
+  if (o.scale != 1) { std::snprintf(buf, sizeof buf, "%g * ", o.scale); s += buf; }
+  s += o.metric;
+  if (o.offset != 0) { std::snprintf(buf, sizeof buf, " %c %g", o.offset < 0 ? '-' : '+', std::abs(o.offset)); s += buf; }
+  return s;
+}
+
+}  // namespace
+
+ExpectResult expect_evaluate(const Expect& e, const std::vector<Metric>& metrics) {
+  ExpectResult r;
+  const Metric* lhs = metric_in(metrics, e.metric);
+  const Metric* rhs = e.rhs.metric.empty() ? nullptr : metric_in(metrics, e.rhs.metric);
+  if (!lhs || (!e.rhs.metric.empty() && !rhs)) {
+    r.why = (lhs ? e.rhs.metric : e.metric) + " is not measured";
+    r.values = "(not measured)";
+    return r;
+  }
+  for (const Metric* m : {lhs, rhs})
+    if (m && !m->defined()) {
+      r.state = ExpectResult::State::Undefined;
+      r.why = m->undefined;
+      r.values = m->name + " is n/a: " + m->undefined;
+      return r;
+    }
+  r.lhs = lhs->value;
+  r.rhs = rhs ? e.rhs.scale * rhs->value + e.rhs.offset : e.rhs.offset;
+  r.values = e.metric + " = " + metric_text(*lhs, 4);
+  if (rhs) r.values += ", " + operand_text(e.rhs) + " = " + metric_text(Metric{"", r.rhs}, 4);
+  const bool finite = std::isfinite(r.lhs) && std::isfinite(r.rhs);
+  r.state = finite && compare(e.op, r.lhs, r.rhs, e.tolerance) ? ExpectResult::State::Holds : ExpectResult::State::Fails;
+  return r;
 }
 
 bool LabBlock::ok() const {
@@ -85,6 +134,36 @@ std::optional<double> parse_number(std::string_view s) {
   const double v = std::strtod(buf, &end);
   if (end != buf + s.size() || !std::isfinite(v)) return std::nullopt;
   return v;
+}
+
+// The right-hand side of an expect: NUMBER, or [NUMBER *] METRIC [+ NUMBER | - NUMBER].
+// Returns "" or the error message.
+std::string expect_operand_parse(std::string_view text, ExpectOperand& out) {
+  text = trim(text);
+  out = {};
+  if (const auto v = parse_number(text)) {
+    out.offset = *v;
+    return {};
+  }
+  const std::string form = "a number or 'METRIC', '2 * METRIC', 'METRIC - 0.3' after the comparison, got '" +
+                           std::string(text) + "'";
+  if (const size_t star = text.find('*'); star != std::string_view::npos) {
+    const auto scale = parse_number(text.substr(0, star));
+    if (!scale) return "expect needs " + form;
+    out.scale = *scale;
+    text = trim(text.substr(star + 1));
+  }
+  size_t n = 0;
+  while (n < text.size() && (std::isalnum(static_cast<unsigned char>(text[n])) || text[n] == '_')) ++n;
+  if (n == 0 || std::isdigit(static_cast<unsigned char>(text[0]))) return "expect needs " + form;
+  out.metric = std::string(text.substr(0, n));
+  std::string_view rest = trim(text.substr(n));
+  if (rest.empty()) return {};
+  if (rest[0] != '+' && rest[0] != '-') return "expect needs " + form;
+  const auto shift = parse_number(rest.substr(1));
+  if (!shift) return "expect needs " + form;
+  out.offset = rest[0] == '-' ? -*shift : *shift;
+  return {};
 }
 
 std::string fmt_number(double v) {
@@ -440,15 +519,16 @@ LabBlock lab_block_parse(std::string_view kind_name, std::string_view body, cons
         e.tolerance = *tol;
         value_text = value_text.substr(0, pm);
       }
-      const auto v = parse_number(value_text);
-      if (!v) {
-        error(line_no, "expect needs a number after the comparison, got '" + std::string(trim(value_text)) + "'" +
-                           comment_hint(value_text));
+      if (const std::string err = expect_operand_parse(value_text, e.rhs); !err.empty()) {
+        error(line_no, err + comment_hint(value_text));
         continue;
       }
-      e.value = *v;
       if (!block_metric_find(kind, e.metric)) {
         error(line_no, "unknown metric '" + e.metric + "' for '" + kind.name + "' " + valid_metrics(kind, e.metric));
+        continue;
+      }
+      if (!e.rhs.metric.empty() && !block_metric_find(kind, e.rhs.metric)) {
+        error(line_no, "unknown metric '" + e.rhs.metric + "' for '" + kind.name + "' " + valid_metrics(kind, e.rhs.metric));
         continue;
       }
       block.expects.push_back(e);
@@ -485,12 +565,15 @@ LabBlock lab_block_parse(std::string_view kind_name, std::string_view body, cons
     if (!st) error(line_no, st.message + comment_hint(value.text));
   }
   // An expect on a metric these values do not produce could only ever fail: say so now.
-  for (const Expect& e : block.expects) {
-    std::string why;
-    if (!metric_measured(*block_metric_find(kind, e.metric), block.config, &why))
-      error(e.line, "'" + kind.name + "' reports '" + e.metric + "' only when " + why +
-                        ": remove this expect or change the parameter");
-  }
+  for (const Expect& e : block.expects)
+    for (const std::string& name : {e.metric, e.rhs.metric}) {
+      std::string why;
+      if (!name.empty() && !metric_measured(*block_metric_find(kind, name), block.config, &why)) {
+        error(e.line, "'" + kind.name + "' reports '" + name + "' only when " + why +
+                          ": remove this expect or change the parameter");
+        break;
+      }
+    }
   // In line order: the expect checks above come after the lines they follow.
   std::stable_sort(block.diagnostics.begin(), block.diagnostics.end(),
                    [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });

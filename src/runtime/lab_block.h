@@ -12,6 +12,7 @@
 // its Experiment. Kinds live one per file in src/runtime/blocks/ with one line in block_registry.cpp.
 #pragma once
 
+#include <cmath>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -53,13 +54,15 @@ struct MetricSpec {
   std::string typical = {};
   // An identity is true by construction of the maths (the width of a one-hot vector, the drop rate
   // of a mask): no control can remove it, so `lesson check --controls` does not test expects on it.
-  // Every other metric measures an effect, which the kind's control (BlockControl) removes.
+  // Every other metric measures an effect, which one of the kind's controls (BlockControl) removes.
   bool identity = false;
 };
 
-// The honest null of a kind: the same block with the effect removed (an untrained model, ...), made
-// by overriding some parameters; every other value stays the lesson's. `lesson check --controls`
-// runs it beside the lesson's block and fails every expect on an effect that also holds for it.
+// An honest null of a kind: the same block with one effect removed (an untrained model, random
+// recommendations, a random layout), made by overriding some parameters; every other value stays the
+// lesson's. A kind may remove several effects, one control each. `lesson check --controls` runs them
+// beside the lesson's block and fails every expect on an effect that holds for all of them: such an
+// expect shows none of the effects.
 struct BlockControl {
   std::string description;                                  // "an untrained model (1 epoch at lr 1e-5)"
   std::vector<std::pair<std::string, std::string>> set;     // parameter -> value, as a lesson writes it
@@ -77,11 +80,14 @@ struct BlockKind {
   // Optional checks across parameters (e.g. the answer number is within the choices); reported at the fence line.
   core::Status (*validate)(const BlockConfig& config) = nullptr;
   double check_timeout_s = 120;   // the headless runner gives up after this long
-  BlockControl control = {};      // empty description: the kind has no control (its metrics are identities)
+  std::vector<BlockControl> controls;  // none: every metric of the kind is an identity
 };
 
 // Marks the named metrics of a kind as identities (MetricSpec::identity).
 void metrics_mark_identity(BlockKind& kind, std::initializer_list<std::string_view> names);
+// For kinds that only show what the maths or the data are (a one-hot matrix, a lookup, a data set's
+// statistics): every metric is an identity, and tests/runtime/test_identities.cpp recomputes each.
+void metrics_mark_all_identity(BlockKind& kind);
 
 const std::vector<const BlockKind*>& block_kinds();
 const BlockKind* block_kind_find(std::string_view name);
@@ -113,16 +119,35 @@ struct Knob {
 
 enum class CmpOp { Less, LessEq, Greater, GreaterEq, Approx };
 
+// One side of a comparison: a number, or another metric of the same block, scaled and shifted
+// (`memorised_1 - 0.3`, `0.01 * act_std_last_bn`). Comparing two measured quantities lets a claim
+// say "less than the unregularised net", which an untrained model cannot satisfy by accident.
+struct ExpectOperand {
+  std::string metric;  // empty: the operand is the constant `offset`
+  double scale = 1;
+  double offset = 0;
+};
+
 struct Expect {
   std::string metric;
   CmpOp op = CmpOp::Less;
-  double value = 0;
-  double tolerance = 0;  // Approx: |metric - value| <= tolerance
+  ExpectOperand rhs;
+  double tolerance = 0;  // Approx: |metric - rhs| <= tolerance
   int line = 0;
   std::string source;    // the clause as written, for messages
 };
 
-bool expect_holds(const Expect& e, double metric_value);
+// An expect judged against a block's metrics.
+struct ExpectResult {
+  enum class State { Holds, Fails, NotMeasured, Undefined };
+  State state = State::NotMeasured;
+  double lhs = NAN, rhs = NAN;
+  std::string why;  // Undefined: the metric's reason ("needs two symbols"); NotMeasured: which metric is missing
+  bool holds() const { return state == State::Holds; }
+  // "memorised_2 = 0.535, memorised_1 - 0.3 = 0.64" or "min_distance is n/a: needs two symbols".
+  std::string values;
+};
+ExpectResult expect_evaluate(const Expect& e, const std::vector<Metric>& metrics);
 
 struct LabBlock {
   std::string kind_name;

@@ -37,20 +37,18 @@ double run_to_end(Experiment* exp, double limit) {
   return elapsed;
 }
 
-// The control run of a block: its kind's control applied to the lesson's values. Returns false (and
-// says why in *why) when the kind has no control or the control could not run.
-bool control_metrics(const LabBlock& block, std::vector<Metric>& out, std::string* why) {
-  const BlockControl& c = block.kind->control;
-  if (c.description.empty()) return false;
+// A control run of a block: `control` applied to the lesson's values. Returns false (and says why in
+// *why) when the control could not run.
+bool control_metrics(const LabBlock& block, const BlockControl& c, std::vector<Metric>& out, std::string* why) {
   BlockConfig config = block.config;
   for (const auto& [name, value] : c.set) {
     const ParamSpec* spec = block_param_find(*block.kind, name);
     if (!spec) {
-      *why = "the control of '" + block.kind_name + "' sets an unknown parameter '" + name + "'";
+      *why = "a control of '" + block.kind_name + "' sets an unknown parameter '" + name + "'";
       return false;
     }
     if (core::Status st = block_set_value(config, *spec, value); !st) {
-      *why = "the control of '" + block.kind_name + "' is invalid: " + st.message;
+      *why = "a control of '" + block.kind_name + "' is invalid: " + st.message;
       return false;
     }
   }
@@ -62,6 +60,44 @@ bool control_metrics(const LabBlock& block, std::vector<Metric>& out, std::strin
   }
   out = exp->metrics();
   return true;
+}
+
+// Runs every control of the block and reports each expect on an effect that holds for all of them
+// (it shows none of the effects the controls remove). A kind without controls but with expects on
+// effects is an error: its checks cannot be tested against a null.
+void check_controls(const Lesson& lesson, const LabBlock& block, std::vector<Diagnostic>& out) {
+  auto is_effect = [&](const Expect& e) {
+    const MetricSpec* m = block_metric_find(*block.kind, e.metric);
+    return m && !m->identity;
+  };
+  if (std::none_of(block.expects.begin(), block.expects.end(), is_effect)) return;
+  if (block.kind->controls.empty()) {
+    out.push_back({Severity::Error, lesson.path, block.line,
+                   "'" + block.kind_name + "' has no control: its expects on effects cannot be checked against a null"});
+    return;
+  }
+  std::vector<std::vector<Metric>> nulls;
+  for (const BlockControl& c : block.kind->controls) {
+    std::string why;
+    nulls.emplace_back();
+    if (!control_metrics(block, c, nulls.back(), &why)) {
+      out.push_back({Severity::Error, lesson.path, block.line, why});
+      return;
+    }
+  }
+  for (const Expect& e : block.expects) {
+    if (!is_effect(e)) continue;
+    std::string held;
+    bool all_hold = true;
+    for (size_t i = 0; i < nulls.size() && all_hold; ++i) {
+      const ExpectResult r = expect_evaluate(e, nulls[i]);
+      all_hold = r.holds();
+      held += (held.empty() ? "" : "; and for ") + block.kind->controls[i].description + " (" + r.values + ")";
+    }
+    if (all_hold)
+      out.push_back({Severity::Error, lesson.path, e.line,
+                     "expect " + e.source + " also holds for " + held + ": it does not show the effect"});
+  }
 }
 
 }  // namespace
@@ -96,7 +132,7 @@ LessonCheck lesson_check(const Lesson& lesson, const LessonCheckOptions& options
       }
       if (exp) bc.metrics = exp->metrics();
       for (const Metric& m : bc.metrics)
-        if (!std::isfinite(m.value)) error("metric '" + m.name + "' is not a finite number");
+        if (m.defined() && !std::isfinite(m.value)) error("metric '" + m.name + "' is not a finite number");
       // The kind's metric declarations are a contract (lab_block.h, MetricSpec::when): a finished
       // block reports exactly the metrics its values promise, so an expect the parser accepted can
       // always be measured.
@@ -112,40 +148,14 @@ LessonCheck lesson_check(const Lesson& lesson, const LessonCheckOptions& options
         }
       }
       for (const Expect& e : block.expects) {
-        double v = NAN;
-        for (const Metric& m : bc.metrics)
-          if (m.name == e.metric) v = m.value;
-        if (!expect_holds(e, v))
+        const ExpectResult r = expect_evaluate(e, bc.metrics);
+        if (r.state == ExpectResult::State::Undefined)
           out.diagnostics.push_back({Severity::Error, lesson.path, e.line,
-                                     "expect " + e.source + " failed: " + e.metric + " = " +
-                                         (std::isnan(v) ? std::string("(not measured)") : fmt(v))});
+                                     "expect " + e.source + " is not defined here: " + r.values});
+        else if (!r.holds())
+          out.diagnostics.push_back({Severity::Error, lesson.path, e.line, "expect " + e.source + " failed: " + r.values});
       }
-      if (options.controls && exp && exp->done() && exp->status().ok) {
-        std::vector<Metric> null_metrics;
-        std::string why;
-        const bool has_effects = std::any_of(block.expects.begin(), block.expects.end(), [&](const Expect& e) {
-          const MetricSpec* m = block_metric_find(*block.kind, e.metric);
-          return m && !m->identity;
-        });
-        if (has_effects && control_metrics(block, null_metrics, &why)) {
-          for (const Expect& e : block.expects) {
-            const MetricSpec* spec = block_metric_find(*block.kind, e.metric);
-            if (!spec || spec->identity) continue;
-            double v = NAN;
-            for (const Metric& m : null_metrics)
-              if (m.name == e.metric) v = m.value;
-            if (expect_holds(e, v))
-              out.diagnostics.push_back({Severity::Error, lesson.path, e.line,
-                                         "expect " + e.source + " also holds for " + block.kind->control.description +
-                                             " (" + e.metric + " = " + fmt(v) + "): it does not show the effect"});
-          }
-        } else if (has_effects && !why.empty()) {
-          error(why);
-        } else if (has_effects) {
-          out.diagnostics.push_back({Severity::Warning, lesson.path, block.line,
-                                     "'" + block.kind_name + "' has no control run yet: its expects are not checked against a null"});
-        }
-      }
+      if (options.controls && exp && exp->done() && exp->status().ok) check_controls(lesson, block, out.diagnostics);
       out.blocks.push_back(std::move(bc));
     }
   }

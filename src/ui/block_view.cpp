@@ -18,6 +18,7 @@
 #include "runtime/blocks/rec_feedback.h"
 #include "runtime/blocks/rec_implicit.h"
 #include "ui/app_ui.h"
+#include "ui/widgets/plot.h"
 
 namespace lab::ui {
 
@@ -208,17 +209,16 @@ void block_view(LabApp& app, int run_index) {
         ImGui::PopStyleColor();
       }
       for (const runtime::Expect& e : block->expects) {
-        double v = NAN;
-        for (const runtime::Metric& m : metrics)
-          if (m.name == e.metric) v = m.value;
-        const bool ok = runtime::expect_holds(e, v);
-        ImGui::PushStyleColor(ImGuiCol_Text, exp->done() && lesson_values ? (ok ? kGood : kError) : kMuted);
-        const char* mark = !exp->done() ? "…" : !lesson_values ? "·" : ok ? "✓" : "✗";
+        const runtime::ExpectResult r = runtime::expect_evaluate(e, metrics);
+        using State = runtime::ExpectResult::State;
+        const bool judged = exp->done() && lesson_values && r.state != State::Undefined;
+        ImGui::PushStyleColor(ImGuiCol_Text, judged ? (r.holds() ? kGood : kError) : kMuted);
+        const char* mark = !exp->done() ? "…" : !judged ? "·" : r.holds() ? "✓" : "✗";
         const char* what = lesson_values ? "expected" : "lesson's claim";
-        const char* now = lesson_values ? "now" : "yours";
-        if (std::isfinite(v)) ImGui::Text("%s %s: %s   (%s %.4g)", mark, what, e.source.c_str(), now, v);
-        else if (exp->done()) ImGui::Text("%s %s: %s   (not measured)", mark, what, e.source.c_str());
-        else ImGui::Text("%s %s: %s   (not measured yet)", mark, what, e.source.c_str());
+        if (r.state == State::Undefined) ImGui::TextWrapped("%s %s: %s   (not defined here: %s)", mark, what, e.source.c_str(), r.values.c_str());
+        else if (r.state != State::NotMeasured) ImGui::TextWrapped("%s %s: %s   (%s%s)", mark, what, e.source.c_str(), lesson_values ? "now " : "yours: ", r.values.c_str());
+        else if (exp->done()) ImGui::TextWrapped("%s %s: %s   (not measured)", mark, what, e.source.c_str());
+        else ImGui::TextWrapped("%s %s: %s   (not measured yet)", mark, what, e.source.c_str());
         ImGui::PopStyleColor();
       }
     }
@@ -231,10 +231,21 @@ void block_view(LabApp& app, int run_index) {
           for (const runtime::MetricSpec& ms : block->kind->metrics)
             if (ms.name == m.name && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ms.doc.c_str());
           ImGui::TableNextColumn();
-          ImGui::Text("%.5g", m.value);
+          ImGui::TextUnformatted(runtime::metric_text(m, 5).c_str());
         }
         ImGui::EndTable();
       }
+      if (ImGui::SmallButton("↓ CSV")) {
+        std::string csv = "metric,value\n";
+        for (const runtime::Metric& m : metrics) {
+          csv_field(csv, m.name);
+          csv += ',';
+          csv_field(csv, runtime::metric_text(m, 9));
+          csv += '\n';
+        }
+        export_file(app, block->kind_name + "-numbers.csv", csv);
+      }
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Save these numbers as CSV");
       ImGui::TreePop();
     }
   }

@@ -3,6 +3,7 @@
 // (its exit codes) and the corpus test over every shipped lesson.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -69,9 +70,53 @@ TEST_CASE("lab block: parameters, knobs and expects parse with their lines; pros
   CHECK(b.expects[0].op == CmpOp::Less);
   CHECK(b.expects[1].op == CmpOp::Approx);
   CHECK(b.expects[1].tolerance == doctest::Approx(0.03));
-  CHECK(expect_holds(b.expects[1], 0.14));
-  CHECK_FALSE(expect_holds(b.expects[1], 0.2));
-  CHECK_FALSE(expect_holds(b.expects[0], NAN));
+  CHECK(expect_evaluate(b.expects[1], {{"std_cos", 0.14}}).holds());
+  CHECK(expect_evaluate(b.expects[1], {{"std_cos", 0.2}}).state == ExpectResult::State::Fails);
+  CHECK(expect_evaluate(b.expects[0], {{"mean_abs_cos", NAN}}).state == ExpectResult::State::Fails);
+  CHECK(expect_evaluate(b.expects[0], {}).state == ExpectResult::State::NotMeasured);
+}
+
+TEST_CASE("lab block: an expect compares a metric with another metric of the block, scaled and shifted") {
+  const Lesson l = lesson_parse(lesson_with("expect std_cos < mean_abs_cos - 0.1\n"
+                                            "expect mean_abs_cos >= 2 * std_cos\n"
+                                            "expect std_cos ≈ 0.5 * mean_abs_cos ± 0.01\n"
+                                            "expect std_cos > mean_cos + 1e-3\n"),
+                                "t.md");
+  const LabBlock& b = l.steps[0].parts[1].block;
+  for (const Diagnostic& d : l.diagnostics) MESSAGE(diagnostic_format(d));
+  REQUIRE(b.expects.size() == 4);
+  CHECK(b.expects[0].rhs.metric == "mean_abs_cos");
+  CHECK(b.expects[0].rhs.offset == doctest::Approx(-0.1));
+  CHECK(b.expects[1].rhs.scale == 2);
+  CHECK(b.expects[3].rhs.offset == doctest::Approx(1e-3));
+  const std::vector<Metric> yes = {{"std_cos", 0.2}, {"mean_abs_cos", 0.4}, {"mean_cos", 0.1}};
+  const std::vector<Metric> no = {{"std_cos", 0.35}, {"mean_abs_cos", 0.4}, {"mean_cos", 0.5}};
+  for (const Expect& e : b.expects) {
+    CHECK_MESSAGE(expect_evaluate(e, yes).holds(), e.source);
+    CHECK_MESSAGE(expect_evaluate(e, no).state == ExpectResult::State::Fails, e.source);
+  }
+  // The message shows both sides, as the student reads them.
+  CHECK(expect_evaluate(b.expects[0], yes).values == "std_cos = 0.2, mean_abs_cos - 0.1 = 0.3");
+  CHECK(expect_evaluate(b.expects[1], no).values == "mean_abs_cos = 0.4, 2 * std_cos = 0.7");
+  // A metric with no value for these settings is neither a pass nor a fail, on either side.
+  const std::vector<Metric> undefined = {metric_undefined("std_cos", "needs two vectors"), {"mean_abs_cos", 0.4}};
+  const ExpectResult r = expect_evaluate(b.expects[1], undefined);
+  CHECK(r.state == ExpectResult::State::Undefined);
+  CHECK(r.values == "std_cos is n/a: needs two vectors");
+  CHECK(expect_evaluate(b.expects[0], {{"std_cos", 0.2}}).state == ExpectResult::State::NotMeasured);
+}
+
+TEST_CASE("lab block: a malformed metric comparison names its line and what is valid") {
+  const Lesson l = lesson_parse(lesson_with("expect std_cos < mean_abs_coss\n"     // line 8
+                                            "expect std_cos < 2 * \n"              // 9
+                                            "expect std_cos < mean_cos +\n"        // 10
+                                            "expect std_cos < mean_cos * 2\n"      // 11
+                                            "expect std_cos < mean_cos - x\n"),    // 12
+                                "t.md");
+  CHECK(has_diag(l.diagnostics, 8, "unknown metric 'mean_abs_coss'"));
+  CHECK(has_diag(l.diagnostics, 8, "mean_abs_cos"));
+  for (int line : {9, 10, 11, 12}) CHECK_MESSAGE(has_diag(l.diagnostics, line, "'2 * METRIC'"), line);
+  CHECK(l.steps[0].parts[1].block.expects.empty());
 }
 
 TEST_CASE("lab block: every mistake names its line and lists what is valid") {
@@ -245,6 +290,42 @@ TEST_CASE("corpus: lessons/README.md documents every lab-block kind, parameter a
   }
   // The generated reference in the README is current (regenerate with: embedlab lesson kinds --markdown).
   CHECK(readme->find(lab::cli::lesson_kinds_reference(true)) != std::string::npos);
+}
+
+TEST_CASE("lesson check --controls: an expect is hollow only if it holds for every control of its kind") {
+  // lessons/07-implicit-feedback.md's popularity negatives. Two controls: an untrained model, and
+  // uniform negatives. An untrained model's lists are random, so they are diverse: a claim of
+  // diversity holds for it, but not for uniform negatives, so it shows the negatives' effect.
+  const std::string body =
+      "model: triplet\ndim: 32\nmargin: 1\nepochs: 30\nnegatives: popularity\n"
+      "expect popular_share < 0.8\n"  // line 13: fails for uniform negatives (0.88)
+      "expect coverage > 0.01\n";     // line 14: holds for both controls (1.0 and 0.21)
+  const Lesson l = lesson_parse(lesson_with(body, "rec-implicit"), "lessons/c.md");
+  REQUIRE(l.diagnostics.empty());
+  LessonCheckOptions options;
+  options.controls = true;
+  const LessonCheck c = lesson_check(l, options);
+  REQUIRE(c.diagnostics.size() == 1);
+  const Diagnostic& d = c.diagnostics[0];
+  INFO(diagnostic_format(d));
+  CHECK(d.line == 14);
+  CHECK(d.message.find("also holds for an almost untrained model") != std::string::npos);
+  CHECK(d.message.find("; and for uniform negatives (coverage = ") != std::string::npos);
+}
+
+TEST_CASE("lesson check --controls: every kind that measures an effect has a control that removes one") {
+  for (const BlockKind* k : block_kinds()) {
+    const bool effects = std::any_of(k->metrics.begin(), k->metrics.end(), [](const MetricSpec& m) { return !m.identity; });
+    if (k->name == "quiz") continue;  // its metrics are the student's answers, never an experiment's effect
+    CHECK_MESSAGE(effects == !k->controls.empty(), k->name);
+    for (const BlockControl& c : k->controls)
+      for (const auto& [name, value] : c.set) {
+        const ParamSpec* spec = block_param_find(*k, name);
+        REQUIRE_MESSAGE(spec, k->name, ": control sets unknown parameter ", name);
+        BlockConfig config = lab_block_parse(k->name, "", "t.md", 1, 2).config;
+        CHECK_MESSAGE(block_set_value(config, *spec, value).ok, k->name, ": ", name, " = ", value);
+      }
+  }
 }
 
 TEST_CASE("lesson check --controls: an expect that also holds for the untrained model is reported; an effect is not") {

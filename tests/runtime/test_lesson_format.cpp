@@ -103,7 +103,7 @@ TEST_CASE("format: trailing comments ' # ' as the guide shows; quotes keep a ' #
   REQUIRE(b->knobs.size() == 1);
   CHECK(b->knobs[0].log_scale);
   REQUIRE(b->expects.size() == 1);
-  CHECK(b->expects[0].value == doctest::Approx(0.1));
+  CHECK(b->expects[0].rhs.offset == doctest::Approx(0.1));
 
   const Lesson q = lesson_parse(lesson_with("title: C# and item #3\n"), "q.md");
   CHECK(first_block(q)->config.text("title") == "C# and item #3");
@@ -312,7 +312,7 @@ TEST_CASE("format: the documented ASCII forms mean the same as the Unicode ones"
   const Expect& ea = first_block(a)->expects[0];
   CHECK(ea.op == CmpOp::Approx);
   CHECK(ea.op == eu.op);
-  CHECK(ea.value == eu.value);
+  CHECK(ea.rhs.offset == eu.rhs.offset);
   CHECK(ea.tolerance == eu.tolerance);
   for (const char* yes : {"yes", "true", "on", "1"}) {
     const Lesson l = lesson_parse(lesson_with(std::string("use_proxy: ") + yes + "\n", "rec-feedback"), "b.md");

@@ -40,11 +40,7 @@ BlockConfig config_for(const char* kind, std::initializer_list<std::pair<const c
   return c;
 }
 
-void run_to_end(Experiment& e) {
-  for (int i = 0; i < 100000 && !e.done(); ++i) e.step(50);
-  REQUIRE(e.status().ok);
-  REQUIRE(e.done());
-}
+void run_to_end(Experiment& e) { lab::test::run_to_end(e, 50); }
 
 using lab::test::metric;
 

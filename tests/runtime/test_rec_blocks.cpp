@@ -19,19 +19,9 @@ using namespace lab::runtime;
 
 namespace {
 
-std::unique_ptr<Experiment> make(const std::string& kind, const std::string& body) {
-  const LabBlock b = lab_block_parse(kind, body, "test.md", 1, 2);
-  REQUIRE(b.ok());
-  auto e = b.kind->make(b.config);
-  REQUIRE(e);
-  return e;
-}
+using lab::test::make;
 
-void run(Experiment& e, double budget_ms = 5) {
-  for (int i = 0; i < 1000000 && !e.done(); ++i) e.step(budget_ms);
-  REQUIRE(e.done());
-  REQUIRE(e.status().ok);
-}
+void run(Experiment& e, double budget_ms = 5) { lab::test::run_to_end(e, budget_ms); }
 
 using lab::test::metric;
 

@@ -20,18 +20,8 @@ namespace nn = lab::core::nn;
 
 namespace {
 
-std::unique_ptr<Experiment> make(const std::string& kind, const std::string& body) {
-  const LabBlock b = lab_block_parse(kind, body, "test.md", 1, 2);
-  for (const Diagnostic& d : b.diagnostics) MESSAGE(diagnostic_format(d));
-  REQUIRE(b.ok());
-  return b.kind->make(b.config);
-}
-
-void run_to_end(Experiment& e) {
-  for (int i = 0; i < 100000 && !e.done(); ++i) e.step(20);
-  REQUIRE(e.done());
-}
-
+using lab::test::make;
+using lab::test::run_to_end;
 using lab::test::metric;
 
 }  // namespace

@@ -190,13 +190,15 @@ double group_spread_ratio(const Mat& y, std::span<const int32_t> labels) {
   for (Index i = 0; i < y.rows(); ++i)
     ss[size_t(labels[size_t(i)])] += (y.row(i).cast<double>() - c.row(labels[size_t(i)])).squaredNorm();
   double lo = INFINITY, hi = 0;
+  int groups = 0;
   for (size_t g = 0; g < ss.size(); ++g)
     if (count[g] > 1) {
       const double rms = std::sqrt(ss[g] / count[g]);
       lo = std::min(lo, rms);
       hi = std::max(hi, rms);
+      ++groups;
     }
-  return lo > 0 && std::isfinite(lo) ? hi / lo : 0;
+  return groups >= 2 && lo > 0 ? hi / lo : NAN;
 }
 
 double group_gap_ratio(const Mat& y, std::span<const int32_t> labels) {
@@ -211,7 +213,7 @@ double group_gap_ratio(const Mat& y, std::span<const int32_t> labels) {
       lo = std::min(lo, d);
       hi = std::max(hi, d);
     }
-  return lo > 0 && std::isfinite(lo) ? hi / lo : 0;
+  return lo > 0 && std::isfinite(lo) ? hi / lo : NAN;
 }
 
 double procrustes_disparity(const Mat& a, const Mat& b) {

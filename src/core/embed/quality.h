@@ -60,9 +60,11 @@ double kl_divergence(std::span<const double> p, std::span<const double> q);
 
 // ---- What a 2-D picture keeps of groups and of a second picture ----------------------------------
 // Groups are the distinct labels (0 .. G−1) of the rows.
-// max / min over groups of the RMS distance of a group's points to its centroid (0 if undefined).
+// max / min over groups of the RMS distance of a group's points to its centroid. NaN when undefined:
+// fewer than two groups of two or more points, or a group whose points all coincide.
 double group_spread_ratio(const Mat& y, std::span<const int32_t> labels);
-// max / min over pairs of groups of the distance between their centroids (0 if undefined).
+// max / min over pairs of groups of the distance between their centroids. NaN when undefined: fewer
+// than two groups, or two groups with the same centroid.
 double group_gap_ratio(const Mat& y, std::span<const int32_t> labels);
 // Procrustes disparity in [0, 1] between two (N, d) layouts after centring, scaling and the best
 // rotation or reflection: 0 = the same picture (as scipy.spatial.procrustes).

@@ -225,7 +225,8 @@ BlockKind& block_kind_batchnorm_compare() {
       make_batchnorm_compare,
   };
   k.check_timeout_s = 60;
-  k.control = {"almost untrained nets (1 epoch at learning rate 1e-4)", {{"epochs", "1"}, {"lr", "0.0001"}}};
+  k.controls = {{"almost untrained nets (1 epoch at learning rate 1e-4)", {{"epochs", "1"}, {"lr", "0.0001"}}},
+                {"the standard initialisation (init_scale 1)", {{"init_scale", "1"}}}};
   metrics_mark_identity(k, {"params_plain", "params_bn", "extra_params", "running_stats", "width_times_depth"});
   return k;
 }
@@ -387,7 +388,7 @@ BlockKind& block_kind_batchnorm_inference() {
       make_batchnorm_inference,
   };
   k.check_timeout_s = 60;
-  k.control = {"an almost untrained net (1 epoch at learning rate 1e-4)", {{"epochs", "1"}, {"lr", "0.0001"}}};
+  k.controls = {{"an almost untrained net (1 epoch at learning rate 1e-4)", {{"epochs", "1"}, {"lr", "0.0001"}}}};
   metrics_mark_identity(k, {"eval_batch", "bn_params", "bn_running_stats"});
   return k;
 }

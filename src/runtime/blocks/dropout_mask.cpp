@@ -159,6 +159,7 @@ BlockKind& block_kind_dropout_mask() {
       },
       make_dropout_mask,
   };
+  metrics_mark_all_identity(k);
   return k;
 }
 

@@ -84,7 +84,7 @@ void embedding_distances_analyse(EmbeddingDistancesExperiment& e, const core::Ma
     for (size_t m = 0; m < 3; ++m)
       for (int j = 0; j < k; ++j) found[m] += now[m].neighbour(i, j) == q;
   }
-  for (double& f : found) f = mates ? f / mates : 0.0;
+  for (double& f : found) f = mates ? f / mates : NAN;
   double same_cat = 0;
   for (int j = 0; j < k; ++j) same_cat += category[size_t(now[1].neighbour(q, j))] == category[size_t(q)];
 
@@ -100,10 +100,11 @@ void embedding_distances_analyse(EmbeddingDistancesExperiment& e, const core::Ma
       {"cosine_hub_share", hub[1] / (n - 1)},
       {"euclidean_hub_share", hub[2] / (n - 1)},
       {"cosine_same_category", same_cat / k},
-      {"dot_found_by_category", found[0]},
-      {"cosine_found_by_category", found[1]},
-      {"euclidean_found_by_category", found[2]},
   };
+  const char* found_names[3] = {"dot_found_by_category", "cosine_found_by_category", "euclidean_found_by_category"};
+  for (size_t m = 0; m < 3; ++m)
+    e.results.push_back(mates ? Metric{found_names[m], found[m]}
+                              : metric_undefined(found_names[m], "the query's category has no other word"));
   e.analysed = true;
 }
 
@@ -158,6 +159,11 @@ BlockKind& block_kind_embedding_distances() {
       },
       make_embedding_distances,
   };
+  k.controls = {{"random text (topic_share 0: no categories to learn)", {{"topic_share", "0"}}},
+                {"the query at its own length (scale 1)", {{"scale", "1"}}},
+                {"vectors at their own lengths (normalize no)", {{"normalize", "no"}}}};
+  // Cosine ignores length by construction: no setting can change the query's cosine neighbours by scaling it.
+  metrics_mark_identity(k, {"cosine_overlap_unscaled", "query_norm"});
   return k;
 }
 

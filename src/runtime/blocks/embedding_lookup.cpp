@@ -80,6 +80,7 @@ BlockKind& block_kind_embedding_lookup() {
       make_embedding_lookup,
       validate_embedding_lookup,
   };
+  metrics_mark_all_identity(k);
   return k;
 }
 

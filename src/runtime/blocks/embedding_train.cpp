@@ -86,7 +86,7 @@ BlockKind& block_kind_embedding_train() {
       },
       make_embedding_train,
   };
-  k.control = {"an almost untrained model (1 epoch at learning rate 1e-4)", {{"epochs", "1"}, {"learning_rate", "0.0001"}}};
+  k.controls = {{"an almost untrained model (1 epoch at learning rate 1e-4)", {{"epochs", "1"}, {"learning_rate", "0.0001"}}}};
   metrics_mark_identity(k, {"parameters"});
   return k;
 }

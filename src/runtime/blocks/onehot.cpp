@@ -43,7 +43,18 @@ void OnehotExperiment::step(double) {
 
 std::vector<Metric> OnehotExperiment::metrics() const {
   const core::Index n = distances.rows();
-  double dmin = n > 1 ? 1e300 : 0, dmax = 0, dot_max = 0;
+  std::vector<Metric> out = {{"vocab_size", double(n)}, {"dimensions", double(onehot.cols())}};
+  if (n == 0) {
+    out.push_back(metric_undefined("nonzeros_per_row", "needs a symbol"));
+  } else {
+    out.push_back({"nonzeros_per_row", double((onehot.array() != 0).count()) / double(n)});
+  }
+  // Distances and dot products are between two different symbols: one symbol has no pair.
+  if (n < 2) {
+    for (const char* name : {"min_distance", "max_distance", "max_dot"}) out.push_back(metric_undefined(name, "needs two symbols"));
+    return out;
+  }
+  double dmin = 1e300, dmax = 0, dot_max = -1e300;
   for (core::Index i = 0; i < n; ++i)
     for (core::Index j = 0; j < n; ++j)
       if (i != j) {
@@ -51,12 +62,10 @@ std::vector<Metric> OnehotExperiment::metrics() const {
         dmax = std::max(dmax, double(distances(i, j)));
         dot_max = std::max(dot_max, double(onehot.row(i).dot(onehot.row(j))));
       }
-  return {{"vocab_size", double(n)},
-          {"dimensions", double(onehot.cols())},
-          {"nonzeros_per_row", n > 0 ? double((onehot.array() != 0).count()) / double(n) : 0.0},
-          {"min_distance", dmin},
-          {"max_distance", dmax},
-          {"max_dot", dot_max}};
+  out.push_back({"min_distance", dmin});
+  out.push_back({"max_distance", dmax});
+  out.push_back({"max_dot", dot_max});
+  return out;
 }
 
 static std::unique_ptr<Experiment> make_onehot(const BlockConfig& c) {
@@ -94,6 +103,7 @@ BlockKind& block_kind_onehot() {
       make_onehot,
       validate_onehot,
   };
+  metrics_mark_all_identity(k);
   return k;
 }
 

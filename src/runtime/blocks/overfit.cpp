@@ -236,7 +236,7 @@ BlockKind& block_kind_overfit_dropout() {
     k.make = make_overfit_dropout;
     k.validate = validate_common;
     k.check_timeout_s = 60;
-    k.control = {"almost untrained models (1 epoch at learning rate 1e-4)", {{"epochs", "1"}, {"lr", "0.0001"}}};
+    k.controls = {{"almost untrained models (1 epoch at learning rate 1e-4)", {{"epochs", "1"}, {"lr", "0.0001"}}}};
     metrics_mark_identity(k, {"noisy_labels"});
     return k;
   }();
@@ -273,7 +273,7 @@ BlockKind& block_kind_overfit_regularise() {
     k.make = make_overfit_regularise;
     k.validate = validate_common;
     k.check_timeout_s = 60;
-    k.control = {"almost untrained models (1 epoch at learning rate 1e-4)", {{"epochs", "1"}, {"lr", "0.0001"}}};
+    k.controls = {{"almost untrained models (1 epoch at learning rate 1e-4)", {{"epochs", "1"}, {"lr", "0.0001"}}}};
     metrics_mark_identity(k, {"noisy_labels", "params", "params_ref"});
     return k;
   }();

@@ -73,6 +73,7 @@ BlockKind& block_kind_param_count() {
       },
       make_param_count,
   };
+  metrics_mark_all_identity(k);
   return k;
 }
 

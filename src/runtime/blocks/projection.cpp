@@ -68,6 +68,18 @@ core::Mat ProjectionExperiment::layout(int r) const {
   return runs[size_t(r)].state.y.cast<core::Scalar>();
 }
 
+// Cluster size and gap ratios; a subsample can leave too few groups to compare.
+static Metric spread_ratio_metric(std::string name, const core::Mat& y, std::span<const int32_t> labels) {
+  const double r = core::group_spread_ratio(y, labels);
+  if (std::isfinite(r)) return {std::move(name), r};
+  return metric_undefined(std::move(name), "needs two groups (labels) of two or more distinct points");
+}
+static Metric gap_ratio_metric(std::string name, const core::Mat& y, std::span<const int32_t> labels) {
+  const double r = core::group_gap_ratio(y, labels);
+  if (std::isfinite(r)) return {std::move(name), r};
+  return metric_undefined(std::move(name), "needs two groups (labels) with different centres");
+}
+
 // The final metrics, one unit of work per call (a piece of a layout's exact KL, O(N²) in all; a
 // layout's other metrics; a piece of a neighbour search); returns true when all are in e.results.
 static bool finish_step(ProjectionExperiment& e) {
@@ -78,8 +90,8 @@ static bool finish_step(ProjectionExperiment& e) {
   if (stage == 0) {
     m.clear();
     m.push_back({"points", double(n)});
-    m.push_back({"spread_ratio_input", core::group_spread_ratio(e.x, e.labels)});
-    m.push_back({"gap_ratio_input", core::group_gap_ratio(e.x, e.labels)});
+    m.push_back(spread_ratio_metric("spread_ratio_input", e.x, e.labels));
+    m.push_back(gap_ratio_metric("gap_ratio_input", e.x, e.labels));
   } else if (stage <= layouts) {
     const int r = stage - 1;
     // t-SNE: first the exact KL of this layout, in pieces.
@@ -90,8 +102,8 @@ static bool finish_step(ProjectionExperiment& e) {
     m.push_back({"knn_accuracy" + sfx, e.quality[size_t(r)].knn_accuracy});
     if (e.method == ProjectionMethod::Tsne) m.push_back({"kl" + sfx, e.kl_job.kl});
     e.kl_job = core::TsneKlJob{};
-    m.push_back({"spread_ratio_output" + sfx, core::group_spread_ratio(y, e.labels)});
-    m.push_back({"gap_ratio_output" + sfx, core::group_gap_ratio(y, e.labels)});
+    m.push_back(spread_ratio_metric("spread_ratio_output" + sfx, y, e.labels));
+    m.push_back(gap_ratio_metric("gap_ratio_output" + sfx, y, e.labels));
   } else if (stage == layouts + 1) {
     m.push_back({"knn_accuracy_input", e.quality[0].knn_accuracy_input});
     if (e.method == ProjectionMethod::Pca) {
@@ -127,7 +139,8 @@ static bool finish_step(ProjectionExperiment& e) {
       }
       return false;
     }
-    m.push_back({"neighbour_overlap", e.overlap_ok ? core::neighbour_overlap(e.overlap_knn[0], e.overlap_knn[1]) : 0.0});
+    m.push_back(e.overlap_ok ? Metric{"neighbour_overlap", core::neighbour_overlap(e.overlap_knn[0], e.overlap_knn[1])}
+                             : metric_undefined("neighbour_overlap", "needs more points than neighbours compared, and finite pictures"));
     e.overlap_knn[0] = e.overlap_knn[1] = core::Knn{};
     return e.finished = true;
   }
@@ -382,6 +395,13 @@ BlockKind& block_kind_projection() {
       },
       make_projection,
   };
+  k.controls = {{"a random layout (t-SNE from its random start at learning rate 0.001, so the points stay where they were drawn)",
+                 {{"method", "tsne"}, {"init", "random"}, {"learning_rate", "0.001"}, {"iterations", "50"}}},
+                {"PCA, a linear map (it keeps sizes and distances in proportion)", {{"method", "pca"}}},
+                {"the same seed twice", {{"seed", "1"}, {"second_seed", "1"}}}};
+  // Properties of the data and of PCA's exact solution, whatever the picture.
+  metrics_mark_identity(k, {"points", "knn_accuracy_input", "spread_ratio_input", "gap_ratio_input",
+                            "explained_variance_2", "perplexity_used", "iterations"});
   return k;
 }
 

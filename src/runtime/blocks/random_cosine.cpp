@@ -84,6 +84,7 @@ BlockKind& block_kind_random_cosine() {
       },
       make_random_cosine,
   };
+  metrics_mark_all_identity(k);
   return k;
 }
 

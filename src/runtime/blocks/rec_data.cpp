@@ -72,6 +72,7 @@ BlockKind& block_kind_rec_data() {
       },
       make_rec_data,
   };
+  metrics_mark_all_identity(k);
   return k;
 }
 

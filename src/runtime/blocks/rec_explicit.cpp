@@ -169,6 +169,7 @@ std::vector<Metric> RecExplicitExperiment::metrics() const {
     if (!h.val_metric.empty())
       m.push_back({"best_val_rmse", double(*std::min_element(h.val_metric.begin(), h.val_metric.end()))});
     if (light_count > 0 && std::isfinite(light_rmse)) m.push_back({"light_user_rmse", light_rmse});
+    else m.push_back(metric_undefined("light_user_rmse", "no test rating is from a user with at most 25 training ratings"));
     if (!h.train_metric.empty() && !h.val_metric.empty())
       m.push_back({"overfit_gap", double(h.val_metric.back() - h.train_metric.back())});
   }
@@ -230,7 +231,7 @@ BlockKind& block_kind_rec_explicit() {
       },
       make_rec_explicit,
   };
-  k.control = {"an almost untrained model (1 epoch at learning rate 1e-5)", {{"epochs", "1"}, {"lr", "0.00001"}}};
+  k.controls = {{"an almost untrained model (1 epoch at learning rate 1e-5)", {{"epochs", "1"}, {"lr", "0.00001"}}}};
   metrics_mark_identity(k, {"epochs", "noise_floor_rmse"});
   return k;
 }

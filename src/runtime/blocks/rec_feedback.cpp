@@ -98,6 +98,9 @@ BlockKind& block_kind_rec_feedback() {
       },
       make_rec_feedback,
   };
+  k.controls = {{"random recommendations (explore_eps 1: no recommender)", {{"explore_eps", "1"}}},
+                {"the plain loop (no mitigation, no proxy)", {{"explore_eps", "0"}, {"popularity_penalty", "0"}, {"use_proxy", "no"}}}};
+  metrics_mark_identity(k, {"rounds"});
   return k;
 }
 

@@ -109,20 +109,26 @@ std::vector<Metric> RecImplicitExperiment::metrics() const {
   if (!h.train_loss.empty()) m.push_back({"train_loss", double(h.train_loss.back())});
   if (!h.val_metric.empty()) m.push_back({"ranking_accuracy", double(h.val_metric.back())});
   if (evaluated) {
-    m.push_back({"auc", eval.auc});
-    m.push_back({"precision_at_k", eval.precision});
-    m.push_back({"ndcg_at_k", eval.ndcg});
+    // Per-user ranking metrics average over users with a held-out positive: with none, they do not exist.
+    const bool ranked = eval.users > 0;
+    auto per_user = [&](const char* name, double v) {
+      m.push_back(ranked ? Metric{name, v} : metric_undefined(name, "no user has a held-out positive"));
+    };
+    per_user("auc", eval.auc);
+    per_user("precision_at_k", eval.precision);
+    per_user("ndcg_at_k", eval.ndcg);
     m.push_back({"coverage", eval.coverage});
     m.push_back({"popular_share", eval.popular_share});
     m.push_back({"gini", eval.gini});
-    m.push_back({"pop_auc", pop.auc});
-    m.push_back({"pop_precision_at_k", pop.precision});
-    m.push_back({"pop_ndcg_at_k", pop.ndcg});
+    per_user("pop_auc", pop.auc);
+    per_user("pop_precision_at_k", pop.precision);
+    per_user("pop_ndcg_at_k", pop.ndcg);
     m.push_back({"pop_coverage", pop.coverage});
-    m.push_back({"auc_gain", eval.auc - pop.auc});
+    per_user("auc_gain", eval.auc - pop.auc);
     m.push_back({"coverage_gain", eval.coverage - pop.coverage});
-    m.push_back({"ndcg_gain", eval.ndcg - pop.ndcg});
-    if (pop.precision > 0) m.push_back({"precision_ratio", eval.precision / pop.precision});
+    per_user("ndcg_gain", eval.ndcg - pop.ndcg);
+    if (ranked && pop.precision > 0) m.push_back({"precision_ratio", eval.precision / pop.precision});
+    else m.push_back(metric_undefined("precision_ratio", ranked ? "the popularity baseline's precision@k is 0" : "no user has a held-out positive"));
   }
   return m;
 }
@@ -188,7 +194,8 @@ BlockKind& block_kind_rec_implicit() {
       },
       make_rec_implicit,
   };
-  k.control = {"an almost untrained model (1 epoch at learning rate 1e-5)", {{"epochs", "1"}, {"lr", "0.00001"}}};
+  k.controls = {{"an almost untrained model (1 epoch at learning rate 1e-5)", {{"epochs", "1"}, {"lr", "0.00001"}}},
+                {"uniform negatives", {{"negatives", "uniform"}}}};
   metrics_mark_identity(k, {"epochs", "pop_auc", "pop_precision_at_k", "pop_ndcg_at_k", "pop_coverage"});
   return k;
 }

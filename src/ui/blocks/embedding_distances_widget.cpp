@@ -51,7 +51,9 @@ BlockCommand widget_embedding_distances(LabApp& app, const runtime::BlockRun& ru
   ImGui::TextDisabled("Coloured: same category as the query; grey: another category.");
   // The other side of the story: does the query's category still count it as a neighbour?
   double found[3] = {0, 0, 0}, hub[3] = {0, 0, 0};
+  bool have_found = true;  // undefined when the query's category has no other word
   for (const runtime::Metric& m : e->results) {
+    if (m.name.ends_with("_found_by_category")) have_found &= m.defined();
     if (m.name == "dot_hub_share") hub[0] = m.value;
     if (m.name == "cosine_hub_share") hub[1] = m.value;
     if (m.name == "euclidean_hub_share") hub[2] = m.value;
@@ -60,9 +62,10 @@ BlockCommand widget_embedding_distances(LabApp& app, const runtime::BlockRun& ru
     if (m.name == "euclidean_found_by_category") found[2] = m.value;
   }
   const char* qw = vocab.words[size_t(q)].c_str();
-  ImGui::TextWrapped("Of the other %s, these have %s among their %d nearest:   by dot product %.0f%%,   by cosine %.0f%%,   by Euclidean distance %.0f%%.",
-                     vocab.category_names[size_t(vocab.category[size_t(q)])].c_str(), qw,
-                     int(e->neighbours[0].size()), 100 * found[0], 100 * found[1], 100 * found[2]);
+  if (have_found)
+    ImGui::TextWrapped("Of the other %s, these have %s among their %d nearest:   by dot product %.0f%%,   by cosine %.0f%%,   by Euclidean distance %.0f%%.",
+                       vocab.category_names[size_t(vocab.category[size_t(q)])].c_str(), qw,
+                       int(e->neighbours[0].size()), 100 * found[0], 100 * found[1], 100 * found[2]);
   ImGui::TextWrapped("Of all other words, these have %s as their single best match:   by dot product %.0f%%,   by cosine %.0f%%,   by Euclidean distance %.0f%%.",
                      qw, 100 * hub[0], 100 * hub[1], 100 * hub[2]);
 

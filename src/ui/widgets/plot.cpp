@@ -964,6 +964,18 @@ PlotHover hover_find(const PlotState& p, const Frame& f, ImVec2 m) {
   return best;
 }
 
+void csv_number(std::string& out, double v, bool from_double) {
+  if (std::isnan(v)) out += "NaN";
+  else if (std::isinf(v)) out += v > 0 ? "inf" : "-inf";
+  else {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, from_double ? "%.17g" : "%.9g", v);
+    out += buf;
+  }
+}
+
+}  // namespace
+
 void csv_field(std::string& out, const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) {
     out += s;
@@ -976,18 +988,6 @@ void csv_field(std::string& out, const std::string& s) {
   }
   out += '"';
 }
-
-void csv_number(std::string& out, double v, bool from_double) {
-  if (std::isnan(v)) out += "NaN";
-  else if (std::isinf(v)) out += v > 0 ? "inf" : "-inf";
-  else {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, from_double ? "%.17g" : "%.9g", v);
-    out += buf;
-  }
-}
-
-}  // namespace
 
 //-----------------------------------------------------------------------------------------------
 // [SECTION] Public API: begin / series / end / queries / CSV

@@ -122,6 +122,8 @@ PlotHover plot_get_hover(ImGuiID plot);
 // The series drawn last frame as CSV text (empty if none). Lines, scatters, bars, histograms and
 // reference lines: "series,x,y" rows (+ ",group" when a scatter has groups). A heatmap: its matrix,
 // one row per line, with the labels as the first row and column. Hidden series are included.
+// Appends s to out as one CSV field, quoted when it holds a comma, quote or line break.
+void csv_field(std::string& out, const std::string& s);
 std::string plot_export_csv(ImGuiID plot);
 // Same, with the id resolved in the current window's ID stack.
 std::string plot_export_csv(const char* id);

@@ -1,0 +1,19 @@
+#include "runtime/experiment.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace lab::runtime {
+
+Metric metric_undefined(std::string name, std::string why) {
+  return Metric{std::move(name), NAN, std::move(why)};
+}
+
+std::string metric_text(const Metric& m, int digits) {
+  if (!m.defined()) return "n/a: " + m.undefined;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, m.value);
+  return buf;
+}
+
+}  // namespace lab::runtime
