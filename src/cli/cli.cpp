@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <string_view>
@@ -73,6 +74,25 @@ int usage_error(std::string_view cmd, const std::string& msg, const char* usage)
   std::fprintf(stderr, "embedlab %.*s: %s\n\n%s", int(cmd.size()), cmd.data(), msg.c_str(), usage);
   return 2;
 }
+
+int options_walk(std::string_view cmd, Args args, const char* usage, const OptionTake& take,
+                 std::initializer_list<std::string_view> flags) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string_view a = args[i];
+    if (a == "--help" || a == "-h") {
+      std::fputs(usage, stdout);
+      return 0;
+    }
+    if (!a.starts_with("--")) return usage_error(cmd, "unexpected argument '" + std::string(a) + "'", usage);
+    const bool flag = std::find(flags.begin(), flags.end(), a) != flags.end();
+    if (!flag && i + 1 >= args.size()) return usage_error(cmd, std::string(a) + " needs a value", usage);
+    const std::string_view value = flag ? std::string_view() : args[++i];
+    if (const std::string err = take(a, value); !err.empty()) return usage_error(cmd, err, usage);
+  }
+  return -1;
+}
+
+std::string unknown_option(std::string_view name) { return "unknown option '" + std::string(name) + "'"; }
 
 int cmd_version(Args) {
   std::printf("embedlab %s (build %s)\n%s, SIMD: %s\n%s\n", runtime::build_version(), runtime::build_id(), core::build_target().c_str(),

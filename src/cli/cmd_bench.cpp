@@ -100,26 +100,17 @@ int cmd_bench(Args args) {
   BenchOptions opt;
   std::string suite, wasm_dir = std::string(LAB_BENCH_SOURCE_DIR) + "/build";
   bool wasm = true;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string_view a = args[i];
-    if (a == "--help" || a == "-h") {
-      std::fputs(kBenchUsage, stdout);
-      return 0;
-    } else if (a == "--quick") {
-      opt.quick = true;
-    } else if (a == "--no-peers") {
-      opt.peers = false;
-    } else if (a == "--in-wasm") {
-      opt.in_wasm = true;
-    } else if (a == "--no-wasm") {
-      wasm = false;
-    } else if (a == "--suite" || a == "--wasm-dir") {
-      if (i + 1 >= args.size()) return usage_error("bench", std::string(a) + " needs a value", kBenchUsage);
-      (a == "--suite" ? suite : wasm_dir) = std::string(args[++i]);
-    } else {
-      return usage_error("bench", "unknown option '" + std::string(a) + "'", kBenchUsage);
-    }
-  }
+  const int st = options_walk("bench", args, kBenchUsage, [&](std::string_view a, std::string_view v) -> std::string {
+    if (a == "--quick") opt.quick = true;
+    else if (a == "--no-peers") opt.peers = false;
+    else if (a == "--in-wasm") opt.in_wasm = true;
+    else if (a == "--no-wasm") wasm = false;
+    else if (a == "--suite") suite = std::string(v);
+    else if (a == "--wasm-dir") wasm_dir = std::string(v);
+    else return unknown_option(a);
+    return {};
+  }, {"--quick", "--no-peers", "--in-wasm", "--no-wasm"});
+  if (st >= 0) return st;
   bool found = suite.empty();
   for (const BenchSuite& s : kBenchSuites) found |= suite == s.name;
   if (!found) return usage_error("bench", "unknown suite '" + suite + "'", kBenchUsage);

@@ -27,7 +27,6 @@ const char* kPcaUsage =
     "\n"
     "exit status: 0 success, 1 bad input data or file, 2 bad options\n";
 
-int pca_usage_error(const std::string& msg) { return usage_error("pca", msg, kPcaUsage); }
 
 }  // namespace
 
@@ -35,27 +34,18 @@ int cmd_pca(Args args) {
   using namespace lab::core;
   std::string input, output;
   int components = 2;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string_view a = args[i];
-    if (a == "--help" || a == "-h") {
-      std::fputs(kPcaUsage, stdout);
-      return 0;
-    }
-    if (!a.starts_with("--")) return pca_usage_error("unexpected argument '" + std::string(a) + "'");
-    if (i + 1 >= args.size()) return pca_usage_error(std::string(a) + " needs a value");
-    const std::string_view v = args[++i];
+  const int st = options_walk("pca", args, kPcaUsage, [&](std::string_view a, std::string_view v) -> std::string {
     long long n = 0;
     if (a == "--input") input = std::string(v);
     else if (a == "--output") output = std::string(v);
-    else if (a == "--components") {
-      if (!flag_int(v, n) || (n != 2 && n != 3)) return pca_usage_error("--components must be 2 or 3, got '" + std::string(v) + "'");
-      components = int(n);
-    } else {
-      return pca_usage_error("unknown option '" + std::string(a) + "'");
-    }
-  }
-  if (input.empty()) return pca_usage_error("--input FILE is required");
-  if (output.empty()) return pca_usage_error("--output FILE is required");
+    else if (a != "--components") return unknown_option(a);
+    else if (!flag_int(v, n) || (n != 2 && n != 3)) return "--components must be 2 or 3, got '" + std::string(v) + "'";
+    else components = int(n);
+    return {};
+  });
+  if (st >= 0) return st;
+  if (input.empty()) return usage_error("pca", "--input FILE is required", kPcaUsage);
+  if (output.empty()) return usage_error("pca", "--output FILE is required", kPcaUsage);
 
   LabeledData data;
   if (!embed_table_read("pca", input, data)) return 1;

@@ -90,15 +90,7 @@ int cmd_recsys(Args args) {
   long long dim = 32, batch = 64;
   uint64_t seed = 1;
   double lr = -1, l2 = -1, dropout = 0.5, margin = 1.0;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string_view a = args[i];
-    if (a == "--help" || a == "-h") {
-      std::fputs(kRecsysUsage, stdout);
-      return 0;
-    }
-    if (!a.starts_with("--")) return usage("unexpected argument '" + std::string(a) + "'");
-    if (i + 1 >= args.size()) return usage(std::string(a) + " needs a value");
-    const std::string_view v = args[++i];
+  const int st = options_walk("recsys", args, kRecsysUsage, [&](std::string_view a, std::string_view v) -> std::string {
     const std::string vs(v);
     bool ok = true;
     if (a == "--data") data = vs;
@@ -116,9 +108,10 @@ int cmd_recsys(Args args) {
     else if (a == "--l2") ok = parse_num(v, l2) && l2 >= 0;
     else if (a == "--dropout") ok = parse_num(v, dropout) && dropout >= 0 && dropout < 1;
     else if (a == "--margin") ok = parse_num(v, margin) && margin >= 0;
-    else return usage("unknown option '" + std::string(a) + "'");
-    if (!ok) return usage("bad value '" + vs + "' for " + std::string(a));
-  }
+    else return unknown_option(a);
+    return ok ? "" : "bad value '" + vs + "' for " + std::string(a);
+  });
+  if (st >= 0) return st;
   if (data.empty()) return usage("--data is required (synthetic, synthetic-small or a MovieLens-100k folder)");
   if (model.empty()) return usage("--model is required (mf, deep, deep-meta, triplet, deep-triplet)");
   RecModelOptions mo;

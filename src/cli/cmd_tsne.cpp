@@ -34,7 +34,6 @@ const char* kTsneUsage =
     "\n"
     "exit status: 0 success, 1 bad input data or file, 2 bad options\n";
 
-int tsne_usage_error(const std::string& msg) { return usage_error("tsne", msg, kTsneUsage); }
 
 }  // namespace
 
@@ -43,57 +42,49 @@ int cmd_tsne(Args args) {
   std::string input, output;
   TsneParams params;
   bool verbose = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string_view a = args[i];
-    if (a == "--help" || a == "-h") {
-      std::fputs(kTsneUsage, stdout);
-      return 0;
-    }
-    if (a == "--verbose") {
-      verbose = true;
-      continue;
-    }
-    if (!a.starts_with("--")) return tsne_usage_error("unexpected argument '" + std::string(a) + "'");
-    if (i + 1 >= args.size()) return tsne_usage_error(std::string(a) + " needs a value");
-    const std::string_view v = args[++i];
+  const int st = options_walk("tsne", args, kTsneUsage, [&](std::string_view a, std::string_view v) -> std::string {
     long long n = 0;
     double d = 0;
-    if (a == "--input") {
+    if (a == "--verbose") {
+      verbose = true;
+    } else if (a == "--input") {
       input = std::string(v);
     } else if (a == "--output") {
       output = std::string(v);
     } else if (a == "--perplexity") {
-      if (!flag_double(v, d) || d < 1) return tsne_usage_error("--perplexity needs a number >= 1, got '" + std::string(v) + "'");
+      if (!flag_double(v, d) || d < 1) return "--perplexity needs a number >= 1, got '" + std::string(v) + "'";
       params.perplexity = d;
     } else if (a == "--iterations") {
       if (!flag_int(v, n) || n < 0 || n > 1000000)
-        return tsne_usage_error("--iterations needs a whole number 0-1000000, got '" + std::string(v) + "'");
+        return "--iterations needs a whole number 0-1000000, got '" + std::string(v) + "'";
       params.iterations = int(n);
     } else if (a == "--seed") {
-      if (!flag_int(v, n) || n < 0) return tsne_usage_error("--seed needs a whole number >= 0, got '" + std::string(v) + "'");
+      if (!flag_int(v, n) || n < 0) return "--seed needs a whole number >= 0, got '" + std::string(v) + "'";
       params.seed = uint64_t(n);
     } else if (a == "--method") {
       if (v == "auto") params.method = TsneMethod::Automatic;
       else if (v == "exact") params.method = TsneMethod::Exact;
       else if (v == "bh" || v == "barnes-hut") params.method = TsneMethod::BarnesHut;
-      else return tsne_usage_error("--method must be auto, exact or bh, got '" + std::string(v) + "'");
+      else return "--method must be auto, exact or bh, got '" + std::string(v) + "'";
     } else if (a == "--theta") {
-      if (!flag_double(v, d) || d < 0) return tsne_usage_error("--theta needs a number >= 0, got '" + std::string(v) + "'");
+      if (!flag_double(v, d) || d < 0) return "--theta needs a number >= 0, got '" + std::string(v) + "'";
       params.theta = d;
     } else if (a == "--init") {
       if (v == "pca") params.init = TsneInit::Pca;
       else if (v == "random") params.init = TsneInit::Random;
-      else return tsne_usage_error("--init must be pca or random, got '" + std::string(v) + "'");
+      else return "--init must be pca or random, got '" + std::string(v) + "'";
     } else if (a == "--learning-rate") {
       if (v == "auto") params.learning_rate = 0;
       else if (flag_double(v, d) && d > 0) params.learning_rate = d;
-      else return tsne_usage_error("--learning-rate needs a number > 0 or 'auto', got '" + std::string(v) + "'");
+      else return "--learning-rate needs a number > 0 or 'auto', got '" + std::string(v) + "'";
     } else {
-      return tsne_usage_error("unknown option '" + std::string(a) + "'");
+      return unknown_option(a);
     }
-  }
-  if (input.empty()) return tsne_usage_error("--input FILE is required");
-  if (output.empty()) return tsne_usage_error("--output FILE is required");
+    return {};
+  }, {"--verbose"});
+  if (st >= 0) return st;
+  if (input.empty()) return usage_error("tsne", "--input FILE is required", kTsneUsage);
+  if (output.empty()) return usage_error("tsne", "--output FILE is required", kTsneUsage);
 
   LabeledData data;
   if (!embed_table_read("tsne", input, data)) return 1;

@@ -137,9 +137,9 @@ TEST_CASE("memory budget: PCA's D x D, k-NN, trustworthiness and k-NN accuracy a
 
   Knn knn;
   const Mat line = spiral(100000, 1);
-  check_refusal(knn_search(line, 99999, Metric::Euclidean, knn), "k-NN: 100000 queries x 99999 neighbours");
+  check_refusal(knn_search(line, 99999, Measure::Euclidean, knn), "k-NN: 100000 queries x 99999 neighbours");
   CHECK(knn.index.empty());
-  REQUIRE(knn_search(spiral(500), 5, Metric::Euclidean, knn).ok);
+  REQUIRE(knn_search(spiral(500), 5, Measure::Euclidean, knn).ok);
   CHECK(knn.index.size() == 500 * 5);
 
   double out = -1;

@@ -130,7 +130,7 @@ TEST_CASE("softmax: rows sum to 1, stable for large logits") {
 TEST_CASE("triplet loss: zero beyond the margin, positive inside it") {
   Rng rng(6);
   const Mat a = randn_f(4, 3, rng);
-  for (Similarity sim : {Similarity::Dot, Similarity::Cosine}) {
+  for (Measure sim : {Measure::Dot, Measure::Cosine}) {
     // positive = anchor, negative = -anchor: s(a,p) - s(a,n) >= 2 (cosine) or 2|a|^2 (dot), beyond 0.5
     const Mat p = a * 2.0f, n = -a;
     const auto far = triplet_margin_loss(a, p, n, 0.5f, sim);
@@ -142,7 +142,11 @@ TEST_CASE("triplet loss: zero beyond the margin, positive inside it") {
     CHECK(wrong.value > 0.5f);
     CHECK(wrong.active_fraction == 1.0f);
   }
-  CHECK_FALSE(triplet_margin_loss(a, Mat(a.topRows(2)), a, 0.5f, Similarity::Dot).status.ok);
+  CHECK_FALSE(triplet_margin_loss(a, Mat(a.topRows(2)), a, 0.5f, Measure::Dot).status.ok);
+  // One vocabulary for comparing vectors (core::Measure): a distance is refused, by name.
+  const auto by_distance = triplet_margin_loss(a, a, a, 0.5f, Measure::Euclidean);
+  CHECK_FALSE(by_distance.status.ok);
+  CHECK(by_distance.status.message.find("not by euclidean") != std::string::npos);
 }
 
 TEST_CASE("losses: values on hand-computed cases; shape errors are reported") {

@@ -203,7 +203,7 @@ TEST_CASE("gradcheck: MSE, MAE, binary and softmax cross-entropy") {
 
 TEST_CASE("gradcheck: triplet margin loss, dot and cosine (hinge boundary skipped)") {
   Rng rng(8);
-  for (Similarity sim : {Similarity::Dot, Similarity::Cosine}) {
+  for (Measure sim : {Measure::Dot, Measure::Cosine}) {
     const double margin = 0.5;
     MatD a = randn(8, 3, rng), p = randn(8, 3, rng), n = randn(8, 3, rng);
     p.row(0) = a.row(0) * 3;  // far beyond the margin: zero gradient for this triplet
@@ -215,7 +215,7 @@ TEST_CASE("gradcheck: triplet margin loss, dot and cosine (hinge boundary skippe
     CHECK(r.active_fraction < 1);
     // Skip whole triplets whose hinge argument is within 1e-3 of 0 (a perturbation could cross it).
     MatD s_ap, s_an;
-    if (sim == Similarity::Dot) {
+    if (sim == Measure::Dot) {
       DotT<double> d1, d2;
       s_ap = d1.forward(a, p);
       s_an = d2.forward(a, n);

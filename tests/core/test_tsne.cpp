@@ -285,7 +285,7 @@ TEST_CASE("tsne: duplicates and extreme scales stay finite") {
       CHECK(std::isfinite(tsne_kl(s)));
       // the duplicates end up as each other's nearest neighbours
       Knn knn;
-      REQUIRE(knn_search(tsne_embedding(s), 2, Metric::Euclidean, knn));
+      REQUIRE(knn_search(tsne_embedding(s), 2, Measure::Euclidean, knn));
       CHECK(std::min(knn.neighbour(0, 0), knn.neighbour(0, 1)) == 1);
       CHECK(std::max(knn.neighbour(0, 0), knn.neighbour(0, 1)) == 2);
     }

@@ -15,7 +15,7 @@ TEST_CASE("vocab: 30 words in 5 categories; one-hot vectors are equidistant") {
   CHECK(vocab_find(v, "banana") >= 0);
   CHECK(v.category_names[v.category[vocab_find(v, "banana")]] == "fruits");
   CHECK(vocab_find(v, "spaceship") == -1);
-  const Mat d = metric_self(Metric::Euclidean, vocab_one_hot(v));
+  const Mat d = measure_self(Measure::Euclidean, vocab_one_hot(v));
   CHECK(d(0, 1) == doctest::Approx(std::sqrt(2.0)));
   CHECK(d(0, 29) == doctest::Approx(std::sqrt(2.0)));
 }
@@ -31,7 +31,7 @@ TEST_CASE("vocab: co-occurrence puts same-category words together, deterministic
   const Mat c = cooccurrence_count(v, a, 2);
   CHECK(c.isApprox(c.transpose()));
   // cosine similarity of co-occurrence rows: same category >> different category
-  const Mat cos = metric_self(Metric::Cosine, c);
+  const Mat cos = measure_self(Measure::Cosine, c);
   double same = 0, diff = 0;
   int n_same = 0, n_diff = 0;
   for (int i = 0; i < 30; ++i)

@@ -50,13 +50,13 @@ Status knn_validate(const Mat& base, const Mat& queries, int k, bool exclude_sel
   return Status::success();
 }
 
-void knn_prepare(const Mat& base, const Mat& queries, int k, Metric m, Knn& out, KnnJob& job) {
+void knn_prepare(const Mat& base, const Mat& queries, int k, Measure m, Knn& out, KnnJob& job) {
   out.n = int(queries.rows());
   out.k = k;
   out.index.assign(size_t(queries.rows()) * k, 0);
   out.value.assign(size_t(queries.rows()) * k, 0);
   job = KnnJob{};
-  job.metric = m;
+  job.measure = m;
   job.keys.reserve(size_t(base.rows()));
 }
 
@@ -69,10 +69,10 @@ bool knn_piece(const Mat& base, const Mat& queries, bool exclude_self, Knn& out,
     job.block_begin = job.next;
     job.block_size = std::min(kKnnBlock, n_query - job.next);
     // (n_base, nb): column c holds the metric of query block_begin+c against every base row, contiguous.
-    job.values = metric_matrix(job.metric, base, queries.middleRows(job.block_begin, job.block_size));
+    job.values = measure_matrix(job.measure, base, queries.middleRows(job.block_begin, job.block_size));
     return false;
   }
-  const bool larger_is_closer = metric_is_similarity(job.metric);
+  const bool larger_is_closer = measure_is_similarity(job.measure);
   const Index block_end = job.block_begin + job.block_size;
   const Index stop = std::min(block_end, job.next + std::max<Index>(1, 65536 / std::max<Index>(1, n_base)));
   std::vector<uint64_t>& keys = job.keys;
@@ -102,7 +102,7 @@ bool knn_piece(const Mat& base, const Mat& queries, bool exclude_self, Knn& out,
   return job.next >= n_query;
 }
 
-Status knn_run(const Mat& base, const Mat& queries, int k, Metric m, bool exclude_self, Knn& out) {
+Status knn_run(const Mat& base, const Mat& queries, int k, Measure m, bool exclude_self, Knn& out) {
   if (Status s = knn_validate(base, queries, k, exclude_self); !s) return s;
   KnnJob job;
   knn_prepare(base, queries, k, m, out, job);
@@ -113,9 +113,9 @@ Status knn_run(const Mat& base, const Mat& queries, int k, Metric m, bool exclud
 
 }  // namespace
 
-Status knn_search(const Mat& x, int k, Metric m, Knn& out) { return knn_run(x, x, k, m, true, out); }
+Status knn_search(const Mat& x, int k, Measure m, Knn& out) { return knn_run(x, x, k, m, true, out); }
 
-Status knn_search_begin(const Mat& x, int k, Metric m, Knn& out, KnnJob& job) {
+Status knn_search_begin(const Mat& x, int k, Measure m, Knn& out, KnnJob& job) {
   if (Status s = knn_validate(x, x, k, true); !s) return s;
   knn_prepare(x, x, k, m, out, job);
   return Status::success();
@@ -123,7 +123,7 @@ Status knn_search_begin(const Mat& x, int k, Metric m, Knn& out, KnnJob& job) {
 
 bool knn_search_continue(const Mat& x, Knn& out, KnnJob& job) { return knn_piece(x, x, true, out, job); }
 
-Status knn_query(const Mat& base, const Mat& queries, int k, Metric m, Knn& out) {
+Status knn_query(const Mat& base, const Mat& queries, int k, Measure m, Knn& out) {
   return knn_run(base, queries, k, m, false, out);
 }
 

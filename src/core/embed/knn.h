@@ -1,5 +1,5 @@
-// Brute-force k-nearest neighbours under any Metric. Distances for a block of queries come from one
-// matrix product (metric_matrix), then a partial selection per query. Ties are broken by index
+// Brute-force k-nearest neighbours under any Measure. Distances for a block of queries come from one
+// matrix product (measure_matrix), then a partial selection per query. Ties are broken by index
 // (the lower index is the nearer neighbour), so results are the same on every platform and run.
 // knn_search also comes in pieces (knn_search_begin / knn_search_continue) for callers that must
 // stay within a frame's time budget; knn_search itself runs those same pieces in one go.
@@ -17,15 +17,15 @@ struct Knn {
   int n = 0;                    // number of queries
   int k = 0;                    // neighbours per query
   std::vector<int32_t> index;   // (n, k) row-major: neighbours of query i, nearest first
-  std::vector<Scalar> value;    // the metric value of each neighbour (a distance or a similarity)
+  std::vector<Scalar> value;    // the measure of each neighbour (a distance or a similarity)
 
   int32_t neighbour(int i, int j) const { return index[size_t(i) * k + j]; }
-  Scalar metric_value(int i, int j) const { return value[size_t(i) * k + j]; }
+  Scalar measure_value(int i, int j) const { return value[size_t(i) * k + j]; }
 };
 
 // The k nearest *other* points of every row of x (a point is never its own neighbour; an exact
 // duplicate of it is). Errors: k < 1, k >= N, non-finite values.
-Status knn_search(const Mat& x, int k, Metric m, Knn& out);
+Status knn_search(const Mat& x, int k, Measure m, Knn& out);
 
 // The same search in pieces, each a few milliseconds at most:
 //   KnnJob job;
@@ -36,20 +36,20 @@ Status knn_search(const Mat& x, int k, Metric m, Knn& out);
 // is bit-identical to knn_search's: the blocks and the arithmetic are the same.
 constexpr Index kKnnBlock = 256;
 struct KnnJob {
-  Metric metric = Metric::SqEuclidean;
+  Measure measure = Measure::SqEuclidean;
   Index next = 0;         // queries finished
-  Index block_begin = 0;  // first query of the block whose metric values are in `values`
+  Index block_begin = 0;  // first query of the block whose measures are in `values`
   Index block_size = 0;   // 0: no block computed
-  Mat values;             // (N, block_size): column c = metric of query block_begin + c against every point
+  Mat values;             // (N, block_size): column c = measure of query block_begin + c against every point
   std::vector<uint64_t> keys;
 };
-Status knn_search_begin(const Mat& x, int k, Metric m, Knn& out, KnnJob& job);
+Status knn_search_begin(const Mat& x, int k, Measure m, Knn& out, KnnJob& job);
 // Does one piece; returns true when every query is done.
 bool knn_search_continue(const Mat& x, Knn& out, KnnJob& job);
 
 // The k nearest rows of `base` for every row of `queries` (nothing excluded). Errors: k < 1,
 // k > base rows, column counts differ, non-finite values.
-Status knn_query(const Mat& base, const Mat& queries, int k, Metric m, Knn& out);
+Status knn_query(const Mat& base, const Mat& queries, int k, Measure m, Knn& out);
 
 // A sentence naming the first non-finite entry of x ("row 3, column 7 is NaN"), or ok.
 Status finite_check(const Mat& x, std::string_view what);

@@ -4,19 +4,19 @@
 
 namespace lab::core {
 
-std::string_view metric_name(Metric m) {
+std::string_view measure_name(Measure m) {
   switch (m) {
-    case Metric::Dot: return "dot";
-    case Metric::Cosine: return "cosine";
-    case Metric::Euclidean: return "euclidean";
-    case Metric::SqEuclidean: return "sq_euclidean";
+    case Measure::Dot: return "dot";
+    case Measure::Cosine: return "cosine";
+    case Measure::Euclidean: return "euclidean";
+    case Measure::SqEuclidean: return "sq_euclidean";
   }
   return "?";
 }
 
-bool metric_parse(std::string_view name, Metric& out) {
-  for (Metric m : {Metric::Dot, Metric::Cosine, Metric::Euclidean, Metric::SqEuclidean}) {
-    if (name == metric_name(m)) {
+bool measure_parse(std::string_view name, Measure& out) {
+  for (Measure m : {Measure::Dot, Measure::Cosine, Measure::Euclidean, Measure::SqEuclidean}) {
+    if (name == measure_name(m)) {
       out = m;
       return true;
     }
@@ -24,9 +24,9 @@ bool metric_parse(std::string_view name, Metric& out) {
   return false;
 }
 
-bool metric_is_similarity(Metric m) { return m == Metric::Dot || m == Metric::Cosine; }
+bool measure_is_similarity(Measure m) { return m == Measure::Dot || m == Measure::Cosine; }
 
-double metric_pair(Metric m, const RowRef& a, const RowRef& b) {
+double measure_pair(Measure m, const RowRef& a, const RowRef& b) {
   const Index d = a.size();
   double ab = 0, aa = 0, bb = 0, sq = 0;
   for (Index k = 0; k < d; ++k) {
@@ -37,10 +37,10 @@ double metric_pair(Metric m, const RowRef& a, const RowRef& b) {
     sq += (x - y) * (x - y);
   }
   switch (m) {
-    case Metric::Dot: return ab;
-    case Metric::Cosine: return (aa > 0 && bb > 0) ? ab / (std::sqrt(aa) * std::sqrt(bb)) : 0.0;
-    case Metric::Euclidean: return std::sqrt(sq);
-    case Metric::SqEuclidean: return sq;
+    case Measure::Dot: return ab;
+    case Measure::Cosine: return (aa > 0 && bb > 0) ? ab / (std::sqrt(aa) * std::sqrt(bb)) : 0.0;
+    case Measure::Euclidean: return std::sqrt(sq);
+    case Measure::SqEuclidean: return sq;
   }
   return 0;
 }
@@ -53,19 +53,19 @@ Mat rows_normalized(const Mat& x) {
   return out;
 }
 
-Mat metric_matrix(Metric m, const Mat& a, const Mat& b) {
+Mat measure_matrix(Measure m, const Mat& a, const Mat& b) {
   switch (m) {
-    case Metric::Dot: return a * b.transpose();
-    case Metric::Cosine: return rows_normalized(a) * rows_normalized(b).transpose();
-    case Metric::Euclidean:
-    case Metric::SqEuclidean: {
+    case Measure::Dot: return a * b.transpose();
+    case Measure::Cosine: return rows_normalized(a) * rows_normalized(b).transpose();
+    case Measure::Euclidean:
+    case Measure::SqEuclidean: {
       const Vec na = a.rowwise().squaredNorm(), nb = b.rowwise().squaredNorm();
       Mat out = a * b.transpose();
       for (Index j = 0; j < out.cols(); ++j)
         for (Index i = 0; i < out.rows(); ++i) {
           Scalar s = na[i] + nb[j] - 2 * out(i, j);
           s = s > 0 ? s : Scalar(0);
-          out(i, j) = m == Metric::Euclidean ? std::sqrt(s) : s;
+          out(i, j) = m == Measure::Euclidean ? std::sqrt(s) : s;
         }
       return out;
     }
@@ -73,11 +73,11 @@ Mat metric_matrix(Metric m, const Mat& a, const Mat& b) {
   return {};
 }
 
-Mat metric_self(Metric m, const Mat& x) {
-  Mat out = metric_matrix(m, x, x);
+Mat measure_self(Measure m, const Mat& x) {
+  Mat out = measure_matrix(m, x, x);
   for (Index i = 0; i < x.rows(); ++i) {
-    if (m == Metric::Dot) out(i, i) = x.row(i).squaredNorm();
-    else if (m == Metric::Cosine) out(i, i) = x.row(i).squaredNorm() > 0 ? Scalar(1) : Scalar(0);
+    if (m == Measure::Dot) out(i, i) = x.row(i).squaredNorm();
+    else if (m == Measure::Cosine) out(i, i) = x.row(i).squaredNorm() > 0 ? Scalar(1) : Scalar(0);
     else out(i, i) = 0;
   }
   return out;

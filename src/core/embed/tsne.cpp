@@ -175,7 +175,7 @@ void piece_neighbours(TsneState& s) {
   TsneInitWork& w = s.init;
   if (w.pass == 0) {
     const int k = std::min(s.n - 1, int(3.0 * s.params.perplexity + 1));
-    if (Status st = knn_search_begin(w.x, k, Metric::SqEuclidean, w.knn, w.knn_job); !st) return init_fail(s, st);
+    if (Status st = knn_search_begin(w.x, k, Measure::SqEuclidean, w.knn, w.knn_job); !st) return init_fail(s, st);
     w.pass = 1;
     return;
   }

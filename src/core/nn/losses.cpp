@@ -77,7 +77,7 @@ LossT<T> softmax_cross_entropy_loss(const MatT<T>& z, std::span<const int32_t> l
 
 template <class T>
 TripletLossT<T> triplet_margin_loss(const MatT<T>& a, const MatT<T>& p, const MatT<T>& ng, T margin,
-                                    Similarity sim) {
+                                    Measure sim) {
   TripletLossT<T> r;
   if (!same_shape(a, p, "triplet loss") || !same_shape(a, ng, "triplet loss")) {
     r.status = Status::error("triplet loss: anchor, positive and negative must have the same non-empty shape (got " +
@@ -86,11 +86,16 @@ TripletLossT<T> triplet_margin_loss(const MatT<T>& a, const MatT<T>& p, const Ma
                              std::to_string(ng.rows()) + "x" + std::to_string(ng.cols()) + ")");
     return r;
   }
+  if (!measure_is_similarity(sim)) {
+    r.status = Status::error("triplet loss: scores by dot product or cosine, not by " + std::string(measure_name(sim)) +
+                             " (a distance: smaller is closer)");
+    return r;
+  }
   const Index n = a.rows();
   MatT<T> s_ap, s_an;
   DotT<T> dot_ap, dot_an;
   CosineT<T> cos_ap, cos_an;
-  if (sim == Similarity::Dot) {
+  if (sim == Measure::Dot) {
     s_ap = dot_ap.forward(a, p);
     s_an = dot_an.forward(a, ng);
   } else {
@@ -111,7 +116,7 @@ TripletLossT<T> triplet_margin_loss(const MatT<T>& a, const MatT<T>& p, const Ma
   r.value = T(sum / double(n));
   r.active_fraction = T(active) / T(n);
   MatT<T> da1, dp, da2, dn;
-  if (sim == Similarity::Dot) {
+  if (sim == Measure::Dot) {
     dot_ap.backward(g_ap, da1, dp);
     dot_an.backward(g_an, da2, dn);
   } else {
@@ -152,7 +157,7 @@ double accuracy(const MatT<T>& logits, std::span<const int32_t> labels) {
   template LossT<T> bce_with_logits_loss(const MatT<T>&, const MatT<T>&);                               \
   template LossT<T> softmax_cross_entropy_loss(const MatT<T>&, std::span<const int32_t>);              \
   template TripletLossT<T> triplet_margin_loss(const MatT<T>&, const MatT<T>&, const MatT<T>&, T,       \
-                                               Similarity);                                             \
+                                               Measure);                                             \
   template T l2_penalty(const std::vector<ParamRefT<T>>&, T);                                           \
   template double accuracy(const MatT<T>&, std::span<const int32_t>);
 LAB_LOSS_INSTANTIATE(float)

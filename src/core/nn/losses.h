@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "core/embed/similarity.h"
 #include "core/nn/tensor.h"
 #include "core/status.h"
 
@@ -36,9 +37,9 @@ LossT<T> bce_with_logits_loss(const MatT<T>& logits, const MatT<T>& target);
 template <class T>
 LossT<T> softmax_cross_entropy_loss(const MatT<T>& logits, std::span<const int32_t> labels);
 
-// Triplet margin loss mean_i max(0, margin - s(a_i, p_i) + s(a_i, n_i)) with s = dot or cosine.
+// Triplet margin loss mean_i max(0, margin - s(a_i, p_i) + s(a_i, n_i)) with s = dot or cosine
+// (core::Measure; a distance is an error: the loss is written for similarities, larger = closer).
 // The gradient at the hinge (argument exactly 0) is taken as 0.
-enum class Similarity { Dot, Cosine };
 template <class T>
 struct TripletLossT {
   T value = 0;
@@ -48,7 +49,7 @@ struct TripletLossT {
 };
 template <class T>
 TripletLossT<T> triplet_margin_loss(const MatT<T>& anchor, const MatT<T>& pos, const MatT<T>& neg, T margin,
-                                    Similarity sim);
+                                    Measure sim);
 
 // L2 penalty lambda * sum ||P||^2 over the given parameters (e.g. only the embeddings, as in the
 // lecture). Returns the penalty and ADDS 2 lambda P to each parameter's gradient.

@@ -181,7 +181,7 @@ Status feedback_init(FeedbackSim& s, const FeedbackOptions& o) {
   // the recommender: the triplet model of models.h (dot product, so popular items can win)
   auto obj = std::make_unique<TripletRecObjective>();
   obj->n_items = o.n_items;
-  obj->sim = Similarity::Dot;
+  obj->sim = Measure::Dot;
   obj->margin = 1.0;
   Rng init(o.seed + 17);
   if (Status st = obj->user.init(o.n_users, o.dim, init); !st) return s.status = st;

@@ -146,9 +146,9 @@ Status TripletRecObjective::check() const {
   return ids_check(val_neg, item.vocab(), "item");
 }
 
-static void row_sims(const Mat& a, const Mat& b, Similarity sim, Vec& s) {
+static void row_sims(const Mat& a, const Mat& b, Measure sim, Vec& s) {
   s = (a.array() * b.array()).rowwise().sum().matrix();
-  if (sim == Similarity::Cosine) {
+  if (sim == Measure::Cosine) {
     const Vec na = a.rowwise().norm(), nb = b.rowwise().norm();
     for (Index i = 0; i < s.size(); ++i) s(i) /= std::sqrt(na(i) * na(i) + 1e-8f) * std::sqrt(nb(i) * nb(i) + 1e-8f);
   }
@@ -242,7 +242,7 @@ void TripletRecObjective::refresh_cache() {
   if (cache_ok_) return;
   ucache_ = user_vectors();
   icache_ = item_vectors();
-  if (sim == Similarity::Cosine) {
+  if (sim == Measure::Cosine) {
     for (Index i = 0; i < ucache_.rows(); ++i) ucache_.row(i) /= std::sqrt(ucache_.row(i).squaredNorm() + 1e-8f);
     for (Index i = 0; i < icache_.rows(); ++i) icache_.row(i) /= std::sqrt(icache_.row(i).squaredNorm() + 1e-8f);
   }

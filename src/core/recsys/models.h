@@ -51,7 +51,7 @@ struct RecModelOptions {
   double l2 = 0;                     // explicit: lambda * (|u|^2 + |v|^2) over the batch rows (the lecture's L2)
   RatingLoss loss = RatingLoss::Mse; // explicit
   double margin = 1.0;               // implicit
-  nn::Similarity sim = nn::Similarity::Cosine;  // implicit
+  Measure sim = Measure::Cosine;  // implicit
   float positive_threshold = 4;      // implicit: ratings >= this are positives
   NegativeSampling negatives = NegativeSampling::Uniform;  // implicit: training negatives
   double init_scale = 0.1;
@@ -97,7 +97,7 @@ class TripletRecObjective : public nn::Objective, public ItemScorer {
   nn::Embedding user, item;
   bool deep = false;
   nn::Mlp user_tower, item_tower;  // deep only: dim -> hidden -> dim
-  nn::Similarity sim = nn::Similarity::Cosine;
+  Measure sim = Measure::Cosine;
   double margin = 1.0;
   int32_t n_items = 0;
   nn::Ids train_users, train_items;         // positive pairs

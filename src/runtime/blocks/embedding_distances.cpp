@@ -43,10 +43,10 @@ void embedding_distances_analyse(EmbeddingDistancesExperiment& e, const core::Ma
 
   std::array<core::Knn, 3> now, before;
   for (size_t m = 0; m < 3; ++m) {
-    core::knn_search(e.vectors, k, kDistanceMetrics[m], now[m]);
-    core::knn_search(base, k, kDistanceMetrics[m], before[m]);
+    core::knn_search(e.vectors, k, kDistanceMeasures[m], now[m]);
+    core::knn_search(base, k, kDistanceMeasures[m], before[m]);
     e.neighbours[m].clear();
-    for (int j = 0; j < k; ++j) e.neighbours[m].push_back({now[m].neighbour(q, j), double(now[m].metric_value(q, j))});
+    for (int j = 0; j < k; ++j) e.neighbours[m].push_back({now[m].neighbour(q, j), double(now[m].measure_value(q, j))});
   }
 
   // ‖x − y‖² against 2 (1 − cos) over every pair: equal on the unit sphere, not in general.
@@ -55,8 +55,8 @@ void embedding_distances_analyse(EmbeddingDistancesExperiment& e, const core::Ma
   double identity_err = 0;
   for (int i = 0; i < n; ++i)
     for (int j = i + 1; j < n; ++j) {
-      const double sq = core::metric_pair(core::Metric::SqEuclidean, e.vectors.row(i), e.vectors.row(j));
-      const double ct = 2.0 * (1.0 - core::metric_pair(core::Metric::Cosine, e.vectors.row(i), e.vectors.row(j)));
+      const double sq = core::measure_pair(core::Measure::SqEuclidean, e.vectors.row(i), e.vectors.row(j));
+      const double ct = 2.0 * (1.0 - core::measure_pair(core::Measure::Cosine, e.vectors.row(i), e.vectors.row(j)));
       e.pair_sq_distance.push_back(float(sq));
       e.pair_cos_term.push_back(float(ct));
       identity_err = std::max(identity_err, std::abs(sq - ct));

@@ -45,7 +45,7 @@ struct EmbeddingDistancesExperiment final : Experiment {
 };
 
 // The three measures in the order of EmbeddingDistancesExperiment::neighbours.
-constexpr std::array<core::Metric, 3> kDistanceMetrics = {core::Metric::Dot, core::Metric::Cosine, core::Metric::Euclidean};
+constexpr std::array<core::Measure, 3> kDistanceMeasures = {core::Measure::Dot, core::Measure::Cosine, core::Measure::Euclidean};
 
 // Analysis on its own (the experiment calls it; tests call it on planted vectors).
 void embedding_distances_analyse(EmbeddingDistancesExperiment& e, const core::Mat& embeddings,

@@ -38,7 +38,7 @@ std::vector<Metric> EmbeddingTrainExperiment::metrics() const {
   // Leave-one-out: is a word's nearest other word (by cosine) from its own category?
   double nn_same = 0;
   core::Knn knn;
-  if (w.rows() > 2 && core::knn_search(w, 1, core::Metric::Cosine, knn)) {
+  if (w.rows() > 2 && core::knn_search(w, 1, core::Measure::Cosine, knn)) {
     for (int i = 0; i < knn.n; ++i) nn_same += run.vocab.category[size_t(knn.neighbour(i, 0))] == run.vocab.category[size_t(i)];
     nn_same /= double(knn.n);
   }

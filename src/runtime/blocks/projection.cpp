@@ -127,7 +127,7 @@ static bool finish_step(ProjectionExperiment& e) {
     if (which < 2) {
       core::Knn& knn = e.overlap_knn[which];
       if (e.overlap_job.next == 0 && e.overlap_job.block_size == 0 && knn.n == 0) {
-        if (!core::knn_search_begin(e.overlap_layout[which], tk, core::Metric::Euclidean, knn, e.overlap_job)) {
+        if (!core::knn_search_begin(e.overlap_layout[which], tk, core::Measure::Euclidean, knn, e.overlap_job)) {
           e.overlap_ok = false;  // as before: no overlap measured
           stage = layouts + 4;
         }

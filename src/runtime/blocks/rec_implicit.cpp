@@ -138,7 +138,7 @@ static std::unique_ptr<Experiment> make_rec_implicit(const BlockConfig& c) {
   e->model.kind = c.integer("model") == 0 ? rs::ModelKind::Triplet : rs::ModelKind::DeepTriplet;
   e->model.dim = c.integer("dim");
   e->model.margin = c.num("margin");
-  e->model.sim = c.integer("similarity") == 0 ? core::nn::Similarity::Cosine : core::nn::Similarity::Dot;
+  e->model.sim = c.integer("similarity") == 0 ? core::Measure::Cosine : core::Measure::Dot;
   e->model.positive_threshold = float(c.integer("positive_threshold"));
   e->model.negatives = c.integer("negatives") == 0 ? rs::NegativeSampling::Uniform : rs::NegativeSampling::Popularity;
   e->model.seed = uint64_t(c.integer("seed"));

@@ -164,7 +164,7 @@ const core::Mat& WordEmbeddingRun::embeddings() const {
 }
 
 void category_cosines(const core::Mat& w, const std::vector<int32_t>& category, double& within, double& between) {
-  const core::Mat c = core::metric_self(core::Metric::Cosine, w);
+  const core::Mat c = core::measure_self(core::Measure::Cosine, w);
   double sw = 0, sb = 0;
   int nw = 0, nb = 0;
   for (core::Index i = 0; i < c.rows(); ++i)

@@ -78,7 +78,7 @@ BlockCommand widget_embedding_train(LabApp& app, const runtime::BlockRun& run, c
 
   if (wide) ImGui::SameLine();
   ImGui::BeginGroup();
-  const core::Mat cos = core::metric_self(core::Metric::Cosine, w);
+  const core::Mat cos = core::measure_self(core::Measure::Cosine, w);
   PlotSpec hs;
   hs.title = "Cosine similarity of every pair of words";
   hs.legend = PlotLegend::None;
