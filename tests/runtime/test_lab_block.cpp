@@ -319,7 +319,9 @@ TEST_CASE("lesson check --controls: every kind that measures an effect has a con
     if (k->name == "quiz") continue;  // its metrics are the student's answers, never an experiment's effect
     CHECK_MESSAGE(effects == !k->controls.empty(), k->name);
     for (const BlockControl& c : k->controls)
-      for (const auto& [name, value] : c.set) {
+      for (const auto& setting : c.set) {  // named, not a structured binding: clang 14 refuses those in doctest's macros
+        const std::string& name = setting.first;
+        const std::string& value = setting.second;
         const ParamSpec* spec = block_param_find(*k, name);
         REQUIRE_MESSAGE(spec, k->name, ": control sets unknown parameter ", name);
         BlockConfig config = lab_block_parse(k->name, "", "t.md", 1, 2).config;
