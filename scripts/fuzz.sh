@@ -26,15 +26,15 @@ seed_files() {  # seed corpus per target, from files we ship
   esac
 }
 # Per-target libFuzzer flags, chosen from measurements (tests/fuzz/README.md, "Speed"):
-#   -max_len: a CSV's bugs show in a few lines (1 KiB: ~2x the executions of 4 KiB); a route is one
-#   line (1 KiB holds every knob changed, percent-encoded); lessons, model files and the three
-#   MovieLens files keep 4 KiB, room for several blocks/steps, a whole model, or lines of all three.
+#   -max_len=1024 for CSV (its bugs show in a few lines; ~2x the executions of 4 KiB), routes (one
+#   line; 1 KiB holds every knob changed, percent-encoded) and model files (the harness's valid model
+#   is ~600 bytes; at 4 KiB the inputs grew and the rate fell from 12k to 2.3k/s); 4 KiB for lessons
+#   (several steps and blocks) and MovieLens (lines of all three files in one input).
 #   -entropic=0 for lessons: ~12k coverage features per input made libFuzzer's feature-frequency
 #   bookkeeping half of all CPU time (perf); the plain schedule runs ~2.5x the inputs.
 fuzz_flags() {
   case "$1" in
-    fuzz_csv) echo "-max_len=1024" ;;
-    fuzz_route) echo "-max_len=1024" ;;
+    fuzz_csv | fuzz_route | fuzz_model_load) echo "-max_len=1024" ;;
     fuzz_lesson) echo "-max_len=4096 -entropic=0" ;;
     *) echo "-max_len=4096" ;;
   esac
