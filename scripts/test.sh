@@ -6,7 +6,7 @@
 #      server: scripts/serve.mjs on a fixture site: hostile requests, compression, caching (tests/server; no build needed)
 #   3. browser: headless Chromium loads the served page and checks it (tests/browser/smoke.mjs, links.mjs)
 #   4. asan:   the doctest suite again, natively under AddressSanitizer + UndefinedBehaviorSanitizer
-#   5. fuzz:   every libFuzzer target for LAB_FUZZ_SECONDS (default 30) each
+#   5. fuzz:   every kept fuzz input replayed, then every libFuzzer target for LAB_FUZZ_SECONDS (default 30) each
 # LAB_TEST_QUICK=1 skips 4 and 5 (for a fast local loop).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -106,11 +106,12 @@ if [ "${LAB_TEST_QUICK:-0}" != 1 ]; then
     tail -n 40 "$logs/build-asan.log"
     record asan 1 "build failed (see build/logs/build-asan.log)"
   fi
-  # 5. fuzzing, bounded
-  say "fuzz: every target for ${LAB_FUZZ_SECONDS:-30}s"
+  # 5. fuzzing, bounded: the kept inputs (tests/fuzz/corpus, tests/fuzz/regressions) replayed, then
+  #    every target fuzzed for LAB_FUZZ_SECONDS from them
+  say "fuzz: replay kept inputs, then every target for ${LAB_FUZZ_SECONDS:-30}s"
   scripts/fuzz.sh "${LAB_FUZZ_SECONDS:-30}" 2>&1 | tee "$logs/fuzz.log" | grep -E "^fuzz:"
   st=${PIPESTATUS[0]}
-  record fuzz "$st" "$(grep -c ' ok — ' "$logs/fuzz.log") targets clean"
+  record fuzz "$st" "$(sed -n 's/.* replayed \([0-9]*\) kept inputs: ok/\1/p' "$logs/fuzz.log" | awk '{n+=$1} END {print n+0}') kept inputs replayed, $(grep -c ' ok — ' "$logs/fuzz.log") targets clean"
 fi
 
 secs=$(( $(date +%s) - start ))
