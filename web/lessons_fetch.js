@@ -21,6 +21,7 @@ Module.labLessons = { state: 'loading', files: [], images: [], error: '', ms: 0,
     L.error = error || '';
     L.ms = (typeof performance !== 'undefined' ? performance : Date).now() - t0;
     L.state = 'ready';
+    window.embedlab = Object.assign(window.embedlab || {}, { lessonsMs: Math.round(L.ms), lessonsFrom: L.source });
   }
   // fetch with revalidation (a lesson edited on the server shows up on the next load) and a size cap.
   function get(url, max) {

@@ -155,6 +155,7 @@ try {
   const live = { dir: pub, listing: false, fail: {} };
   custom = http.createServer((req, res) => {
     const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (process.env.PUBLISH_DEBUG) console.log(`      server: ${req.url} from ${path.basename(live.dir)}${live.fail[p] ? ` -> ${live.fail[p]}` : ''}`);
     if (live.fail[p]) { res.writeHead(live.fail[p], { 'Content-Type': 'text/html' }); res.end('<h1>server error page</h1>'); return; }
     if (p === '/lessons/' && live.listing) {
       const names = fs.readdirSync(path.join(live.dir, 'lessons'));
@@ -200,11 +201,19 @@ try {
   }
   const A = deploy('A'), B = deploy('B'), C = deploy('C');
   const ctx = await browser.newContext({ viewport: { width: 1024, height: 700 }, serviceWorkers: 'allow' });
-  const build = (page) => page.evaluate(() => ({ test: window.embedlabTestBuild, cache: window.embedlab.build && window.embedlab.build.cache,
-                                                 lessons: window.embedlab.lessons, failed: !!window.embedlab.failed }));
+  // Polls an async page function until it returns true (waitForFunction takes a returned promise as true).
+  async function until(page, fn, arg, ms = 30000) {
+    for (const end = Date.now() + ms; Date.now() < end; await page.waitForTimeout(250))
+      if (await page.evaluate(fn, arg).catch(() => false)) return true;
+    return false;
+  }
+  const build = async (page) => {
+    await until(page, () => !!(window.embedlab && (window.embedlab.build || window.embedlab.failed)), null, 10000);
+    return page.evaluate(() => ({ test: window.embedlabTestBuild, cache: window.embedlab.build && window.embedlab.build.cache,
+                                  lessons: window.embedlab.lessons, failed: !!window.embedlab.failed }));
+  };
   const cacheNames = (page) => page.evaluate(() => caches.keys());
-  const waitCaches = (page, want) => page.waitForFunction(async (w) => JSON.stringify(await caches.keys()) === JSON.stringify(w), want,
-                                                          { timeout: 30000, polling: 250 }).then(() => true, () => false);
+  const waitCaches = (page, want) => until(page, async (w) => JSON.stringify(await caches.keys()) === JSON.stringify(w), want);
   // Every stored response of every cache: [url, status].
   const stored = (page) => page.evaluate(async () => {
     const all = [];
@@ -229,7 +238,12 @@ try {
   await waitReady(page);
   b = await build(page);
   check(b.test === 'B' && b.cache === B.id && !b.failed, `deploy B, reload -> B (${b.test}, ${b.cache}; A's worker still in charge during this load)`);
-  check(await waitCaches(page, [`lab-${B.id}`]), `B's worker replaces A's cache (${await cacheNames(page)})`);
+  const workers = (page) => page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    const url = (w) => (w ? w.state + ' ' + w.scriptURL.replace(/.*\//, '') : '-');
+    return reg ? `installing ${url(reg.installing)}, waiting ${url(reg.waiting)}, active ${url(reg.active)}` : 'no registration';
+  });
+  check(await waitCaches(page, [`lab-${B.id}`]), `B's worker replaces A's cache (${await cacheNames(page)}; ${await workers(page)})`);
 
   await ctx.setOffline(true);
   await page.reload();
@@ -260,10 +274,10 @@ try {
   await page.reload();
   await page.waitForFunction(() => window.embedlab && (window.embedlab.ready || window.embedlab.failed), null, { timeout: 90000 }).catch(() => {});
   // Wait until C's worker has finished trying (no worker installing or waiting any more).
-  await page.waitForFunction(async () => {
+  await until(page, async () => {
     const reg = await navigator.serviceWorker.getRegistration();
-    return reg && !reg.installing && !reg.waiting;
-  }, null, { timeout: 30000, polling: 250 }).catch(() => {});
+    return !!reg && !reg.installing && !reg.waiting;
+  });
   await page.waitForTimeout(500);
   entries = await stored(page);
   check(!(await cacheNames(page)).includes(`lab-${C.id}`) && (await cacheNames(page)).includes(`lab-${B.id}`) && entries.every((e) => e[2] < 300),
