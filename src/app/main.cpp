@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
     lab::runtime::session_init_loading(app.session, lab::platform::lessons_dir());  // cb.lessons_fetched ends it
   else
     lab::runtime::session_init(app.session, gui.lessons_dir.empty() ? lab::platform::lessons_dir() : gui.lessons_dir);
-  if (!app.session.library.error.empty())
+  if (!app.session.library.error.empty() && !app.session.library.loading)
     std::fprintf(stderr, "embedlab: %s\n", app.session.library.error.c_str());
   for (const lab::runtime::Lesson& l : app.session.library.lessons)
     for (const lab::runtime::Diagnostic& d : l.diagnostics)

@@ -1,6 +1,7 @@
 // Publishing without rebuilding (issue #16 §1), in headless Chromium:
 //   1. `scripts/site.mjs` (what `scripts/lab site` runs) writes a static folder; served by itself
-//      (scripts/serve.mjs --dir FOLDER) it loads, lists every shipped lesson and logs no error.
+//      (scripts/serve.mjs --dir FOLDER) it loads, lists every shipped lesson and logs no error. Opened
+//      as a file (file://) it cannot work (browsers refuse the fetches) and says how to serve it.
 //   2. A held-out lesson (tests/browser/fixtures/90-held-out.md, not in lessons/) copied into that
 //      folder's lessons/ and listed with `node scripts/lesson-index.mjs` shows up on the next load —
 //      by the list, by a deep link, drawn (screenshot) — while index.wasm and index.data stay untouched.
