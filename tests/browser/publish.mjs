@@ -114,6 +114,25 @@ try {
     check(s.route === '90-held-out/2', `a cold deep link #90-held-out/2 opens once the lessons arrive (route ${s.route})`);
     await ctx.close();
   }
+  {
+    // A lesson that brings its own image: lessons/images/zz-red.png, listed by the index, shown by the page.
+    fs.mkdirSync(path.join(pub, 'lessons/images'), { recursive: true });
+    execFileSync('convert', ['-size', '240x120', 'xc:rgb(255,0,0)', path.join(pub, 'lessons/images/zz-red.png')]);
+    fs.writeFileSync(path.join(pub, 'lessons/zz-image.md'), '---\ntitle: Brings an image\norder: 95\n---\n## Red\n\n![a red block](images/zz-red.png)\n');
+    node('scripts/lesson-index.mjs', path.join(pub, 'lessons'), '--quiet');
+    const listed = JSON.parse(fs.readFileSync(path.join(pub, 'lessons/index.json'), 'utf8')).lessons.find((l) => l.file === 'zz-image.md');
+    const { ctx, page } = await open(browser, `${url}#zz-image/1`);
+    await page.waitForTimeout(500);
+    const shot = path.join(out, 'lesson-image.png');
+    await page.screenshot({ path: shot });
+    const red = Number(execFileSync('convert', [shot, '-fill', 'black', '+opaque', 'rgb(255,0,0)', '-fill', 'white', '-opaque', 'rgb(255,0,0)',
+                                                '-format', '%[fx:mean]', 'info:']).toString());
+    check(listed && listed.images.join() === 'images/zz-red.png' && (await state(page)).route === 'zz-image/1' && red > 0.01,
+          `a lesson's own image (lessons/images/zz-red.png) is listed and drawn (${(red * 100).toFixed(1)}% of the screenshot is its red)`);
+    await ctx.close();
+    fs.rmSync(path.join(pub, 'lessons/zz-image.md'));
+    node('scripts/lesson-index.mjs', path.join(pub, 'lessons'), '--quiet');
+  }
   check(sha(path.join(pub, 'index.wasm')) === wasmSha && sha(path.join(pub, 'index.data')) === dataSha,
         'index.wasm and index.data are byte for byte what the build wrote (no rebuild, no relink)');
 
