@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "cli/cli.h"
 #include "platform/platform.h"
@@ -32,12 +33,28 @@ std::string json_string(const std::string& text) {
 
 // Keep the page's window.embedlab in sync (the browser tests read it) and the URL #route. `knobs`
 // holds the current step's knob values as the blocks have them, by route key ("dim", "2.pairs").
-void publish(lab::ui::LabApp& app, std::string& last_route) {
+// `lessonsError` is the library's one message (a missing lesson list), `lessonErrors` the first
+// error of each lesson that has one, as FILE:LINE text. Not ready while the lessons are loading.
+void publish(lab::ui::LabApp& app, std::string& last_route, std::string& last_key) {
+  const lab::runtime::LessonLibrary& lib = app.session.library;
   const std::string route = lab::runtime::session_route(app.session);
-  if (route == last_route) return;
+  const std::string key = route + '\n' + std::to_string(lib.revision) + '\n' + lib.error + (lib.loading ? "\nloading" : "");
+  if (key == last_key) return;
+  last_key = key;
+  if (route != last_route && !route.empty()) lab::platform::set_route(route);
   last_route = route;
-  lab::platform::set_route(route);
-  std::string json = "{\"ready\":true,\"route\":" + json_string(route);
+  std::string json = std::string("{\"ready\":") + (lib.loading ? "false" : "true") + ",\"route\":" + json_string(route);
+  json += ",\"lessonsError\":" + json_string(lib.loading ? "" : lib.error) + ",\"lessonErrors\":{";
+  bool first_error = true;
+  for (const lab::runtime::Lesson& l : lib.lessons) {
+    for (const lab::runtime::Diagnostic& d : l.diagnostics) {
+      if (d.severity != lab::runtime::Severity::Error) continue;
+      json += (first_error ? "" : ",") + json_string(l.id) + ":" + json_string(lab::runtime::diagnostic_format(d));
+      first_error = false;
+      break;
+    }
+  }
+  json += "}";
   json += ",\"lesson\":" + std::to_string(app.session.lesson) + ",\"step\":" + std::to_string(app.session.step) +
           ",\"lessons\":" + std::to_string(app.session.library.lessons.size());
   if (const lab::runtime::Lesson* l = lab::runtime::session_lesson(app.session)) json += ",\"title\":" + json_string(l->title);
@@ -60,15 +77,18 @@ int main(int argc, char** argv) {
   if (rc != lab::cli::kRunGui) return rc;
 
   static lab::ui::LabApp app;  // outlives main() on the web, where the browser owns the loop
-  static std::string last_route;
+  static std::string last_route, last_publish_key;
   app.fonts_dir = lab::platform::fonts_dir();
   app.assets_dir = lab::runtime::assets_dir();
   app.open_url = [](const std::string& url) { lab::platform::open_url(url); };
   app.create_texture = [](const unsigned char* rgba, int w, int h) { return lab::platform::texture_create(rgba, w, h); };
   app.platform_name = lab::platform::platform_name();
   app.save_file = [](const std::string& name, const std::string& bytes) { return lab::platform::save_file(name, bytes); };
-  lab::runtime::session_init(app.session, gui.lessons_dir.empty() ? lab::platform::lessons_dir() : gui.lessons_dir);
-  if (!app.session.library.error.empty())
+  if (lab::platform::lessons_fetched_async())
+    lab::runtime::session_init_loading(app.session, lab::platform::lessons_dir());  // cb.lessons_fetched ends it
+  else
+    lab::runtime::session_init(app.session, gui.lessons_dir.empty() ? lab::platform::lessons_dir() : gui.lessons_dir);
+  if (!app.session.library.error.empty() && !app.session.library.loading)
     std::fprintf(stderr, "embedlab: %s\n", app.session.library.error.c_str());
   for (const lab::runtime::Lesson& l : app.session.library.lessons)
     for (const lab::runtime::Diagnostic& d : l.diagnostics)
@@ -98,11 +118,24 @@ int main(int argc, char** argv) {
     app.gl_info = lab::platform::renderer_info();
     lab::runtime::session_update(app.session, 8.0);  // experiments get ~8 ms per frame
     lab::ui::show_app(app);
-    publish(app, last_route);
+    publish(app, last_route, last_publish_key);
   };
   cb.route_changed = [](const std::string& route) {
     std::string error;
     if (!lab::runtime::session_apply_route(app.session, route, &error)) lab::ui::show_toast(app, error);
+    app.ui.scroll_to_top = true;
+  };
+  cb.lessons_fetched = [](const std::vector<lab::platform::FetchedFile>& files, const std::string& error) {
+    std::vector<lab::runtime::LessonSource> sources;
+    for (const lab::platform::FetchedFile& f : files) sources.push_back({f.path, f.bytes, f.error});
+    std::string route_error;
+    if (!lab::runtime::session_library_arrived(app.session, lab::runtime::library_from_sources(app.session.library.dir, sources, error),
+                                               &route_error))
+      lab::ui::show_toast(app, route_error);
+    if (!error.empty()) {
+      std::fprintf(stderr, "embedlab: %s\n", error.c_str());
+      lab::ui::show_toast(app, error, 15.0);
+    }
     app.ui.scroll_to_top = true;
   };
   cb.notice = [](const std::string& message) {

@@ -5,8 +5,16 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace lab::platform {
+
+// A file the platform fetched for the app (web: a lesson from the site's lessons/ folder).
+struct FetchedFile {
+  std::string path;   // site-relative, e.g. "lessons/01-symbols.md"
+  std::string bytes;  // the contents as sent (empty when `error` is set)
+  std::string error;  // why it could not be had, a sentence naming the file; empty on success
+};
 
 struct AppCallbacks {
   // Called once after the window and the ImGui context exist. The argument is the display scale.
@@ -20,6 +28,10 @@ struct AppCallbacks {
   std::function<void(const std::string& name, const std::string& contents)> file_dropped;
   // Something the user should know that is not an error of the app (a file that could not be read).
   std::function<void(const std::string& message)> notice;
+  // Web (lessons_fetched_async()): the site's lessons arrived. `files` holds every lesson the site
+  // lists; `error` is a sentence when the list itself could not be read (`files` may then be empty).
+  // Called once, from the main loop, before the page reports ready. Natively never called.
+  std::function<void(const std::vector<FetchedFile>& files, const std::string& error)> lessons_fetched;
   // The URL route changed (web: the #hash; native: --lesson at start-up).
   std::function<void(const std::string& route)> route_changed;
   // Called after each frame is drawn: if it returns true, the platform reads that rectangle of the
@@ -49,6 +61,10 @@ std::string renderer_info();
 void publish_state(const std::string& state_json);
 // Where lessons, assets and fonts are read from on this platform.
 std::string lessons_dir();
+// True where lessons come through AppCallbacks::lessons_fetched (web: fetched from the site at run time,
+// so a course site gains a lesson by copying a file); false where lessons_dir() is a folder on disk,
+// read at start and hot-reloaded (native).
+bool lessons_fetched_async();
 std::string fonts_dir();
 std::string assets_dir();
 // Uploads an RGBA8 image as a texture for ImGui::Image; nullptr on failure.

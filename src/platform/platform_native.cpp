@@ -188,6 +188,8 @@ std::string lessons_dir() {
   return "lessons";  // a packaged install: next to the working directory
 }
 
+bool lessons_fetched_async() { return false; }
+
 std::string assets_dir() {
   std::error_code ec;
   if (std::filesystem::is_directory(LAB_SOURCE_DIR "/assets", ec)) return LAB_SOURCE_DIR "/assets";

@@ -27,6 +27,8 @@ struct WebState {
   float scale = 1.0f;
   int width = 0, height = 0;  // canvas backing-store size in pixels
   int frame = 0;
+  bool lessons_delivered = false;  // lessons_poll handed the site's lessons over (lessons_web.cpp)
+  bool ready_sent = false;
   std::string renderer = "WebGL 2";
 };
 
@@ -35,6 +37,7 @@ WebState* g_state = nullptr;
 }  // namespace
 
 std::string capture_png(float x, float y, float w, float h, int fb_width, int fb_height, const std::string& name);
+bool lessons_poll(const AppCallbacks& callbacks);  // lessons_web.cpp
 
 namespace {
 
@@ -49,6 +52,7 @@ std::string current_hash() { return take_staged(EM_ASM_INT({ return Module.labSt
 
 void poll_page_events() {
   WebState& st = *g_state;
+  if (!st.lessons_delivered) st.lessons_delivered = lessons_poll(st.callbacks);
   if (EM_ASM_INT({ return Module.labTakeHashChanged(); })) {
     const std::string hash = current_hash();
     if (st.callbacks.route_changed) st.callbacks.route_changed(hash);
@@ -118,7 +122,11 @@ void main_loop_iteration(void*) {
     const std::string msg = capture_png(cx, cy, cw, ch, fb_w, fb_h, capture_name);
     if (st.callbacks.notice) st.callbacks.notice(msg);
   }
-  if (++st.frame == 3) EM_ASM({ if (Module.labOnReady) Module.labOnReady(); });
+  // Ready once a few frames are drawn and the lessons are in (tests and the loading overlay wait for it).
+  if (++st.frame >= 3 && st.lessons_delivered && !st.ready_sent) {
+    st.ready_sent = true;
+    EM_ASM({ if (Module.labOnReady) Module.labOnReady(); });
+  }
 }
 
 }  // namespace
@@ -173,7 +181,8 @@ std::string save_file(const std::string& name, const std::string& bytes) {
   return "downloaded " + name;
 }
 
-std::string lessons_dir() { return "/lessons"; }
+std::string lessons_dir() { return "lessons"; }  // beside the page on the site, fetched (lessons_web.cpp)
+bool lessons_fetched_async() { return true; }
 std::string fonts_dir() { return "/fonts"; }
 std::string assets_dir() { return "/assets"; }
 std::string platform_name() { return "web (Emscripten " + std::to_string(__EMSCRIPTEN_major__) + "." +

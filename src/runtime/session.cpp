@@ -65,6 +65,28 @@ LessonLibrary library_load(const std::string& dir) {
   return lib;
 }
 
+LessonLibrary library_from_sources(const std::string& dir, const std::vector<LessonSource>& files, std::string error) {
+  LessonLibrary lib;
+  lib.dir = dir;
+  lib.error = std::move(error);
+  for (const LessonSource& f : files) {
+    if (f.error.empty()) {
+      lib.lessons.push_back(lesson_parse(f.text, f.path));
+    } else {
+      Lesson lesson;  // as lesson_load reports a file it cannot read
+      lesson.path = f.path;
+      lesson.id = lesson_id_from_path(f.path);
+      lesson.title = lesson.id;
+      lesson.diagnostics.push_back({Severity::Error, f.path, 0, f.error});
+      lib.lessons.push_back(std::move(lesson));
+    }
+    lib.mtimes.push_back({});
+  }
+  if (lib.lessons.empty() && lib.error.empty()) lib.error = "no lessons are listed in '" + dir + "'";
+  sort_lessons(lib);
+  return lib;
+}
+
 bool library_reload_changed(LessonLibrary& lib) {
   std::error_code ec;
   if (!fs::is_directory(lib.dir, ec)) return false;
@@ -110,6 +132,27 @@ void session_init(Session& s, const std::string& lessons_dir) {
   s.library = library_load(lessons_dir);
   s.lesson = 0;
   s.step = 0;
+}
+
+void session_init_loading(Session& s, const std::string& lessons_dir) {
+  s.library = LessonLibrary{};
+  s.library.dir = lessons_dir;
+  s.library.loading = true;
+  s.library.error = "loading the lessons…";
+  s.lesson = 0;
+  s.step = 0;
+}
+
+bool session_library_arrived(Session& s, LessonLibrary lib, std::string* error) {
+  std::vector<Lesson> added = std::move(s.library.lessons);  // dropped on the page while loading
+  lib.revision = s.library.revision + 1;  // never reuse a revision: runs are keyed by it
+  lib.loading = false;
+  s.library = std::move(lib);
+  session_select(s, 0, 0);
+  for (Lesson& l : added) session_add_lesson(s, std::move(l));
+  const std::string route = std::exchange(s.pending_route, std::string());
+  if (route.empty() || !added.empty()) return true;  // a dropped lesson stays in front
+  return session_apply_route(s, route, error);
 }
 
 const Lesson* session_lesson(const Session& s) {
@@ -411,6 +454,10 @@ std::vector<std::pair<std::string, std::string>> session_knob_values(const Sessi
 bool session_apply_route(Session& s, std::string_view route, std::string* error) {
   while (!route.empty() && (route.front() == '#' || route.front() == '/')) route.remove_prefix(1);
   if (route.empty()) return true;
+  if (s.library.loading) {
+    s.pending_route = std::string(route);
+    return true;
+  }
   std::map<std::string, std::string> knobs;
   if (const size_t q = route.find('?'); q != std::string_view::npos) {
     std::string_view query = route.substr(q + 1);

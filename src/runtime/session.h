@@ -1,6 +1,8 @@
 // What the student is looking at: the lesson library (every *.md in the lessons folder except
 // README.md, sorted by 'order' then id), the current lesson and step, and deep-link routes
 // ("lesson-id/step", 1-based step). No UI here: the app shell reads and changes this state.
+// The library is read from a folder on disk (library_load, hot-reloaded natively), or handed over
+// later as files read elsewhere (library_from_sources: the web page fetches its site's lessons/).
 #pragma once
 
 #include <cstdint>
@@ -22,9 +24,21 @@ struct LessonLibrary {
   std::vector<Lesson> lessons;
   std::vector<std::filesystem::file_time_type> mtimes;  // for hot reload, parallel to lessons
   int revision = 0;            // bumped whenever a lesson is (re)loaded, added or removed
+  bool loading = false;        // the lessons are on their way (session_library_arrived ends it)
 };
 
 LessonLibrary library_load(const std::string& dir);
+
+// A lesson file read by someone else (web: fetched from the site's lessons/ folder).
+struct LessonSource {
+  std::string path;   // as diagnostics name it, e.g. "lessons/01-symbols.md"
+  std::string text;   // the bytes as read (validated as UTF-8 by the parser)
+  std::string error;  // why it could not be read; then the lesson holds this one diagnostic
+};
+// A library of such files, each parsed as library_load parses one from disk (same parser, same
+// FILE:LINE diagnostics, same order). `error` (the list itself could not be read) becomes lib.error;
+// with no lessons and no error, lib.error says the list was empty.
+LessonLibrary library_from_sources(const std::string& dir, const std::vector<LessonSource>& files, std::string error);
 // Re-reads files whose modification time changed, and picks up added or removed files.
 // Returns true if anything changed.
 bool library_reload_changed(LessonLibrary& lib);
@@ -46,10 +60,17 @@ struct Session {
   std::vector<BlockRun> runs;   // the current step's lab blocks (rebuilt when the step changes)
   std::string runs_key;         // which lesson/step/revision `runs` belongs to
   std::map<std::string, std::string> pending_knobs;  // from a deep link, applied when runs are built
+  std::string pending_route;    // a deep link given while the library was loading, applied when it arrives
   uint64_t experiments_built = 0;  // numbers the experiments (BlockRun::experiment_id)
 };
 
 void session_init(Session& s, const std::string& lessons_dir);
+// Starts with an empty library marked loading: routes given meanwhile wait (session_apply_route).
+void session_init_loading(Session& s, const std::string& lessons_dir);
+// The library that was loading arrived: it replaces the empty one, lessons added meanwhile (a file
+// dropped on the page) are kept and stay selected, and a route given meanwhile is applied. Returns
+// false with *error set if that route names no lesson of the library.
+bool session_library_arrived(Session& s, LessonLibrary lib, std::string* error);
 const Lesson* session_lesson(const Session& s);
 int  session_step_count(const Session& s);
 bool session_next(Session& s);
@@ -78,6 +99,7 @@ bool session_run_at_lesson_values(const Session& s, const BlockRun& run);
 // restores every knob value exactly. The page passes the raw #fragment in and out untouched.
 std::string session_route(const Session& s);
 // Applies a route; returns false (and leaves the session unchanged) with *error set if it names no lesson.
+// While the library is loading, the route is kept (pending_route) and applied when it arrives.
 bool session_apply_route(Session& s, std::string_view route, std::string* error);
 
 // The current step's knob values, decoded, in route order and with route keys ("name" for the first

@@ -1,0 +1,143 @@
+// The site's lessons, fetched at run time from the lessons/ folder beside the page (linked with
+// --pre-js, so the downloads start while index.wasm is still on its way). The list comes from
+// lessons/index.json (written by scripts/lesson-index.mjs), or, where there is none, from the server's
+// listing of lessons/ (python3 -m http.server, Apache and nginx autoindex give one). Every listed
+// lesson is fetched as bytes: C++ (src/platform/lessons_web.cpp) parses it with the same parser as a
+// file on disk, so its errors read lessons/NAME.md:LINE. Nothing here runs a lesson or fetches from
+// another origin: names are plain file names, images plain relative paths, all under lessons/.
+// A missing or broken list, or a lesson that does not arrive, becomes one sentence the app shows.
+Module.labLessons = { state: 'loading', files: [], images: [], error: '', ms: 0, source: '' };
+
+(function () {
+  var L = Module.labLessons;
+  var BASE = 'lessons/';
+  var NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\.md$/;                        // scripts/lesson-index.mjs, LESSON_NAME
+  var IMAGE = /^(?!.*(^|\/)\.)[A-Za-z0-9._\/-]+\.(png|jpe?g)$/i;         // scripts/lesson-index.mjs, IMAGE_PATH
+  var LESSON_MAX = 4 * 1024 * 1024, INDEX_MAX = 1024 * 1024, IMAGE_MAX = 16 * 1024 * 1024, COUNT_MAX = 500;
+  var HOW = ' Write the list with: node scripts/lesson-index.mjs lessons (README, "Publishing a course site").';
+  var t0 = (typeof performance !== 'undefined' ? performance : Date).now();
+
+  function done(error) {
+    L.error = error || '';
+    L.ms = (typeof performance !== 'undefined' ? performance : Date).now() - t0;
+    L.state = 'ready';
+    window.embedlab = Object.assign(window.embedlab || {}, { lessonsMs: Math.round(L.ms), lessonsFrom: L.source });
+  }
+  // fetch with revalidation (a lesson edited on the server shows up on the next load) and a size cap.
+  function get(url, max) {
+    return fetch(url, { cache: 'no-cache', credentials: 'same-origin' }).then(function (r) {
+      if (!r.ok) { var e = new Error('HTTP ' + r.status + (r.statusText ? ' ' + r.statusText : '')); e.status = r.status; throw e; }
+      var len = Number(r.headers.get('Content-Length') || 0);
+      if (len > max) throw new Error('larger than ' + (max >> 20) + ' MiB');
+      return r.arrayBuffer().then(function (buf) {
+        if (buf.byteLength > max) throw new Error('larger than ' + (max >> 20) + ' MiB');
+        return { bytes: new Uint8Array(buf), type: r.headers.get('Content-Type') || '' };
+      });
+    });
+  }
+  function why(e) { return e && e.message ? e.message : String(e); }
+
+  // index.json -> [{ file, images }], or throws a sentence.
+  function readIndex(bytes) {
+    var index;
+    try { index = JSON.parse(new TextDecoder('utf-8').decode(bytes)); } catch (e) {
+      throw new Error(BASE + 'index.json is not valid JSON (' + why(e) + ').' + HOW);
+    }
+    if (!index || typeof index !== 'object' || !Array.isArray(index.lessons))
+      throw new Error(BASE + 'index.json has no "lessons" list.' + HOW);
+    var out = [], bad = [];
+    index.lessons.slice(0, COUNT_MAX).forEach(function (l) {
+      var file = l && typeof l === 'object' ? l.file : l;  // an entry may also be a bare file name
+      if (typeof file !== 'string' || !NAME.test(file)) { bad.push(JSON.stringify(file)); return; }
+      var images = l && Array.isArray(l.images) ? l.images.filter(function (s) { return typeof s === 'string' && IMAGE.test(s); }) : [];
+      out.push({ file: file, images: images });
+    });
+    if (bad.length) L.warning = BASE + 'index.json names ' + bad.slice(0, 3).join(', ') + (bad.length > 3 ? ' and more' : '') +
+                                ', not a plain lesson file name (letters, digits, . _ - ending in .md); left out.';
+    return out;
+  }
+
+  // The server's HTML listing of lessons/ -> [{ file, images: [] }] (links to *.md directly inside it).
+  function readListing(bytes) {
+    var html = new TextDecoder('utf-8').decode(bytes), seen = {}, out = [];
+    var re = /href\s*=\s*["']([^"'?#]+\.md)["']/gi, m;
+    while ((m = re.exec(html)) && out.length < COUNT_MAX) {
+      var name;
+      try { name = decodeURIComponent(m[1]); } catch (e) { continue; }
+      name = name.replace(/^(\.\/|.*\/lessons\/)/, '');
+      if (!NAME.test(name) || name === 'README.md' || seen[name]) continue;
+      seen[name] = true;
+      out.push({ file: name, images: [] });
+    }
+    return out;
+  }
+
+  function fetchAll(list) {
+    var images = {};
+    list.forEach(function (l) { l.images.forEach(function (src) { images[src] = true; }); });
+    var lessons = list.map(function (l) {
+      return get(BASE + encodeURIComponent(l.file), LESSON_MAX).then(
+        function (r) { return { path: BASE + l.file, bytes: r.bytes }; },
+        function (e) { return { path: BASE + l.file, error: BASE + l.file + ' could not be fetched from the site (' + why(e) + ')' }; });
+    });
+    var pics = Object.keys(images).map(function (src) {
+      return get(BASE + src.split('/').map(encodeURIComponent).join('/'), IMAGE_MAX).then(
+        function (r) { return { path: src, bytes: r.bytes }; },
+        function () { return null; });  // the lesson then says "[image ... not shown: ...]" where it stands
+    });
+    return Promise.all([Promise.all(lessons), Promise.all(pics)]).then(function (r) {
+      L.files = r[0];
+      L.images = r[1].filter(Boolean);
+    });
+  }
+
+  function fromListing(indexProblem) {
+    return get(BASE, INDEX_MAX).then(function (r) {
+      var list = /html/i.test(r.type) ? readListing(r.bytes) : [];
+      if (!list.length) throw new Error('no listing');
+      L.source = 'listing';
+      return fetchAll(list).then(function () { done(indexProblem && indexProblem.status !== 404 ? indexProblem.message : ''); });
+    }).catch(function () {
+      done(indexProblem && indexProblem.status === 404
+        ? 'No lessons: the site has no ' + BASE + 'index.json and its server gives no listing of ' + BASE + '.' + HOW
+        : indexProblem ? indexProblem.message : 'No lessons: ' + BASE + ' could not be listed.' + HOW);
+    });
+  }
+
+  if (typeof fetch !== 'function' || typeof window === 'undefined') { done('This browser cannot fetch the lessons (no fetch()).'); return; }
+  if (window.location.protocol === 'file:') {
+    done('No lessons: this page was opened from a file (file://), and browsers do not let a page read the files beside it. ' +
+         'Serve the folder instead, e.g. python3 -m http.server in it (README, "Publishing a course site").');
+    return;
+  }
+  get(BASE + 'index.json', INDEX_MAX).then(function (r) {
+    var list = readIndex(r.bytes);
+    L.source = 'index';
+    return fetchAll(list).then(function () {
+      done(list.length ? L.warning || '' : 'No lessons: ' + BASE + 'index.json lists none.' + HOW);
+    });
+  }, function (e) {
+    var problem = new Error(e.status === 404 ? 'missing'
+                            : 'No lessons: ' + BASE + 'index.json could not be fetched (' + why(e) + ').');
+    problem.status = e.status || 0;
+    return fromListing(problem);
+  }).catch(function (e) { return fromListing(e); });
+})();
+
+// For lessons_web.cpp: 1 once every fetch has settled. Images are written into the in-memory file
+// system under /assets (where lessons read images from), unless the lab's built-in assets have them.
+Module.labLessonsSettled = function () { return Module.labLessons.state === 'ready' ? 1 : 0; };
+Module.labLessonsCount = function () { return Module.labLessons.files.length; };
+Module.labLessonsFile = function (i) { return Module.labLessons.files[i]; };
+Module.labLessonsCopy = function (i, ptr) { HEAPU8.set(Module.labLessons.files[i].bytes, ptr); };
+Module.labLessonsInstallImages = function (assetsDir) {
+  Module.labLessons.images.forEach(function (img) {
+    var dest = assetsDir + '/' + img.path;
+    try {
+      if (FS.analyzePath(dest).exists) return;
+      FS.mkdirTree(dest.slice(0, dest.lastIndexOf('/')));
+      FS.writeFile(dest, img.bytes);
+    } catch (e) { console.warn('embedlab: could not keep the image ' + img.path + ': ' + e); }
+  });
+};
+Module.labLessonsRelease = function () { Module.labLessons.files = []; Module.labLessons.images = []; };
