@@ -275,7 +275,7 @@ Module.labMirrorBlockUpdate = function (section, block) {
     dyn.appendChild(p);
     dyn.appendChild(el('p', { 'class': 'progress-text' }, block.progress_text));
   }
-  if (block.status) dyn.appendChild(el('p', { 'class': 'status', role: 'alert' }, block.status));
+  if (block.status) dyn.appendChild(el('p', { 'class': 'status' }, block.status));  // announced by the live region
   if (block.note) dyn.appendChild(el('p', { 'class': 'note-text' }, block.note));
   if (block.expects.length) {
     dyn.appendChild(el('h4', null, 'Expectations'));

@@ -46,7 +46,7 @@ TEST_CASE("colors: every palette colour has at least 3:1 contrast with its theme
       CAPTURE(i);
       CHECK_MESSAGE(r >= 3.0, (dark ? "dark" : "light") << " palette colour " << i << " " << hex_text(c) << " has only "
                                                         << r << ":1 on " << hex_text(bg));
-      CHECK(hex_text(c) != "#F0E442" || dark);  // no Okabe–Ito yellow on white
+      if (!dark) CHECK(hex_text(c) != "#F0E442");  // no Okabe–Ito yellow on white
     }
     // Distinct colours: no two entries of a palette are the same.
     for (int i = 0; i < ui::kPaletteSize; ++i)

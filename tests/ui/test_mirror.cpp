@@ -58,7 +58,8 @@ std::vector<std::string> prose_words(const runtime::MdDoc& doc) {
 }
 
 bool has_nan_number(const std::string& json) {
-  for (const char* bad : {":nan", ":-nan", ":inf", ":-inf", "NaN", "Infinity"})
+  // As a JSON number or as a whole quoted value (a metric's text); prose may say "NaN" in words.
+  for (const char* bad : {":nan", ":-nan", ":inf", ":-inf", ":NaN", "\"nan\"", "\"-nan\"", "\"inf\"", "\"-inf\"", "\"NaN\""})
     if (json.find(bad) != std::string::npos) return true;
   return false;
 }
