@@ -128,14 +128,18 @@ Module.labInbox = [];
 // Keys belong to what has focus. Emscripten's GLFW listens for keys on the whole window (capturing)
 // and cancels Tab and Backspace there, which would keep the keyboard from moving through the page and
 // send the arrow keys typed on a slider to the canvas (where they change the step). These listeners
-// are registered first (this file runs before glfwInit), so for a key pressed in the mirror — or
-// Shift+Tab on the canvas, the way out of it (Tab itself moves between the canvas's own widgets) —
-// they stop GLFW's listener and leave the browser's default alone.
+// are registered first (this file runs before glfwInit) and stop GLFW's for a key meant for the page:
+// pressed on any element but the canvas (the mirror's controls, a button), Tab pressed anywhere but
+// on the canvas (from the page's start it goes to the mirror), and Shift+Tab on the canvas, the way
+// out of it (Tab itself moves between the canvas's own widgets). The canvas, and the page with
+// nothing focused, keep their keys (← → move between steps).
 (function () {
   var mine = function (e) {
-    var t = e.target;
-    if (t && t.closest && t.closest('#mirror')) return true;
-    return e.type === 'keydown' && e.key === 'Tab' && e.shiftKey && t === Module['canvas'];
+    var t = e.target, canvas = Module['canvas'];
+    var tab = e.key === 'Tab';
+    if (t === canvas) return tab && e.shiftKey;
+    if (t === document.body || t === document.documentElement || !t) return tab;
+    return true;
   };
   ['keydown', 'keypress', 'keyup'].forEach(function (type) {
     window.addEventListener(type, function (e) { if (mine(e)) e.stopImmediatePropagation(); }, true);

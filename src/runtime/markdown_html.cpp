@@ -29,7 +29,8 @@ std::string markdown_to_html(std::string_view markdown) {
 #ifdef LAB_HAVE_MD4C
   std::string out;
   auto append = [](const MD_CHAR* text, MD_SIZE size, void* user) { static_cast<std::string*>(user)->append(text, size); };
-  if (md_html(markdown.data(), MD_SIZE(markdown.size()), append, &out, markdown_parser_flags(), 0) == 0) return out;
+  if (md_html(markdown.data(), MD_SIZE(markdown.size()), append, &out, markdown_parser_flags(), MD_HTML_FLAG_VERBATIM_ENTITIES) == 0)
+    return out;  // entities as written: the page decodes them (md4c_entity_none.c says why)
 #endif
   return "<p>" + html_escape(markdown) + "</p>\n";
 }
