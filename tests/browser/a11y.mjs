@@ -128,6 +128,14 @@ try {
         await page.evaluate(() => document.activeElement && document.activeElement.blur());
       }
     }
+    // Control: the prose check tells steps apart (another lesson's first step is not ≥ 90% present here).
+    if (scheme === 'light') {
+      const snap = await page.locator('body').ariaSnapshot();
+      const have = new Set(tokens(snap));
+      const other = lessonSteps(await (await page.request.get(`${url}lessons/${decodeURIComponent(m0.lessons[0].route.split('/')[0])}.md`)).text())[0].words;
+      const r = other.filter((w) => have.has(w)).length / Math.max(1, other.length);
+      check(r < 0.9, `control: on the last step, the first lesson's first step is not found (${(100 * r).toFixed(0)}% of its words)`);
+    }
     check(steps > 20 && stepFailures === 0, `${scheme}: ${steps} steps; each one's accessibility tree has its heading, ≥ 90% of its prose words and a named control per knob`);
     check(axeFailures === 0, `${scheme}: axe-core (${scheme === 'dark' ? 'colour rules' : 'all rules'}) finds no serious or critical violation on any of the ${steps} steps`);
     check(errors.length === 0, `${scheme}: no console errors (${errors.slice(0, 3).join(' | ')})`);
@@ -232,16 +240,17 @@ try {
       for (const route of ['03-seeing-embeddings/1', '01-symbols/4']) {
         await page.goto(`${url}#${route}`);
         await waitReady(page);
+        check(await page.evaluate(() => !!window.embedlab.ready && !window.embedlab.failed), `screenshot ${scheme} ${s.name} ${route}: the lab is running`);
         await page.waitForTimeout(6000);
         const file = path.join(out, `${scheme}-${s.name}-${route.replace(/\W+/g, '_')}.png`);
-        await page.screenshot({ path: file });
+        await page.screenshot({ path: file, timeout: 180000 });  // 5120×2880 in SwiftShader on a busy machine takes a while
         const mean = imageMean(file);
         check(scheme === 'dark' ? mean < 0.35 : mean > 0.6, `screenshot ${path.basename(file)}: mean brightness ${mean.toFixed(2)} fits the ${scheme} theme`);
       }
       // The text version open (focus inside), as a keyboard or screen-reader user meets it.
       await page.focus('#mirror-theme');
       await page.waitForTimeout(300);
-      await page.screenshot({ path: path.join(out, `${scheme}-${s.name}-mirror.png`) });
+      await page.screenshot({ path: path.join(out, `${scheme}-${s.name}-mirror.png`), timeout: 180000 });
       await context.close();
     }
   }
