@@ -16,7 +16,6 @@ namespace lab::ui {
 
 namespace {
 
-
 void show_diagnostics(const std::vector<runtime::Diagnostic>& diags) {
   for (const runtime::Diagnostic& d : diags) {
     const bool err = d.severity == runtime::Severity::Error;

@@ -56,7 +56,6 @@ const BlockWidgetEntry* block_widget_find(const runtime::BlockKind& kind) {
 
 namespace {
 
-
 // Returns true when the knob's value was changed (and released) by the student.
 bool knob_widget(runtime::BlockRun& run, const runtime::Knob& knob, const runtime::ParamSpec& spec, std::string* new_value) {
   runtime::ParamValue& v = run.config.values[spec.name];

@@ -14,7 +14,6 @@ namespace lab::ui {
 
 namespace {
 
-
 ImFont* span_font(const LabApp& app, uint8_t flags) {
   if (flags & runtime::kMdCode) return app.fonts.mono;
   if (flags & runtime::kMdBold) return app.fonts.bold;
