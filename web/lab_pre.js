@@ -30,6 +30,7 @@ Module.labInstallHooks = function () {
     }
   });
   Module.labOpenLessonParam();
+  Module.labInstallMirror();
 };
 
 // ?lesson=<url>: preview a lesson file without rebuilding. Same-origin URLs load directly; another
@@ -111,4 +112,356 @@ Module.labDownload = function (name, bytes) {
   document.body.appendChild(a);
   a.click();
   setTimeout(function () { URL.revokeObjectURL(url); a.remove(); }, 1000);
+};
+
+// ---------------------------------------------------------------------------------------------
+// The accessible mirror (ui/mirror.h): C++ publishes a JSON description of the step on screen, on a
+// step change at once and else at most 4 times a second; this renders it as DOM in #mirror beside
+// the canvas — headings, the prose as HTML, each lab block with labelled native controls, progress,
+// numbers, ✓/✗ expectations and plot descriptions — and announces changes in a polite live region.
+// Controls send their changes back through Module.labInbox (read by platform_web.cpp between
+// frames); C++ applies them on the path the ImGui knob takes (ui::knob_set). Built with DOM calls
+// and textContent; only the prose's HTML (md4c, raw HTML off) is parsed, then its links and images
+// are checked here.
+Module.labInbox = [];
+
+// Keys belong to what has focus. Emscripten's GLFW listens for keys on the whole window (capturing)
+// and cancels Tab and Backspace there, which would keep the keyboard from moving through the page and
+// send the arrow keys typed on a slider to the canvas (where they change the step). These listeners
+// are registered first (this file runs before glfwInit) and stop GLFW's for a key meant for the page:
+// pressed on any element but the canvas (the mirror's controls, a button), Tab pressed anywhere but
+// on the canvas (from the page's start it goes to the mirror), and Shift+Tab on the canvas, the way
+// out of it (Tab itself moves between the canvas's own widgets). The canvas, and the page with
+// nothing focused, keep their keys (← → move between steps).
+(function () {
+  var mine = function (e) {
+    var t = e.target, canvas = Module['canvas'];
+    var tab = e.key === 'Tab';
+    if (t === canvas) return tab && e.shiftKey;
+    if (t === document.body || t === document.documentElement || !t) return tab;
+    return true;
+  };
+  ['keydown', 'keypress', 'keyup'].forEach(function (type) {
+    window.addEventListener(type, function (e) { if (mine(e)) e.stopImmediatePropagation(); }, true);
+  });
+})();
+Module.labMirrorState = { key: null, blocks: [], announced: {}, liveQueue: [], liveTimer: null, lastInput: 0 };
+
+Module.labMirrorSafeLinks = function (root) {
+  root.querySelectorAll('a').forEach(function (a) {
+    var href = a.getAttribute('href') || '';
+    if (/^https?:\/\//i.test(href)) { a.target = '_blank'; a.rel = 'noopener noreferrer'; }
+    else if (/^#[^\s]*$/.test(href) || /^mailto:/i.test(href)) { /* a lesson route or an address: fine */ }
+    else { var span = document.createElement('span'); span.textContent = a.textContent; a.replaceWith(span); }
+  });
+  // Lesson images live in the packed assets (index.data), not on the site: give their description.
+  root.querySelectorAll('img').forEach(function (img) {
+    var span = document.createElement('span');
+    span.className = 'img-alt';
+    span.textContent = '[Image' + (img.alt ? ': ' + img.alt : '') + ']';
+    img.replaceWith(span);
+  });
+  root.querySelectorAll('table').forEach(function (t) {
+    var wrap = document.createElement('div');
+    wrap.className = 'table-wrap';
+    t.replaceWith(wrap);
+    wrap.appendChild(t);
+  });
+};
+
+Module.labMirrorEl = function (tag, attrs, text) {
+  var e = document.createElement(tag);
+  for (var k in attrs || {}) if (attrs[k] !== undefined && attrs[k] !== null) e.setAttribute(k, attrs[k]);
+  if (text !== undefined && text !== null) e.textContent = text;
+  return e;
+};
+
+Module.labMirrorSend = function (msg) { Module.labInbox.push(msg); };
+
+// Polite announcements, at most one every 1.5 s (queued ones are joined).
+Module.labMirrorAnnounce = function (text) {
+  var st = Module.labMirrorState;
+  if (!text) return;
+  st.liveQueue.push(text);
+  if (st.liveTimer) return;
+  var flush = function () {
+    var live = document.getElementById('mirror-live');
+    if (!live || st.liveQueue.length === 0) { st.liveTimer = null; return; }
+    live.textContent = st.liveQueue.join(' ');
+    st.liveQueue = [];
+    st.liveTimer = setTimeout(flush, 1500);
+  };
+  flush();
+};
+
+// A knob's control: range (log knobs move in log10 space; aria-valuetext says the real value),
+// checkbox, select or text; each labelled with the parameter's name, described by its doc.
+Module.labMirrorKnob = function (block, knob, key) {
+  var el = Module.labMirrorEl;
+  var id = 'knob-' + block.run + '-' + knob.name.replace(/[^A-Za-z0-9_-]/g, '_');
+  var row = el('div', { 'class': 'knob' });
+  var label = el('label', { 'for': id }, knob.name);
+  var docId = knob.doc ? id + '-doc' : null;
+  var send = function (value) {
+    Module.labMirrorSend({ type: 'knob', key: key, run: String(block.run), param: knob.name, value: String(value) });
+  };
+  var input;
+  if (knob.control === 'checkbox') {
+    input = el('input', { type: 'checkbox', id: id, 'aria-describedby': docId });
+    input.checked = knob.value === 'yes';
+    input.addEventListener('change', function () { send(input.checked ? 'yes' : 'no'); });
+    row.appendChild(input);
+    row.appendChild(label);
+  } else if (knob.control === 'select') {
+    input = el('select', { id: id, 'aria-describedby': docId });
+    (knob.choices || []).forEach(function (c) { var o = el('option', { value: c }, c); input.appendChild(o); });
+    input.value = knob.value;
+    input.addEventListener('change', function () { send(input.value); });
+    row.appendChild(label);
+    row.appendChild(input);
+  } else if (knob.control === 'range') {
+    var log = knob.log && knob.min > 0 && knob.max > knob.min;
+    var toSlider = function (v) { return log ? Math.log10(v) : v; };
+    var fromSlider = function (x) {
+      var v = log ? Math.pow(10, x) : x;
+      v = Math.min(knob.max, Math.max(knob.min, v));
+      if (knob.integer) v = Math.round(v);
+      else v = Number(v.toPrecision(6));
+      if (knob.step > 0 && !log) v = Number((knob.min + Math.round((v - knob.min) / knob.step) * knob.step).toPrecision(12));
+      return v;
+    };
+    var step = log ? (Math.log10(knob.max) - Math.log10(knob.min)) / 100
+                   : (knob.step > 0 ? knob.step : (knob.integer ? 1 : (knob.max - knob.min) / 100));
+    input = el('input', { type: 'range', id: id, min: toSlider(knob.min), max: toSlider(knob.max), step: step,
+                          'aria-describedby': docId });
+    input.value = toSlider(Number(knob.value));
+    input.setAttribute('aria-valuetext', knob.value);
+    var out = el('output', { 'for': id, 'aria-hidden': 'true' }, knob.value);
+    input.addEventListener('input', function () {
+      Module.labMirrorState.lastInput = Date.now();
+      var v = String(fromSlider(Number(input.value)));
+      out.textContent = v;
+      input.setAttribute('aria-valuetext', v);
+    });
+    input.addEventListener('change', function () { send(fromSlider(Number(input.value))); });
+    input.labSet = function (value) {
+      input.value = toSlider(Number(value));
+      input.setAttribute('aria-valuetext', value);
+      out.textContent = value;
+    };
+    row.appendChild(label);
+    row.appendChild(input);
+    row.appendChild(out);
+  } else {
+    input = el('input', { type: 'text', id: id, 'aria-describedby': docId, spellcheck: 'false' });
+    input.value = knob.value;
+    input.addEventListener('change', function () { send(input.value); });
+    row.appendChild(label);
+    row.appendChild(input);
+  }
+  if (!input.labSet) input.labSet = function (value) {
+    if (input.type === 'checkbox') input.checked = value === 'yes'; else input.value = value;
+  };
+  input.dataset.param = knob.name;
+  if (docId) row.appendChild(el('span', { id: docId, 'class': 'doc' }, knob.doc));
+  return row;
+};
+
+// The parts of a block that change while it runs: progress, status, expectations, numbers, plots.
+Module.labMirrorBlockUpdate = function (section, block) {
+  var el = Module.labMirrorEl;
+  var dyn = section.querySelector('.dynamic');
+  dyn.textContent = '';
+  if (block.progress !== null && block.progress_text) {
+    var pid = 'progress-' + block.run;
+    dyn.appendChild(el('label', { 'for': pid, 'class': 'sr-only' }, 'Progress of ' + block.title));
+    var p = el('progress', { id: pid, max: '1', value: String(block.progress) });
+    dyn.appendChild(p);
+    dyn.appendChild(el('p', { 'class': 'progress-text' }, block.progress_text));
+  }
+  if (block.status) dyn.appendChild(el('p', { 'class': 'status' }, block.status));  // announced by the live region
+  if (block.note) dyn.appendChild(el('p', { 'class': 'note-text' }, block.note));
+  if (block.expects.length) {
+    dyn.appendChild(el('h4', null, 'Expectations'));
+    var ul = el('ul', { 'class': 'expects' });
+    var said = { holds: 'holds', fails: 'does not hold', pending: 'still running', student: 'at your settings' };
+    block.expects.forEach(function (e) {
+      var li = el('li', { 'class': e.state });
+      li.appendChild(el('span', { 'aria-hidden': 'true' }, e.mark + ' '));
+      li.appendChild(document.createTextNode(e.text + ' '));
+      li.appendChild(el('span', { 'class': 'sr-only' }, '(' + (said[e.state] || e.state) + ')'));
+      ul.appendChild(li);
+    });
+    dyn.appendChild(ul);
+  }
+  if (block.metrics.length) {
+    var t = el('table', { 'class': 'metrics' });
+    t.appendChild(el('caption', null, 'Numbers'));
+    var head = el('tr');
+    head.appendChild(el('th', { scope: 'col' }, 'metric'));
+    head.appendChild(el('th', { scope: 'col' }, 'value'));
+    t.appendChild(head);
+    block.metrics.forEach(function (m) {
+      var tr = el('tr');
+      tr.appendChild(el('th', { scope: 'row', title: m.doc || null }, m.name));
+      tr.appendChild(el('td', null, m.value));
+      t.appendChild(tr);
+    });
+    var wrap = el('div', { 'class': 'table-wrap' });
+    wrap.appendChild(t);
+    dyn.appendChild(wrap);
+  }
+  if (block.plots.length) {
+    dyn.appendChild(el('h4', null, block.plots.length > 1 ? 'Plots' : 'Plot'));
+    block.plots.forEach(function (d) { dyn.appendChild(el('p', { 'class': 'plot-text' }, d)); });
+  }
+  // Knob values the block has now (a link, Reset, or the canvas moved them), unless being dragged here.
+  block.knobs.forEach(function (k) {
+    var input = null;
+    section.querySelectorAll('[data-param]').forEach(function (c) { if (c.dataset.param === k.name) input = c; });
+    if (!input) return;
+    var busy = document.activeElement === input && Date.now() - Module.labMirrorState.lastInput < 800;
+    if (!busy) input.labSet(k.value);
+  });
+};
+
+Module.labMirrorBlockSummary = function (block) {
+  if (block.status) return block.title + ': ' + block.status;
+  if (block.progress !== 1 || !block.ready) return '';
+  var judged = block.expects.filter(function (e) { return e.state === 'holds' || e.state === 'fails'; });
+  var holds = judged.filter(function (e) { return e.state === 'holds'; }).length;
+  var s = block.title + (block.progress_text ? ': ' + block.progress_text : ': done');
+  if (judged.length) s += '; ' + holds + ' of ' + judged.length + ' expectations hold';
+  return s + '.';
+};
+
+Module.labMirrorRender = function (m) {
+  var el = Module.labMirrorEl;
+  var root = document.getElementById('mirror');
+  var body = document.getElementById('mirror-body');
+  if (!root || !body) return;
+  var hadFocus = root.contains(document.activeElement);
+  body.textContent = '';
+  var st = Module.labMirrorState;
+  st.blocks = [];
+  st.announced = {};
+  if (m.lesson) body.appendChild(el('p', { 'class': 'position' }, 'Lesson ' + (m.lesson.index + 1) + ' of ' + m.lesson.count));
+  body.appendChild(el('h1', { id: 'mirror-title' }, m.lesson ? m.lesson.title : 'EmbedLab'));
+  // Navigation: previous / next step (cross lessons as the canvas's buttons do), then every lesson and step.
+  var nav = el('nav', { 'aria-label': 'Steps' });
+  var links = el('p', { 'class': 'prevnext' });
+  if (m.step && m.step.prev) links.appendChild(el('a', { href: '#' + m.step.prev, rel: 'prev' }, '◀ Previous step'));
+  if (m.step && m.step.next) links.appendChild(el('a', { href: '#' + m.step.next, rel: 'next' }, 'Next step ▶'));
+  nav.appendChild(links);
+  var det = el('details');
+  det.appendChild(el('summary', null, 'All lessons and steps'));
+  var ul = el('ul');
+  (m.lessons || []).forEach(function (l, i) {
+    var li = el('li');
+    var a = el('a', { href: '#' + l.route }, l.title);
+    if (m.lesson && i === m.lesson.index) {
+      a.setAttribute('aria-current', 'true');
+      li.appendChild(a);
+      var ol = el('ol');
+      (m.steps || []).forEach(function (s, k) {
+        var sli = el('li');
+        var sa = el('a', { href: '#' + s.route }, s.title);
+        if (m.step && k === m.step.index) sa.setAttribute('aria-current', 'step');
+        sli.appendChild(sa);
+        ol.appendChild(sli);
+      });
+      li.appendChild(ol);
+    } else li.appendChild(a);
+    ul.appendChild(li);
+  });
+  det.appendChild(ul);
+  nav.appendChild(det);
+  body.appendChild(nav);
+
+  var main = el('main', { 'aria-labelledby': 'mirror-step' });
+  if (m.step) main.appendChild(el('h2', { id: 'mirror-step', tabindex: '-1' },
+                                  'Step ' + (m.step.index + 1) + ' of ' + m.step.count + ': ' + m.step.title));
+  (m.diagnostics || []).forEach(function (d) { main.appendChild(el('p', { 'class': 'status' }, d)); });
+  (m.parts || []).forEach(function (part) {
+    if (part.type === 'prose') {
+      var div = el('div', { 'class': 'prose' });
+      div.innerHTML = part.html;  // md4c output with raw HTML off: lesson text cannot add markup
+      Module.labMirrorSafeLinks(div);
+      main.appendChild(div);
+      return;
+    }
+    var titleId = 'block-title-' + part.run;
+    var sec = el('section', { 'class': 'block', 'aria-labelledby': titleId });
+    sec.appendChild(el('h3', { id: titleId }, part.title));
+    if (!part.ok) {
+      sec.appendChild(el('p', { 'class': 'status' }, 'This lab block has errors:'));
+      var eul = el('ul');
+      part.errors.forEach(function (e) { eul.appendChild(el('li', null, e)); });
+      sec.appendChild(eul);
+    }
+    if (part.knobs.length) {
+      var fs = el('fieldset');
+      fs.appendChild(el('legend', null, 'Settings'));
+      part.knobs.forEach(function (k) { fs.appendChild(Module.labMirrorKnob(part, k, m.key)); });
+      sec.appendChild(fs);
+    }
+    sec.appendChild(el('div', { 'class': 'dynamic' }));
+    main.appendChild(sec);
+    st.blocks[part.run] = sec;
+    Module.labMirrorBlockUpdate(sec, part);
+    st.announced[part.run] = Module.labMirrorBlockSummary(part);
+  });
+  body.appendChild(main);
+  if (hadFocus && m.step) document.getElementById('mirror-step').focus();
+};
+
+Module.labMirror = function (json) {
+  var m;
+  try { m = JSON.parse(json); } catch (e) { console.error('embedlab: bad mirror json', e); return; }
+  var st = Module.labMirrorState;
+  document.documentElement.lang = m.lang || 'en';
+  Module.labThemeShow(m.theme, m.dark);
+  if (m.key !== st.key) {
+    st.key = m.key;
+    Module.labMirrorRender(m);
+  } else {
+    (m.parts || []).forEach(function (part) {
+      if (part.type !== 'block' || !st.blocks[part.run]) return;
+      Module.labMirrorBlockUpdate(st.blocks[part.run], part);
+      var summary = Module.labMirrorBlockSummary(part);
+      if (summary && summary !== st.announced[part.run]) Module.labMirrorAnnounce(summary);
+      st.announced[part.run] = summary;
+    });
+  }
+  window.embedlab = Object.assign(window.embedlab || {}, { mirror: m });
+};
+
+// Theme: the page follows the app's (C++ keeps the choice; the system's preference comes from
+// prefers-color-scheme). The choice is remembered in localStorage for the next visit.
+Module.labThemeShow = function (choice, dark) {
+  var html = document.documentElement;
+  html.dataset.theme = dark ? 'dark' : 'light';
+  var meta = document.querySelector('meta[name=theme-color]');
+  if (meta) meta.content = dark ? '#17191c' : '#0072B2';
+  var sel = document.getElementById('mirror-theme');
+  if (sel && sel.value !== choice) sel.value = choice;
+  try { if (localStorage.getItem('embedlab-theme') !== choice) localStorage.setItem('embedlab-theme', choice); } catch (e) { /* private mode */ }
+};
+
+Module.labInstallMirror = function () {
+  var mq = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  var sendSystem = function () { Module.labMirrorSend({ type: 'system-theme', value: mq && mq.matches ? 'dark' : 'light' }); };
+  sendSystem();
+  if (mq && mq.addEventListener) mq.addEventListener('change', sendSystem);
+  var saved = null;
+  try { saved = localStorage.getItem('embedlab-theme'); } catch (e) { /* private mode */ }
+  if (saved === 'light' || saved === 'dark') Module.labMirrorSend({ type: 'theme', value: saved });
+  var sel = document.getElementById('mirror-theme');
+  if (sel) sel.addEventListener('change', function () { Module.labMirrorSend({ type: 'theme', value: sel.value }); });
+  var back = document.getElementById('mirror-canvas');
+  if (back) back.addEventListener('click', function () { Module['canvas'].focus(); });
+  var root = document.getElementById('mirror');
+  if (root) root.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape') Module['canvas'].focus();
+  });
 };

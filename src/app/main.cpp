@@ -9,27 +9,11 @@
 #include "platform/platform.h"
 #include "runtime/assets.h"
 #include "runtime/lesson.h"
+#include "runtime/text.h"
 #include "ui/app_ui.h"
+#include "ui/mirror.h"
 
 namespace {
-
-// A JSON string literal of UTF-8 text (control characters as \u00XX).
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(static_cast<unsigned char>(c)));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 // Keep the page's window.embedlab in sync (the browser tests read it) and the URL #route. `knobs`
 // holds the current step's knob values as the blocks have them, by route key ("dim", "2.pairs").
@@ -43,13 +27,13 @@ void publish(lab::ui::LabApp& app, std::string& last_route, std::string& last_ke
   last_key = key;
   if (route != last_route && !route.empty()) lab::platform::set_route(route);
   last_route = route;
-  std::string json = std::string("{\"ready\":") + (lib.loading ? "false" : "true") + ",\"route\":" + json_string(route);
-  json += ",\"lessonsError\":" + json_string(lib.loading ? "" : lib.error) + ",\"lessonErrors\":{";
+  std::string json = std::string("{\"ready\":") + (lib.loading ? "false" : "true") + ",\"route\":" + lab::runtime::json_quote(route);
+  json += ",\"lessonsError\":" + lab::runtime::json_quote(lib.loading ? "" : lib.error) + ",\"lessonErrors\":{";
   bool first_error = true;
   for (const lab::runtime::Lesson& l : lib.lessons) {
     for (const lab::runtime::Diagnostic& d : l.diagnostics) {
       if (d.severity != lab::runtime::Severity::Error) continue;
-      json += (first_error ? "" : ",") + json_string(l.id) + ":" + json_string(lab::runtime::diagnostic_format(d));
+      json += (first_error ? "" : ",") + lab::runtime::json_quote(l.id) + ":" + lab::runtime::json_quote(lab::runtime::diagnostic_format(d));
       first_error = false;
       break;
     }
@@ -57,11 +41,11 @@ void publish(lab::ui::LabApp& app, std::string& last_route, std::string& last_ke
   json += "}";
   json += ",\"lesson\":" + std::to_string(app.session.lesson) + ",\"step\":" + std::to_string(app.session.step) +
           ",\"lessons\":" + std::to_string(app.session.library.lessons.size());
-  if (const lab::runtime::Lesson* l = lab::runtime::session_lesson(app.session)) json += ",\"title\":" + json_string(l->title);
+  if (const lab::runtime::Lesson* l = lab::runtime::session_lesson(app.session)) json += ",\"title\":" + lab::runtime::json_quote(l->title);
   json += ",\"knobs\":{";
   bool first = true;
   for (const auto& [key, value] : lab::runtime::session_knob_values(app.session)) {
-    json += (first ? "" : ",") + json_string(key) + ":" + json_string(value);
+    json += (first ? "" : ",") + lab::runtime::json_quote(key) + ":" + lab::runtime::json_quote(value);
     first = false;
   }
   json += "}}";
@@ -78,6 +62,7 @@ int main(int argc, char** argv) {
 
   static lab::ui::LabApp app;  // outlives main() on the web, where the browser owns the loop
   static std::string last_route, last_publish_key;
+  static lab::ui::MirrorThrottle mirror;  // the page's accessible mirror: on a step change, else at most 4 Hz
   app.fonts_dir = lab::platform::fonts_dir();
   app.assets_dir = lab::runtime::assets_dir();
   app.open_url = [](const std::string& url) { lab::platform::open_url(url); };
@@ -100,12 +85,13 @@ int main(int argc, char** argv) {
   lab::platform::AppCallbacks cb;
   cb.post_init = [](float scale) {
     lab::ui::fonts_load(app, scale);
-    lab::ui::style_apply(scale);
+    lab::ui::style_apply(scale, lab::ui::theme_is_dark(app));
+    app.ui.style_dark = lab::ui::theme_is_dark(app);
     app.gl_info = "starting";
   };
   cb.rescale = [](float scale) {
     lab::ui::fonts_load(app, scale);
-    lab::ui::style_apply(scale);
+    lab::ui::style_apply(scale, app.ui.style_dark);
   };
   cb.frame = [] {
     // Hot reload: lesson files edited on disk show up within half a second.
@@ -119,7 +105,16 @@ int main(int argc, char** argv) {
     lab::runtime::session_update(app.session, 8.0);  // experiments get ~8 ms per frame
     lab::ui::show_app(app);
     publish(app, last_route, last_publish_key);
+    const double now_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    if (const auto json = lab::ui::mirror_update(mirror, app, now_ms)) lab::platform::publish_mirror(*json);
   };
+  cb.mirror_knob = [](const std::string& key, int run, const std::string& param, const std::string& value) {
+    lab::ui::mirror_knob(app, key, run, param, value);
+  };
+  cb.theme_choice = [](const std::string& choice) {
+    if (!lab::ui::theme_choice_parse(choice, &app.ui.theme)) lab::ui::show_toast(app, "unknown theme '" + choice + "' (light, dark or system)");
+  };
+  cb.system_theme = [](bool dark) { app.ui.system_dark = dark; };
   cb.route_changed = [](const std::string& route) {
     std::string error;
     if (!lab::runtime::session_apply_route(app.session, route, &error)) lab::ui::show_toast(app, error);

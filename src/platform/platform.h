@@ -37,6 +37,14 @@ struct AppCallbacks {
   // Called after each frame is drawn: if it returns true, the platform reads that rectangle of the
   // frame (ImGui coordinates), encodes it as PNG and saves it under `name` (see save_file).
   std::function<bool(float& x, float& y, float& w, float& h, std::string& name)> capture_request;
+  // The page's accessible mirror moved a knob (web only): `key` names the step its control was built
+  // for (ui::mirror_key), `run` the block, then the parameter and its new value as text.
+  std::function<void(const std::string& key, int run, const std::string& param, const std::string& value)> mirror_knob;
+  // The student picked a theme in the page ("light", "dark" or "system"), or the page restored the
+  // one picked last time (web only).
+  std::function<void(const std::string& choice)> theme_choice;
+  // The system's colour scheme (web: prefers-color-scheme), at start and whenever it changes.
+  std::function<void(bool dark)> system_theme;
   // Called once before the window closes.
   std::function<void()> before_exit;
 };
@@ -59,6 +67,9 @@ void set_route(const std::string& route);
 std::string renderer_info();
 // Tells the page the app is up and which lesson/step it shows (web: window.embedlab; native: no-op).
 void publish_state(const std::string& state_json);
+// Hands the page the accessible description of what is on screen (ui/mirror.h; web: rendered as DOM
+// beside the canvas by web/lab_pre.js; native: no-op).
+void publish_mirror(const std::string& json);
 // Where lessons, assets and fonts are read from on this platform.
 std::string lessons_dir();
 // True where lessons come through AppCallbacks::lessons_fetched (web: fetched from the site at run time,

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "imgui.h"
@@ -69,6 +70,27 @@ void poll_page_events() {
     if (!contents.empty()) EM_ASM({ Module.labDropCopy($0); }, contents.data());
     EM_ASM({ Module.labDropPop(); });
     if (st.callbacks.file_dropped) st.callbacks.file_dropped(name, contents);
+  }
+  // Messages from the page (web/lab_pre.js, Module.labInbox): the accessible mirror's knob controls,
+  // the theme toggle and the system's colour scheme. Applied here, between frames, like any input.
+  while (EM_ASM_INT({ return Module.labInbox.length; }) > 0) {
+    auto field = [](const char* name) {
+      return take_staged(EM_ASM_INT({ return Module.labStage(Module.labInbox[0][UTF8ToString($0)]); }, name));
+    };
+    const std::string type = field("type");
+    if (type == "knob" && st.callbacks.mirror_knob) {
+      const std::string run = field("run");
+      char* end = nullptr;
+      const long r = std::strtol(run.c_str(), &end, 10);
+      if (end && *end == '\0' && !run.empty() && r >= 0 && r < 1000)
+        st.callbacks.mirror_knob(field("key"), int(r), field("param"), field("value"));
+      else if (st.callbacks.notice) st.callbacks.notice("the page sent a knob change for block '" + run + "', which is not a block number");
+    } else if (type == "theme" && st.callbacks.theme_choice) {
+      st.callbacks.theme_choice(field("value"));
+    } else if (type == "system-theme" && st.callbacks.system_theme) {
+      st.callbacks.system_theme(field("value") == "dark");
+    }
+    EM_ASM({ Module.labInbox.shift(); });
   }
   if (EM_ASM_INT({ return Module.labTakeContextRestored(); })) {
     // The WebGL context came back: every GL object is gone, so recreate the renderer's objects.
@@ -171,6 +193,8 @@ int run(const RunOptions& options, const AppCallbacks& callbacks) {
 void set_route(const std::string& route) { EM_ASM({ Module.labSetRoute(UTF8ToString($0)); }, route.c_str()); }
 
 std::string renderer_info() { return g_state ? g_state->renderer : "WebGL 2"; }
+
+void publish_mirror(const std::string& json) { EM_ASM({ Module.labMirror(UTF8ToString($0)); }, json.c_str()); }
 
 void publish_state(const std::string& state_json) {
   EM_ASM({ Module.labPublish(UTF8ToString($0)); }, state_json.c_str());

@@ -11,6 +11,8 @@ Metric metric_undefined(std::string name, std::string why) {
 
 std::string metric_text(const Metric& m, int digits) {
   if (!m.defined()) return "n/a: " + m.undefined;
+  if (std::isnan(m.value)) return "not a number";  // spelled out: a student may not know "nan"
+  if (std::isinf(m.value)) return m.value > 0 ? "infinity" : "minus infinity";
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.*g", digits, m.value);
   return buf;

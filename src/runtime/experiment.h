@@ -24,7 +24,8 @@ struct Metric {
 
 // A metric with no value for these settings; `why` completes "n/a: ..." ("needs two symbols").
 Metric metric_undefined(std::string name, std::string why);
-// "0.4231" or "n/a: needs two symbols" (printf %.*g with `digits` significant digits).
+// "0.4231" or "n/a: needs two symbols" (printf %.*g with `digits` significant digits; a NaN or an
+// infinity is spelled out).
 std::string metric_text(const Metric& m, int digits = 6);
 
 class Experiment {

@@ -46,9 +46,26 @@ bool parse_int(std::string_view s, int& out) {
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
+// A BCP 47 language tag in its common shape: a 2–3 letter language, then '-'-separated subtags of
+// 1–8 letters or digits ("en", "fr", "pt-BR", "zh-Hant-TW"). Not a registry check.
+bool lang_tag_valid(std::string_view tag) {
+  size_t start = 0;
+  for (int part = 0;; ++part) {
+    const size_t end = std::min(tag.find('-', start), tag.size());
+    const std::string_view sub = tag.substr(start, end - start);
+    if (sub.empty() || sub.size() > 8 || (part == 0 && (sub.size() < 2 || sub.size() > 3))) return false;
+    for (const char c : sub) {
+      const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      if (!alpha && !(part > 0 && c >= '0' && c <= '9')) return false;
+    }
+    if (end == tag.size()) return true;
+    start = end + 1;
+  }
+}
+
 // The header's keys, in the order the messages list them.
 const std::vector<std::string>& header_keys() {
-  static const std::vector<std::string> keys = {"title", "order", "summary", "minutes"};
+  static const std::vector<std::string> keys = {"title", "order", "summary", "minutes", "lang"};
   return keys;
 }
 
@@ -242,6 +259,10 @@ Lesson lesson_parse(std::string_view raw, std::string_view path) {
         seen[key] = line_no;
         if (key == "title") lesson.title = value.text;
         else if (key == "summary") lesson.summary = value.text;
+        else if (key == "lang") {
+          if (lang_tag_valid(value.text)) lesson.lang = value.text;
+          else error(line_no, "'lang' must be a language tag such as en, fr or pt-BR (letters, digits and '-'), got '" + value.text + "'");
+        }
         else {
           int v = 0;
           if (!parse_int(value.text, v) || v < 0 || v > 100000)
@@ -272,6 +293,7 @@ Lesson lesson_parse(std::string_view raw, std::string_view path) {
       part.kind = StepPart::Kind::Prose;
       part.line = prose_line;
       part.doc = markdown_parse(prose);
+      part.text = prose;
       current.parts.push_back(std::move(part));
     }
     prose.clear();

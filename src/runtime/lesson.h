@@ -19,6 +19,7 @@ struct StepPart {
   enum class Kind { Prose, Lab } kind = Kind::Prose;
   int line = 0;       // first line of the part in the file
   MdDoc doc;          // Prose
+  std::string text;   // Prose: its Markdown as written (the page's HTML mirror renders the same source)
   LabBlock block;     // Lab
 };
 
@@ -42,6 +43,7 @@ struct Lesson {
   std::string summary;
   int order = 0;
   int minutes = 0;
+  std::string lang = "en";  // language of the lesson's text (header 'lang', a BCP 47 tag): the page's <html lang>
   std::vector<LessonStep> steps;
   std::vector<Diagnostic> diagnostics;
 

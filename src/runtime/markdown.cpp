@@ -6,6 +6,14 @@
 
 namespace lab::runtime {
 
+unsigned markdown_parser_flags() {
+#ifdef LAB_HAVE_MD4C
+  return MD_FLAG_COLLAPSEWHITESPACE | MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEURLAUTOLINKS;
+#else
+  return 0;
+#endif
+}
+
 std::string md_plain_text(const std::vector<MdSpan>& spans) {
   std::string s;
   for (const MdSpan& sp : spans) s += sp.text;
@@ -226,8 +234,7 @@ MdDoc markdown_parse(std::string_view input) {
   Builder b;
   MD_PARSER parser{};
   parser.abi_version = 0;
-  parser.flags = MD_FLAG_COLLAPSEWHITESPACE | MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH |
-                 MD_FLAG_PERMISSIVEURLAUTOLINKS;
+  parser.flags = markdown_parser_flags();
   parser.enter_block = enter_block;
   parser.leave_block = leave_block;
   parser.enter_span = enter_span;

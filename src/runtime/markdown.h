@@ -44,6 +44,9 @@ struct MdDoc {
 };
 
 MdDoc markdown_parse(std::string_view text);
+// md4c's parser flags for lesson prose (CommonMark + tables, strikethrough, permissive URL autolinks;
+// raw HTML off), shared by markdown_parse and markdown_to_html (markdown_html.h).
+unsigned markdown_parser_flags();
 
 // Plain text of a span list (for search, tests and tooltips).
 std::string md_plain_text(const std::vector<MdSpan>& spans);

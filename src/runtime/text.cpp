@@ -1,6 +1,7 @@
 #include "runtime/text.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -263,6 +264,24 @@ char32_t utf8_next(std::string_view text, size_t* i) {
   for (int k = 1; k < len && *i + size_t(k) < text.size(); ++k) cp = (cp << 6) | ((unsigned char)text[*i + size_t(k)] & 0x3F);
   *i += size_t(len);
   return cp;
+}
+
+std::string json_quote(std::string_view text) {
+  std::string out = "\"";
+  out.reserve(text.size() + 2);
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(static_cast<unsigned char>(c)));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
 }
 
 }  // namespace lab::runtime

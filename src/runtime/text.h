@@ -32,6 +32,10 @@ std::optional<std::string> read_text_file(const std::string& path, std::string* 
 std::string normalize_newlines(std::string_view text);
 
 std::vector<std::string_view> split_lines(std::string_view text);
+
+// A JSON string literal of UTF-8 text, quotes included (" and \ escaped, control characters as
+// \u00XX). For the small JSON documents the app hands the page (state, the accessible mirror).
+std::string json_quote(std::string_view text);
 std::string_view trim(std::string_view s);
 
 // --- `key: value` lines (the lesson header and lab blocks; lessons/README.md, "Values and comments")

@@ -8,6 +8,7 @@
 #include "imgui.h"
 #include "runtime/build_id.h"
 #include "runtime/text.h"
+#include "ui/block_text.h"
 #include "ui/block_view.h"
 #include "ui/markdown_view.h"
 
@@ -15,14 +16,10 @@ namespace lab::ui {
 
 namespace {
 
-const ImVec4 kError(0.80f, 0.15f, 0.10f, 1.0f);
-const ImVec4 kWarning(0.62f, 0.42f, 0.00f, 1.0f);
-const ImVec4 kMuted(0.40f, 0.40f, 0.45f, 1.0f);
-
 void show_diagnostics(const std::vector<runtime::Diagnostic>& diags) {
   for (const runtime::Diagnostic& d : diags) {
     const bool err = d.severity == runtime::Severity::Error;
-    ImGui::PushStyleColor(ImGuiCol_Text, err ? kError : kWarning);
+    ImGui::PushStyleColor(ImGuiCol_Text, err ? ui_colors().error : ui_colors().warning);
     ImGui::TextWrapped("%s", runtime::diagnostic_format(d).c_str());
     ImGui::PopStyleColor();
   }
@@ -51,7 +48,7 @@ void show_lesson_list(LabApp& app) {
   ImGui::PopFont();
   ImGui::Separator();
   if (!s.library.error.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, kError);
+    ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().error);
     ImGui::TextWrapped("%s", s.library.error.c_str());
     ImGui::PopStyleColor();
   }
@@ -106,7 +103,7 @@ void show_step(LabApp& app) {
   ImGui::PopFont();
   if (count > 0) {
     const runtime::LessonStep& step = lesson->steps[std::clamp(s.step, 0, count - 1)];
-    ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
+    ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().muted);
     ImGui::Text("Step %d of %d", s.step + 1, count);
     ImGui::PopStyleColor();
     ImGui::SameLine();
@@ -124,16 +121,7 @@ void show_step(LabApp& app) {
     app.ui.scroll_to_top = false;
   }
   // Errors outside lab blocks (header, fences) are listed at the top; a block's own errors show in place.
-  std::vector<runtime::Diagnostic> general;
-  for (const runtime::Diagnostic& d : lesson->diagnostics) {
-    bool in_block = false;
-    for (const runtime::LessonStep& st : lesson->steps)
-      for (const runtime::StepPart& p : st.parts)
-        if (p.kind == runtime::StepPart::Kind::Lab)
-          for (const runtime::Diagnostic& bd : p.block.diagnostics) in_block |= bd.line == d.line && bd.message == d.message;
-    if (!in_block) general.push_back(d);
-  }
-  show_diagnostics(general);
+  show_diagnostics(diagnostics_outside_blocks(*lesson));
   if (count > 0) {
     const runtime::LessonStep& step = lesson->steps[std::clamp(s.step, 0, count - 1)];
     int run_index = 0;
@@ -166,7 +154,7 @@ void show_step(LabApp& app) {
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   ImGui::SameLine();
   if (ImGui::GetCursorPosX() + ImGui::CalcTextSize(hint).x + spacing <= next_x) {
-    ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
+    ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().muted);
     ImGui::TextUnformatted(hint);
     ImGui::PopStyleColor();
     ImGui::SameLine();
@@ -219,6 +207,38 @@ void show_about(LabApp& app) {
 
 }  // namespace
 
+bool theme_is_dark(const LabApp& app) {
+  return app.ui.theme == ThemeChoice::Dark || (app.ui.theme == ThemeChoice::System && app.ui.system_dark);
+}
+
+const char* theme_choice_name(ThemeChoice t) {
+  switch (t) {
+    case ThemeChoice::Light: return "light";
+    case ThemeChoice::Dark: return "dark";
+    case ThemeChoice::System: break;
+  }
+  return "system";
+}
+
+bool theme_choice_parse(std::string_view name, ThemeChoice* out) {
+  for (const ThemeChoice t : {ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark})
+    if (name == theme_choice_name(t)) {
+      *out = t;
+      return true;
+    }
+  return false;
+}
+
+core::Status knob_set(LabApp& app, int run_index, const std::string& param, std::string_view value) {
+  core::Status st;
+  if (run_index < 0 || run_index >= int(app.session.runs.size()))
+    st = {false, "this step has no lab block number " + std::to_string(run_index + 1)};
+  else
+    st = runtime::session_set_knob(app.session, run_index, param, value);
+  if (!st) show_toast(app, st.message);
+  return st;
+}
+
 void show_toast(LabApp& app, std::string message, double seconds) {
   app.ui.toast = std::move(message);
   app.ui.toast_until = ImGui::GetTime() + seconds;
@@ -228,6 +248,14 @@ void show_app(LabApp& app) {
   runtime::Session& s = app.session;
   ImGuiIO& io = ImGui::GetIO();
   app.ui.block_views.prune(s);
+  if (app.ui.block_plots_key != s.runs_key) {
+    app.ui.block_plots.clear();
+    app.ui.block_plots_key = s.runs_key;
+  }
+  if (theme_is_dark(app) != app.ui.style_dark) {
+    app.ui.style_dark = theme_is_dark(app);
+    style_apply(app.ui.scale, app.ui.style_dark);
+  }
 
   if (!io.WantTextInput && !ImGui::IsAnyItemActive()) {
     if (ImGui::IsKeyPressed(ImGuiKey_RightArrow) || ImGui::IsKeyPressed(ImGuiKey_PageDown)) {
@@ -254,6 +282,13 @@ void show_app(LabApp& app) {
           runtime::session_select(s, i, 0);
           app.ui.scroll_to_top = true;
         }
+      ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("View")) {
+      // Dark follows the system (the page's prefers-color-scheme) until the student picks one.
+      if (ImGui::MenuItem("Light theme", nullptr, app.ui.theme == ThemeChoice::Light)) app.ui.theme = ThemeChoice::Light;
+      if (ImGui::MenuItem("Dark theme", nullptr, app.ui.theme == ThemeChoice::Dark)) app.ui.theme = ThemeChoice::Dark;
+      if (ImGui::MenuItem("Theme of the system", nullptr, app.ui.theme == ThemeChoice::System)) app.ui.theme = ThemeChoice::System;
       ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Help")) {

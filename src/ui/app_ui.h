@@ -6,12 +6,14 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "imgui.h"
 
 #include "runtime/session.h"
 #include "ui/block_view_state.h"
 
-struct ImFont;
-typedef void* ImTextureID;
 
 namespace lab::ui {
 
@@ -26,6 +28,9 @@ struct Fonts {
   std::string source;      // where the body font came from, for the About panel
 };
 
+// Light or dark: the student's choice, or the system's (the page's prefers-color-scheme).
+enum class ThemeChoice { System, Light, Dark };
+
 struct UiState {
   bool show_about = false;
   float scale = 1.0f;         // display scale (device pixel ratio / monitor content scale)
@@ -34,6 +39,13 @@ struct UiState {
   double toast_until = 0;     // ImGui time until which the toast is shown
   bool scroll_to_top = false; // set when the step changes
   BlockViewStates block_views; // what the student hovers or picks in each block (block_view_state.h)
+  ThemeChoice theme = ThemeChoice::System;
+  bool system_dark = false;   // the platform's colour-scheme preference (web: prefers-color-scheme)
+  bool style_dark = false;    // what style_apply last set (show_app re-applies when the theme changes)
+  // The plots each block drew (or refreshed out of view) last, by run index: their text alternatives
+  // go to the page's accessible mirror. Cleared when the step's runs are rebuilt.
+  std::map<int, std::vector<ImGuiID>> block_plots;
+  std::string block_plots_key;  // Session::runs_key that block_plots belongs to
 };
 
 // An image from the assets folder, decoded and uploaded once.
@@ -74,8 +86,27 @@ void export_file(LabApp& app, const std::string& name, const std::string& bytes)
 
 // (Re)builds the font atlas for the given display scale. The caller re-uploads the atlas texture.
 void fonts_load(LabApp& app, float scale);
-// Sets the style (colours, spacing) scaled to the display.
-void style_apply(float scale);
+// Sets the style (colours, spacing) scaled to the display, light or dark; also the plots' theme.
+void style_apply(float scale, bool dark = false);
+
+// Colours the app draws with besides ImGui's style, for the current theme (set by style_apply).
+struct UiColors {
+  ImVec4 error, warning, muted, good;  // message text: ✗ and errors, warnings, secondary, ✓
+  ImVec4 link, code_bg, image_note;    // prose: link text, code background, "[image not shown]"
+  ImVec4 block_bg, block_border;       // a lab block's box
+  ImVec4 quote_bar;                    // the bar left of a block quote
+};
+const UiColors& ui_colors();
+
+bool theme_is_dark(const LabApp& app);
+// The name a link or the page uses: "system", "light", "dark"; parse returns false for anything else.
+const char* theme_choice_name(ThemeChoice t);
+bool theme_choice_parse(std::string_view name, ThemeChoice* out);
+
+// Sets a knob of the current step's block `run_index` — the one path for every control that moves a
+// knob (the ImGui slider and the page's accessible mirror): validates, re-runs the block, and the
+// next frame publishes the new route. On failure shows the message as a toast and returns it.
+core::Status knob_set(LabApp& app, int run_index, const std::string& param, std::string_view value);
 
 void show_app(LabApp& app);
 void show_toast(LabApp& app, std::string message, double seconds = 6.0);

@@ -18,6 +18,7 @@
 #include "runtime/blocks/rec_feedback.h"
 #include "runtime/blocks/rec_implicit.h"
 #include "ui/app_ui.h"
+#include "ui/block_text.h"
 #include "ui/widgets/plot.h"
 
 namespace lab::ui {
@@ -54,10 +55,6 @@ const BlockWidgetEntry* block_widget_find(const runtime::BlockKind& kind) {
 }
 
 namespace {
-
-const ImVec4 kError(0.80f, 0.15f, 0.10f, 1.0f);
-const ImVec4 kGood(0.0f, 0.55f, 0.35f, 1.0f);
-const ImVec4 kMuted(0.40f, 0.40f, 0.45f, 1.0f);
 
 // Returns true when the knob's value was changed (and released) by the student.
 bool knob_widget(runtime::BlockRun& run, const runtime::Knob& knob, const runtime::ParamSpec& spec, std::string* new_value) {
@@ -131,8 +128,8 @@ void block_view(LabApp& app, int run_index) {
   if (!block) return;
   ImGui::PushID(run_index);
   ImGui::Spacing();
-  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.96f, 0.97f, 0.99f, 1.0f));
-  ImGui::PushStyleColor(ImGuiCol_Border, ImVec4(0.0f, 0.45f, 0.70f, 0.45f));
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ui_colors().block_bg);
+  ImGui::PushStyleColor(ImGuiCol_Border, ui_colors().block_border);
   ImGui::BeginChild("##block", ImVec2(0, 0), ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY);
 
   ImGui::PushFont(app.fonts.heading);
@@ -140,7 +137,7 @@ void block_view(LabApp& app, int run_index) {
   ImGui::PopFont();
 
   if (!block->ok()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, kError);
+    ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().error);
     ImGui::TextWrapped("This lab block has errors (shown here so you can fix the lesson; the rest of the lesson still works):");
     for (const runtime::Diagnostic& d : block->diagnostics) ImGui::BulletText("%s", runtime::diagnostic_format(d).c_str());
     ImGui::PopStyleColor();
@@ -157,10 +154,7 @@ void block_view(LabApp& app, int run_index) {
       const runtime::ParamSpec* spec = runtime::block_param_find(*block->kind, knob.param);
       if (!spec) continue;
       std::string value;
-      if (knob_widget(run, knob, *spec, &value)) {
-        const core::Status st = runtime::session_set_knob(s, run_index, knob.param, value);
-        if (!st) show_toast(app, st.message);
-      }
+      if (knob_widget(run, knob, *spec, &value)) knob_set(app, run_index, knob.param, value);
     }
     ImGui::PopItemWidth();
   }
@@ -182,43 +176,39 @@ void block_view(LabApp& app, int run_index) {
       ImGui::SameLine();
       const std::string text = exp->progress_text();
       if (exp->done()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
-        ImGui::Text("finished%s%s in %.2f s", text.empty() ? "" : ": ", text.c_str(), run.elapsed_ms / 1000.0);
+        ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().muted);
+        ImGui::TextUnformatted(progress_line(run).c_str());  // "finished: … in 1.23 s", as the page's mirror says it
         ImGui::PopStyleColor();
       } else {
         ImGui::ProgressBar(exp->progress(), ImVec2(-FLT_MIN, 0), text.empty() ? nullptr : text.c_str());
       }
     }
     if (!st.ok) {
-      ImGui::PushStyleColor(ImGuiCol_Text, kError);
+      ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().error);
       ImGui::TextWrapped("%s", st.message.c_str());
       ImGui::PopStyleColor();
     }
-    if (const BlockWidgetEntry* w = block_widget_find(*block->kind); w && w->draw)
+    if (const BlockWidgetEntry* w = block_widget_find(*block->kind); w && w->draw) {
+      const int plots_mark = plot_log_mark();
       block_command_apply(run, w->draw(app, run, *block));
+      app.ui.block_plots[run_index] = plot_log_since(plots_mark);  // their text alternatives go to the page's mirror
+    }
 
     // Metrics and expectations.
     const std::vector<runtime::Metric> metrics = exp->metrics();
     if (!block->expects.empty()) {
       // ✓ / ✗ judge the lesson's claim at the lesson's values. Once the student has moved a knob the
       // claim is about other settings: show it with the student's current value, without a mark.
-      const bool lesson_values = runtime::session_run_at_lesson_values(s, run);
-      if (!lesson_values) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kMuted);
-        ImGui::TextWrapped("The lesson's claims below hold at its own settings. You changed a setting, so each claim shows your value, without a ✓ or ✗; set the knobs back to judge them again.");
+      if (const std::string note = expect_note(s, run, *block); !note.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().muted);
+        ImGui::TextWrapped("%s", note.c_str());
         ImGui::PopStyleColor();
       }
-      for (const runtime::Expect& e : block->expects) {
-        const runtime::ExpectResult r = runtime::expect_evaluate(e, metrics);
-        using State = runtime::ExpectResult::State;
-        const bool judged = exp->done() && lesson_values && r.state != State::Undefined;
-        ImGui::PushStyleColor(ImGuiCol_Text, judged ? (r.holds() ? kGood : kError) : kMuted);
-        const char* mark = !exp->done() ? "…" : !judged ? "·" : r.holds() ? "✓" : "✗";
-        const char* what = lesson_values ? "expected" : "lesson's claim";
-        if (r.state == State::Undefined) ImGui::TextWrapped("%s %s: %s   (not defined here: %s)", mark, what, e.source.c_str(), r.values.c_str());
-        else if (r.state != State::NotMeasured) ImGui::TextWrapped("%s %s: %s   (%s%s)", mark, what, e.source.c_str(), lesson_values ? "now " : "yours: ", r.values.c_str());
-        else if (exp->done()) ImGui::TextWrapped("%s %s: %s   (not measured)", mark, what, e.source.c_str());
-        else ImGui::TextWrapped("%s %s: %s   (not measured yet)", mark, what, e.source.c_str());
+      for (const ExpectLine& line : expect_lines(s, run, *block, metrics)) {
+        const UiColors& uc = ui_colors();
+        ImGui::PushStyleColor(ImGuiCol_Text, line.state == ExpectLine::State::Holds ? uc.good
+                                           : line.state == ExpectLine::State::Fails ? uc.error : uc.muted);
+        ImGui::TextWrapped("%s %s", line.mark.c_str(), line.text.c_str());
         ImGui::PopStyleColor();
       }
     }

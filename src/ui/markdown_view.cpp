@@ -14,9 +14,6 @@ namespace lab::ui {
 
 namespace {
 
-const ImU32 kLinkColour = IM_COL32(0, 90, 160, 255);
-const ImU32 kCodeBg = IM_COL32(232, 234, 238, 255);
-
 ImFont* span_font(const LabApp& app, uint8_t flags) {
   if (flags & runtime::kMdCode) return app.fonts.mono;
   if (flags & runtime::kMdBold) return app.fonts.bold;
@@ -134,7 +131,7 @@ void draw_spans(LabApp& app, const std::vector<runtime::MdSpan>& spans, ImFont* 
     while (j < pieces.size() && pieces[j].span == first.span && pieces[j].line == first.line) ++j;
     const Piece& last = pieces[j - 1];
     const float lx = line_x(first.line), y = origin.y + float(first.line) * line_h;
-    dl->AddRectFilled(ImVec2(lx + first.x - 2, y + 1), ImVec2(lx + last.x + last.word_w + 2, y + line_h - 2), kCodeBg, 3.0f);
+    dl->AddRectFilled(ImVec2(lx + first.x - 2, y + 1), ImVec2(lx + last.x + last.word_w + 2, y + line_h - 2), ImGui::GetColorU32(ui_colors().code_bg), 3.0f);
     i = j;
   }
 
@@ -142,7 +139,7 @@ void draw_spans(LabApp& app, const std::vector<runtime::MdSpan>& spans, ImFont* 
   for (const Piece& pc : pieces) {
     const runtime::MdSpan& span = *pc.span;
     const bool link = span.flags & runtime::kMdLink;
-    const ImU32 col = link ? kLinkColour : text_col;
+    const ImU32 col = link ? ImGui::GetColorU32(ui_colors().link) : text_col;
     const float y = origin.y + float(pc.line) * line_h;
     const ImVec2 pos(line_x(pc.line) + pc.x, y + pc.y_off);
     add_text_marking_missing(dl, pc.font, pc.size, pos, col, pc.b, pc.w_end);
@@ -173,7 +170,7 @@ void draw_image(LabApp& app, const runtime::MdBlock& b) {
     if (!b.alt.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", b.alt.c_str());
     return;
   }
-  ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(160, 60, 20, 255));
+  ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().image_note);
   ImGui::TextWrapped("[image '%s' not shown: %s]", b.src.c_str(), tex ? tex->error.c_str() : error.c_str());
   ImGui::PopStyleColor();
 }
@@ -221,7 +218,7 @@ void markdown_view(LabApp& app, const runtime::MdDoc& doc) {
         const ImVec2 top = ImGui::GetCursorScreenPos();
         draw_spans(app, b.spans, app.fonts.body, indent);
         if (b.quote)  // the quote bar runs the paragraph's whole height, however many lines it wraps to
-          ImGui::GetWindowDrawList()->AddRectFilled(top, ImVec2(top.x + 3, ImGui::GetItemRectMax().y), IM_COL32(0, 114, 178, 160));
+          ImGui::GetWindowDrawList()->AddRectFilled(top, ImVec2(top.x + 3, ImGui::GetItemRectMax().y), ImGui::GetColorU32(ui_colors().quote_bar));
         const bool next_is_item = i + 1 < doc.blocks.size() && !doc.blocks[i + 1].marker.empty();
         if (b.marker.empty() || !next_is_item) ImGui::Dummy(ImVec2(0, ImGui::GetFontSize() * 0.25f));
         break;
@@ -240,7 +237,7 @@ void markdown_view(LabApp& app, const runtime::MdDoc& doc) {
         ImGui::Unindent(indent + 8);
         const ImVec2 end(start.x + ImGui::GetContentRegionAvail().x, ImGui::GetCursorScreenPos().y);
         dl->ChannelsSetCurrent(0);
-        dl->AddRectFilled(ImVec2(start.x + indent, start.y), end, kCodeBg, 4.0f);
+        dl->AddRectFilled(ImVec2(start.x + indent, start.y), end, ImGui::GetColorU32(ui_colors().code_bg), 4.0f);
         dl->ChannelsMerge();
         ImGui::Spacing();
         break;

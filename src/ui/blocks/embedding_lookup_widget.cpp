@@ -95,7 +95,7 @@ BlockCommand widget_embedding_lookup(LabApp& app, const runtime::BlockRun& run, 
   const core::Mat look = e->lookup.row(x);
   matrix_view("##lookup", look, s3);
   const double diff = double((prod - look).cwiseAbs().maxCoeff());
-  ImGui::PushStyleColor(ImGuiCol_Text, diff == 0 ? ImVec4(0.0f, 0.55f, 0.35f, 1.0f) : ImVec4(0.8f, 0.15f, 0.1f, 1.0f));
+  ImGui::PushStyleColor(ImGuiCol_Text, diff == 0 ? ui_colors().good : ui_colors().error);
   ImGui::Text(diff == 0 ? "identical: max |eₓ·W − W[x]| = 0" : "max |eₓ·W − W[x]| = %.3g", diff);
   ImGui::PopStyleColor();
   ImGui::TextDisabled("The product costs |V| × d = %d multiply-adds,", n * d);

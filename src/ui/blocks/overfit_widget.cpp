@@ -57,7 +57,7 @@ BlockCommand widget_overfit(LabApp& app, const runtime::BlockRun& run, const run
     export_buttons(app, id, stem);
     if (!r.status.ok) {
       ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w);
-      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.80f, 0.15f, 0.10f, 1.0f));
+      ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().error);
       ImGui::TextWrapped("%s", r.status.message.c_str());
       ImGui::PopStyleColor();
       ImGui::PopTextWrapPos();

@@ -34,7 +34,7 @@ BlockCommand widget_quiz(LabApp& app, const runtime::BlockRun& run, const runtim
   ImGui::EndDisabled();
   if (q->checked_choice >= 0) {
     const bool right = q->checked_choice == q->answer;
-    ImGui::PushStyleColor(ImGuiCol_Text, right ? ImVec4(0.0f, 0.55f, 0.35f, 1.0f) : ImVec4(0.8f, 0.15f, 0.1f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Text, right ? ui_colors().good : ui_colors().error);
     ImGui::TextWrapped("%s", right ? "✓ Right." : "✗ Not quite — try again.");
     ImGui::PopStyleColor();
     if (right && !q->explanation.empty()) ImGui::TextWrapped("%s", q->explanation.c_str());

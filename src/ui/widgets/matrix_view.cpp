@@ -133,7 +133,7 @@ MatrixViewResult matrix_view_impl(const char* id, const T* values, int rows, int
     for (int c = 1; c < cols; ++c) dl->AddLine(ImVec2(grid0.x + float(c) * cell, grid0.y), ImVec2(grid0.x + float(c) * cell, grid1.y), sep);
     for (int r = 1; r < rows; ++r) dl->AddLine(ImVec2(grid0.x, grid0.y + float(r) * cell_h), ImVec2(grid1.x, grid0.y + float(r) * cell_h), sep);
   }
-  dl->AddRect(grid0, grid1, IM_COL32(0, 0, 0, 90));
+  dl->AddRect(grid0, grid1, plot_colors().frame);
   const ImU32 accent = palette_color(5);  // Okabe–Ito vermillion
   const float thick = std::max(2.0f, font * 0.15f);
   if (spec.highlight_row >= 0 && spec.highlight_row < rows) {
@@ -146,7 +146,7 @@ MatrixViewResult matrix_view_impl(const char* id, const T* values, int rows, int
   }
   if (result.hovered_row >= 0) {
     const ImVec2 a(grid0.x + float(result.hovered_col) * cell, grid0.y + float(result.hovered_row) * cell_h);
-    dl->AddRect(a, ImVec2(a.x + cell, a.y + cell_h), IM_COL32(0, 0, 0, 220), 0, 0, 2.0f);
+    dl->AddRect(a, ImVec2(a.x + cell, a.y + cell_h), plot_colors().hover_ring, 0, 0, 2.0f);
     const double v = value_at(values, rows, cols, result.hovered_row, result.hovered_col, col_major);
     ImGui::BeginTooltip();
     ImGui::Text("row %s, column %s", label_of(spec.row_labels, result.hovered_row).c_str(),
@@ -168,7 +168,7 @@ MatrixViewResult matrix_view_impl(const char* id, const T* values, int rows, int
       const ImU32 ca = colormap_sample(map, float(i) / n), cb = colormap_sample(map, float(i + 1) / n);
       dl->AddRectFilledMultiColor(ImVec2(a, y), ImVec2(b, y + h), ca, cb, cb, ca);
     }
-    dl->AddRect(ImVec2(x0, y), ImVec2(x1, y + h), IM_COL32(0, 0, 0, 60));
+    dl->AddRect(ImVec2(x0, y), ImVec2(x1, y + h), plot_colors().legend_border);
     dl->AddText(ImVec2(x1 + font * 0.4f, y + (h - font) * 0.5f), muted, l1.c_str());
   }
   return result;

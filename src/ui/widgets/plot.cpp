@@ -9,7 +9,7 @@
 // [SECTION] Limits: fitting data, home view, equal aspect
 // [SECTION] Drawing series: lines, markers, bars, reference lines, heatmaps, text
 // [SECTION] Layout and decorations: ticks, legend, colour bar, labels
-// [SECTION] Public API: begin / series / end / queries / CSV
+// [SECTION] Public API: begin / series / end / queries / CSV / text alternative
 #include "ui/widgets/plot.h"
 
 #include <algorithm>
@@ -89,6 +89,7 @@ struct PlotState {
   int series_count = 0;
   int palette_next = 0;
   PlotHover hover;
+  bool offscreen = false;      // begun out of view only to refresh its data (plot_end draws nothing)
   bool drag_on_legend = false;
   int drag_axes = 3;           // 1 = x, 2 = y, 3 = both
 };
@@ -96,6 +97,7 @@ struct PlotState {
 struct Mark {
   ImVec2 pos;
   ImU32 col;
+  int shape = 0;  // marker_shape() index
 };
 
 struct PlotContext {
@@ -104,6 +106,8 @@ struct PlotContext {
   PlotState* current = nullptr;
   NextStyle next;
   ImVector<ImVec2> path;  // scratch for lines
+  int log_frame = -1;          // the frame `log` belongs to
+  std::vector<ImGuiID> log;    // plots begun this frame, in order (plot_log_mark / plot_log_since)
 };
 
 // One PlotContext per ImGui context, created on first use and erased by a shutdown hook when the
@@ -497,9 +501,43 @@ ImU32 point_color(const Series& s, const std::vector<char>& gh, const ImU32* pal
   hidden = false;
   if (s.groups.empty()) return s.color;
   const int g = s.groups[i];
-  if (g < 0) return IM_COL32(150, 150, 150, 255);
+  if (g < 0) return plot_colors().no_group;
   hidden = group_is_hidden(gh, g);
   return s.name.empty() && s.group_count <= 1 ? s.color : palette[g % kPaletteSize];
+}
+
+// Marker shapes, so the classes of a scatter differ without colour: group g gets shape g % kShapes
+// (circle, square, triangle up, diamond, triangle down, triangle right, pentagon, triangle left).
+// All convex, so one fan fills each. n = 0: a circle with as many sides as its size needs.
+struct MarkerShape {
+  int n;          // polygon sides (0 = circle)
+  float angle;    // of the first vertex, radians (screen y grows downwards)
+  float scale;    // relative to the radius, so every shape covers about the same area
+};
+constexpr MarkerShape kShapes[] = {{0, 0.0f, 1.0f},      {4, 0.25f * IM_PI, 1.2f}, {3, -0.5f * IM_PI, 1.35f},
+                                   {4, 0.0f, 1.3f},      {3, 0.5f * IM_PI, 1.35f}, {3, 0.0f, 1.35f},
+                                   {5, -0.5f * IM_PI, 1.15f}, {3, IM_PI, 1.35f}};
+constexpr int kShapeCount = int(sizeof kShapes / sizeof kShapes[0]);
+
+int marker_shape(const Series& s, int group) {
+  return s.groups.empty() || s.group_count <= 1 || group < 0 ? 0 : group % kShapeCount;
+}
+
+// One marker (legend, tooltip): filled, or outlined when its series is hidden.
+void shape_draw(ImDrawList* dl, ImVec2 c, float r, int shape, ImU32 col, bool filled, float thickness) {
+  const MarkerShape& m = kShapes[((shape % kShapeCount) + kShapeCount) % kShapeCount];
+  if (m.n == 0) {
+    if (filled) dl->AddCircleFilled(c, r, col, 12);
+    else dl->AddCircle(c, r, col, 12, thickness);
+    return;
+  }
+  ImVec2 pts[8];
+  for (int k = 0; k < m.n; ++k) {
+    const float a = m.angle + 2.0f * IM_PI * float(k) / float(m.n);
+    pts[k] = ImVec2(c.x + std::cos(a) * r * m.scale, c.y + std::sin(a) * r * m.scale);
+  }
+  if (filled) dl->AddConvexPolyFilled(pts, m.n, col);
+  else dl->AddPolyline(pts, m.n, col, ImDrawFlags_Closed, thickness);
 }
 
 // Filled circles written straight into the vertex buffer (one fan + an anti-aliased fringe each),
@@ -522,27 +560,38 @@ void draw_markers(Frame& f, const PlotState& p, const Series& s, std::vector<Mar
     ImU32 col = point_color(s, gh, palette, i, hidden);
     if (hidden) continue;
     if (alpha < 1) col = (col & ~IM_COL32_A_MASK) | (ImU32(((col >> IM_COL32_A_SHIFT) & 0xFF) * alpha) << IM_COL32_A_SHIFT);
-    marks.push_back({ImVec2(float(x), float(y)), col});
+    marks.push_back({ImVec2(float(x), float(y)), col, marker_shape(s, s.groups.empty() ? -1 : s.groups[i])});
   }
   if (marks.empty()) return;
-  int n = r * 2 < 6 ? 6 : (r < 6 ? 8 : 12);
+  const int n_circle = r * 2 < 6 ? 6 : (r < 6 ? 8 : 12);
   bool aa = (f.dl->Flags & ImDrawListFlags_AntiAliasedFill) != 0;
   int stride = 1;
   const int room = vtx_room(f.dl);
-  if (room != INT_MAX && int(marks.size()) * (aa ? 2 * n : n) > room) {
-    n = 4, aa = false;  // squares rotated 45°: 4 vertices each
+  bool squares = false;  // over the vertex budget: every marker a 4-vertex diamond
+  if (room != INT_MAX && int(marks.size()) * (aa ? 2 * n_circle : n_circle) > room) {
+    squares = true, aa = false;
     if (int(marks.size()) * 4 > room) {
       stride = int(marks.size() * 4 / std::max(1, room)) + 1;
       f.truncated = true;
     }
   }
-  float cs[12], sn[12];
-  for (int k = 0; k < n; ++k) {
-    const float a = 2.0f * IM_PI * float(k) / float(n) + (n == 4 ? 0.0f : 0.5f * IM_PI / float(n));
-    cs[k] = std::cos(a);
-    sn[k] = std::sin(a);
+  // Unit polygons per shape: sides, and cos/sin of each vertex times the shape's scale.
+  struct Poly { int n; float cs[12], sn[12]; };
+  Poly polys[kShapeCount];
+  for (int k = 0; k < kShapeCount; ++k) {
+    const MarkerShape& ms = kShapes[k];
+    Poly& pg = polys[k];
+    pg.n = squares ? 4 : (ms.n == 0 ? n_circle : ms.n);
+    const float a0 = squares ? 0.0f : (ms.n == 0 ? 0.5f * IM_PI / float(pg.n) : ms.angle);
+    const float sc = squares ? 1.0f : ms.scale;
+    for (int v = 0; v < pg.n; ++v) {
+      const float a = a0 + 2.0f * IM_PI * float(v) / float(pg.n);
+      pg.cs[v] = std::cos(a) * sc;
+      pg.sn[v] = std::sin(a) * sc;
+    }
   }
-  const int vpp = aa ? 2 * n : n, ipp = 3 * (n - 2) + (aa ? 6 * n : 0);
+  const int n_max = squares ? 4 : std::max(n_circle, 5);
+  const int vpp = aa ? 2 * n_max : n_max, ipp = 3 * (n_max - 2) + (aa ? 6 * n_max : 0);
   const float fringe = f.dl->_FringeScale;
   const float r_in = aa ? r - fringe * 0.5f : r, r_out = r + fringe * 0.5f;
   const ImVec2 uv = ImGui::GetFontTexUvWhitePixel();
@@ -551,8 +600,15 @@ void draw_markers(Frame& f, const PlotState& p, const Series& s, std::vector<Mar
     const size_t end = std::min(marks.size(), start + size_t(chunk) * size_t(stride));
     const int pts = int((end - start + size_t(stride) - 1) / size_t(stride));
     f.dl->PrimReserve(pts * ipp, pts * vpp);
+    int vtx_used = 0, idx_used = 0;
     for (size_t i = start; i < end; i += size_t(stride)) {
       const Mark& m = marks[i];
+      const Poly& pg = polys[m.shape];
+      const int n = pg.n;
+      const float* cs = pg.cs;
+      const float* sn = pg.sn;
+      vtx_used += aa ? 2 * n : n;
+      idx_used += 3 * (n - 2) + (aa ? 6 * n : 0);
       const ImDrawIdx base = ImDrawIdx(f.dl->_VtxCurrentIdx);
       if (aa) {
         const ImU32 trans = m.col & ~IM_COL32_A_MASK;
@@ -582,6 +638,8 @@ void draw_markers(Frame& f, const PlotState& p, const Series& s, std::vector<Mar
         }
       }
     }
+    // Shapes with fewer sides than the largest used less than was reserved.
+    f.dl->PrimUnreserve(pts * ipp - idx_used, pts * vpp - vtx_used);
   }
 }
 
@@ -596,7 +654,7 @@ ImRect bar_rect(const Frame& f, const Series& s, size_t i) {
 }
 
 void draw_bars(Frame& f, const Series& s) {
-  const ImU32 sep = IM_COL32(255, 255, 255, 255);
+  const ImU32 sep = plot_colors().bar_gap;
   for (size_t i = 0; i < s.xs.size(); ++i) {
     if (!usable(s.xs[i], f.x.log) || !usable(s.ys[i], f.y.log)) continue;
     const ImRect r = bar_rect(f, s, i);
@@ -757,6 +815,7 @@ struct LegendEntry {
   int group = -1;
   std::string text;
   ImU32 color = 0;
+  int shape = 0;  // scatter: the group's marker shape
   Kind kind = Kind::Line;
   ImGuiID key = 0;
   bool hidden = false;
@@ -776,6 +835,7 @@ std::vector<LegendEntry> legend_entries(const PlotState& p) {
         if (g < int(s.group_names.size()) && !s.group_names[size_t(g)].empty()) e.text = s.group_names[size_t(g)];
         else e.text = s.name.empty() ? std::to_string(g) : s.name + " " + std::to_string(g);
         e.color = palette_color(g);
+        e.shape = marker_shape(s, g);
         e.kind = Kind::Scatter;
         e.key = group_key(s, g);
         e.hidden = is_hidden(p, e.key);
@@ -815,8 +875,8 @@ void legend_draw(const std::vector<LegendEntry>& entries, ImVec2 origin, ImVec2 
   if (entries.empty()) return;
   ImDrawList* dl = f.dl;
   const float pad = f.font * 0.4f;
-  dl->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y), IM_COL32(255, 255, 255, 230), f.font * 0.25f);
-  dl->AddRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), IM_COL32(0, 0, 0, 60), f.font * 0.25f);
+  dl->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y), plot_colors().legend_bg, f.font * 0.25f);
+  dl->AddRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), plot_colors().legend_border, f.font * 0.25f);
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), muted = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   for (const LegendEntry& e : entries) {
     if (mouse_ok && e.rect.Contains(mouse)) dl->AddRectFilled(e.rect.Min, e.rect.Max, ImGui::GetColorU32(ImGuiCol_HeaderHovered), f.font * 0.2f);
@@ -825,8 +885,7 @@ void legend_draw(const std::vector<LegendEntry>& entries, ImVec2 origin, ImVec2 
     const ImU32 col = e.hidden ? muted : e.color;
     switch (e.kind) {
       case Kind::Scatter:
-        if (e.hidden) dl->AddCircle(ImVec2((sx0 + sx1) * 0.5f, cy), f.font * 0.3f, col, 12, 1.5f * f.unit);
-        else dl->AddCircleFilled(ImVec2((sx0 + sx1) * 0.5f, cy), f.font * 0.3f, col, 12);
+        shape_draw(dl, ImVec2((sx0 + sx1) * 0.5f, cy), f.font * 0.3f, e.shape, col, !e.hidden, 1.5f * f.unit);
         break;
       case Kind::Bars:
         if (e.hidden) dl->AddRect(ImVec2(sx0 + f.font * 0.3f, cy - f.font * 0.3f), ImVec2(sx1 - f.font * 0.3f, cy + f.font * 0.3f), col);
@@ -859,7 +918,7 @@ void colorbar_draw(const Series& s, ImRect bar, const Frame& f) {
     const ImU32 c0 = colormap_sample(s.colormap, t0), c1 = colormap_sample(s.colormap, t1);
     dl->AddRectFilledMultiColor(ImVec2(bar.Min.x, y1), ImVec2(bar.Max.x, y0), c1, c1, c0, c0);
   }
-  dl->AddRect(bar.Min, bar.Max, IM_COL32(0, 0, 0, 90));
+  dl->AddRect(bar.Min, bar.Max, plot_colors().frame);
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
   const int max_ticks = std::max(2, int(bar.GetHeight() / (f.font * 2.2f)));
   for (const PlotTick& t : plot_ticks_linear(s.v_min, s.v_max, max_ticks, f.unicode)) {
@@ -896,7 +955,8 @@ void tooltip_show(const PlotState& p, const Frame& f) {
   } else if (sp) {
     const ImU32 col = h.group >= 0 ? palette_color(h.group) : sp->color;
     const ImVec2 c = ImGui::GetCursorScreenPos();
-    ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(c.x + f.font * 0.4f, c.y + f.font * 0.55f), f.font * 0.32f, col, 12);
+    shape_draw(ImGui::GetWindowDrawList(), ImVec2(c.x + f.font * 0.4f, c.y + f.font * 0.55f), f.font * 0.32f,
+               sp->kind == Kind::Scatter ? marker_shape(*sp, h.group) : 0, col, true, 1.0f);
     ImGui::Dummy(ImVec2(f.font * 0.9f, f.font));
     ImGui::SameLine();
     std::string title = sp->name;
@@ -1006,8 +1066,13 @@ bool plot_begin(const char* id, const PlotSpec& spec, ImVec2 size) {
     slot->id = gid;
   }
   PlotState& p = *slot;
-  // Plots not drawn for a while (another lesson step) give their data back, keeping view state.
   const int frame = ImGui::GetFrameCount();
+  if (c.log_frame != frame) {
+    c.log_frame = frame;
+    c.log.clear();
+  }
+  c.log.push_back(gid);
+  // Plots not drawn for a while (another lesson step) give their data back, keeping view state.
   if (frame % 120 == 0)
     for (auto& [key, other] : c.plots)
       if (other->last_frame < frame - 600 && !other->series.empty()) {
@@ -1024,9 +1089,13 @@ bool plot_begin(const char* id, const PlotSpec& spec, ImVec2 size) {
   h = std::max(h, font * 8);
   p.pos = ImGui::GetCursorScreenPos();
   p.size = ImVec2(std::floor(w), std::floor(h));
-  if (!ImGui::IsRectVisible(p.size)) {
+  p.offscreen = !ImGui::IsRectVisible(p.size);
+  if (p.offscreen) {
     ImGui::Dummy(p.size);
-    return false;
+    // Out of view a plot is not drawn, but 4 times a second (at 60 fps) it takes its data anyway, so
+    // its text alternative (plot_describe, read by the page's accessible mirror) follows the block
+    // while it is scrolled away. plot_end() then only stores the data.
+    if (frame % 15 != 0) return false;
   }
   p.id_str = id;
   p.spec = spec;
@@ -1062,6 +1131,7 @@ void plot_end() {
   PlotState& p = *pp;
   c.current = nullptr;
   c.next = {};
+  if (p.offscreen) return;  // data refreshed for plot_describe; plot_begin made room (nothing to draw)
   ImGuiIO& io = ImGui::GetIO();
 
   Frame f;
@@ -1251,15 +1321,16 @@ void plot_end() {
   // Background and grid.
   ImDrawList* dl = f.dl;
   const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_Text), muted = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  dl->AddRectFilled(f.area.Min, f.area.Max, IM_COL32(255, 255, 255, 255));
+  const PlotColors& pc = plot_colors();
+  dl->AddRectFilled(f.area.Min, f.area.Max, pc.background);
   if (!heat) {
     for (const PlotTick& t : xticks) {
       const float x = std::round(float(f.x.to_px(t.value))) + 0.5f;
-      dl->AddLine(ImVec2(x, f.area.Min.y), ImVec2(x, f.area.Max.y), t.major ? IM_COL32(0, 0, 0, 30) : IM_COL32(0, 0, 0, 14));
+      dl->AddLine(ImVec2(x, f.area.Min.y), ImVec2(x, f.area.Max.y), t.major ? pc.grid_major : pc.grid_minor);
     }
     for (const PlotTick& t : yticks) {
       const float y = std::round(float(f.y.to_px(t.value))) + 0.5f;
-      dl->AddLine(ImVec2(f.area.Min.x, y), ImVec2(f.area.Max.x, y), t.major ? IM_COL32(0, 0, 0, 30) : IM_COL32(0, 0, 0, 14));
+      dl->AddLine(ImVec2(f.area.Min.x, y), ImVec2(f.area.Max.x, y), t.major ? pc.grid_major : pc.grid_minor);
     }
   }
 
@@ -1284,21 +1355,21 @@ void plot_end() {
   }
   if (p.hover.active && !heat) {
     const ImVec2 hp(float(f.x.to_px(p.hover.x)), float(f.y.to_px(p.hover.y)));
-    dl->AddCircle(hp, f.font * 0.45f, IM_COL32(0, 0, 0, 220), 16, 2.0f * f.unit);
+    dl->AddCircle(hp, f.font * 0.45f, pc.hover_ring, 16, 2.0f * f.unit);
   }
   if (p.user_view) {
     const char* hint = "zoomed · double-click to fit";
     const ImVec2 ts = ImGui::CalcTextSize(hint);
     const ImVec2 a(f.area.Min.x + f.font * 0.3f, f.area.Max.y - ts.y - f.font * 0.3f);
-    dl->AddRectFilled(ImVec2(a.x - 2, a.y - 1), ImVec2(a.x + ts.x + 2, a.y + ts.y + 1), IM_COL32(255, 255, 255, 200));
+    dl->AddRectFilled(ImVec2(a.x - 2, a.y - 1), ImVec2(a.x + ts.x + 2, a.y + ts.y + 1), pc.backdrop);
     dl->AddText(a, muted, hint);
   }
   if (f.truncated) {
     const char* note = "too many points: some not drawn";
-    dl->AddText(ImVec2(f.area.Max.x - ImGui::CalcTextSize(note).x - f.font * 0.3f, f.area.Max.y - f.font * 1.3f), IM_COL32(200, 60, 0, 255), note);
+    dl->AddText(ImVec2(f.area.Max.x - ImGui::CalcTextSize(note).x - f.font * 0.3f, f.area.Max.y - f.font * 1.3f), palette_color(5), note);
   }
   dl->PopClipRect();
-  dl->AddRect(f.area.Min, f.area.Max, IM_COL32(0, 0, 0, 110));
+  dl->AddRect(f.area.Min, f.area.Max, pc.frame);
 
   // Ticks and their labels.
   const float tick_len = std::round(f.font * 0.25f);
@@ -1348,7 +1419,7 @@ void plot_end() {
     const std::string s = axis_name(p.x_label, "x") + " " + xs + ",  " + axis_name(p.y_label, "y") + " " + ys;
     const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
     const ImVec2 a(f.area.Max.x - ts.x - f.font * 0.3f, f.area.Max.y - ts.y - f.font * 0.3f);
-    dl->AddRectFilled(ImVec2(a.x - 2, a.y - 1), ImVec2(a.x + ts.x + 2, a.y + ts.y + 1), IM_COL32(255, 255, 255, 200));
+    dl->AddRectFilled(ImVec2(a.x - 2, a.y - 1), ImVec2(a.x + ts.x + 2, a.y + ts.y + 1), pc.backdrop);
     dl->AddText(a, muted, s.c_str());
   }
 }
@@ -1583,5 +1654,121 @@ std::string plot_export_csv(ImGuiID plot) {
 }
 
 std::string plot_export_csv(const char* id) { return plot_export_csv(ImGui::GetID(id)); }
+
+int plot_log_mark() {
+  if (!ImGui::GetCurrentContext()) return 0;
+  PlotContext& c = plot_context();
+  return c.log_frame == ImGui::GetFrameCount() ? int(c.log.size()) : 0;
+}
+
+std::vector<ImGuiID> plot_log_since(int mark) {
+  if (!ImGui::GetCurrentContext()) return {};
+  PlotContext& c = plot_context();
+  if (c.log_frame != ImGui::GetFrameCount() || mark < 0 || mark >= int(c.log.size())) return {};
+  return std::vector<ImGuiID>(c.log.begin() + mark, c.log.end());
+}
+
+namespace {
+
+std::string describe_number(double v) { return plot_value_format(v, 4, true); }
+
+// "x from a to b" over the finite values of v (empty when there are none).
+std::string describe_range(const char* what, const std::vector<double>& v) {
+  double lo = kNaN, hi = kNaN;
+  for (const double x : v)
+    if (std::isfinite(x)) {
+      lo = std::isnan(lo) ? x : std::min(lo, x);
+      hi = std::isnan(hi) ? x : std::max(hi, x);
+    }
+  if (std::isnan(lo)) return {};
+  if (lo == hi) return std::string(what) + " " + describe_number(lo);
+  return std::string(what) + " from " + describe_number(lo) + " to " + describe_number(hi);
+}
+
+}  // namespace
+
+std::string plot_describe(ImGuiID plot) {
+  const PlotState* p = plot_find(plot);
+  if (!p) return {};
+  std::string out = p->title.empty() ? "Plot." : "Plot: " + p->title + ".";
+  const std::string xl = axis_name(p->x_label, "x"), yl = axis_name(p->y_label, "y");
+  out += " Horizontal axis: " + xl + (p->spec.log_x ? " (log scale)" : "") + "; vertical axis: " + yl +
+         (p->spec.log_y ? " (log scale)" : "") + ".";
+  std::vector<std::string> x_cats;
+  for (int i = 0; i < p->series_count; ++i)
+    if (p->series[size_t(i)].kind == Kind::Text && p->series[size_t(i)].label == "##x_tick_labels")
+      x_cats = p->series[size_t(i)].col_labels;
+  constexpr size_t kListMax = 12;  // values listed one by one (bars, groups); the rest are counted
+  int described = 0;
+  for (int i = 0; i < p->series_count; ++i) {
+    const Series& s = p->series[size_t(i)];
+    const std::string name = s.name.empty() ? "series " + std::to_string(i + 1) : s.name;
+    std::string d;
+    switch (s.kind) {
+      case Kind::Line: {
+        size_t last = s.xs.size();
+        while (last > 0 && !(std::isfinite(s.xs[last - 1]) && std::isfinite(s.ys[last - 1]))) --last;
+        d = name + ": a line of " + std::to_string(s.xs.size()) + " points";
+        if (last > 0)
+          d += ", latest " + xl + " " + describe_number(s.xs[last - 1]) + ", " + yl + " " + describe_number(s.ys[last - 1]);
+        if (const std::string r = describe_range(yl.c_str(), s.ys); !r.empty()) d += "; " + r;
+        break;
+      }
+      case Kind::Scatter: {
+        d = name + ": " + std::to_string(s.xs.size()) + " points";
+        if (!s.groups.empty() && s.group_count > 1) {
+          std::vector<int> counts(size_t(s.group_count), 0);
+          for (const int g : s.groups)
+            if (g >= 0 && g < s.group_count) ++counts[size_t(g)];
+          static const char* const kShapeNames[] = {"circles", "squares", "triangles up", "diamonds",
+                                                    "triangles down", "triangles right", "pentagons", "triangles left"};
+          d += " in " + std::to_string(s.group_count) + " groups (";
+          for (int g = 0; g < s.group_count && size_t(g) < kListMax; ++g) {
+            const std::string gname = g < int(s.group_names.size()) && !s.group_names[size_t(g)].empty()
+                                          ? s.group_names[size_t(g)] : std::to_string(g);
+            d += (g ? "; " : "") + gname + ": " + std::to_string(counts[size_t(g)]) + " " + kShapeNames[marker_shape(s, g)];
+          }
+          d += size_t(s.group_count) > kListMax ? "; …)" : ")";
+        }
+        if (const std::string r = describe_range(xl.c_str(), s.xs); !r.empty()) d += "; " + r;
+        if (const std::string r = describe_range(yl.c_str(), s.ys); !r.empty()) d += ", " + r;
+        break;
+      }
+      case Kind::Bars: {
+        d = name + (s.histogram ? ": a histogram of " + std::to_string(s.ys.size()) + " bins: "
+                                : ": " + std::to_string(s.ys.size()) + " bars: ");
+        for (size_t k = 0; k < s.ys.size() && k < kListMax; ++k) {
+          std::string at;
+          if (s.histogram)
+            at = "[" + describe_number(s.xs[k] - s.bar_width * 0.5) + ", " + describe_number(s.xs[k] + s.bar_width * 0.5) + ")";
+          else {
+            const double xr = std::round(s.xs[k]);
+            at = xr == s.xs[k] && xr >= 0 && xr < double(x_cats.size()) ? x_cats[size_t(xr)] : describe_number(s.xs[k]);
+          }
+          d += (k ? "; " : "") + at + " " + describe_number(s.ys[k]);
+        }
+        if (s.ys.size() > kListMax) d += "; and " + std::to_string(s.ys.size() - kListMax) + " more";
+        break;
+      }
+      case Kind::HLine: d = name + " at " + yl + " " + describe_number(s.ys.empty() ? kNaN : s.ys[0]); break;
+      case Kind::VLine: d = name + " at " + xl + " " + describe_number(s.xs.empty() ? kNaN : s.xs[0]); break;
+      case Kind::Heatmap: {
+        d = name + ": a " + std::to_string(s.rows) + " × " + std::to_string(s.cols) + " matrix";
+        if (const std::string r = describe_range("values", s.values); !r.empty()) d += ", " + r;
+        break;
+      }
+      case Kind::Text:
+        if (s.label == "##x_tick_labels" || s.text.empty()) continue;
+        d = "note “" + s.text + "” at " + xl + " " + describe_number(s.xs.empty() ? kNaN : s.xs[0]) + ", " + yl + " " +
+            describe_number(s.ys.empty() ? kNaN : s.ys[0]);
+        break;
+    }
+    if (!s.name.empty() && is_hidden(*p, s.key)) d += " (hidden in the legend)";
+    out += " " + d + ".";
+    ++described;
+  }
+  if (described == 0) out += " No data yet.";
+  return out;
+}
 
 }  // namespace lab::ui

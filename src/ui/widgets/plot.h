@@ -1,6 +1,7 @@
 // A small immediate-mode plotting module drawn with Dear ImGui draw lists, shaped like ImPlot
 // (begin / plot_* / end, pointer + count + stride). Made for teaching: every plot has a title, axis
-// labels, a clickable legend, hover read-outs, Okabe–Ito colours, wheel zoom, drag pan and
+// labels, a clickable legend, hover read-outs, colour-blind-safe colours with a marker shape per
+// scatter group, a text alternative (plot_describe), wheel zoom, drag pan and
 // double-click to fit. Series are copied at submission and drawn in plot_end(), so auto-fit is exact
 // on the frame the data changes and the last frame's data can be exported as CSV.
 // It is not ImPlot: one x and one y axis, no subplots, no time axes, no drag-and-drop, no file I/O.
@@ -15,6 +16,7 @@
 
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "imgui.h"
 #include "ui/widgets/colors.h"
@@ -127,5 +129,14 @@ void csv_field(std::string& out, const std::string& s);
 std::string plot_export_csv(ImGuiID plot);
 // Same, with the id resolved in the current window's ID stack.
 std::string plot_export_csv(const char* id);
+
+// [SECTION] Text alternative: what the plot showed last, as sentences for a screen reader (the
+// page's accessible mirror): title, axes, and per series its size, range and latest values; bars
+// value by value (the first 12), scatter groups with their counts and marker shapes. "" if no such plot.
+std::string plot_describe(ImGuiID plot);
+// The plots begun since `mark` in this frame, drawn or out of view (a block's view attributes its
+// plots this way): mark = plot_log_mark() before drawing, plot_log_since(mark) after.
+int plot_log_mark();
+std::vector<ImGuiID> plot_log_since(int mark);
 
 }  // namespace lab::ui
