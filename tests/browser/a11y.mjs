@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { checker, launch, outDir, site, startServer, waitReady } from './common.mjs';
+import { checker, launch, outDir, site, startServer, waitReady, collectErrors } from './common.mjs';
 
 const out = outDir('build/screenshots/a11y');
 fs.rmSync(out, { recursive: true, force: true });
@@ -74,9 +74,7 @@ try {
   for (const scheme of ['light', 'dark']) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme, serviceWorkers: 'block' });
     const page = await context.newPage();
-    const errors = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(String(e)));
+    const errors = collectErrors(page);
     await page.goto(url);
     await waitReady(page);
     await page.waitForFunction(() => window.embedlab.mirror, null, { timeout: 20000 });

@@ -43,3 +43,12 @@ export function checker() {
   };
   return checks;
 }
+
+// The page's console errors and uncaught exceptions, as they happen (a test fails if any appear).
+// `ignore`: a RegExp of console errors that are expected (e.g. a 404 the test asked for).
+export function collectErrors(page, ignore = null) {
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error' && !(ignore && ignore.test(m.text()))) errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return errors;
+}

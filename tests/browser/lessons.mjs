@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, opt, outDir, startServer, waitReady } from './common.mjs';
+import { launch, opt, outDir, startServer, waitReady, collectErrors } from './common.mjs';
 
 const out = outDir('build/screenshots/lessons');
 const waitMs = Number(opt('--wait-ms', '1500'));
@@ -17,9 +17,7 @@ const browser = await launch();
 let failures = 0, shots = 0;
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const errors = collectErrors(page);
   await page.goto(url);
   await waitReady(page);
   let state = await page.evaluate(() => window.embedlab);

@@ -5,7 +5,7 @@
 //   node tests/browser/links.mjs --site build/web-release/site --out build/screenshots
 import fs from 'node:fs';
 import path from 'node:path';
-import { checker, launch, outDir, startServer, waitReady } from './common.mjs';
+import { checker, launch, outDir, startServer, waitReady, collectErrors } from './common.mjs';
 
 const out = outDir('build/screenshots');
 fs.mkdirSync(out, { recursive: true });
@@ -24,9 +24,7 @@ const browser = await launch();
 async function open(hash, key) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
   const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const errors = collectErrors(page);
   await page.goto(url + hash);
   await waitReady(page);
   await page.waitForFunction((k) => window.embedlab.knobs && k in window.embedlab.knobs, key, { timeout: 10000 }).catch(() => {});

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { checker, launch, outDir, root, site, startServer, waitReady } from './common.mjs';
+import { checker, launch, outDir, root, site, startServer, waitReady, collectErrors } from './common.mjs';
 
 const out = outDir('build/screenshots/publish');
 fs.rmSync(out, { recursive: true, force: true });
@@ -38,9 +38,7 @@ const state = (page) => page.evaluate(() => window.embedlab);
 async function open(browser, url, { serviceWorkers = 'block', context } = {}) {
   const ctx = context || await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers });
   const page = await ctx.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const errors = collectErrors(page, /Failed to load resource/);
   const t0 = Date.now();
   await page.goto(url);
   await waitReady(page);

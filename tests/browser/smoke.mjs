@@ -6,7 +6,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { checker, launch, outDir, root, site, startServer, waitReady } from './common.mjs';
+import { checker, launch, outDir, root, site, startServer, waitReady, collectErrors } from './common.mjs';
 
 const out = outDir('build/screenshots');
 fs.mkdirSync(out, { recursive: true });
@@ -43,9 +43,7 @@ try {
   for (const scale of [1, 2]) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: scale, serviceWorkers: 'block' });
     const page = await context.newPage();
-    const errors = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(String(e)));
+    const errors = collectErrors(page);
     await page.goto(url);
     await waitReady(page);
     const state0 = await page.evaluate(() => window.embedlab);
