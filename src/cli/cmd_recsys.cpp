@@ -19,13 +19,13 @@ using namespace lab::core::recsys;
 namespace {
 
 const char* kRecsysUsage =
-    "usage: embedlab recsys --data synthetic|synthetic-small|DIR --model mf|deep|deep-meta|triplet|deep-triplet\n"
+    "usage: embedlab recsys --data synthetic|synthetic-small|DIR --model mf|deep|deep-meta|hybrid|content|triplet|deep-triplet\n"
     "                       [--epochs N] [--dim D] [--seed S] [--split random|last|u1|ua] [--loss mse|mae]\n"
     "                       [--batch B] [--lr X] [--l2 L] [--dropout P] [--margin M] [--optim adam|lazy-adam|sgd]\n"
     "                       [--k K]\n"
     "\n"
     "Trains a recommender and prints one line per epoch, then the test metrics:\n"
-    "  explicit models (mf, deep, deep-meta):  test RMSE ... MAE ...\n"
+    "  explicit models (mf, deep, deep-meta, hybrid, content):  test RMSE ... MAE ...\n"
     "  implicit models (triplet, deep-triplet): test AUC ... P@10 ... NDCG@10 ... and the popularity baseline\n"
     "\n"
     "  --data synthetic        generated MovieLens-100k-shaped data (943 users, 1682 items, 100k ratings);\n"
@@ -113,14 +113,9 @@ int cmd_recsys(Args args) {
   });
   if (st >= 0) return st;
   if (data.empty()) return usage("--data is required (synthetic, synthetic-small or a MovieLens-100k folder)");
-  if (model.empty()) return usage("--model is required (mf, deep, deep-meta, triplet, deep-triplet)");
+  if (model.empty()) return usage(std::string("--model is required (") + kModelNames + ")");
   RecModelOptions mo;
-  if (model == "mf") mo.kind = ModelKind::Mf;
-  else if (model == "deep") mo.kind = ModelKind::Deep;
-  else if (model == "deep-meta") mo.kind = ModelKind::DeepMeta;
-  else if (model == "triplet") mo.kind = ModelKind::Triplet;
-  else if (model == "deep-triplet") mo.kind = ModelKind::DeepTriplet;
-  else return usage("unknown model '" + model + "' (mf, deep, deep-meta, triplet, deep-triplet)");
+  if (!model_parse(model, mo.kind)) return usage("unknown model '" + model + "' (" + kModelNames + ")");
   if (negatives != "uniform" && negatives != "popularity")
     return usage("unknown negative sampling '" + negatives + "' (uniform, popularity)");
   if (loss != "mse" && loss != "mae") return usage("unknown loss '" + loss + "' (mse, mae)");
@@ -174,8 +169,9 @@ int cmd_recsys(Args args) {
   mo.margin = margin;
   mo.negatives = negatives == "popularity" ? NegativeSampling::Popularity : NegativeSampling::Uniform;
   mo.loss = loss == "mae" ? RatingLoss::Mae : RatingLoss::Mse;
-  const bool deep = mo.kind == ModelKind::Deep || mo.kind == ModelKind::DeepMeta;
-  mo.l2 = l2 >= 0 ? l2 : mo.kind == ModelKind::Mf ? 0.1 : deep ? 0.05 : 0.0;
+  const bool deep = mo.kind == ModelKind::Deep || mo.kind == ModelKind::DeepMeta || mo.kind == ModelKind::Content;
+  // hybrid: MF's L2 on its embeddings
+  mo.l2 = l2 >= 0 ? l2 : mo.kind == ModelKind::Mf || mo.kind == ModelKind::Hybrid ? 0.1 : deep ? 0.05 : 0.0;
   nn::TrainerOptions to;
   to.epochs = epochs;
   to.batch_size = Index(batch);

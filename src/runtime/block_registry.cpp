@@ -13,6 +13,8 @@
 #include "runtime/blocks/rec_data.h"
 #include "runtime/blocks/rec_explicit.h"
 #include "runtime/blocks/rec_feedback.h"
+#include "runtime/blocks/rec_coldstart.h"
+#include "runtime/blocks/rec_youtube.h"
 #include "runtime/blocks/rec_implicit.h"
 
 namespace lab::runtime {
@@ -36,6 +38,8 @@ const std::vector<const BlockKind*>& block_kinds() {
         &block_kind_rec_data(),
         &block_kind_rec_explicit(),
         &block_kind_rec_implicit(),
+        &block_kind_rec_coldstart(),
+        &block_kind_rec_youtube(),
         &block_kind_rec_feedback(),
     };
     std::vector<const BlockKind*> out;

@@ -16,6 +16,8 @@
 #include "runtime/blocks/rec_data.h"
 #include "runtime/blocks/rec_explicit.h"
 #include "runtime/blocks/rec_feedback.h"
+#include "runtime/blocks/rec_coldstart.h"
+#include "runtime/blocks/rec_youtube.h"
 #include "runtime/blocks/rec_implicit.h"
 #include "ui/app_ui.h"
 #include "ui/block_text.h"
@@ -44,6 +46,8 @@ std::span<const BlockWidgetEntry> block_widgets() {
       {&runtime::block_kind_rec_explicit(), widget_rec_explicit},
       {&runtime::block_kind_rec_implicit(), widget_rec_implicit},
       {&runtime::block_kind_rec_feedback(), widget_rec_feedback},
+      {&runtime::block_kind_rec_coldstart(), widget_rec_coldstart},
+      {&runtime::block_kind_rec_youtube(), widget_rec_youtube},
   };
   return table;
 }

@@ -48,5 +48,7 @@ BlockCommand widget_rec_data(LabApp& app, const runtime::BlockRun& run, const ru
 BlockCommand widget_rec_explicit(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
 BlockCommand widget_rec_implicit(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
 BlockCommand widget_rec_feedback(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
+BlockCommand widget_rec_coldstart(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
+BlockCommand widget_rec_youtube(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
 
 }  // namespace lab::ui

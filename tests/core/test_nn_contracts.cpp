@@ -231,8 +231,21 @@ TEST_CASE("models: bad sizes and shapes are errors with a message") {
   CHECK(param_count(t.params()) == 3 * 2 + 4 * 2 + 3 + 4);
   CHECK_FALSE(t.forward(Ids{0, 1}, Ids{0, 9}, nullptr, nullptr, ctx_eval(), out).ok);
   CHECK_FALSE(t.forward(Ids{0, 1}, Ids{0}, nullptr, nullptr, ctx_eval(), out).ok);
-  to.user_meta_dim = 3;
-  CHECK_FALSE(two_tower_init(t, to, rng).ok);  // metadata needs the deep model
+  to.user_meta_dim = 3;  // the dot-product model with features: the dot product plus an MLP on them
+  REQUIRE(two_tower_init(t, to, rng).ok);
+  CHECK(param_count(t.params()) == 3 * 2 + 4 * 2 + 3 + 4 + (3 * 64 + 64) + (64 + 1));
+  {
+    Mat feats(2, 3), with, dot_only;
+    feats << 1, 2, 3, -1, 0, 0.5f;
+    REQUIRE(t.forward(Ids{0, 1}, Ids{2, 3}, &feats, nullptr, ctx_eval(), with).ok);
+    Mat mlp_out;
+    REQUIRE(t.mlp.forward(feats, ctx_eval(), mlp_out).ok);
+    for (Index r = 0; r < 2; ++r) {
+      const Scalar expect = t.user.W.row(r).dot(t.item.W.row(r + 2)) + t.user_bias.W(r, 0) + t.item_bias.W(r + 2, 0) +
+                            mlp_out(r, 0);
+      CHECK(with(r, 0) == doctest::Approx(expect).epsilon(1e-5));
+    }
+  }
   to.kind = TowerKind::Deep;
   REQUIRE(two_tower_init(t, to, rng).ok);
   const Mat wrong = Mat::Zero(2, 2);
@@ -241,6 +254,21 @@ TEST_CASE("models: bad sizes and shapes are errors with a message") {
   CHECK(t.forward(Ids{0, 1}, Ids{0, 1}, &right, nullptr, ctx_eval(), out).ok);
   CHECK(out.rows() == 2);
   CHECK(out.cols() == 1);
+
+  // Content-based (no ids): the prediction depends on the features only, so two users with the same
+  // features get the same score for an item, whatever their ids; no biases, no id tables.
+  to.ids = false;
+  CHECK_FALSE(two_tower_init(t, to, rng).ok);  // per-id biases contradict "no ids"
+  to.biases = false;
+  REQUIRE(two_tower_init(t, to, rng).ok);
+  CHECK(t.user.W.size() == 0);
+  CHECK(param_count(t.params()) == (3 * 64 + 64) + (64 + 1));  // features 3 -> 64 -> 1
+  Mat same(2, 3);
+  same << 0.5f, -1, 2, 0.5f, -1, 2;
+  REQUIRE(t.forward(Ids{0, 2}, Ids{1, 1}, &same, nullptr, ctx_eval(), out).ok);
+  CHECK(out(0, 0) == out(1, 0));
+  to.user_meta_dim = 0;
+  CHECK_FALSE(two_tower_init(t, to, rng).ok);  // no ids and no features: nothing to learn from
 }
 
 TEST_CASE("model save/load: round trip, and clear errors on truncated, damaged or foreign bytes") {

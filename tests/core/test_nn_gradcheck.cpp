@@ -137,6 +137,44 @@ TEST_CASE("gradcheck: embedding scatter-add with repeated ids") {
   expect_param_grads(e, f, 1e-8);
 }
 
+TEST_CASE("gradcheck: embedding bag (embedding + mean pool), bags of 2, 1, 0 and 3 rows") {
+  Rng rng(15);
+  EmbeddingT<double> e;
+  REQUIRE(e.init(5, 3, rng, 1.0).ok);
+  MeanPoolT<double> pool;
+  const Ids ids = {0, 2, 4, 2, 2, 1};  // bags {0, 2}, {4}, {}, {2, 2, 1}
+  const std::vector<Index> offsets = {0, 2, 3, 3, 6};
+  MatD R = randn(4, 3, rng);
+  auto f = [&] {
+    MatD rows, out;
+    REQUIRE(e.forward(ids, rows).ok);
+    REQUIRE(pool.forward(rows, offsets, out).ok);
+    return proj(out, R);
+  };
+  MatD rows, out;
+  e.zero_grad();
+  REQUIRE(e.forward(ids, rows).ok);
+  REQUIRE(pool.forward(rows, offsets, out).ok);
+  CHECK(out.row(2).norm() == 0.0);  // the empty bag
+  CHECK(out(3, 1) == doctest::Approx((2 * e.W(2, 1) + e.W(1, 1)) / 3));
+  e.backward(pool.backward(R));
+  CHECK(e.dW.row(3).norm() == 0.0);  // in no bag
+  expect_param_grads(e, f, 1e-8);
+  // the input gradient of the pool alone
+  MatD x = randn(6, 3, rng);
+  auto g = [&] {
+    MatD o;
+    REQUIRE(pool.forward(x, offsets, o).ok);
+    return proj(o, R);
+  };
+  REQUIRE(pool.forward(x, offsets, out).ok);
+  expect_grad(x, pool.backward(R), g, 1e-8, "mean pool d_in");
+  const std::vector<Index> bad = {0, 4, 3, 6};
+  CHECK_FALSE(pool.forward(x, bad, out).ok);  // decreasing
+  const std::vector<Index> short_end = {0, 2, 5};
+  CHECK_FALSE(pool.forward(x, short_end, out).ok);  // does not cover the 6 rows
+}
+
 TEST_CASE("gradcheck: concat, dot and cosine merges") {
   Rng rng(6);
   MatD a = randn(5, 3, rng), b = randn(5, 2, rng), R = randn(5, 5, rng);
@@ -273,8 +311,10 @@ TEST_CASE("gradcheck: whole models (MLP with batch-norm + dropout in train mode,
     expect_grad(x, dx, f, 1e-6, "mlp d_in");
     expect_param_grads(m, f, 1e-6);
   }
-  SUBCASE("two-tower MF and deep with metadata") {
-    for (TowerKind kind : {TowerKind::Mf, TowerKind::Deep}) {
+  SUBCASE("two-tower MF, deep with metadata, content-only (no ids), MF + feature MLP (hybrid)") {
+    for (int variant : {0, 1, 2, 3}) {
+      const TowerKind kind = variant == 0 || variant == 3 ? TowerKind::Mf : TowerKind::Deep;
+      const bool ids = variant != 2;
       TwoTowerD m;
       TwoTowerOptions o;
       o.n_users = 5;
@@ -283,17 +323,20 @@ TEST_CASE("gradcheck: whole models (MLP with batch-norm + dropout in train mode,
       o.kind = kind;
       o.global_mean = 3.5;
       o.init_scale = 0.5;
-      if (kind == TowerKind::Deep) {
+      const bool deep = variant != 0;  // has features (and an MLP)
+      if (deep) {
         o.user_meta_dim = 2;
         o.item_meta_dim = 1;
         o.hidden = {6};
         o.act = Act::Sigmoid;
       }
+      o.ids = ids;
+      o.biases = ids;
       REQUIRE(two_tower_init(m, o, rng).ok);
-      m.user_bias.W = randn(5, 1, rng);
+      if (ids) m.user_bias.W = randn(5, 1, rng);
+      CHECK(m.params().size() == (variant == 0 || variant == 2 ? 4u : 8u));  // content: the MLP's W, b only
       const Ids users = {0, 4, 4, 2, 1, 0}, items = {3, 3, 1, 0, 2, 3};
       MatD um = randn(6, 2, rng), im = randn(6, 1, rng), R = randn(6, 1, rng);
-      const bool deep = kind == TowerKind::Deep;
       auto f = [&] {
         MatD out;
         REQUIRE(m.forward(users, items, deep ? &um : nullptr, deep ? &im : nullptr, ctx_eval(), out).ok);

@@ -349,6 +349,35 @@ void CosineT<T>::backward(const MatT<T>& d_out, MatT<T>& d_a, MatT<T>& d_b) {
         (b.array().colwise() * (g.array() * s.col(0).array() / nb.col(0).array().square())).matrix();
 }
 
+// ---- MeanPool ------------------------------------------------------------------------------------
+template <class T>
+Status MeanPoolT<T>::forward(const MatT<T>& x, std::span<const Index> offs, MatT<T>& out) {
+  if (offs.size() < 2 || offs.front() != 0 || offs.back() != x.rows())
+    return Status::error("mean pool: offsets must run from 0 to the " + std::to_string(x.rows()) +
+                         " input rows, one bag per sample");
+  for (size_t b = 0; b + 1 < offs.size(); ++b)
+    if (offs[b + 1] < offs[b]) return Status::error("mean pool: offsets must not decrease (bag " + std::to_string(b) + ")");
+  offsets.assign(offs.begin(), offs.end());
+  rows = x.rows();
+  const Index n = Index(offs.size()) - 1;
+  out = MatT<T>::Zero(n, x.cols());
+  for (Index b = 0; b < n; ++b) {
+    const Index len = offs[size_t(b) + 1] - offs[size_t(b)];
+    if (len > 0) out.row(b) = x.middleRows(offs[size_t(b)], len).colwise().sum() / T(len);
+  }
+  return Status::success();
+}
+
+template <class T>
+MatT<T> MeanPoolT<T>::backward(const MatT<T>& d_out) {
+  MatT<T> dx(rows, d_out.cols());
+  for (Index b = 0; b + 1 < Index(offsets.size()); ++b) {
+    const Index start = offsets[size_t(b)], len = offsets[size_t(b) + 1] - start;
+    for (Index r = start; r < start + len; ++r) dx.row(r) = d_out.row(b) / T(len);
+  }
+  return dx;
+}
+
 #define LAB_NN_INSTANTIATE(T)      \
   template struct DenseT<T>;       \
   template struct EmbeddingT<T>;   \
@@ -358,7 +387,8 @@ void CosineT<T>::backward(const MatT<T>& d_out, MatT<T>& d_a, MatT<T>& d_b) {
   template struct BatchNorm1dT<T>; \
   template struct ConcatT<T>;      \
   template struct DotT<T>;         \
-  template struct CosineT<T>;
+  template struct CosineT<T>;       \
+  template struct MeanPoolT<T>;
 LAB_NN_INSTANTIATE(float)
 LAB_NN_INSTANTIATE(double)
 

@@ -155,6 +155,19 @@ struct CosineT {
   void backward(const MatT<T>& d_out, MatT<T>& d_a, MatT<T>& d_b);
 };
 
+// ---- MeanPool: out_b = mean of rows offsets[b] .. offsets[b+1]-1 of x ------------------------------
+// A bag of looked-up embeddings per sample averaged into one vector: Embedding + MeanPool is
+// torch.nn.EmbeddingBag(mode="mean"), and the YouTube model's "a user is the average of the movies
+// they watched". offsets has batch + 1 entries, starts at 0 and ends at x.rows(); an empty bag gives
+// a zero row (and no gradient). backward spreads d_out_b evenly over the bag's rows.
+template <class T>
+struct MeanPoolT {
+  std::vector<Index> offsets;  // cached
+  Index rows = 0;
+  Status forward(const MatT<T>& x, std::span<const Index> offsets, MatT<T>& out);
+  MatT<T> backward(const MatT<T>& d_out);
+};
+
 using Dense = DenseT<Scalar>;
 using Embedding = EmbeddingT<Scalar>;
 using Activation = ActivationT<Scalar>;
@@ -164,6 +177,7 @@ using BatchNorm1d = BatchNorm1dT<Scalar>;
 using Concat = ConcatT<Scalar>;
 using Dot = DotT<Scalar>;
 using Cosine = CosineT<Scalar>;
+using MeanPool = MeanPoolT<Scalar>;
 using DenseD = DenseT<double>;
 using EmbeddingD = EmbeddingT<double>;
 

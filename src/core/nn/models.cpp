@@ -130,12 +130,21 @@ void MlpT<T>::zero_grad() {
 }
 
 // ---- Two-tower -------------------------------------------------------------------------------------
+// The MLP: the deep model's, on [u | v | features]; the dot-product model's feature MLP, on the features.
+static bool two_tower_has_mlp(const TwoTowerOptions& o) {
+  return o.kind == TowerKind::Deep || o.user_meta_dim > 0 || o.item_meta_dim > 0;
+}
+static Index two_tower_mlp_in(const TwoTowerOptions& o) {
+  const Index ids = o.kind == TowerKind::Deep && o.ids ? 2 * o.dim : 0;
+  return ids + o.user_meta_dim + o.item_meta_dim;
+}
+
 double two_tower_row_bytes(const TwoTowerOptions& opt) {
-  const double in = 2 * double(opt.dim) + double(opt.user_meta_dim) + double(opt.item_meta_dim);
+  const double in = (opt.ids ? 2 * double(opt.dim) : 0.0) + double(opt.user_meta_dim) + double(opt.item_meta_dim);
   double b = 8 * in * sizeof(Scalar) + 64;  // lookups, concatenation, their gradients; ids and ratings
-  if (opt.kind == TowerKind::Deep) {
+  if (two_tower_has_mlp(opt)) {
     MlpOptions mo;
-    mo.in = Index(in);
+    mo.in = two_tower_mlp_in(opt);
     mo.hidden = opt.hidden;
     mo.out = 1;
     b += mlp_row_bytes(mo);
@@ -149,16 +158,16 @@ Status two_tower_init(TwoTowerT<T>& m, const TwoTowerOptions& opt, Rng& rng) {
     return Status::error("two-tower model: needs at least one user, one item and dimension >= 1 (got " +
                          std::to_string(opt.n_users) + " users, " + std::to_string(opt.n_items) + " items, dim " +
                          std::to_string(opt.dim) + ")");
-  if (opt.kind == TowerKind::Mf && (opt.user_meta_dim > 0 || opt.item_meta_dim > 0))
-    return Status::error("two-tower model: metadata features need the deep model (kind Deep); the dot-product "
-                         "model only uses ids");
   if (opt.user_meta_dim < 0 || opt.item_meta_dim < 0)
     return Status::error("two-tower model: metadata widths cannot be negative");
+  if (!opt.ids && (opt.kind != TowerKind::Deep || opt.biases || opt.user_meta_dim + opt.item_meta_dim == 0))
+    return Status::error("two-tower model: a model without ids (content-based) needs the deep model, metadata "
+                         "features and no per-id biases");
   // Every table and layer together, before any is allocated (each Embedding::init checks only itself).
   const double n_tables = double(opt.n_users) + double(opt.n_items);
-  double total = n_tables * double(opt.dim) + (opt.biases ? n_tables : 0.0);
-  if (opt.kind == TowerKind::Deep) {
-    double prev = 2.0 * double(opt.dim) + double(opt.user_meta_dim) + double(opt.item_meta_dim);
+  double total = (opt.ids ? n_tables * double(opt.dim) : 0.0) + (opt.biases ? n_tables : 0.0);
+  if (two_tower_has_mlp(opt)) {
+    double prev = double(two_tower_mlp_in(opt));
     for (Index h : opt.hidden) {
       total += prev * double(h) + double(h) * (opt.batch_norm ? 3.0 : 1.0);  // W, b (+ gamma, beta)
       prev = double(h);
@@ -180,15 +189,17 @@ Status two_tower_init(TwoTowerT<T>& m, const TwoTowerOptions& opt, Rng& rng) {
   m.user_bias.name = "user_bias";
   m.item_bias.name = "item_bias";
   m.user.max_norm = m.item.max_norm = T(opt.max_norm);
-  if (Status st = m.user.init(opt.n_users, opt.dim, rng, T(opt.init_scale)); !st) return st;
-  if (Status st = m.item.init(opt.n_items, opt.dim, rng, T(opt.init_scale)); !st) return st;
+  if (opt.ids) {
+    if (Status st = m.user.init(opt.n_users, opt.dim, rng, T(opt.init_scale)); !st) return st;
+    if (Status st = m.item.init(opt.n_items, opt.dim, rng, T(opt.init_scale)); !st) return st;
+  }
   if (opt.biases) {
     if (Status st = m.user_bias.init(opt.n_users, 1, rng, T(0)); !st) return st;
     if (Status st = m.item_bias.init(opt.n_items, 1, rng, T(0)); !st) return st;
   }
-  if (opt.kind == TowerKind::Deep) {
+  if (two_tower_has_mlp(opt)) {
     MlpOptions mo;
-    mo.in = 2 * opt.dim + opt.user_meta_dim + opt.item_meta_dim;
+    mo.in = two_tower_mlp_in(opt);
     mo.hidden = opt.hidden;
     mo.out = 1;
     mo.act = opt.act;
@@ -203,7 +214,8 @@ template <class T>
 Status TwoTowerT<T>::forward(std::span<const int32_t> users, std::span<const int32_t> items,
                              const MatT<T>* user_meta, const MatT<T>* item_meta, const ForwardCtx& ctx,
                              MatT<T>& out) {
-  if (user.W.size() == 0) return Status::error("two-tower model: not built (call two_tower_init first)");
+  if (opt.ids ? user.W.size() == 0 : mlp.dense.empty())
+    return Status::error("two-tower model: not built (call two_tower_init first)");
   const Index n = Index(users.size());
   if (n == 0 || items.size() != users.size())
     return Status::error("two-tower model: need one item id per user id and at least one pair (got " +
@@ -222,16 +234,21 @@ Status TwoTowerT<T>::forward(std::span<const int32_t> users, std::span<const int
   };
   if (Status st = meta_ok(user_meta, opt.user_meta_dim, "user"); !st) return st;
   if (Status st = meta_ok(item_meta, opt.item_meta_dim, "item"); !st) return st;
-  if (Status st = user.forward(users, user_vecs); !st) return st;
-  if (Status st = item.forward(items, item_vecs); !st) return st;
-  if (opt.kind == TowerKind::Mf) {
-    out = dot.forward(user_vecs, item_vecs);
-  } else {
-    std::vector<const MatT<T>*> parts = {&user_vecs, &item_vecs};
+  if (opt.ids) {
+    if (Status st = user.forward(users, user_vecs); !st) return st;
+    if (Status st = item.forward(items, item_vecs); !st) return st;
+  }
+  if (two_tower_has_mlp(opt)) {
+    std::vector<const MatT<T>*> parts;
+    if (opt.kind == TowerKind::Deep && opt.ids) parts = {&user_vecs, &item_vecs};
     if (opt.user_meta_dim > 0) parts.push_back(user_meta);
     if (opt.item_meta_dim > 0) parts.push_back(item_meta);
     const MatT<T> h = concat.forward(parts);
     if (Status st = mlp.forward(h, ctx, out); !st) return st;
+  }
+  if (opt.kind == TowerKind::Mf) {
+    if (two_tower_has_mlp(opt)) out += dot.forward(user_vecs, item_vecs);
+    else out = dot.forward(user_vecs, item_vecs);
   }
   if (opt.biases) {
     MatT<T> bu, bi;
@@ -251,9 +268,11 @@ void TwoTowerT<T>::backward(const MatT<T>& d_out) {
   }
   MatT<T> du, di;
   if (opt.kind == TowerKind::Mf) {
+    if (two_tower_has_mlp(opt)) mlp.backward(d_out);  // the feature MLP: its inputs are data
     dot.backward(d_out, du, di);
   } else {
     const std::vector<MatT<T>> parts = concat.backward(mlp.backward(d_out));
+    if (!opt.ids) return;  // only data below: nothing to train
     du = parts[0];
     di = parts[1];  // the metadata inputs are data: their gradients are dropped
   }
@@ -263,33 +282,38 @@ void TwoTowerT<T>::backward(const MatT<T>& d_out) {
 
 template <class T>
 std::vector<ParamRefT<T>> TwoTowerT<T>::params() {
-  std::vector<ParamRefT<T>> ps = user.params();
-  append(ps, item.params());
+  std::vector<ParamRefT<T>> ps;
+  if (opt.ids) {
+    append(ps, user.params());
+    append(ps, item.params());
+  }
   if (opt.biases) {
     append(ps, user_bias.params());
     append(ps, item_bias.params());
   }
-  if (opt.kind == TowerKind::Deep) append(ps, mlp.params());
+  if (two_tower_has_mlp(opt)) append(ps, mlp.params());
   return ps;
 }
 
 template <class T>
 std::vector<ParamRefT<T>> TwoTowerT<T>::state() {
   std::vector<ParamRefT<T>> ps = params();
-  if (opt.kind == TowerKind::Deep)
+  if (two_tower_has_mlp(opt))
     for (auto& b : mlp.bn) append(ps, b.buffers());
   return ps;
 }
 
 template <class T>
 void TwoTowerT<T>::zero_grad() {
-  user.zero_grad();
-  item.zero_grad();
+  if (opt.ids) {
+    user.zero_grad();
+    item.zero_grad();
+  }
   if (opt.biases) {
     user_bias.zero_grad();
     item_bias.zero_grad();
   }
-  if (opt.kind == TowerKind::Deep) mlp.zero_grad();
+  if (two_tower_has_mlp(opt)) mlp.zero_grad();
 }
 
 #define LAB_MODEL_INSTANTIATE(T)                                                      \

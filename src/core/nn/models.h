@@ -71,12 +71,16 @@ struct TwoTowerOptions {
   TowerKind kind = TowerKind::Mf;
   bool biases = true;            // per-user and per-item bias terms
   double global_mean = 0;        // constant added to every prediction (e.g. the mean training rating)
-  Index user_meta_dim = 0;       // Deep only: width of extra per-sample user features
-  Index item_meta_dim = 0;       // Deep only: width of extra per-sample item features
-  std::vector<Index> hidden = {64};  // Deep only: MLP hidden widths
-  Act act = Act::Relu;           // Deep only
-  double dropout = 0;            // Deep only
-  bool batch_norm = false;       // Deep only
+  bool ids = true;               // false: no id embeddings and no biases, only the metadata features
+                                 // (Deep only): a content-based model, which can score a user or an
+                                 // item it never saw in training
+  Index user_meta_dim = 0;       // width of extra per-sample user features: Deep feeds them to its MLP
+  Index item_meta_dim = 0;       // with the embeddings; Mf adds an MLP on the features alone to the
+                                 // dot product (a hybrid: ids where there are ratings, features where not)
+  std::vector<Index> hidden = {64};  // the MLP's hidden widths (Deep, or Mf with features)
+  Act act = Act::Relu;           // the MLP's
+  double dropout = 0;            // the MLP's
+  bool batch_norm = false;       // the MLP's
   double init_scale = 0.1;       // embeddings ~ Normal(0, init_scale^2)
   double max_norm = 0;           // > 0: renormalise looked-up embedding rows to this norm
 };

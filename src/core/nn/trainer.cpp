@@ -82,7 +82,7 @@ Status MlpObjective::eval_batch(std::span<const uint32_t> rows, BatchResult& out
 // ---- L2 on a two-tower model's embeddings ----------------------------------------------------------
 double two_tower_l2_batch(TwoTower& model, const Ids& users, const Ids& items, double l2) {
   const size_t n = std::min(users.size(), items.size());
-  if (l2 <= 0 || n == 0) return 0;
+  if (l2 <= 0 || n == 0 || !model.opt.ids) return 0;  // no id embeddings: nothing to penalise
   const Scalar lam = Scalar(l2 / double(n));
   double pen = 0;
   for (size_t k = 0; k < n; ++k) {

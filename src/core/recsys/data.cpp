@@ -278,6 +278,19 @@ Status synth_generate(const SynthOptions& o, RecData& d) {
     for (Index g = 0; g < kGenres; ++g) gdir(g, j) = nrm(r_lat);
   MatD itemf(o.n_items, T);
   VecD ibias(o.n_items);
+  // How much the genres decide a movie's factors and its bias (the defaults give the data every
+  // lesson was written on: 0.6 and 0, with 0.8 = sqrt(1 - 0.6^2) exactly). The genre effects on the
+  // bias come from their own stream, so the other draws do not depend on genre_bias.
+  const double gsh = std::clamp(o.genre_share, 0.0, 1.0), gind = std::sqrt(1 - gsh * gsh);
+  const double gb = std::clamp(o.genre_bias, 0.0, 0.6);
+  VecD genre_bias = VecD::Zero(o.n_items);
+  if (gb > 0) {
+    Rng r_gb(o.seed ^ 0x67656e7265626961ull);  // "genrebia"
+    VecD effect(kGenres);
+    for (Index g = 0; g < kGenres; ++g) effect(g) = nrm(r_gb);
+    for (int32_t i = 0; i < o.n_items; ++i)
+      for (int g = 0; g < kGenres; ++g) genre_bias(i) += d.items[size_t(i)].genres[size_t(g)] * effect(g);
+  }
   {
     VecD lp(o.n_items), old(o.n_items);
     for (int32_t i = 0; i < o.n_items; ++i) {
@@ -301,9 +314,10 @@ Status synth_generate(const SynthOptions& o, RecData& d) {
       for (int j = 0; j < R; ++j) {
         double gpart = 0;
         for (int g = 0; g < kGenres; ++g) gpart += it.genres[size_t(g)] * gdir(g, j);
-        itemf(i, j) = 0.6 * gs * gpart + 0.8 * nrm(r_lat);
+        itemf(i, j) = gsh * gs * gpart + gind * nrm(r_lat);
       }
-      ibias(i) = o.item_bias_sd * (0.55 * zlp(i) + 0.3 * zold(i) + std::sqrt(1 - 0.55 * 0.55 - 0.3 * 0.3) * nrm(r_lat));
+      ibias(i) = o.item_bias_sd * (0.55 * zlp(i) + 0.3 * zold(i) + gb * gs * genre_bias(i) +
+                                   std::sqrt(1 - 0.55 * 0.55 - 0.3 * 0.3 - gb * gb) * nrm(r_lat));
     }
   }
   // --- pairs: each item (most popular first) picks its count of distinct users, with probability
@@ -699,6 +713,41 @@ Split split_random(const RecData& d, double test_share, uint64_t seed) {
   return s;
 }
 
+ColdSplit split_cold(const RecData& d, double new_item_share, double new_user_share, int new_user_ratings,
+                     double test_share, uint64_t seed) {
+  ColdSplit c;
+  Rng rng(seed);
+  auto pick = [&rng](int32_t n, double share) {  // a seeded subset of round(share * n) of 0..n-1
+    std::vector<uint32_t> idx(static_cast<size_t>(n));
+    std::iota(idx.begin(), idx.end(), 0u);
+    rng_shuffle(rng, idx);
+    std::vector<uint8_t> flag(static_cast<size_t>(n), 0);
+    const size_t k = size_t(std::llround(std::clamp(share, 0.0, 1.0) * double(n)));
+    for (size_t j = 0; j < k; ++j) flag[idx[j]] = 1;
+    return flag;
+  };
+  c.new_item = pick(d.n_items, new_item_share);
+  c.new_user = pick(d.n_users, new_user_share);
+  // A new user's ratings in time order (ties by position); the first new_user_ratings are kept.
+  std::vector<std::vector<uint32_t>> by_user(static_cast<size_t>(d.n_users));
+  for (uint32_t k = 0; k < uint32_t(d.ratings.size()); ++k)
+    if (c.new_user[size_t(d.ratings[k].user)] && !c.new_item[size_t(d.ratings[k].item)])
+      by_user[size_t(d.ratings[k].user)].push_back(k);
+  std::vector<uint8_t> kept(d.ratings.size(), 0);
+  for (auto& rows : by_user) {
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&d](uint32_t a, uint32_t b) { return d.ratings[a].timestamp < d.ratings[b].timestamp; });
+    for (size_t j = 0; j < rows.size() && j < size_t(std::max(0, new_user_ratings)); ++j) kept[rows[j]] = 1;
+  }
+  for (uint32_t k = 0; k < uint32_t(d.ratings.size()); ++k) {
+    const Rating& r = d.ratings[k];
+    if (c.new_item[size_t(r.item)]) c.split.test.push_back(k);
+    else if (c.new_user[size_t(r.user)]) (kept[k] ? c.split.train : c.split.test).push_back(k);
+    else (rng_bernoulli(rng, test_share) ? c.split.test : c.split.train).push_back(k);
+  }
+  return c;
+}
+
 Split split_leave_last_out(const RecData& d) {
   std::vector<int64_t> last_t(size_t(d.n_users), INT64_MIN);
   std::vector<int64_t> last_k(size_t(d.n_users), -1);
@@ -774,18 +823,19 @@ Mat user_features(const RecData& d) {
   return f;
 }
 
-Mat item_features(const RecData& d, const std::vector<uint32_t>& train_rows) {
+Mat item_features(const RecData& d, const std::vector<uint32_t>& train_rows, bool popularity) {
   const std::vector<int32_t> cnt = item_counts(d, train_rows);
   double mlog = 0;
   for (int32_t c : cnt) mlog += std::log1p(double(c));
   mlog /= double(std::max<int32_t>(d.n_items, 1));
-  Mat f = Mat::Zero(d.n_items, 3 + kGenres);
+  const Index g0 = popularity ? 3 : 2;  // first genre column
+  Mat f = Mat::Zero(d.n_items, g0 + kGenres);
   for (int32_t i = 0; i < d.n_items; ++i) {
     const ItemInfo& it = d.items[size_t(i)];
     f(i, 0) = it.year > 0 ? Scalar((double(it.year) - 1988.0) / 20.0) : 0;
     f(i, 1) = it.year > 0 ? 0 : 1;
-    f(i, 2) = Scalar((std::log1p(double(cnt[size_t(i)])) - mlog) / 1.5);
-    for (int g = 0; g < kGenres; ++g) f(i, 3 + g) = it.genres[size_t(g)];
+    if (popularity) f(i, 2) = Scalar((std::log1p(double(cnt[size_t(i)])) - mlog) / 1.5);
+    for (int g = 0; g < kGenres; ++g) f(i, g0 + g) = it.genres[size_t(g)];
   }
   return f;
 }

@@ -73,6 +73,8 @@ struct SynthOptions {
   double noise_sd = 0.9;      // Gaussian noise on the latent rating; rounded to 1..5 afterwards
   double selection = 2.0;     // how much taste drives which items a user rates (0 = popularity only)
   double meta_share = 0.85;   // share of a user's taste explained by (age, gender, occupation)
+  double genre_share = 0.6;   // share of a movie's latent factors explained by its genres
+  double genre_bias = 0;      // share of a movie's bias (its average rating) set by its genres, at most 0.6
   uint64_t seed = 1;
 };
 
@@ -121,6 +123,17 @@ struct Split {
 Split split_random(const RecData& d, double test_share, uint64_t seed);
 // Each user's latest rating (by timestamp, ties by position) goes to test (users with >= 2).
 Split split_leave_last_out(const RecData& d);
+
+// Cold start: a seeded share of the movies are *new* (every rating of them is a test rating: no
+// model saw them rated) and a seeded share of the users are *new* (only their first
+// `new_user_ratings` ratings by time are training ratings, the rest are test ratings). Every other
+// rating is split at random as split_random does, with test_share.
+struct ColdSplit {
+  Split split;
+  std::vector<uint8_t> new_item, new_user;  // per item / per user: 1 if held out as new
+};
+ColdSplit split_cold(const RecData& d, double new_item_share, double new_user_share, int new_user_ratings,
+                     double test_share, uint64_t seed);
 // A predefined split (u1.base/u1.test, ua.base/ua.test): the files' ratings (1-based ids, as
 // ml100k_parse_ratings returns them) are matched to RecData::ratings by (user, item); one that is
 // not in u.data is an error naming FILE:LINE.
@@ -142,8 +155,10 @@ std::vector<int32_t> item_counts(const RecData& d, const std::vector<uint32_t>& 
 
 // Metadata features for the deep-with-metadata model, one row per user / item, roughly in [-1, 1]:
 // users: age (scaled), gender, occupation one-hot (21 + extra); items: release year (scaled, 0 if
-// unknown), unknown-year flag, 19 genre flags, log popularity over the training rows (scaled).
+// unknown), unknown-year flag, 19 genre flags, log popularity over the training rows (scaled; left
+// out with popularity = false: a movie's rating count is collaborative information, and for a new
+// movie it says 0 whatever the movie is).
 Mat user_features(const RecData& d);
-Mat item_features(const RecData& d, const std::vector<uint32_t>& train_rows);
+Mat item_features(const RecData& d, const std::vector<uint32_t>& train_rows, bool popularity = true);
 
 }  // namespace lab::core::recsys

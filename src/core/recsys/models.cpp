@@ -14,10 +14,24 @@ const char* model_name(ModelKind k) {
     case ModelKind::Mf: return "mf";
     case ModelKind::Deep: return "deep";
     case ModelKind::DeepMeta: return "deep-meta";
+    case ModelKind::Hybrid: return "hybrid";
+    case ModelKind::Content: return "content";
     case ModelKind::Triplet: return "triplet";
     case ModelKind::DeepTriplet: return "deep-triplet";
   }
   return "?";
+}
+
+const char* const kModelNames = "mf, deep, deep-meta, hybrid, content, triplet, deep-triplet";
+
+bool model_parse(std::string_view name, ModelKind& out) {
+  for (ModelKind k : {ModelKind::Mf, ModelKind::Deep, ModelKind::DeepMeta, ModelKind::Hybrid, ModelKind::Content, ModelKind::Triplet,
+                      ModelKind::DeepTriplet})
+    if (name == model_name(k)) {
+      out = k;
+      return true;
+    }
+  return false;
 }
 
 const char* negative_sampling_name(NegativeSampling n) {
@@ -28,13 +42,13 @@ bool model_is_implicit(ModelKind k) { return k == ModelKind::Triplet || k == Mod
 
 // ---- RatingObjective ---------------------------------------------------------------------------------
 Status RatingObjective::check() const {
-  if (model.user.W.size() == 0) return Status::error("rating model: not built");
+  if (model.opt.n_users <= 0) return Status::error("rating model: not built");
   if (train.ratings.empty()) return Status::error("rating model: no training ratings");
   for (const RatingSet* s : {&train, &val}) {
     if (s->users.size() != s->ratings.size() || s->items.size() != s->ratings.size())
       return Status::error("rating model: users, items and ratings have different lengths");
-    if (Status st = ids_check(s->users, model.user.vocab(), "user"); !st) return st;
-    if (Status st = ids_check(s->items, model.item.vocab(), "item"); !st) return st;
+    if (Status st = ids_check(s->users, model.opt.n_users, "user"); !st) return st;
+    if (Status st = ids_check(s->items, model.opt.n_items, "item"); !st) return st;
   }
   if (model.opt.user_meta_dim > 0 && (user_feats.rows() != model.opt.n_users || user_feats.cols() != model.opt.user_meta_dim))
     return Status::error("rating model: user features must have one row per user and " +
@@ -282,15 +296,17 @@ Status make_rating_objective(const RecData& d, const Split& s, const RecModelOpt
   mo.n_users = d.n_users;
   mo.n_items = d.n_items;
   mo.dim = o.dim;
-  mo.kind = o.kind == ModelKind::Mf ? TowerKind::Mf : TowerKind::Deep;
-  mo.biases = o.biases;
+  mo.kind = o.kind == ModelKind::Mf || o.kind == ModelKind::Hybrid ? TowerKind::Mf : TowerKind::Deep;
+  const bool content = o.kind == ModelKind::Content;
+  mo.biases = o.biases && !content;
+  mo.ids = !content;
   mo.global_mean = mean;
   mo.hidden = o.hidden;
   mo.dropout = o.kind == ModelKind::Mf ? 0.0 : o.dropout;
   mo.init_scale = o.init_scale;
-  if (o.kind == ModelKind::DeepMeta) {
+  if (o.kind == ModelKind::DeepMeta || o.kind == ModelKind::Hybrid || content) {
     obj->user_feats = user_features(d);
-    obj->item_feats = item_features(d, s.train);
+    obj->item_feats = item_features(d, s.train, o.popularity_feature);
     mo.user_meta_dim = obj->user_feats.cols();
     mo.item_meta_dim = obj->item_feats.cols();
   }

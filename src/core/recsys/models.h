@@ -4,7 +4,10 @@
 //
 //   explicit (ratings):  Mf        global mean + b_u + b_i + <u, v>           (nn::TwoTower kind Mf)
 //                        Deep      b_u + b_i + MLP([u | v]) with dropout      (kind Deep)
-//                        DeepMeta  Deep + user and item metadata features
+//                        DeepMeta  Deep + user and item metadata features (a hybrid model)
+//                        Hybrid    Mf + MLP([user features | item features]) added to the dot product
+//                        Content   MLP([user features | item features]): no ids, so it can score a
+//                                  new user or a new movie (content-based; cold start)
 //   implicit (positives = ratings >= positive_threshold):
 //                        Triplet      user and item embeddings, margin loss on (user, positive
 //                                     item, negative item drawn at every visit: fresh negatives each
@@ -21,6 +24,7 @@
 
 #include <memory>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "core/nn/trainer.h"
@@ -29,8 +33,10 @@
 
 namespace lab::core::recsys {
 
-enum class ModelKind { Mf, Deep, DeepMeta, Triplet, DeepTriplet };
-const char* model_name(ModelKind k);  // "mf", "deep", "deep-meta", "triplet", "deep-triplet"
+enum class ModelKind { Mf, Deep, DeepMeta, Hybrid, Content, Triplet, DeepTriplet };
+const char* model_name(ModelKind k);  // "mf", "deep", "deep-meta", "hybrid", "content", "triplet", "deep-triplet"
+bool model_parse(std::string_view name, ModelKind& out);  // the inverse of model_name; false if unknown
+extern const char* const kModelNames;  // "mf, deep, deep-meta, hybrid, content, ...", for messages
 bool model_is_implicit(ModelKind k);
 
 enum class RatingLoss { Mse, Mae };
@@ -45,8 +51,8 @@ const char* negative_sampling_name(NegativeSampling n);  // "uniform", "populari
 struct RecModelOptions {
   ModelKind kind = ModelKind::Mf;
   Index dim = 32;
-  std::vector<Index> hidden = {64};  // Deep*, DeepTriplet: MLP hidden widths
-  double dropout = 0.5;              // Deep, DeepMeta (the course: 0.5)
+  std::vector<Index> hidden = {64};  // Deep*, Hybrid, Content, DeepTriplet: MLP hidden widths
+  double dropout = 0.5;              // Deep, DeepMeta, Hybrid, Content (the course: 0.5)
   bool biases = true;                // explicit models: per-user and per-item biases
   double l2 = 0;                     // explicit: lambda * (|u|^2 + |v|^2) over the batch rows (the lecture's L2)
   RatingLoss loss = RatingLoss::Mse; // explicit
@@ -54,6 +60,8 @@ struct RecModelOptions {
   Measure sim = Measure::Cosine;  // implicit
   float positive_threshold = 4;      // implicit: ratings >= this are positives
   NegativeSampling negatives = NegativeSampling::Uniform;  // implicit: training negatives
+  bool popularity_feature = true;    // DeepMeta, Hybrid, Content: a movie's training-rating count is one of its
+                                     // features (see item_features; off for a fair cold start)
   double init_scale = 0.1;
   bool sparse_grad = true;  // embeddings keep row-sparse gradients (exact; enables OptimOptions::lazy)
   uint64_t seed = 1;        // initial weights
