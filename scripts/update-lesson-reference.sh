@@ -36,8 +36,8 @@ if (( measure )); then
   # Errors of the runs (a failed expect, a block that could not run) are shown, not hidden.
   grep -h ": error: " "$tmp/defaults.err" "$tmp/lessons.err" >&2 || true
   # Every declared metric, "kind metric" (from `lesson kinds`: a kind line, then "  metrics:", then
-  # "    name: doc" lines).
-  "$bin" lesson kinds | awk '/^[a-z]/ { kind = $1; m = 0; next } /^  metrics:/ { m = 1; next }
+  # "    name: doc" lines, until the next "  section:" such as "  controls:").
+  "$bin" lesson kinds | awk '/^[a-z]/ { kind = $1; m = 0; next } /^  metrics:/ { m = 1; next } /^  [a-z]+:/ { m = 0; next }
                              m && /^    [a-z]/ { sub(/^ +/, ""); sub(/:.*/, ""); print kind, $0 }' > "$tmp/declared"
   # Block lines: "PATH:LINE: KIND name=value ... [S s]".
   awk -v src=defaults '{ for (i = 3; i <= NF; ++i) if (split($i, kv, "=") == 2) print src, $2, kv[1], kv[2] }' \
