@@ -11,7 +11,9 @@
 // [SECTION] Triplet model
 #include "runtime/model_code.h"
 
+#include <cctype>
 #include <cstdio>
+#include <initializer_list>
 
 namespace lab::runtime {
 
@@ -72,6 +74,50 @@ const char* torch_act(nn::Act a) {
     case nn::Act::Identity: return "nn.Identity()";
   }
   return "nn.Identity()";
+}
+
+// The Keras scripts say `k += kImports;` where their imports go; with_imports() replaces it with
+// exactly the imports the code uses (found outside comments), so every import is used and every
+// name is imported (tests/runtime/check_model_code.sh runs pyflakes on the scripts).
+const char* kImports = "@IMPORTS@\n";
+
+std::string without_comments(const std::string& py) {
+  std::string out;
+  bool comment = false;
+  for (char c : py) {
+    if (c == '#') comment = true;  // the generated code has no '#' inside strings
+    if (c == '\n') comment = false;
+    if (!comment) out += c;
+  }
+  return out;
+}
+
+std::string with_imports(const std::string& k) {
+  const std::string code = without_comments(k);
+  auto uses = [&](const std::string& name) {
+    for (size_t at = code.find(name + "("); at != std::string::npos; at = code.find(name + "(", at + 1))
+      if (at == 0 || !(std::isalnum(static_cast<unsigned char>(code[at - 1])) || code[at - 1] == '_' || code[at - 1] == '.')) return true;
+    return false;
+  };
+  auto from = [&](const char* module, std::initializer_list<const char*> names) {
+    std::string list;
+    for (const char* n : names)
+      if (uses(n)) list += (list.empty() ? "" : ", ") + std::string(n);
+    return list.empty() ? std::string() : "from " + std::string(module) + " import " + list + "\n";
+  };
+  std::string imports;
+  if (code.find("np.") != std::string::npos) imports += "import numpy as np\n";
+  if (code.find("tf.") != std::string::npos) imports += "import tensorflow as tf\n";
+  imports += from("tensorflow.keras.layers", {"Input", "Embedding", "Flatten", "Dot", "Concatenate", "Add", "Dense", "Dropout",
+                                              "BatchNormalization", "Activation", "Rescaling", "Lambda"});
+  imports += from("tensorflow.keras.models", {"Model", "Sequential"});
+  imports += from("tensorflow.keras.initializers", {"RandomNormal", "VarianceScaling"});
+  imports += from("tensorflow.keras.optimizers", {"Adam", "SGD"});
+  imports += from("tensorflow.keras.regularizers", {"l2"});
+  std::string out = k;
+  const size_t at = out.find(kImports);
+  if (at != std::string::npos) out.replace(at, std::string(kImports).size(), imports + "\n");
+  return out;
 }
 
 // [SECTION] Keras' parameter counting and the layer list ----------------------------------------------
@@ -254,10 +300,7 @@ ModelCode model_code_embedding(const std::vector<std::string>& vocabulary, int64
 
   std::string k;
   k += "# An embedding layer: a table W of " + str(n) + " x " + str(dim) + " numbers, looked up by id.\n";
-  k += "import numpy as np\n";
-  k += "from tensorflow.keras.layers import Input, Embedding, Flatten\n";
-  k += "from tensorflow.keras.models import Model\n";
-  k += "from tensorflow.keras.initializers import RandomNormal\n\n";
+  k += kImports;
   k += "vocabulary = " + vocab_list + "\n";
   k += "symbol_input = Input(shape=[1], name=\"symbol\")\n";
   k += "embedding = Embedding(output_dim=" + str(dim) + ", input_dim=" + str(n) + ", input_length=1,\n";
@@ -269,7 +312,7 @@ ModelCode model_code_embedding(const std::vector<std::string>& vocabulary, int64
   k += "i = vocabulary.index(" + quoted(sym) + ")\n";
   k += "print(model.predict(np.array([[i]])))  # the lookup: row i of W\n";
   k += "print(np.eye(" + str(n) + ")[i] @ W)  # onehot(x) . W: the same numbers\n";
-  c.keras = k;
+  c.keras = with_imports(k);
 
   std::string p;
   p += "# An embedding layer: a table W of " + str(n) + " x " + str(dim) + " numbers, looked up by id.\n";
@@ -297,11 +340,7 @@ ModelCode model_code_skipgram(int64_t vocab, int64_t dim, double init_scale, con
   std::string k;
   k += "# Word embeddings from co-occurrence (skip-gram): predict a context word from the centre word.\n";
   k += "#   h = onehot(centre) . W  (" + str(vocab) + " x " + str(dim) + ");  logits = h . U + b;  softmax cross-entropy\n";
-  k += "import tensorflow as tf\n";
-  k += "from tensorflow.keras.layers import Input, Embedding, Flatten, Dense\n";
-  k += "from tensorflow.keras.models import Model\n";
-  k += "from tensorflow.keras.initializers import RandomNormal\n";
-  k += "from tensorflow.keras.optimizers import Adam, SGD\n\n";
+  k += kImports;
   k += "vocab_size, embedding_size = " + str(vocab) + ", " + str(dim) + "\n";
   k += "centre_input = Input(shape=[1], name=\"centre\")\n";
   k += "embedding = Embedding(output_dim=embedding_size, input_dim=vocab_size, input_length=1,\n";
@@ -315,7 +354,7 @@ ModelCode model_code_skipgram(int64_t vocab, int64_t dim, double init_scale, con
   k += keras_summary_line(c);
   k += fit_comment(train, "centre_ids", "context_ids", false);
   k += "# W = model.get_layer(\"embedding\").get_weights()[0]  # the word vectors, one row per word\n";
-  c.keras = k;
+  c.keras = with_imports(k);
 
   std::string p;
   p += "# Word embeddings from co-occurrence (skip-gram): predict a context word from the centre word.\n";
@@ -360,13 +399,9 @@ ModelCode model_code_mlp(const nn::MlpOptions& o, const nn::TrainerOptions* trai
 
   std::string k;
   k += "# " + std::string(train ? "An MLP classifier" : "A small network") + ", as the lab builds it:\n#   " + shape + "\n";
-  k += "import tensorflow as tf\n";
-  k += "from tensorflow.keras.layers import Input, Dense, Dropout, BatchNormalization, Activation\n";
-  k += "from tensorflow.keras.models import Sequential\n";
-  k += "from tensorflow.keras.initializers import VarianceScaling\n";
-  if (train) k += "from tensorflow.keras.optimizers import Adam, SGD\n";
+  k += kImports;
   if (!reg.empty()) k += "from tensorflow.keras.regularizers import l2\n";
-  k += "\n" + keras_mlp_inits(weight_scale);
+  k += keras_mlp_inits(weight_scale);
   if (o.batch_norm) k += kBatchNormNote;
   if (!reg.empty())
     k += "# L2: the lab's weight decay " + num(wd) + " adds " + num(wd) + " * w to each gradient = l2(" + reg + ") on every weight.\n";
@@ -378,7 +413,7 @@ ModelCode model_code_mlp(const nn::MlpOptions& o, const nn::TrainerOptions* trai
   }
   k += keras_summary_line(c);
   if (train) k += fit_comment(*train, "x_train", "y_train", true);
-  c.keras = k;
+  c.keras = with_imports(k);
 
   std::string p;
   p += "# " + std::string(train ? "An MLP classifier" : "A small network") + ", as the lab builds it:\n#   " + shape + "\n";
@@ -448,13 +483,8 @@ ModelCode model_code_rating(const nn::TwoTowerOptions& o, rs::RatingLoss loss, d
 
   std::string k;
   k += "# " + what + what_nb + "\n";
-  k += "import tensorflow as tf\n";
-  k += "from tensorflow.keras.layers import Input, Embedding, Flatten, Dot, Concatenate, Add, Dense, Dropout, BatchNormalization, Activation, Rescaling\n";
-  k += "from tensorflow.keras.models import Model, Sequential\n";
-  k += "from tensorflow.keras.initializers import RandomNormal, VarianceScaling\n";
-  k += "from tensorflow.keras.optimizers import Adam, SGD\n";
-  if (l2 > 0) k += "from tensorflow.keras.regularizers import l2\n";
-  k += "\nn_users, n_items, embedding_size = " + str(nu) + ", " + str(ni) + ", " + str(d) + "\n";
+  k += kImports;
+  k += "n_users, n_items, embedding_size = " + str(nu) + ", " + str(ni) + ", " + str(d) + "\n";
   k += "global_mean = " + num(o.global_mean) + "  # the mean training rating\n\n";
   k += "user_id_input = Input(shape=[1], name=\"user\")\n";
   k += "item_id_input = Input(shape=[1], name=\"item\")\n";
@@ -497,7 +527,7 @@ ModelCode model_code_rating(const nn::TwoTowerOptions& o, rs::RatingLoss loss, d
   k += "model.compile(optimizer=" + keras_optimizer(train.optim) + ", loss=\"" + keras_loss + "\")\n";
   k += keras_summary_line(c);
   k += fit_comment(train, meta ? "[user_ids, item_ids, user_meta, item_meta]" : "[user_ids, item_ids]", "ratings", false);
-  c.keras = k;
+  c.keras = with_imports(k);
 
   std::string p;
   p += "# " + what + what_nb + "\n";
@@ -566,11 +596,7 @@ ModelCode model_code_triplet(int64_t n_users, int64_t n_items, int64_t d, double
   std::string k;
   k += "# Implicit feedback: loss = max(0, margin - s(u, i+) + s(u, i-)), s = " + s_name +
        (tower ? ", an MLP tower on each side" : "") + ".\n";
-  k += "import tensorflow as tf\n";
-  k += "from tensorflow.keras.layers import Input, Embedding, Flatten, Dot, Dense, Dropout, Lambda\n";
-  k += "from tensorflow.keras.models import Model, Sequential\n";
-  k += "from tensorflow.keras.initializers import RandomNormal, VarianceScaling\n";
-  k += "from tensorflow.keras.optimizers import Adam, SGD\n\n";
+  k += kImports;
   k += "n_users, n_items, embedding_size, margin = " + str(n_users) + ", " + str(n_items) + ", " + str(d) + ", " + num(margin) + "\n\n";
   k += "user_input = Input(shape=[1], name=\"user\")\n";
   k += "positive_item_input = Input(shape=[1], name=\"positive_item\")\n";
@@ -605,7 +631,7 @@ ModelCode model_code_triplet(int64_t n_users, int64_t n_items, int64_t d, double
   k += "# for epoch in range(" + str(train.epochs) + "):\n";
   k += "#     negatives = np.random.randint(0, n_items, size=len(users))\n";
   k += "#     model.fit([users, positives, negatives], np.zeros(len(users)), batch_size=" + str(train.batch_size) + ", epochs=1)\n";
-  c.keras = k;
+  c.keras = with_imports(k);
 
   std::string p;
   p += "# Implicit feedback: loss = max(0, margin - s(u, i+) + s(u, i-)), s = " + s_name +
