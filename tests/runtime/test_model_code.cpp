@@ -9,6 +9,7 @@
 #include "block_test_util.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <utility>
@@ -280,9 +281,10 @@ TEST_CASE("model code: the other kinds build no model and show no code") {
   }
 }
 
-// Writes every block's scripts (lesson defaults and a few knob variations) to LAB_GEN_DIR as
-// model_code-<kind>-<n>-{keras,pytorch}.py. The CTest test model_code.python_pyflakes runs this case
-// and then pyflakes on the files: no syntax error, no undefined name, no unused import.
+// Writes every block's scripts (lesson defaults and a few knob variations) as
+// model_code-<kind>-<n>-{keras,pytorch}.py to $LAB_MODEL_CODE_DIR (default: LAB_GEN_DIR). The CTest
+// tests model_code.python_pyflakes and model_code.pytorch_runs (tests/CMakeLists.txt) run this case,
+// each into its own folder, and then check the files with pyflakes and by running them with PyTorch.
 TEST_CASE("model code: every script, written for the Python checks") {
   struct Case {
     const char* kind;
@@ -303,6 +305,8 @@ TEST_CASE("model code: every script, written for the Python checks") {
       {"rec-implicit", "model: triplet", true},
       {"rec-implicit", "model: deep-triplet\nsimilarity: dot", true},
   };
+  const char* dir_env = std::getenv("LAB_MODEL_CODE_DIR");
+  const std::string dir = dir_env && *dir_env ? dir_env : LAB_GEN_DIR;
   int n = 0;
   for (const Case& k : cases) {
     CAPTURE(k.kind);
@@ -317,7 +321,7 @@ TEST_CASE("model code: every script, written for the Python checks") {
         const std::string& text = *script.second;  // named, not bound: clang-14 refuses bindings in doctest macros
         CHECK(text.find("@IMPORTS@") == std::string::npos);
         const std::string path =
-            std::string(LAB_GEN_DIR) + "/model_code-" + k.kind + "-" + std::to_string(n) + "-" + script.first + ".py";
+            dir + "/model_code-" + k.kind + "-" + std::to_string(n) + "-" + script.first + ".py";
         std::ofstream f(path, std::ios::binary);
         f << text;
         CHECK_MESSAGE(f.good(), path);
