@@ -400,7 +400,6 @@ ModelCode model_code_mlp(const nn::MlpOptions& o, const nn::TrainerOptions* trai
   std::string k;
   k += "# " + std::string(train ? "An MLP classifier" : "A small network") + ", as the lab builds it:\n#   " + shape + "\n";
   k += kImports;
-  if (!reg.empty()) k += "from tensorflow.keras.regularizers import l2\n";
   k += keras_mlp_inits(weight_scale);
   if (o.batch_norm) k += kBatchNormNote;
   if (!reg.empty())

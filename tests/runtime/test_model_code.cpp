@@ -151,8 +151,9 @@ TEST_CASE("model code: overfit blocks, one MLP per run, with dropout where the r
   };
   for (const Case& k : {Case{"overfit-dropout", ""}, Case{"overfit-dropout", "hidden: 128\np1: 0\np2: 0.25\np3: 0.75"},
                         Case{"overfit-regularise", ""}, Case{"overfit-regularise", "hidden: 64\nl2: 0\ndropout: 0.3"}}) {
-    CAPTURE(k.kind);
-    CAPTURE(k.body);
+    const std::string kind = k.kind, body = k.body;
+    CAPTURE(kind);
+    CAPTURE(body);
     auto e = make(k.kind, k.body);
     auto* x = dynamic_cast<OverfitExperiment*>(e.get());
     REQUIRE(x);
@@ -309,7 +310,8 @@ TEST_CASE("model code: every script, written for the Python checks") {
   const std::string dir = dir_env && *dir_env ? dir_env : LAB_GEN_DIR;
   int n = 0;
   for (const Case& k : cases) {
-    CAPTURE(k.kind);
+    const std::string kind = k.kind;
+    CAPTURE(kind);
     auto e = make(k.kind, k.body);
     if (k.first_slice) e->step(5);
     const std::vector<ModelCode> codes = e->model_code();

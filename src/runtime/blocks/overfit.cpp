@@ -113,6 +113,17 @@ std::vector<Metric> OverfitExperiment::metrics() const {
   return m;
 }
 
+// One model per run, titled as its curves are.
+std::vector<ModelCode> OverfitExperiment::model_code() const {
+  std::vector<ModelCode> out;
+  for (const TrainRun& r : runs) {
+    if (!r.objective) continue;
+    out.push_back(model_code_mlp(r.objective->model.opt, &r.tr.opt));
+    out.back().title = r.label;
+  }
+  return out;
+}
+
 namespace {
 
 std::string fmt(double v) {
@@ -133,17 +144,6 @@ std::vector<ParamSpec> common_params() {
       {"batch_size", ParamType::Int, "mini-batch size", 128, 1, 512, {}, "", true},
       {"seed", ParamType::Int, "seed of the data split, the label noise, the weights and the dropout masks", 1, 0, 1e9},
   };
-}
-
-// One model per run, titled as its curves are.
-std::vector<ModelCode> OverfitExperiment::model_code() const {
-  std::vector<ModelCode> out;
-  for (const TrainRun& r : runs) {
-    if (!r.objective) continue;
-    out.push_back(model_code_mlp(r.objective->model.opt, &r.tr.opt));
-    out.back().title = r.label;
-  }
-  return out;
 }
 
 std::unique_ptr<OverfitExperiment> make_common(const BlockConfig& c, core::nn::TrainerOptions& opt) {
