@@ -187,7 +187,8 @@ std::string optimizer_notes(const nn::OptimOptions& o, bool keras) {
                : "# The lab updates only the embedding rows a batch looked up (as nn.Embedding(sparse=True) with\n"
                  "# torch.optim.SparseAdam); Adam here moves every row with its decaying momentum: close, not identical.\n";
   if (keras && o.kind == nn::OptimKind::Adam)
-    s += "# (Keras' Adam adds epsilon before its bias correction, the lab after it: it matters only in the first steps.)\n";
+    s += "# (Keras' Adam adds epsilon before its bias correction, the lab after it: a difference\n"
+         "# only in the first steps.)\n";
   return s;
 }
 
@@ -391,9 +392,13 @@ ModelCode model_code_mlp(const nn::MlpOptions& o, const nn::TrainerOptions* trai
   ModelCode c = b.finish();
 
   std::string shape = str(o.in) + " inputs";
-  for (size_t l = 0; l < o.hidden.size(); ++l) {
-    shape += " -> [Dense " + str(o.hidden[l]) + (o.batch_norm ? " -> BatchNorm" : "") + " -> " + keras_act(o.act) +
+  for (size_t l = 0; l < o.hidden.size();) {
+    size_t same = 1;  // "6 x [Dense 64 -> tanh]" for a run of equal hidden layers
+    while (l + same < o.hidden.size() && o.hidden[l + same] == o.hidden[l]) ++same;
+    shape += " -> " + (same > 1 ? std::to_string(same) + " x " : std::string()) + "[Dense " + str(o.hidden[l]) +
+             (o.batch_norm ? " -> BatchNorm" : "") + " -> " + keras_act(o.act) +
              (o.dropout > 0 ? " -> Dropout " + num(o.dropout) : "") + "]";
+    l += same;
   }
   shape += " -> Dense " + str(o.out) + (train ? " (logits)" : "");
 
@@ -492,8 +497,9 @@ ModelCode model_code_rating(const nn::TwoTowerOptions& o, rs::RatingLoss loss, d
     k += "item_meta_input = Input(shape=[" + str(o.item_meta_dim) + "], name=\"item_meta\")  # year, genres, log popularity\n";
   }
   if (l2 > 0)
-    k += "# L2 on the looked-up rows: tf.keras divides an activity penalty by the batch size, so this is the\n"
-         "# lab's lambda/N * sum(|u|^2 + |v|^2) over the batch (Keras 3 no longer divides: use l2(lambda / batch_size)).\n";
+    k += "# L2 on the looked-up rows, as the lab: lambda/N * sum(|u|^2 + |v|^2) over the batch's N rows\n"
+         "# (tf.keras divides an activity penalty by the batch size; Keras 3 does not: there, write\n"
+         "# l2(lambda / batch_size)).\n";
   for (const char* side : {"user", "item"}) {
     const std::string s = side;
     k += s + "_embedding = Embedding(output_dim=embedding_size, input_dim=n_" + s + "s, input_length=1,\n";
@@ -505,7 +511,7 @@ ModelCode model_code_rating(const nn::TwoTowerOptions& o, rs::RatingLoss loss, d
   if (deep) {
     k += "input_vecs = Concatenate(name=\"concat\")([user_vecs, item_vecs" + std::string(meta ? ", user_meta_input, item_meta_input" : "") + "])\n";
     k += keras_mlp_inits(1);
-    if (o.dropout > 0) k += "# Dropout after each hidden layer, as the lab (the course's notebook drops the concatenated input instead).\n";
+    if (o.dropout > 0) k += "# Dropout after each hidden layer, as the lab does (the course's notebook drops the input).\n";
     if (o.batch_norm) k += kBatchNormNote;
     k += "mlp = " + keras_sequential(t, "mlp", "") + "\n";
     k += "y = mlp(input_vecs)\n";
@@ -518,7 +524,9 @@ ModelCode model_code_rating(const nn::TwoTowerOptions& o, rs::RatingLoss loss, d
       k += s + "_bias = Embedding(output_dim=1, input_dim=n_" + s + "s, input_length=1, embeddings_initializer=\"zeros\",\n";
       k += "                      name=\"" + s + "_bias\")(" + s + "_id_input)\n";
     }
-    k += "y = Add(name=\"add_biases\")([y, Flatten(name=\"user_bias_flat\")(user_bias), Flatten(name=\"item_bias_flat\")(item_bias)])\n";
+    k += "user_bias = Flatten(name=\"user_bias_flat\")(user_bias)\n";
+    k += "item_bias = Flatten(name=\"item_bias_flat\")(item_bias)\n";
+    k += "y = Add(name=\"add_biases\")([y, user_bias, item_bias])\n";
   }
   k += "y = Rescaling(scale=1.0, offset=global_mean, name=\"plus_global_mean\")(y)\n";
   k += "model = Model(inputs=[user_id_input, item_id_input" + std::string(meta ? ", user_meta_input, item_meta_input" : "") + "], outputs=y)\n";
@@ -615,7 +623,8 @@ ModelCode model_code_triplet(int64_t n_users, int64_t n_items, int64_t d, double
     k += "u, pos, neg = user_tower(u), item_tower(pos), item_tower(neg)\n";
   }
   if (cosine)
-    k += "similarity = Dot(axes=1, normalize=True, name=\"similarity\")  # cosine (the lab smooths |x| as sqrt(|x|^2 + 1e-8))\n";
+    k += "# cosine (the lab takes |x| as sqrt(|x|^2 + 1e-8), so a zero vector has similarity 0)\n"
+         "similarity = Dot(axes=1, normalize=True, name=\"similarity\")\n";
   else
     k += "similarity = Dot(axes=1, name=\"similarity\")  # dot product\n";
   k += "margin_loss = Lambda(lambda s: tf.maximum(0.0, margin - s[0] + s[1]), name=\"margin_loss\")(\n";

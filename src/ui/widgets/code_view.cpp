@@ -21,6 +21,17 @@ std::string file_part(const std::string& title) {
   return out;
 }
 
+// "15,777", as Keras' model.summary() prints counts.
+std::string grouped(int64_t v) {
+  const std::string digits = std::to_string(v);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0 && digits[i - 1] != '-') out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 void script_view(LabApp& app, const std::string& text, const std::string& file_name) {
   // The clipboard is the platform's (ImGui's SetClipboardTextFn, set by its GLFW backend). On the web
   // page the Emscripten 3.1.6 GLFW port ignores it (glfwSetClipboardString is empty), so there the
@@ -43,8 +54,8 @@ void script_view(LabApp& app, const std::string& text, const std::string& file_n
 
 void model_tabs(LabApp& app, const runtime::ModelCode& code, const std::string& stem) {
   ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().muted);
-  std::string count = std::to_string(code.params) + " trainable parameters";
-  if (code.non_trainable > 0) count += " + " + std::to_string(code.non_trainable) + " non-trainable (BatchNorm running statistics)";
+  std::string count = grouped(code.params) + " trainable parameters";
+  if (code.non_trainable > 0) count += " + " + grouped(code.non_trainable) + " non-trainable (BatchNorm running statistics)";
   ImGui::TextWrapped("%s, the same count as the lab's model.", count.c_str());
   ImGui::PopStyleColor();
   if (ImGui::BeginTabBar("##language")) {
