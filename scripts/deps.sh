@@ -24,7 +24,7 @@ packages_for() {
     base)   echo "cmake ninja-build g++ libeigen3-dev doctest-dev fonts-dejavu-core fonts-dejavu-extra libstb-dev curl xz-utils ca-certificates nodejs npm" ;;
     web)    echo "emscripten" ;;
     native) echo "libglfw3-dev libgl-dev" ;;
-    test)   echo "chromium xvfb imagemagick clang-14 libclang-rt-14-dev" ;;
+    test)   echo "chromium xvfb imagemagick clang-14 libclang-rt-14-dev pyflakes3" ;;
     *) die "unknown package set '$1' (valid: base web native test)" ;;
   esac
 }

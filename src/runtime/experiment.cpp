@@ -3,7 +3,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "runtime/model_code.h"
+
 namespace lab::runtime {
+
+std::vector<ModelCode> Experiment::model_code() const { return {}; }
 
 Metric metric_undefined(std::string name, std::string why) {
   return Metric{std::move(name), NAN, std::move(why)};

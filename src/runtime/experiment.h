@@ -11,6 +11,8 @@
 
 namespace lab::runtime {
 
+struct ModelCode;  // model_code.h
+
 // A number a block measures. Some are undefined for some settings (the smallest distance between
 // the vectors of a one-symbol vocabulary: there is no pair): such a metric carries the reason instead
 // of a number, and every place that shows it says "n/a: <reason>" (metric_text).
@@ -43,6 +45,9 @@ class Experiment {
   virtual core::Status status() const { return {}; }
   // Current values of the metrics the kind declares: finite numbers, or undefined with a reason.
   virtual std::vector<Metric> metrics() const = 0;
+  // The Keras and PyTorch code of the models the block trains, once they are built (model_code.h);
+  // none for a block without a model.
+  virtual std::vector<ModelCode> model_code() const;
 };
 
 }  // namespace lab::runtime

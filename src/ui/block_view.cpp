@@ -19,8 +19,10 @@
 #include "runtime/blocks/rec_coldstart.h"
 #include "runtime/blocks/rec_youtube.h"
 #include "runtime/blocks/rec_implicit.h"
+#include "runtime/model_code.h"
 #include "ui/app_ui.h"
 #include "ui/block_text.h"
+#include "ui/widgets/code_view.h"
 #include "ui/widgets/plot.h"
 
 namespace lab::ui {
@@ -242,6 +244,9 @@ void block_view(LabApp& app, int run_index) {
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("Save these numbers as CSV");
       ImGui::TreePop();
     }
+    // The Keras / PyTorch code of the block's models, generated from the experiment every frame so it
+    // follows the knobs (a few kilobytes of text: cheap next to drawing).
+    model_code_widget(app, exp->model_code(), block->kind_name);
   }
   if (restart) runtime::session_restart(s, run_index);
   ImGui::EndChild();

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "runtime/markdown_html.h"
+#include "runtime/model_code.h"
 #include "runtime/text.h"
 #include "ui/block_text.h"
 #include "ui/widgets/plot.h"
@@ -104,7 +105,7 @@ std::string block_json(const LabApp& app, const runtime::LabBlock& block, int ru
   b.member("knobs", knobs.str());
   if (!exp) {
     b.member("progress", "null").member("progress_text", json_quote("")).member("status", json_quote(""));
-    b.member("note", json_quote("")).member("expects", "[]").member("metrics", "[]").member("plots", "[]");
+    b.member("note", json_quote("")).member("expects", "[]").member("metrics", "[]").member("plots", "[]").member("code", "[]");
     return b.str();
   }
   const double progress = exp->done() ? 1.0 : double(exp->progress());
@@ -134,6 +135,16 @@ std::string block_json(const LabApp& app, const runtime::LabBlock& block, int ru
     for (const ImGuiID id : it->second)
       if (std::string d = plot_describe(id); !d.empty()) plots.item(json_quote(d));
   b.member("plots", plots.str());
+  // The code beside the block's models (runtime/model_code.h), one entry per model: the page shows
+  // each script as a <pre> under a "Code" heading.
+  JsonList code('[');
+  for (const runtime::ModelCode& c : exp->model_code()) {
+    JsonList j('{');
+    j.member("title", json_quote(c.title)).member("params", json_number(double(c.params)));
+    j.member("keras", json_quote(c.keras)).member("pytorch", json_quote(c.pytorch));
+    code.item(j.str());
+  }
+  b.member("code", code.str());
   return b.str();
 }
 

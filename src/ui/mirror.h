@@ -19,7 +19,8 @@
 //                           "value","choices":[…]}],
 //                 "progress":0..1 or null,"progress_text","status","note",
 //                 "expects":[{"mark","state":"pending|holds|fails|student","text"}],
-//                 "metrics":[{"name","value","doc"}], "plots":["Plot: …"] } ] }
+//                 "metrics":[{"name","value","doc"}], "plots":["Plot: …"],
+//                 "code":[{"title","params","keras","pytorch"}] } ] }   one per model (runtime/model_code.h)
 #pragma once
 
 #include <optional>

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include "runtime/model_code.h"
 
 namespace lab::runtime {
 
@@ -149,6 +150,26 @@ std::vector<Metric> BatchnormCompareExperiment::metrics() const {
   return m;
 }
 
+// A run's model as the code generator sees it: its options, optimiser, initial scale and BN momentum.
+static ModelCode run_model_code(const TrainRun& r, double weight_scale) {
+  const nn::Mlp& m = r.objective->model;
+  ModelCode code = model_code_mlp(m.opt, &r.tr.opt, weight_scale, m.bn.empty() ? 0.1 : double(m.bn[0].momentum));
+  code.title = r.label;
+  return code;
+}
+
+std::vector<ModelCode> BatchnormCompareExperiment::model_code() const {
+  std::vector<ModelCode> out;
+  for (const TrainRun& r : runs)
+    if (r.objective) out.push_back(run_model_code(r, init_scale));
+  return out;
+}
+
+std::vector<ModelCode> BatchnormInferenceExperiment::model_code() const {
+  if (runs.empty() || !runs[0].objective) return {};
+  return {run_model_code(runs[0], 1)};
+}
+
 static std::unique_ptr<Experiment> make_batchnorm_compare(const BlockConfig& c) {
   auto e = std::make_unique<BatchnormCompareExperiment>();
   const uint64_t seed = uint64_t(c.integer("seed"));
@@ -179,7 +200,8 @@ static std::unique_ptr<Experiment> make_batchnorm_compare(const BlockConfig& c) 
       return e;
     }
     // Same seed, same initial weights in both nets; then the initialisation scale knob.
-    for (nn::Dense& d : r.objective->model.dense) d.W *= core::Scalar(c.num("init_scale"));
+    e->init_scale = c.num("init_scale");
+    for (nn::Dense& d : r.objective->model.dense) d.W *= core::Scalar(e->init_scale);
     e->initial.push_back(activation_snapshot(r.objective->model, e->probe, 0));
     e->runs.push_back(std::move(r));
   }

@@ -41,6 +41,7 @@ struct BatchnormCompareExperiment final : Experiment {
   core::Mat probe;                             // the probe batch (training rows)
   core::nn::Act act = core::nn::Act::Tanh;
   int width = 64, depth = 6;
+  double init_scale = 1;                       // multiplies both nets' initial Dense weights
   core::Status error;
 
   void step(double budget_ms) override;
@@ -49,6 +50,7 @@ struct BatchnormCompareExperiment final : Experiment {
   std::string progress_text() const override { return train_runs_progress_text(runs); }
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
+  std::vector<ModelCode> model_code() const override;
   bool snapshot_pending(size_t r) const;
 };
 
@@ -106,6 +108,7 @@ struct BatchnormInferenceExperiment final : Experiment {
   std::string progress_text() const override;
   core::Status status() const override;
   std::vector<Metric> metrics() const override;
+  std::vector<ModelCode> model_code() const override;
   void update_stats();
   bool evaluation_pending() const { return !runs.empty() && int(acc_running.size()) < runs[0].epochs_done(); }
   void evaluate_one_unit();

@@ -6,6 +6,7 @@
 
 #include "core/nn/layers.h"
 #include "runtime/blocks/blocks.h"
+#include "runtime/model_code.h"
 
 namespace lab::runtime {
 
@@ -14,8 +15,8 @@ void EmbeddingLookupExperiment::step(double) {
   const core::Index n = core::Index(vocab.size());
   core::Rng rng(seed);
   core::nn::Embedding layer;
-  // Small random weights, as an embedding layer starts before training.
-  if (error = layer.init(n, dim, rng, core::Scalar(1.0)); !error) return;
+  // Random weights, as an embedding layer starts before training.
+  if (error = layer.init(n, dim, rng, core::Scalar(kInitScale)); !error) return;
   weights = layer.W;
   // The textbook way: a one-hot matrix (|V|, |V|) times W (|V|, d).
   const core::Mat onehot = core::Mat::Identity(n, n);
@@ -25,6 +26,11 @@ void EmbeddingLookupExperiment::step(double) {
   for (core::Index i = 0; i < n; ++i) ids[size_t(i)] = int32_t(i);
   if (error = layer.forward(ids, lookup); !error) return;
   computed = true;
+}
+
+std::vector<ModelCode> EmbeddingLookupExperiment::model_code() const {
+  if (!error.ok || vocab.empty()) return {};
+  return {model_code_embedding(vocab, dim, kInitScale, vocab[size_t(selected)])};
 }
 
 std::vector<Metric> EmbeddingLookupExperiment::metrics() const {

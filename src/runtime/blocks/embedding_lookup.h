@@ -17,6 +17,7 @@ BlockKind& block_kind_embedding_lookup();
 struct EmbeddingLookupExperiment final : Experiment {
   std::vector<std::string> vocab;
   int dim = 3;
+  static constexpr double kInitScale = 1.0;  // W ~ Normal(0, kInitScale²)
   uint64_t seed = 1;
   core::Mat weights;   // W: (|V|, d)
   core::Mat product;   // (|V|, d) row i = e_i · W, computed as a matrix product
@@ -30,6 +31,7 @@ struct EmbeddingLookupExperiment final : Experiment {
   float progress() const override { return computed ? 1.0f : 0.0f; }
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
+  std::vector<ModelCode> model_code() const override;
 };
 
 }  // namespace lab::runtime

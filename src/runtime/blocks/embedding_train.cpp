@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/embed/knn.h"
+#include "runtime/model_code.h"
 
 namespace lab::runtime {
 
@@ -56,6 +57,12 @@ std::vector<Metric> EmbeddingTrainExperiment::metrics() const {
     m.push_back({"loss", batches.back()});
   }
   return m;
+}
+
+std::vector<ModelCode> EmbeddingTrainExperiment::model_code() const {
+  if (!run.objective || !run.status.ok) return {};
+  return {model_code_skipgram(run.objective->embedding.vocab(), run.objective->embedding.dim(), run.params.init_scale,
+                              run.trainer.opt)};
 }
 
 static std::unique_ptr<Experiment> make_embedding_train(const BlockConfig& c) {

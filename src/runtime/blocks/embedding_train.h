@@ -20,6 +20,7 @@ struct EmbeddingTrainExperiment final : Experiment {
   std::string progress_text() const override { return run.progress_text(); }
   core::Status status() const override { return run.status; }
   std::vector<Metric> metrics() const override;
+  std::vector<ModelCode> model_code() const override;
 };
 
 // Parameters shared by the kinds that train word embeddings (names, ranges, defaults).

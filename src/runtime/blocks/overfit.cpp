@@ -1,6 +1,7 @@
 #include "runtime/blocks/overfit.h"
 
 #include <cstdio>
+#include "runtime/model_code.h"
 
 namespace lab::runtime {
 
@@ -110,6 +111,17 @@ std::vector<Metric> OverfitExperiment::metrics() const {
   }
   m.push_back({"noisy_labels", double(noisy)});
   return m;
+}
+
+// One model per run, titled as its curves are.
+std::vector<ModelCode> OverfitExperiment::model_code() const {
+  std::vector<ModelCode> out;
+  for (const TrainRun& r : runs) {
+    if (!r.objective) continue;
+    out.push_back(model_code_mlp(r.objective->model.opt, &r.tr.opt));
+    out.back().title = r.label;
+  }
+  return out;
 }
 
 namespace {

@@ -36,6 +36,7 @@ struct OverfitExperiment final : Experiment {
   std::string progress_text() const override { return train_runs_progress_text(runs); }
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
+  std::vector<ModelCode> model_code() const override;
   bool memorised_pending(size_t r) const;
 };
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include "runtime/model_code.h"
 
 namespace lab::runtime {
 
@@ -175,6 +176,11 @@ std::vector<Metric> RecExplicitExperiment::metrics() const {
   }
   if (tsne && tsne->iteration >= tsne_iterations) m.push_back({"genre_neighbour_share", genre_agreement});
   return m;
+}
+
+std::vector<ModelCode> RecExplicitExperiment::model_code() const {
+  if (!rt.rating) return {};  // built in the first slice (it needs the generated data's sizes)
+  return {model_code_rating(rt.rating->model.opt, rt.rating->loss, rt.rating->l2, rt.trainer.opt)};
 }
 
 static std::unique_ptr<Experiment> make_rec_explicit(const BlockConfig& c) {

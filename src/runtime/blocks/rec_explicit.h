@@ -48,6 +48,7 @@ struct RecExplicitExperiment final : Experiment {
   std::string progress_text() const override;
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
+  std::vector<ModelCode> model_code() const override;
 
   void list_for(int user, int item);
   bool trained() const { return initialised && core::recsys::rec_done(rt); }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include "runtime/model_code.h"
 
 namespace lab::runtime {
 
@@ -131,6 +132,13 @@ std::vector<Metric> RecImplicitExperiment::metrics() const {
     else m.push_back(metric_undefined("precision_ratio", ranked ? "the popularity baseline's precision@k is 0" : "no user has a held-out positive"));
   }
   return m;
+}
+
+std::vector<ModelCode> RecImplicitExperiment::model_code() const {
+  const rs::TripletRecObjective* t = rt.triplet;
+  if (!t) return {};  // built in the first slice (it needs the generated data's sizes)
+  return {model_code_triplet(t->user.vocab(), t->item.vocab(), t->user.dim(), model.init_scale,
+                             t->deep ? &t->user_tower.opt : nullptr, t->sim, t->margin, rt.trainer.opt)};
 }
 
 static std::unique_ptr<Experiment> make_rec_implicit(const BlockConfig& c) {

@@ -42,6 +42,7 @@ struct RecImplicitExperiment final : Experiment {
   std::string progress_text() const override;
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
+  std::vector<ModelCode> model_code() const override;
 
   // Draws a training positive (user, item) and a negative as training does, and scores them with the model now.
   void sample_triplet();
