@@ -446,17 +446,24 @@ ModelCode model_code_mlp(const nn::MlpOptions& o, const nn::TrainerOptions* trai
 // [SECTION] Rating model ------------------------------------------------------------------------------------
 ModelCode model_code_rating(const nn::TwoTowerOptions& o, rs::RatingLoss loss, double l2, const nn::TrainerOptions& train) {
   Builder b;
+  // deep: MLP([u | v | features]); content (no ids): MLP([features]); hybrid: <u, v> + MLP([features])
   const bool deep = o.kind == nn::TowerKind::Deep;
-  const bool meta = deep && (o.user_meta_dim > 0 || o.item_meta_dim > 0);
+  const bool ids = o.ids;
+  const bool meta = o.user_meta_dim > 0 || o.item_meta_dim > 0;
+  const bool hybrid = !deep && meta;
+  const bool has_mlp = deep || hybrid;
   const int64_t d = o.dim, nu = o.n_users, ni = o.n_items;
-  b.layer("user_embedding", "Embedding", {1, d}, keras_embedding_params(nu, d));
-  b.layer("item_embedding", "Embedding", {1, d}, keras_embedding_params(ni, d));
-  b.layer("user_vecs", "Flatten", {d});
-  b.layer("item_vecs", "Flatten", {d});
+  if (ids) {
+    b.layer("user_embedding", "Embedding", {1, d}, keras_embedding_params(nu, d));
+    b.layer("item_embedding", "Embedding", {1, d}, keras_embedding_params(ni, d));
+    b.layer("user_vecs", "Flatten", {d});
+    b.layer("item_vecs", "Flatten", {d});
+  }
   nn::MlpOptions mo;
   MlpText t;
-  const int64_t concat_width = 2 * d + o.user_meta_dim + o.item_meta_dim;
-  if (deep) {
+  const int64_t concat_width = (deep && ids ? 2 * d : 0) + o.user_meta_dim + o.item_meta_dim;
+  if (hybrid) b.layer("dot", "Dot", {1});
+  if (has_mlp) {
     b.layer("concat", "Concatenate", {concat_width});
     mo.in = concat_width;  // as two_tower_init builds its MLP
     mo.hidden = o.hidden;
@@ -465,6 +472,7 @@ ModelCode model_code_rating(const nn::TwoTowerOptions& o, rs::RatingLoss loss, d
     mo.dropout = o.dropout;
     mo.batch_norm = o.batch_norm;
     t = mlp_text(b, mo, "mlp", "", "        ");
+    if (hybrid) b.layer("dot_plus_mlp", "Add", {1});
   } else {
     b.layer("dot", "Dot", {1});
   }
@@ -478,10 +486,14 @@ ModelCode model_code_rating(const nn::TwoTowerOptions& o, rs::RatingLoss loss, d
   b.layer("plus_global_mean", "Rescaling", {1});
   ModelCode c = b.finish();
 
-  const std::string what = !deep ? "rating = global mean + b_u + b_i + <u, v>  (matrix factorisation)"
+  const std::string what = !ids ? "rating = global mean + MLP([user features | movie features])  (content-based: no ids)"
+                           : hybrid ? "rating = global mean + b_u + b_i + <u, v> + MLP([user features | movie features])  (hybrid)"
+                           : !deep ? "rating = global mean + b_u + b_i + <u, v>  (matrix factorisation)"
                            : meta ? "rating = global mean + b_u + b_i + MLP([u | v | user features | movie features])"
                                   : "rating = global mean + b_u + b_i + MLP([u | v])";
-  const std::string what_nb = !o.biases ? " (this model has no biases b_u, b_i)" : "";
+  const std::string what_nb = !o.biases && ids ? " (this model has no biases b_u, b_i)" : "";
+  const std::string id_inputs = ids ? "user_id_input, item_id_input" : "";
+  const std::string meta_inputs = meta ? std::string(ids ? ", " : "") + "user_meta_input, item_meta_input" : "";
   const std::string emb_reg = l2 > 0 ? ",\n                           activity_regularizer=l2(" + num(l2) + ")" : "";
   const char* keras_loss = loss == rs::RatingLoss::Mae ? "mae" : "mse";
 
@@ -490,31 +502,40 @@ ModelCode model_code_rating(const nn::TwoTowerOptions& o, rs::RatingLoss loss, d
   k += kImports;
   k += "n_users, n_items, embedding_size = " + str(nu) + ", " + str(ni) + ", " + str(d) + "\n";
   k += "global_mean = " + num(o.global_mean) + "  # the mean training rating\n\n";
-  k += "user_id_input = Input(shape=[1], name=\"user\")\n";
-  k += "item_id_input = Input(shape=[1], name=\"item\")\n";
+  if (ids) {
+    k += "user_id_input = Input(shape=[1], name=\"user\")\n";
+    k += "item_id_input = Input(shape=[1], name=\"item\")\n";
+  }
   if (meta) {
     k += "user_meta_input = Input(shape=[" + str(o.user_meta_dim) + "], name=\"user_meta\")  # age, gender, occupation one-hot\n";
-    k += "item_meta_input = Input(shape=[" + str(o.item_meta_dim) + "], name=\"item_meta\")  # year, genres, log popularity\n";
+    k += "item_meta_input = Input(shape=[" + str(o.item_meta_dim) + "], name=\"item_meta\")  # year, genres" +
+         std::string(o.item_meta_dim > 2 + 19 ? ", log popularity" : "") + "\n";
   }
   if (l2 > 0)
     k += "# L2 on the looked-up rows, as the lab: lambda/N * sum(|u|^2 + |v|^2) over the batch's N rows\n"
          "# (tf.keras divides an activity penalty by the batch size; Keras 3 does not: there, write\n"
          "# l2(lambda / batch_size)).\n";
-  for (const char* side : {"user", "item"}) {
-    const std::string s = side;
-    k += s + "_embedding = Embedding(output_dim=embedding_size, input_dim=n_" + s + "s, input_length=1,\n";
-    k += "                           embeddings_initializer=RandomNormal(stddev=" + num(o.init_scale) + ")" + emb_reg + ",\n";
-    k += "                           name=\"" + s + "_embedding\")(" + s + "_id_input)\n";
+  if (ids) {
+    for (const char* side : {"user", "item"}) {
+      const std::string s = side;
+      k += s + "_embedding = Embedding(output_dim=embedding_size, input_dim=n_" + s + "s, input_length=1,\n";
+      k += "                           embeddings_initializer=RandomNormal(stddev=" + num(o.init_scale) + ")" + emb_reg + ",\n";
+      k += "                           name=\"" + s + "_embedding\")(" + s + "_id_input)\n";
+    }
+    k += "user_vecs = Flatten(name=\"user_vecs\")(user_embedding)\n";
+    k += "item_vecs = Flatten(name=\"item_vecs\")(item_embedding)\n";
   }
-  k += "user_vecs = Flatten(name=\"user_vecs\")(user_embedding)\n";
-  k += "item_vecs = Flatten(name=\"item_vecs\")(item_embedding)\n";
-  if (deep) {
-    k += "input_vecs = Concatenate(name=\"concat\")([user_vecs, item_vecs" + std::string(meta ? ", user_meta_input, item_meta_input" : "") + "])\n";
+  if (hybrid) k += "y_ids = Dot(axes=1, name=\"dot\")([user_vecs, item_vecs])\n";
+  if (has_mlp) {
+    const std::string parts = std::string(deep && ids ? "user_vecs, item_vecs" : "") +
+                              (deep && ids ? ", " : "") + "user_meta_input, item_meta_input";
+    k += "input_vecs = Concatenate(name=\"concat\")([" + (meta ? parts : std::string("user_vecs, item_vecs")) + "])\n";
     k += keras_mlp_inits(1);
     if (o.dropout > 0) k += "# Dropout after each hidden layer, as the lab does (the course's notebook drops the input).\n";
     if (o.batch_norm) k += kBatchNormNote;
     k += "mlp = " + keras_sequential(t, "mlp", "") + "\n";
     k += "y = mlp(input_vecs)\n";
+    if (hybrid) k += "y = Add(name=\"dot_plus_mlp\")([y_ids, y])\n";
   } else {
     k += "y = Dot(axes=1, name=\"dot\")([user_vecs, item_vecs])\n";
   }
@@ -529,42 +550,52 @@ ModelCode model_code_rating(const nn::TwoTowerOptions& o, rs::RatingLoss loss, d
     k += "y = Add(name=\"add_biases\")([y, user_bias, item_bias])\n";
   }
   k += "y = Rescaling(scale=1.0, offset=global_mean, name=\"plus_global_mean\")(y)\n";
-  k += "model = Model(inputs=[user_id_input, item_id_input" + std::string(meta ? ", user_meta_input, item_meta_input" : "") + "], outputs=y)\n";
+  k += "model = Model(inputs=[" + id_inputs + meta_inputs + "], outputs=y)\n";
   k += optimizer_notes(train.optim, true);
   k += "model.compile(optimizer=" + keras_optimizer(train.optim) + ", loss=\"" + keras_loss + "\")\n";
   k += keras_summary_line(c);
-  k += fit_comment(train, meta ? "[user_ids, item_ids, user_meta, item_meta]" : "[user_ids, item_ids]", "ratings", false);
+  k += fit_comment(train,
+                   "[" + std::string(ids ? "user_ids, item_ids" : "") + (meta ? std::string(ids ? ", " : "") + "user_meta, item_meta" : "") + "]",
+                   "ratings", false);
   c.keras = with_imports(k);
 
   std::string p;
   p += "# " + what + what_nb + "\n";
   p += "import torch\nfrom torch import nn\n\n\n";
-  if (deep) p += kTorchMlpInit;
+  if (has_mlp) p += kTorchMlpInit;
   p += "class RatingModel(nn.Module):\n";
   p += "    def __init__(self, n_users=" + str(nu) + ", n_items=" + str(ni) + ", embedding_size=" + str(d) +
        ", global_mean=" + num(o.global_mean) + "):\n";
   p += "        super().__init__()\n";
-  p += "        self.user_embedding = nn.Embedding(n_users, embedding_size)\n";
-  p += "        self.item_embedding = nn.Embedding(n_items, embedding_size)\n";
-  p += "        nn.init.normal_(self.user_embedding.weight, std=" + num(o.init_scale) + ")\n";
-  p += "        nn.init.normal_(self.item_embedding.weight, std=" + num(o.init_scale) + ")\n";
+  if (ids) {
+    p += "        self.user_embedding = nn.Embedding(n_users, embedding_size)\n";
+    p += "        self.item_embedding = nn.Embedding(n_items, embedding_size)\n";
+    p += "        nn.init.normal_(self.user_embedding.weight, std=" + num(o.init_scale) + ")\n";
+    p += "        nn.init.normal_(self.item_embedding.weight, std=" + num(o.init_scale) + ")\n";
+  }
   if (o.biases) {
     p += "        self.user_bias = nn.Embedding(n_users, 1)\n";
     p += "        self.item_bias = nn.Embedding(n_items, 1)\n";
     p += "        nn.init.zeros_(self.user_bias.weight)\n";
     p += "        nn.init.zeros_(self.item_bias.weight)\n";
   }
-  if (deep) {
-    p += "        # input: [u | v" + std::string(meta ? " | " + str(o.user_meta_dim) + " user features | " + str(o.item_meta_dim) + " movie features" : "") +
+  if (has_mlp) {
+    const std::string first = deep && ids ? "u | v" + std::string(meta ? " | " : "") : "";
+    p += "        # input: [" + first + std::string(meta ? str(o.user_meta_dim) + " user features | " + str(o.item_meta_dim) + " movie features" : "") +
          "] = " + str(concat_width) + " numbers\n";
     p += "        self.mlp = " + t.torch + "\n";
     p += "        init_like_the_lab(self.mlp, hidden_relu=" + std::string(o.act == nn::Act::Relu ? "True" : "False") + ")\n";
   }
   p += "        self.global_mean = global_mean\n\n";
   p += std::string("    def forward(self, user, item") + (meta ? ", user_meta, item_meta" : "") + "):  # ids: (N,)\n";
-  p += "        u = self.user_embedding(user)  # (N, embedding_size)\n";
-  p += "        v = self.item_embedding(item)\n";
-  if (deep) p += "        y = self.mlp(torch.cat([u, v" + std::string(meta ? ", user_meta, item_meta" : "") + "], dim=1))  # (N, 1)\n";
+  if (ids) {
+    p += "        u = self.user_embedding(user)  # (N, embedding_size)\n";
+    p += "        v = self.item_embedding(item)\n";
+  } else {
+    p += "        u = v = None  # no ids: the user and the movie are their features\n";
+  }
+  if (deep) p += "        y = self.mlp(torch.cat([" + std::string(ids ? "u, v" : "") + (meta ? std::string(ids ? ", " : "") + "user_meta, item_meta" : "") + "], dim=1))  # (N, 1)\n";
+  else if (hybrid) p += "        y = (u * v).sum(dim=1, keepdim=True) + self.mlp(torch.cat([user_meta, item_meta], dim=1))  # (N, 1)\n";
   else p += "        y = (u * v).sum(dim=1, keepdim=True)  # (N, 1)\n";
   if (o.biases) p += "        y = y + self.user_bias(user) + self.item_bias(item)\n";
   p += "        return y + self.global_mean, u, v\n\n\n";

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "runtime/model_code.h"
+
 namespace lab::runtime {
 
 namespace rs = core::recsys;
@@ -46,12 +48,13 @@ void RecColdstartExperiment::step(double budget_ms) {
     start_family();
     return;
   }
-  if (!rs::rec_done(*rt)) {
-    error = rs::rec_step(*rt, budget_ms);
+  rs::RecTrainer& now = *rt[size_t(family)];
+  if (!rs::rec_done(now)) {
+    error = rs::rec_step(now, budget_ms);
     return;
   }
-  if (rt->trainer.phase == core::nn::TrainPhase::Failed) {
-    error = rt->trainer.status;
+  if (now.trainer.phase == core::nn::TrainPhase::Failed) {
+    error = now.trainer.status;
     return;
   }
   // Evaluate the family that just finished on every test rating, then start the next one.
@@ -61,17 +64,28 @@ void RecColdstartExperiment::step(double budget_ms) {
     items.push_back(data.ratings[k].item);
   }
   std::vector<float> pred;
-  if (error = rt->rating->predict(users, items, pred); !error.ok) return;
+  if (error = now.rating->predict(users, items, pred); !error.ok) return;
   errors[size_t(family)] = errors_of(pred);
-  errors[size_t(family)].val_rmse = rt->trainer.history.val_metric;
+  errors[size_t(family)].val_rmse = now.trainer.history.val_metric;
   ++family;
   if (family < kFamilies) start_family();
-  else rt.reset();
 }
 
 void RecColdstartExperiment::start_family() {
-  rt = std::make_unique<rs::RecTrainer>();
-  error = rs::rec_init(*rt, data, split.split, model[size_t(family)], train[size_t(family)]);
+  rt[size_t(family)] = std::make_unique<rs::RecTrainer>();
+  error = rs::rec_init(*rt[size_t(family)], data, split.split, model[size_t(family)], train[size_t(family)]);
+}
+
+std::vector<ModelCode> RecColdstartExperiment::model_code() const {
+  std::vector<ModelCode> out;
+  const char* titles[kFamilies] = {"content-based", "collaborative", "hybrid"};
+  for (int f = 0; f < kFamilies; ++f) {
+    const auto& r = rt[size_t(f)];
+    if (!r || !r->rating) continue;  // built when its turn comes
+    out.push_back(model_code_rating(r->rating->model.opt, r->rating->loss, r->rating->l2, r->trainer.opt));
+    out.back().title = titles[f];
+  }
+  return out;
 }
 
 RecColdstartExperiment::Errors RecColdstartExperiment::errors_of(const std::vector<float>& pred) {
@@ -111,7 +125,8 @@ RecColdstartExperiment::Errors RecColdstartExperiment::errors_of(const std::vect
 float RecColdstartExperiment::progress() const {
   if (!initialised) return 0;
   if (family >= kFamilies) return 1;
-  const double within = rt ? core::nn::trainer_progress(rt->trainer) : 0.0;
+  const auto& now = rt[size_t(family)];
+  const double within = now ? core::nn::trainer_progress(now->trainer) : 0.0;
   return float((family + within) / kFamilies);
 }
 
@@ -120,7 +135,7 @@ std::string RecColdstartExperiment::progress_text() const {
   if (family >= kFamilies) return "done";
   char buf[128];
   std::snprintf(buf, sizeof buf, "training %s (%d of %d): %s", kFamilyNames[size_t(family)], family + 1, int(kFamilies),
-                rt ? core::nn::trainer_progress_text(rt->trainer).c_str() : "");
+                rt[size_t(family)] ? core::nn::trainer_progress_text(rt[size_t(family)]->trainer).c_str() : "");
   return buf;
 }
 

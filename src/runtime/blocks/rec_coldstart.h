@@ -43,7 +43,7 @@ struct RecColdstartExperiment final : Experiment {
   std::vector<int> item_train_count, user_train_count;
   double global_mean = 0;
   int family = 0;  // the one training now; kFamilies when all are done
-  std::unique_ptr<core::recsys::RecTrainer> rt;
+  std::array<std::unique_ptr<core::recsys::RecTrainer>, kFamilies> rt;  // built one after the other
   // Results per family (filled as each finishes): RMSE over all test ratings, per group, per bucket.
   struct Errors {
     double all = 0, new_item = 0, new_user = 0, warm = 0;
@@ -61,6 +61,7 @@ struct RecColdstartExperiment final : Experiment {
   std::string progress_text() const override;
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
+  std::vector<ModelCode> model_code() const override;
 
  private:
   void start_family();
