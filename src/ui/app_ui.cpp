@@ -282,6 +282,12 @@ void show_app(LabApp& app) {
           runtime::session_select(s, i, 0);
           app.ui.scroll_to_top = true;
         }
+      if (app.edit_lesson) {  // the page's lesson editor (web); natively, any editor + hot reload
+        ImGui::Separator();
+        const runtime::Lesson* current = runtime::session_lesson(s);
+        if (ImGui::MenuItem("Edit this lesson…", nullptr, false, current != nullptr)) app.edit_lesson(current->id);
+        if (ImGui::MenuItem("New lesson from a template…")) app.edit_lesson("");
+      }
       ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
