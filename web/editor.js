@@ -289,7 +289,9 @@ Module.labLessonSources = {};  // lesson id -> { name, bytes }: the site's lesso
     var m = /^#lesson:([^:]*):(.*)$/.exec(location.hash);
     if (!m) return false;
     history.replaceState(null, '', location.pathname + location.search);  // the app's route takes the fragment's place
-    var name = tidyName(decodeURIComponent(m[1]) || 'shared.md');
+    var name = m[1];
+    try { name = decodeURIComponent(name); } catch (e) { /* tidyName makes it plain */ }
+    name = tidyName(name || 'shared.md');
     var fail = function (why) {
       Module.labDrops.push({ name: name, error: 'the lesson link could not be opened: ' + why +
                              '. Ask for the link again, or for the .md file.' });

@@ -82,7 +82,7 @@ try {
   await page.waitForFunction(() => window.embedlab.editor.blocks === 3, null, { timeout: 10000 }).catch(() => {});
   ed = await editorState(page);
   ok(ed.errors === 0 && ed.blocks === 3 && ed.steps === 3, `the typed block parses (${ed.steps} steps, ${ed.blocks} blocks, ${ed.errors} errors; ` +
-     `parse ${ed.parseMs} ms, typing pause to answer ${ed.roundTripMs} ms)`);
+     `parse ${ed.parseMs} ms, text sent to problems shown ${ed.roundTripMs} ms after the 300 ms pause)`);
   const latency = ed;
   await page.evaluate(() => { location.hash = '#my-lesson/3'; });
   await page.waitForFunction(() => { const m = window.embedlab.mirror; return m && m.step && m.step.index === 2; }, null, { timeout: 10000 });
@@ -190,8 +190,8 @@ try {
   await context.close();
 
   ok(latency.parseMs < 50, `parsing the lesson in wasm takes ${latency.parseMs} ms (< 50)`);
-  console.log(`editor: reparse ${latency.parseMs} ms in wasm; typing pause to marked text ${latency.roundTripMs} ms ` +
-              `(300 ms debounce included); share link ${link.length} characters for ${Buffer.byteLength(text)} bytes of lesson`);
+  console.log(`editor: reparse ${latency.parseMs} ms in wasm; text handed over to problems shown ${latency.roundTripMs} ms ` +
+              `(after the 300 ms pause); share link ${link.length} characters for ${Buffer.byteLength(text)} bytes of lesson`);
 
   // ---- screenshots: 390×844 touch (text, preview), dark desktop ----------------------------------------
   for (const s of [{ name: 'phone-390x844', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, scheme: 'light' },
