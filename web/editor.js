@@ -90,12 +90,13 @@ Module.labLessonSources = {};  // lesson id -> { name, bytes }: the site's lesso
           'Lessons are small text files: move large data into the lab\'s assets.', 'bad');
       return;
     }
+    if ($('editor-note').className === 'bad') say('');  // a size problem is over once the text goes again
     E.sentAt = performance.now();
     Module.labInbox.push({ type: 'edit', path: 'lessons/' + E.name, text: E.text });
   }
   function changed() {
     clearTimeout(timer);
-    timer = setTimeout(function () { timer = null; save(); send(); }, DEBOUNCE_MS);
+    timer = setTimeout(function () { timer = null; send(); save(); }, DEBOUNCE_MS);
     gutter();
   }
 
@@ -197,8 +198,8 @@ Module.labLessonSources = {};  // lesson id -> { name, bytes }: the site's lesso
     say(note || '', note ? 'info' : '');
     gutter();
     showView('text');
-    save();
     send();
+    save();
   }
   function keepPrevious() {
     var prev = stored();

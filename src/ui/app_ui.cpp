@@ -326,7 +326,9 @@ void show_app(LabApp& app) {
     ImGui::Begin("##toast", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
                                          ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
                                          ImGuiWindowFlags_NoNav);
+    ImGui::PushTextWrapPos(std::min(vp->WorkSize.x * 0.9f, 720.0f * app.ui.scale));  // a long message wraps inside the canvas
     ImGui::TextUnformatted(app.ui.toast.c_str());
+    ImGui::PopTextWrapPos();
     ImGui::End();
   }
 }
