@@ -5,7 +5,8 @@
 #   2. wasm:   the same doctest suite compiled to WebAssembly, run under node (CTest, build/web-release)
 #      server: scripts/serve.mjs on a fixture site: hostile requests, compression, caching (tests/server; no build needed)
 #   3. browser: headless Chromium loads the served page and checks it (tests/browser/smoke.mjs, links.mjs,
-#      lessons.mjs, a11y.mjs; publish.mjs: a published folder, a lesson added without rebuilding, the service worker)
+#      lessons.mjs, a11y.mjs; publish.mjs: a published folder, a lesson added without rebuilding, the service worker;
+#      editor.mjs: the lesson editor's round trip)
 #   4. asan:   the doctest suite again, natively under AddressSanitizer + UndefinedBehaviorSanitizer
 #   5. fuzz:   every kept fuzz input replayed, then every libFuzzer target for LAB_FUZZ_SECONDS (default 30) each
 # LAB_TEST_QUICK=1 skips 4 and 5 (for a fast local loop).
@@ -92,6 +93,10 @@ if [ "$wasm_ok" = 1 ]; then
     node tests/browser/publish.mjs --site build/web-release/site --out build/screenshots/publish
     st=$?
     record publish "$st" "$([ $st = 0 ] && echo passed || echo failed), screenshots in build/screenshots/publish"
+    say "browser: the lesson editor's round trip (type, break, fix, download + lesson check, reload, share link)"
+    node tests/browser/editor.mjs --site build/web-release/site --out build/screenshots/editor --embedlab build/native-release/src/embedlab
+    st=$?
+    record editor "$st" "$([ $st = 0 ] && echo passed || echo failed), screenshots in build/screenshots/editor"
     say "browser: accessibility (axe-core, the accessibility tree of every step, the mirror's knobs, themes)"
     node tests/browser/a11y.mjs --site build/web-release/site --out build/screenshots/a11y
     st=$?

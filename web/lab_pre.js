@@ -74,12 +74,17 @@ Module.labTakeHashChanged = function () { var c = Module.labHashChanged; Module.
 Module.labTakeContextRestored = function () { var c = Module.labContextRestored; Module.labContextRestored = false; return c ? 1 : 0; };
 // The raw #fragment, not decoded: the route's keys and values are percent-encoded one by one and
 // only C++ (session_apply_route) splits and decodes them, so an encoded & = # ? inside a value stays in it.
-Module.labHash = function () { return window.location.hash.replace(/^#/, ''); };
+// A lesson carried in the link (#lesson:NAME:DATA, web/editor.js) is no route: the editor takes it.
+Module.labHash = function () { var h = window.location.hash.replace(/^#/, ''); return /^lesson:/.test(h) ? '' : h; };
 Module.labDropCount = function () { return Module.labDrops.length; };
 Module.labDropSize = function () { return Module.labDrops[0].bytes ? Module.labDrops[0].bytes.length : 0; };
 Module.labDropError = function () { return Module.labDrops[0].error || ''; };
 Module.labDropCopy = function (ptr) { HEAPU8.set(Module.labDrops[0].bytes, ptr); };
-Module.labDropPop = function () { Module.labDrops.shift(); };
+// A dropped lesson's text is kept for the lesson editor's "Edit this lesson" (web/editor.js).
+Module.labDropPop = function () {
+  var d = Module.labDrops.shift();
+  if (d && d.bytes && Module.labKeepSource) Module.labKeepSource(d.name, d.bytes);
+};
 
 // The route comes already encoded (session_route): set it as it is. Moving to another step adds a
 // history entry (so Back and Forward walk the steps); a knob change, or the first route of a page
@@ -102,9 +107,10 @@ Module.labOpenUrl = function (url) {
   if (/^https?:[/][/]/.test(url)) window.open(url, '_blank', 'noopener,noreferrer');
 };
 
-// Exports: a file download of bytes the app made (CSV, TSV, PNG).
+// Exports: a file download of bytes the app made (CSV, TSV, PNG), or the lesson editor's .md.
 Module.labDownload = function (name, bytes) {
-  var type = /\.png$/.test(name) ? 'image/png' : /\.tsv$/.test(name) ? 'text/tab-separated-values' : 'text/csv';
+  var type = /\.png$/.test(name) ? 'image/png' : /\.tsv$/.test(name) ? 'text/tab-separated-values'
+           : /\.md$/.test(name) ? 'text/markdown;charset=utf-8' : 'text/csv';
   var url = URL.createObjectURL(new Blob([bytes], { type: type }));
   var a = document.createElement('a');
   a.href = url;

@@ -140,4 +140,9 @@ Module.labLessonsInstallImages = function (assetsDir) {
     } catch (e) { console.warn('embedlab: could not keep the image ' + img.path + ': ' + e); }
   });
 };
-Module.labLessonsRelease = function () { Module.labLessons.files = []; Module.labLessons.images = []; };
+// The bytes go to the app; each lesson's text stays for the lesson editor's "Edit this lesson".
+Module.labLessonsRelease = function () {
+  Module.labLessons.files.forEach(function (f) { if (f.bytes && Module.labKeepSource) Module.labKeepSource(f.path, f.bytes); });
+  Module.labLessons.files = [];
+  Module.labLessons.images = [];
+};

@@ -52,6 +52,25 @@ void publish(lab::ui::LabApp& app, std::string& last_route, std::string& last_ke
   lab::platform::publish_state(json);
 }
 
+// The answer to the page's lesson editor (web/editor.js) after it handed over new text: where the
+// problems are, so it can mark their lines, and how long parsing took.
+//   {"path","id","title","steps","blocks","parseMs","diagnostics":[{"line","severity","message","text"}]}
+std::string edit_result_json(const lab::runtime::Lesson& l, double parse_ms) {
+  using lab::runtime::json_quote;
+  char ms[32];
+  std::snprintf(ms, sizeof ms, "%.3f", parse_ms);
+  std::string json = "{\"path\":" + json_quote(l.path) + ",\"id\":" + json_quote(l.id) + ",\"title\":" + json_quote(l.title) +
+                     ",\"steps\":" + std::to_string(l.steps.size()) + ",\"blocks\":" + std::to_string(l.lab_block_count()) +
+                     ",\"parseMs\":" + ms + ",\"diagnostics\":[";
+  for (size_t i = 0; i < l.diagnostics.size(); ++i) {
+    const lab::runtime::Diagnostic& d = l.diagnostics[i];
+    json += (i ? ",{" : "{") + std::string("\"line\":") + std::to_string(d.line) + ",\"severity\":" +
+            (d.severity == lab::runtime::Severity::Error ? "\"error\"" : "\"warning\"") + ",\"message\":" + json_quote(d.message) +
+            ",\"text\":" + json_quote(lab::runtime::diagnostic_format(d)) + "}";
+  }
+  return json + "]}";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -69,6 +88,8 @@ int main(int argc, char** argv) {
   app.create_texture = [](const unsigned char* rgba, int w, int h) { return lab::platform::texture_create(rgba, w, h); };
   app.platform_name = lab::platform::platform_name();
   app.save_file = [](const std::string& name, const std::string& bytes) { return lab::platform::save_file(name, bytes); };
+  if (lab::platform::lesson_editor_available())
+    app.edit_lesson = [](const std::string& id) { lab::platform::lesson_editor_open(id); };
   if (lab::platform::lessons_fetched_async())
     lab::runtime::session_init_loading(app.session, lab::platform::lessons_dir());  // cb.lessons_fetched ends it
   else
@@ -143,6 +164,14 @@ int main(int argc, char** argv) {
     else lab::ui::show_toast(app, "Lesson file '" + name + "' has errors; they are shown in the lesson");
     lab::runtime::session_add_lesson(app.session, std::move(lesson));
     app.ui.scroll_to_top = true;
+  };
+  cb.lesson_edited = [](const std::string& path, const std::string& text) {
+    const auto t0 = std::chrono::steady_clock::now();
+    lab::runtime::Lesson lesson = lab::runtime::lesson_parse(text, path);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const std::string json = edit_result_json(lesson, ms);
+    lab::runtime::session_edit_lesson(app.session, std::move(lesson));
+    lab::platform::publish_edit(json);
   };
 
   cb.capture_request = [](float& x, float& y, float& w, float& h, std::string& name) {

@@ -45,6 +45,10 @@ struct AppCallbacks {
   std::function<void(const std::string& choice)> theme_choice;
   // The system's colour scheme (web: prefers-color-scheme), at start and whenever it changes.
   std::function<void(bool dark)> system_theme;
+  // The page's lesson editor (web/editor.js) has new text, after a pause in typing: `path` is the
+  // file name it edits ("lessons/NAME.md", as diagnostics name it), `text` the whole lesson. The app
+  // parses it and answers with publish_edit(). Web only.
+  std::function<void(const std::string& path, const std::string& text)> lesson_edited;
   // Called once before the window closes.
   std::function<void()> before_exit;
 };
@@ -70,6 +74,14 @@ void publish_state(const std::string& state_json);
 // Hands the page the accessible description of what is on screen (ui/mirror.h; web: rendered as DOM
 // beside the canvas by web/lab_pre.js; native: no-op).
 void publish_mirror(const std::string& json);
+// Answers the page's lesson editor: the result of parsing its text (JSON, see app/main.cpp; web:
+// web/editor.js shows the problems at their lines; native: no-op).
+void publish_edit(const std::string& json);
+// True where the page has a lesson editor (web); natively lessons are edited in any text editor and
+// hot-reloaded, so there is none.
+bool lesson_editor_available();
+// Opens the page's lesson editor on the text of the lesson with this id (web only).
+void lesson_editor_open(const std::string& lesson_id);
 // Where lessons, assets and fonts are read from on this platform.
 std::string lessons_dir();
 // True where lessons come through AppCallbacks::lessons_fetched (web: fetched from the site at run time,

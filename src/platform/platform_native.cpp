@@ -178,7 +178,10 @@ int run(const RunOptions& options, const AppCallbacks& callbacks) {
 void set_route(const std::string&) {}
 std::string renderer_info() { return g_renderer; }
 void publish_state(const std::string&) {}
-void publish_mirror(const std::string&) {}  // no DOM natively; a screen-reader bridge (AccessKit) would take this
+void publish_mirror(const std::string&) {}
+void publish_edit(const std::string&) {}
+bool lesson_editor_available() { return false; }  // natively: any text editor, and hot reload
+void lesson_editor_open(const std::string&) {}  // no DOM natively; a screen-reader bridge (AccessKit) would take this
 std::string platform_name() { return "native (GLFW " + std::string(glfwGetVersionString()) + " + OpenGL 3.3)"; }
 
 std::string lessons_dir() {

@@ -53,7 +53,6 @@ std::string current_hash() { return take_staged(EM_ASM_INT({ return Module.labSt
 
 void poll_page_events() {
   WebState& st = *g_state;
-  if (!st.lessons_delivered) st.lessons_delivered = lessons_poll(st.callbacks);
   if (EM_ASM_INT({ return Module.labTakeHashChanged(); })) {
     const std::string hash = current_hash();
     if (st.callbacks.route_changed) st.callbacks.route_changed(hash);
@@ -72,7 +71,7 @@ void poll_page_events() {
     if (st.callbacks.file_dropped) st.callbacks.file_dropped(name, contents);
   }
   // Messages from the page (web/lab_pre.js, Module.labInbox): the accessible mirror's knob controls,
-  // the theme toggle and the system's colour scheme. Applied here, between frames, like any input.
+  // the theme toggle, the system's colour scheme and the lesson editor's text (web/editor.js). Applied here, between frames, like any input.
   while (EM_ASM_INT({ return Module.labInbox.length; }) > 0) {
     auto field = [](const char* name) {
       return take_staged(EM_ASM_INT({ return Module.labStage(Module.labInbox[0][UTF8ToString($0)]); }, name));
@@ -89,9 +88,14 @@ void poll_page_events() {
       st.callbacks.theme_choice(field("value"));
     } else if (type == "system-theme" && st.callbacks.system_theme) {
       st.callbacks.system_theme(field("value") == "dark");
+    } else if (type == "edit" && st.callbacks.lesson_edited) {
+      st.callbacks.lesson_edited(field("path"), field("text"));
     }
     EM_ASM({ Module.labInbox.shift(); });
   }
+  // After the inbox: a draft the lesson editor restored at start-up is added while the site's lessons
+  // are still loading, so it stays in front when they arrive (session_library_arrived).
+  if (!st.lessons_delivered) st.lessons_delivered = lessons_poll(st.callbacks);
   if (EM_ASM_INT({ return Module.labTakeContextRestored(); })) {
     // The WebGL context came back: every GL object is gone, so recreate the renderer's objects.
     ImGui_ImplOpenGL3_Shutdown();
@@ -195,6 +199,9 @@ void set_route(const std::string& route) { EM_ASM({ Module.labSetRoute(UTF8ToStr
 std::string renderer_info() { return g_state ? g_state->renderer : "WebGL 2"; }
 
 void publish_mirror(const std::string& json) { EM_ASM({ Module.labMirror(UTF8ToString($0)); }, json.c_str()); }
+void publish_edit(const std::string& json) { EM_ASM({ Module.labEditResult(UTF8ToString($0)); }, json.c_str()); }
+bool lesson_editor_available() { return true; }
+void lesson_editor_open(const std::string& lesson_id) { EM_ASM({ Module.labEditorOpen(UTF8ToString($0)); }, lesson_id.c_str()); }
 
 void publish_state(const std::string& state_json) {
   EM_ASM({ Module.labPublish(UTF8ToString($0)); }, state_json.c_str());

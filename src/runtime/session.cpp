@@ -151,7 +151,13 @@ bool session_library_arrived(Session& s, LessonLibrary lib, std::string* error) 
   session_select(s, 0, 0);
   for (Lesson& l : added) session_add_lesson(s, std::move(l));
   const std::string route = std::exchange(s.pending_route, std::string());
-  if (route.empty() || !added.empty()) return true;  // a dropped lesson stays in front
+  if (route.empty()) return true;
+  if (!added.empty()) {  // a dropped (or edited) lesson stays in front; a route to a step of it applies
+    const Lesson* front = session_lesson(s);
+    const std::string prefix = front ? route_escape(front->id) + "/" : std::string();
+    if (front && route.starts_with(prefix)) session_apply_route(s, route, nullptr);
+    return true;
+  }
   return session_apply_route(s, route, error);
 }
 
@@ -268,7 +274,59 @@ void build_runs(Session& s) {
   s.pending_knobs.clear();
 }
 
+// Two lab blocks that would build the same experiment and offer the same knobs. Expects, title and
+// line do not matter: an experiment is judged by the block's current expects each frame.
+bool same_block_setup(const LabBlock& a, const LabBlock& b) {
+  if (a.kind != b.kind || !a.kind || !a.ok() || !b.ok()) return false;
+  for (const ParamSpec& spec : a.kind->params) {
+    if (spec.name == "title") continue;
+    const auto va = a.config.values.find(spec.name);
+    const auto vb = b.config.values.find(spec.name);
+    if ((va == a.config.values.end()) != (vb == b.config.values.end())) return false;
+    if (va != a.config.values.end() && route_format_value(spec, va->second) != route_format_value(spec, vb->second)) return false;
+  }
+  if (a.knobs.size() != b.knobs.size()) return false;
+  for (size_t i = 0; i < a.knobs.size(); ++i) {
+    const Knob& x = a.knobs[i];
+    const Knob& y = b.knobs[i];
+    if (x.param != y.param || x.min != y.min || x.max != y.max || x.step != y.step || x.log_scale != y.log_scale) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+void session_edit_lesson(Session& s, Lesson lesson) {
+  const Lesson* current = session_lesson(s);
+  if (!current || current->id != lesson.id || s.runs_key != make_runs_key(s)) {
+    session_add_lesson(s, std::move(lesson));
+    return;
+  }
+  // The running blocks of the step on screen, with the definitions they were built from.
+  struct Old {
+    LabBlock block;
+    BlockRun run;
+    bool taken = false;
+  };
+  std::vector<Old> old;
+  for (BlockRun& r : s.runs)
+    if (const LabBlock* b = session_run_block(s, r); b && r.experiment) old.push_back({*b, std::move(r)});
+  session_add_lesson(s, std::move(lesson));  // same id: replaces it, keeps the step (clamped)
+  build_runs(s);
+  for (BlockRun& r : s.runs) {
+    const LabBlock* b = session_run_block(s, r);
+    if (!b) continue;
+    for (Old& o : old) {
+      if (o.taken || !same_block_setup(o.block, *b)) continue;
+      o.taken = true;
+      const int part = r.part;
+      r = std::move(o.run);
+      r.part = part;
+      if (const auto t = b->config.values.find("title"); t != b->config.values.end()) r.config.values["title"] = t->second;
+      break;
+    }
+  }
+}
 
 const LabBlock* session_run_block(const Session& s, const BlockRun& run) {
   const LessonStep* step = current_step(s);

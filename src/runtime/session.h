@@ -68,7 +68,8 @@ void session_init(Session& s, const std::string& lessons_dir);
 // Starts with an empty library marked loading: routes given meanwhile wait (session_apply_route).
 void session_init_loading(Session& s, const std::string& lessons_dir);
 // The library that was loading arrived: it replaces the empty one, lessons added meanwhile (a file
-// dropped on the page) are kept and stay selected, and a route given meanwhile is applied. Returns
+// dropped on the page, a draft of the page's lesson editor) are kept and stay selected, and a route
+// given meanwhile is applied (when lessons were added: only a route to a step of the one in front). Returns
 // false with *error set if that route names no lesson of the library.
 bool session_library_arrived(Session& s, LessonLibrary lib, std::string* error);
 const Lesson* session_lesson(const Session& s);
@@ -78,6 +79,11 @@ bool session_prev(Session& s);
 void session_select(Session& s, int lesson, int step = 0);
 // Adds (or replaces, by id) a lesson that did not come from the folder, e.g. a file dropped on the page.
 void session_add_lesson(Session& s, Lesson lesson);
+// The page's lesson editor re-parsed its text: replaces the lesson with the same id (or adds it) as
+// session_add_lesson does, keeping the step on screen when it is the current lesson. A lab block of
+// that step whose definition did not change (same kind, same parameter values, same knobs) keeps its
+// running experiment, its knob values and its view state; only changed or new blocks start again.
+void session_edit_lesson(Session& s, Lesson lesson);
 
 // Makes sure `runs` matches the current step, then advances the running experiments, sharing
 // budget_ms between them. Called once per frame by the app and in a loop by the headless runner.

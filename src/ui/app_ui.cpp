@@ -282,6 +282,12 @@ void show_app(LabApp& app) {
           runtime::session_select(s, i, 0);
           app.ui.scroll_to_top = true;
         }
+      if (app.edit_lesson) {  // the page's lesson editor (web); natively, any editor + hot reload
+        ImGui::Separator();
+        const runtime::Lesson* current = runtime::session_lesson(s);
+        if (ImGui::MenuItem("Edit this lesson…", nullptr, false, current != nullptr)) app.edit_lesson(current->id);
+        if (ImGui::MenuItem("New lesson from a template…")) app.edit_lesson("");
+      }
       ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
@@ -320,7 +326,9 @@ void show_app(LabApp& app) {
     ImGui::Begin("##toast", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
                                          ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
                                          ImGuiWindowFlags_NoNav);
+    ImGui::PushTextWrapPos(std::min(vp->WorkSize.x * 0.9f, 720.0f * app.ui.scale));  // a long message wraps inside the canvas
     ImGui::TextUnformatted(app.ui.toast.c_str());
+    ImGui::PopTextWrapPos();
     ImGui::End();
   }
 }

@@ -70,6 +70,8 @@ struct LabApp {
   std::map<std::string, Texture> textures;  // by path
   // Provided by the platform: save a file for the user (a download on the web). Returns a sentence.
   std::function<std::string(const std::string& name, const std::string& bytes)> save_file;
+  // Provided by the web platform only: open the page's lesson editor on the lesson with this id.
+  std::function<void(const std::string& lesson_id)> edit_lesson;
   // A plot the student asked to save as PNG; the platform reads it after the frame is drawn.
   struct Capture {
     bool pending = false;
