@@ -717,4 +717,85 @@ ModelCode model_code_triplet(int64_t n_users, int64_t n_items, int64_t d, double
   return c;
 }
 
+// [SECTION] YouTube next-watch model ----------------------------------------------------------------------------
+ModelCode model_code_watch(const rs::WatchOptions& w, int64_t n_users, int64_t n_items, const nn::MlpOptions& mo,
+                           const nn::TrainerOptions& train) {
+  Builder b;
+  const bool average = w.user == rs::UserRepr::WatchAverage;
+  const int64_t d = w.dim;
+  if (average) {
+    b.layer("movie_embedding", "Embedding", {-1, d}, keras_embedding_params(n_items, d));  // (None, d): a ragged history
+    b.layer("average", "Lambda", {d});
+  } else {
+    b.layer("user_embedding", "Embedding", {1, d}, keras_embedding_params(n_users, d));
+    b.layer("user_vec", "Flatten", {d});
+  }
+  const MlpText t = mlp_text(b, mo, "mlp", "", "        ");
+  ModelCode c = b.finish();
+  const std::string what = average
+      ? "# YouTube model (Covington et al. 2016): user = average of the embeddings of their last " + str(w.history) +
+            " watches;\n# an MLP scores every movie; softmax over the catalogue; trained to predict the next watch.\n"
+      : "# The same next-watch model with a user-id embedding instead of the watch average.\n";
+
+  std::string k = what;
+  k += kImports;
+  k += "n_users, n_items, embedding_size = " + str(n_users) + ", " + str(n_items) + ", " + str(d) + "\n";
+  if (average) {
+    k += "watched_input = Input(shape=[None], dtype=\"int32\", ragged=True, name=\"watched\")  # movie ids, oldest first\n";
+    k += "watched = Embedding(output_dim=embedding_size, input_dim=n_items,\n";
+    k += "                    embeddings_initializer=RandomNormal(stddev=" + num(w.init_scale) + "), name=\"movie_embedding\")(watched_input)\n";
+    k += "user_vec = Lambda(lambda x: tf.reduce_mean(x, axis=1), name=\"average\")(watched)  # (N, embedding_size)\n";
+  } else {
+    k += "user_input = Input(shape=[1], name=\"user\")\n";
+    k += "user_embedding = Embedding(output_dim=embedding_size, input_dim=n_users, input_length=1,\n";
+    k += "                           embeddings_initializer=RandomNormal(stddev=" + num(w.init_scale) + "), name=\"user_embedding\")(user_input)\n";
+    k += "user_vec = Flatten(name=\"user_vec\")(user_embedding)\n";
+  }
+  k += keras_mlp_inits(1);
+  k += "mlp = " + keras_sequential(t, "mlp", "") + "\n";
+  k += "logits = mlp(user_vec)  # one score per movie\n";
+  k += "model = Model(inputs=" + std::string(average ? "watched_input" : "user_input") + ", outputs=logits)\n";
+  k += "# The catalogue here is small: an exact softmax. YouTube's millions of videos need a sampled softmax\n"
+       "# (tf.nn.sampled_softmax_loss), scoring each example against a few thousand sampled negatives.\n";
+  k += optimizer_notes(train.optim, true);
+  k += "model.compile(optimizer=" + keras_optimizer(train.optim) + ",\n";
+  k += "              loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=[\"accuracy\"])\n";
+  k += keras_summary_line(c);
+  k += fit_comment(train, average ? "histories  # tf.ragged.constant([[watch ids before t], ...])" : "user_ids", "next_watch_ids", false);
+  c.keras = with_imports(k);
+
+  std::string p = what;
+  p += "import torch\nfrom torch import nn\n\n\n";
+  p += kTorchMlpInit;
+  p += "class NextWatch(nn.Module):\n";
+  p += "    def __init__(self, n_users=" + str(n_users) + ", n_items=" + str(n_items) + ", embedding_size=" + str(d) + "):\n";
+  p += "        super().__init__()\n";
+  if (average) {
+    p += "        self.movie_embedding = nn.EmbeddingBag(n_items, embedding_size, mode=\"mean\")  # lookup + average\n";
+    p += "        nn.init.normal_(self.movie_embedding.weight, std=" + num(w.init_scale) + ")\n";
+  } else {
+    p += "        self.user_embedding = nn.Embedding(n_users, embedding_size)\n";
+    p += "        nn.init.normal_(self.user_embedding.weight, std=" + num(w.init_scale) + ")\n";
+  }
+  p += "        self.mlp = " + t.torch + "\n";
+  p += "        init_like_the_lab(self.mlp, hidden_relu=" + std::string(mo.act == nn::Act::Relu ? "True" : "False") + ")\n\n";
+  if (average) {
+    p += "    def forward(self, watched, offsets):  # all histories' ids in one list; offsets: where each starts\n";
+    p += "        return self.mlp(self.movie_embedding(watched, offsets))  # (N, n_items) logits\n\n\n";
+  } else {
+    p += "    def forward(self, user):  # (N,) user ids\n";
+    p += "        return self.mlp(self.user_embedding(user))  # (N, n_items) logits\n\n\n";
+  }
+  p += "model = NextWatch()\n";
+  p += "loss_fn = nn.CrossEntropyLoss()\n";
+  p += optimizer_notes(train.optim, false);
+  p += "optimizer = " + torch_optimizer(train.optim) + "\n";
+  p += torch_count_line(c);
+  p += "# per mini-batch of " + str(train.batch_size) + " (history, next watch) examples, " + str(train.epochs) + " epochs:\n";
+  p += std::string("#   optimizer.zero_grad(); loss_fn(model(") + (average ? "watched, offsets" : "user") +
+       "), next_watch).backward(); optimizer.step()\n";
+  c.pytorch = p;
+  return c;
+}
+
 }  // namespace lab::runtime

@@ -25,6 +25,7 @@
 #include "core/nn/models.h"
 #include "core/nn/trainer.h"
 #include "core/recsys/models.h"
+#include "core/recsys/watch.h"
 
 namespace lab::runtime {
 
@@ -74,5 +75,11 @@ ModelCode model_code_rating(const core::nn::TwoTowerOptions& model, core::recsys
 ModelCode model_code_triplet(int64_t n_users, int64_t n_items, int64_t dim, double init_scale,
                              const core::nn::MlpOptions* tower, core::Measure sim, double margin,
                              const core::nn::TrainerOptions& train);
+
+// The YouTube next-watch model (core/recsys/watch.h): the user vector is the average of the watched
+// movies' embeddings (or, for UserRepr::Id, a user-id embedding), then the MLP `mlp` to one logit per
+// movie and a softmax cross-entropy over the catalogue.
+ModelCode model_code_watch(const core::recsys::WatchOptions& watch, int64_t n_users, int64_t n_items,
+                           const core::nn::MlpOptions& mlp, const core::nn::TrainerOptions& train);
 
 }  // namespace lab::runtime

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/recsys/metrics.h"
+#include "runtime/model_code.h"
 
 namespace lab::runtime {
 
@@ -106,6 +107,17 @@ void RecYoutubeExperiment::evaluate() {
     scores[size_t(m)] = {sum[size_t(m)].next_hit / nn_, sum[size_t(m)].precision / nn_, sum[size_t(m)].ndcg / nn_,
                          sum[size_t(m)].known_hit / nk};
   }
+}
+
+std::vector<ModelCode> RecYoutubeExperiment::model_code() const {
+  std::vector<ModelCode> out;
+  for (int m = 0; m < kModels; ++m) {
+    const rs::WatchObjective* o = objective[size_t(m)];
+    if (!o) continue;  // built when its turn comes
+    out.push_back(model_code_watch(o->opt, int64_t(watch.watches.size()), o->n_items, o->mlp.opt, train));
+    out.back().title = m == Average ? "watch average" : "user id";
+  }
+  return out;
 }
 
 float RecYoutubeExperiment::progress() const {

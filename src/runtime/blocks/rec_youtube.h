@@ -60,6 +60,7 @@ struct RecYoutubeExperiment final : Experiment {
   std::string progress_text() const override;
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
+  std::vector<ModelCode> model_code() const override;
 
  private:
   void start(int m);
