@@ -29,7 +29,7 @@ const char* kTsneUsage =
     "  --perplexity P        effective number of neighbours (default 30)\n"
     "  --iterations N        gradient steps (default 1000)\n"
     "  --seed S              random seed for --init random (default 0)\n"
-    "  --method M            auto | exact | bh (default auto: exact up to 1000 points, else Barnes-Hut)\n"
+    "  --method M            auto | exact | bh (default auto: exact up to 150 points, else Barnes-Hut)\n"
     "  --theta T             Barnes-Hut accuracy, smaller is slower and more exact (default 0.5)\n"
     "  --init I              pca | random (default pca)\n"
     "  --learning-rate R     step size, or 'auto' = max(N / 48, 50) (default auto)\n"

@@ -48,7 +48,8 @@ Status gzip_inflate(std::string_view bytes, std::string_view name, std::string& 
         out.clear();
         return too_big();
       }
-      const size_t chunk = std::min<size_t>(size_t(max_bytes) + 1 - out.size(), size_t(1) << 20);
+      // The output doubles (from 16 KiB), so a small file costs little and a large one few copies.
+      const size_t chunk = std::min<size_t>(size_t(max_bytes) + 1 - out.size(), std::max<size_t>(out.size(), 16384));
       const size_t had = out.size();
       out.resize(had + chunk);
       zs.next_out = reinterpret_cast<Bytef*>(out.data() + had);
