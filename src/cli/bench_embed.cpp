@@ -8,11 +8,14 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "cli/bench_suites.h"
 #include "core/data/labeled_csv.h"
+#include "core/embed/embed_budget.h"
 #include "core/embed/quality.h"
 #include "core/embed/tsne.h"
+#include "core/rng.h"
 #include "runtime/assets.h"
 
 namespace lab::cli {
@@ -28,7 +31,7 @@ struct TsneRun {
   double trust = 0, acc = 0, kl = 0, kl_exact = 0;
 };
 
-// One t-SNE of the digits, timed (init + every step), then scored.
+// One t-SNE, timed (init + every step), then scored.
 bool tsne_run(const core::LabeledData& digits, const core::TsneParams& params, TsneRun& r) {
   using namespace lab::core;
   const auto t0 = std::chrono::steady_clock::now();
@@ -53,6 +56,58 @@ bool tsne_run(const core::LabeledData& digits, const core::TsneParams& params, T
 }
 
 constexpr int kQualitySeeds = 5;  // random-init runs whose mean quality is compared with scikit-learn's
+
+// Ten Gaussian clusters in 20-D (centres N(0, 4^2) per coordinate, points N(centre, 1)), the shape of
+// the measurement in issue #18 (800 points x 20 features), from our own generator so that every
+// platform embeds the same numbers. Point i is in cluster i mod 10.
+core::LabeledData clusters_make(int n) {
+  constexpr int kDims = 20, kClusters = 10;
+  core::Rng rng(18);
+  core::Mat centres(kClusters, kDims);
+  for (core::Index c = 0; c < kClusters; ++c)
+    for (core::Index j = 0; j < kDims; ++j) centres(c, j) = core::Scalar(4 * core::rng_normal(rng));
+  core::LabeledData d;
+  d.x.resize(n, kDims);
+  for (int i = 0; i < n; ++i) {
+    for (core::Index j = 0; j < kDims; ++j) d.x(i, j) = centres(i % kClusters, j) + core::Scalar(core::rng_normal(rng));
+    d.labels.push_back(i % kClusters);
+  }
+  return d;
+}
+
+// t-SNE at every size: 1000 iterations with the defaults (perplexity 30, PCA init), each method that
+// fits the memory budget, `runs` times: the median and the range of the wall time, and the
+// trustworthiness (the same every run: same seed, same embedding). What the automatic method picks
+// at each size is printed as 1 (exact) or 2 (Barnes-Hut).
+bool tsne_sizes_bench(const std::vector<int>& sizes, int runs) {
+  using namespace lab::core;
+  for (int n : sizes) {
+    const LabeledData data = clusters_make(n);
+    const std::string at = "tsne.clusters" + std::to_string(n) + "." + bench_platform() + ".";
+    for (TsneMethod method : {TsneMethod::Exact, TsneMethod::BarnesHut}) {
+      TsneParams params;
+      params.method = method;
+      if (!tsne_budget_check(n, data.x.cols(), method, params.perplexity, params.init).ok) continue;
+      std::vector<double> seconds;
+      TsneRun r;
+      for (int k = 0; k < runs; ++k) {
+        if (!tsne_run(data, params, r)) return false;
+        seconds.push_back(r.seconds);
+      }
+      std::sort(seconds.begin(), seconds.end());
+      const std::string m = std::string(tsne_method_name(method)) + ".";
+      bench_print(at + m + "seconds_median", seconds[seconds.size() / 2], "s");
+      bench_print(at + m + "seconds_min", seconds.front(), "s");
+      bench_print(at + m + "seconds_max", seconds.back(), "s");
+      bench_print(at + m + "init_seconds", r.init_seconds, "s");
+      bench_print(at + m + "trustworthiness10", r.trust, "ratio");
+    }
+    TsneState automatic;
+    if (tsne_init_begin(automatic, data.x, TsneParams{}))  // validation resolves the method
+      bench_print(at + "auto_method", automatic.method == TsneMethod::Exact ? 1 : 2, "id");
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -87,6 +142,10 @@ int bench_suite_embed(const BenchOptions& options) {
   bench_print(at + "knn10_accuracy", run.acc, "ratio");
   bench_print(at + "kl", run.kl, "nats");
   bench_print(at + "kl_exact", run.kl_exact, "nats");
+  // t-SNE's cost at every size; WASM and --quick run only the small sizes, once.
+  const bool small = options.in_wasm || options.quick;
+  if (!tsne_sizes_bench(small ? std::vector<int>{200, 800} : std::vector<int>{200, 800, 5000, 10000}, small ? 1 : 5))
+    return 1;
   if (options.in_wasm || options.quick) return 0;
 
   // Quality over seeds: with PCA init neither side uses its seed, so one run says little about a

@@ -1,4 +1,5 @@
-// embedlab pca: PCA of a labelled CSV file, written as label,x,y[,z] in input order.
+// embedlab pca: PCA of a labelled CSV file or of IDX images (MNIST-style), written as label,x,y[,z] in
+// input order.
 #include <cstdio>
 #include <string>
 
@@ -13,14 +14,18 @@ namespace {
 
 const char* kPcaUsage =
     "usage: embedlab pca --input X.csv --output Y.csv [--components 2|3]\n"
+    "       embedlab pca --input IMAGES-idx3-ubyte[.gz] --labels LABELS-idx1-ubyte[.gz] --output Y.csv\n"
     "\n"
     "Projects the rows of X.csv on their principal axes. Input rows are label,f1,...,fD (a header\n"
-    "line is optional and detected); output rows are label,x,y (or label,x,y,z) in input order.\n"
+    "line is optional and detected); or IDX images (MNIST, Fashion-MNIST: one row per image, pixels\n"
+    "/ 255) with their IDX labels. Either file may be gzip'd. Output rows are label,x,y (or\n"
+    "label,x,y,z) in input order.\n"
     "Signs are fixed (each axis's largest loading is positive), so plots do not flip between runs.\n"
     "Prints the explained-variance ratios and the trustworthiness(10) of the projection.\n"
     "\n"
     "options:\n"
-    "  --input FILE        labelled CSV (required)\n"
+    "  --input FILE        labelled CSV, or IDX images (required)\n"
+    "  --labels FILE       the IDX labels of IDX images (required with them)\n"
     "  --output FILE       where to write the projection (required)\n"
     "  --components K      2 or 3 (default 2)\n"
     "  --help              show this text\n"
@@ -32,12 +37,13 @@ const char* kPcaUsage =
 
 int cmd_pca(Args args) {
   using namespace lab::core;
-  std::string input, output;
+  std::string input, output, labels;
   int components = 2;
   const int st = options_walk("pca", args, kPcaUsage, [&](std::string_view a, std::string_view v) -> std::string {
     long long n = 0;
     if (a == "--input") input = std::string(v);
     else if (a == "--output") output = std::string(v);
+    else if (a == "--labels") labels = std::string(v);
     else if (a != "--components") return unknown_option(a);
     else if (!flag_int(v, n) || (n != 2 && n != 3)) return "--components must be 2 or 3, got '" + std::string(v) + "'";
     else components = int(n);
@@ -48,7 +54,7 @@ int cmd_pca(Args args) {
   if (output.empty()) return usage_error("pca", "--output FILE is required", kPcaUsage);
 
   LabeledData data;
-  if (!embed_table_read("pca", input, data)) return 1;
+  if (!embed_table_read("pca", input, labels, data)) return 1;
   if (data.x.cols() < components) {
     std::fprintf(stderr, "embedlab pca: %s: %d components need at least %d features, the file has %d\n", input.c_str(),
                  components, components, int(data.x.cols()));

@@ -1,4 +1,5 @@
-// embedlab tsne: t-SNE of a labelled CSV file, written as label,x,y in input order.
+// embedlab tsne: t-SNE of a labelled CSV file or of IDX images (MNIST-style), written as label,x,y in
+// input order.
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -14,18 +15,21 @@ namespace {
 
 const char* kTsneUsage =
     "usage: embedlab tsne --input X.csv --output Y.csv [options]\n"
+    "       embedlab tsne --input IMAGES-idx3-ubyte[.gz] --labels LABELS-idx1-ubyte[.gz] --output Y.csv [options]\n"
     "\n"
     "Embeds the rows of X.csv in 2-D with t-SNE. Input rows are label,f1,...,fD (a header line is\n"
-    "optional and detected); output rows are label,x,y in input order. Prints the KL divergence,\n"
-    "trustworthiness(10) and 10-NN label accuracy of the result.\n"
+    "optional and detected); or IDX images (MNIST, Fashion-MNIST: one row per image, pixels / 255)\n"
+    "with their IDX labels. Either file may be gzip'd. Output rows are label,x,y in input order.\n"
+    "Prints the KL divergence, trustworthiness(10) and 10-NN label accuracy of the result.\n"
     "\n"
     "options:\n"
-    "  --input FILE          labelled CSV to embed (required)\n"
+    "  --input FILE          labelled CSV, or IDX images, to embed (required)\n"
+    "  --labels FILE         the IDX labels of IDX images (required with them)\n"
     "  --output FILE         where to write label,x,y (required)\n"
     "  --perplexity P        effective number of neighbours (default 30)\n"
     "  --iterations N        gradient steps (default 1000)\n"
     "  --seed S              random seed for --init random (default 0)\n"
-    "  --method M            auto | exact | bh (default auto: exact up to 1000 points, else Barnes-Hut)\n"
+    "  --method M            auto | exact | bh (default auto: exact up to 150 points, else Barnes-Hut)\n"
     "  --theta T             Barnes-Hut accuracy, smaller is slower and more exact (default 0.5)\n"
     "  --init I              pca | random (default pca)\n"
     "  --learning-rate R     step size, or 'auto' = max(N / 48, 50) (default auto)\n"
@@ -39,7 +43,7 @@ const char* kTsneUsage =
 
 int cmd_tsne(Args args) {
   using namespace lab::core;
-  std::string input, output;
+  std::string input, output, labels;
   TsneParams params;
   bool verbose = false;
   const int st = options_walk("tsne", args, kTsneUsage, [&](std::string_view a, std::string_view v) -> std::string {
@@ -51,6 +55,8 @@ int cmd_tsne(Args args) {
       input = std::string(v);
     } else if (a == "--output") {
       output = std::string(v);
+    } else if (a == "--labels") {
+      labels = std::string(v);
     } else if (a == "--perplexity") {
       if (!flag_double(v, d) || d < 1) return "--perplexity needs a number >= 1, got '" + std::string(v) + "'";
       params.perplexity = d;
@@ -87,7 +93,7 @@ int cmd_tsne(Args args) {
   if (output.empty()) return usage_error("tsne", "--output FILE is required", kTsneUsage);
 
   LabeledData data;
-  if (!embed_table_read("tsne", input, data)) return 1;
+  if (!embed_table_read("tsne", input, labels, data)) return 1;
   const auto t0 = std::chrono::steady_clock::now();
   auto [state, status] = tsne_init(data.x, params);
   if (!status) {

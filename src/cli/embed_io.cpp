@@ -6,25 +6,76 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <vector>
 
+#include "core/data/gzip.h"
+#include "core/data/idx.h"
 #include "runtime/text.h"
 
 namespace lab::cli {
 
-bool embed_table_read(std::string_view cmd, const std::string& path, core::LabeledData& out) {
+namespace {
+
+void error_print(std::string_view cmd, const std::string& msg) {
+  std::fprintf(stderr, "embedlab %.*s: %s\n", int(cmd.size()), cmd.data(), msg.c_str());
+}
+
+// The file's bytes, inflated if gzip'd; `name` becomes how messages about those bytes name them.
+std::optional<std::string> bytes_read(std::string_view cmd, const std::string& path, std::string& name) {
   std::string err;
-  const std::optional<std::string> text = runtime::read_text_file(path, &err);  // size checked before reading
-  if (!text) {
-    std::fprintf(stderr, "embedlab %.*s: %s\n", int(cmd.size()), cmd.data(), err.c_str());
+  std::optional<std::string> bytes = runtime::read_text_file(path, &err);  // size checked before reading
+  name = path;
+  if (!bytes) {
+    error_print(cmd, err);
+    return std::nullopt;
+  }
+  if (!core::gzip_is(*bytes)) return bytes;
+  std::string inflated;
+  if (const core::Status s = core::gzip_inflate(*bytes, path, inflated); !s) {
+    error_print(cmd, s.message);
+    return std::nullopt;
+  }
+  name = path + " (decompressed)";
+  return inflated;
+}
+
+}  // namespace
+
+bool embed_table_read(std::string_view cmd, const std::string& path, const std::string& labels_path,
+                      core::LabeledData& out) {
+  std::string name;
+  const std::optional<std::string> bytes = bytes_read(cmd, path, name);
+  if (!bytes) return false;
+  if (core::idx_is(*bytes)) {
+    if (labels_path.empty()) {
+      error_print(cmd, path + ": IDX images carry no labels: name their IDX labels file with --labels FILE");
+      return false;
+    }
+    core::IdxImages images;
+    if (const core::Status s = core::idx_images_parse(*bytes, name, images); !s) {
+      error_print(cmd, s.message);
+      return false;
+    }
+    std::string labels_name;
+    const std::optional<std::string> label_bytes = bytes_read(cmd, labels_path, labels_name);
+    if (!label_bytes) return false;
+    std::vector<uint8_t> labels;
+    core::Status s = core::idx_labels_parse(*label_bytes, labels_name, labels);
+    if (s) s = core::idx_labeled_data(images, path, labels, labels_path, out);
+    if (!s) error_print(cmd, s.message);
+    return s.ok;
+  }
+  if (!labels_path.empty()) {
+    error_print(cmd, path + ": --labels is for IDX image files; a CSV file's labels are its first column");
     return false;
   }
   core::CsvError where;
-  const core::Status s = core::labeled_csv_parse(*text, out, &where);
+  const core::Status s = core::labeled_csv_parse(*bytes, out, &where);
   if (s) return true;
-  std::string loc = path;
+  std::string loc = name;
   if (where.line > 0) loc.append(":").append(std::to_string(where.line));
   if (where.column > 0) loc.append(":").append(std::to_string(where.column));
-  std::fprintf(stderr, "embedlab %.*s: %s: %s\n", int(cmd.size()), cmd.data(), loc.c_str(), s.message.c_str());
+  error_print(cmd, loc + ": " + s.message);
   return false;
 }
 

@@ -1,16 +1,22 @@
 // Shared by `embedlab tsne` and `embedlab pca`: read a labelled CSV file (label,f1,...,fD, header
-// optional), write `label,x,y[,z]` in input order, and parse numeric flag values.
+// optional) or IDX images with their IDX labels (MNIST / Fashion-MNIST), either possibly gzip'd;
+// write `label,x,y[,z]` in input order; parse numeric flag values.
 #pragma once
 
 #include <string>
 #include <string_view>
 
 #include "core/data/labeled_csv.h"
+#include "core/status.h"
 
 namespace lab::cli {
 
-// On failure prints "embedlab <cmd>: FILE:LINE:COLUMN: message" (or "FILE: message") to stderr.
-bool embed_table_read(std::string_view cmd, const std::string& path, core::LabeledData& out);
+// Reads `path`, inflating it first if it is gzip'd (core/data/gzip.h). IDX images (core/data/idx.h) need
+// `labels_path` (IDX labels, the same number of items); a CSV file carries its labels, so then
+// `labels_path` must be empty. On failure prints "embedlab <cmd>: FILE:LINE:COLUMN: message" (CSV) or
+// "embedlab <cmd>: FILE: byte B: message" (IDX) to stderr.
+bool embed_table_read(std::string_view cmd, const std::string& path, const std::string& labels_path,
+                      core::LabeledData& out);
 
 // Writes one line per sample: label, then the coordinates; the header names them x,y[,z].
 bool embed_table_write(std::string_view cmd, const std::string& path, const core::LabeledData& data, const core::Mat& y);

@@ -129,7 +129,7 @@ TEST_CASE("memory budget: t-SNE refuses an exact N x N or a Barnes-Hut N x k ove
 }
 
 TEST_CASE("memory budget: PCA's D x D, k-NN, trustworthiness and k-NN accuracy are checked") {
-  check_refusal(pca_budget_check(100, 3000), "PCA: the 100 x 3000 data in double precision and a 3000 x 3000");
+  check_refusal(pca_budget_check(100, 3000), "PCA: a 3000 x 3000 covariance matrix with its eigenvectors");
   CHECK_MESSAGE(has(pca_budget_check(100, 3000).message, "use fewer features (at most 28"),
                 pca_budget_check(100, 3000).message);  // 2896 or so
   CHECK(pca_budget_check(1797, 64).ok);  // the digits

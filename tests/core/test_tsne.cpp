@@ -54,6 +54,7 @@ TEST_CASE("tsne: cost falls over the first steps and three clusters separate (ex
   TsneParams p;
   p.perplexity = 10;
   p.init = TsneInit::Random;
+  p.method = TsneMethod::Exact;  // (300 points: 'auto' would pick Barnes-Hut)
   {
     auto [s, status] = tsne_init(x, p);
     REQUIRE(status);
@@ -132,6 +133,24 @@ TEST_CASE("tsne: Barnes-Hut agrees with the exact gradient on small data") {
   p.exact_max_n = 100;
   auto [automatic, s3] = tsne_init(x, p);
   CHECK(automatic.method == TsneMethod::BarnesHut);
+}
+
+TEST_CASE("tsne: the automatic method is exact up to exact_max_n points and where Barnes-Hut cannot run") {
+  const Mat x = three_clusters(60, 2);  // 180 points
+  TsneParams p;
+  p.init = TsneInit::Random;
+  TsneState s;
+  REQUIRE(tsne_init_begin(s, x, p));  // defaults: perplexity 30, exact_max_n 150
+  CHECK(s.method == TsneMethod::BarnesHut);
+  REQUIRE(tsne_init_begin(s, x.topRows(150), p));
+  CHECK(s.method == TsneMethod::Exact);
+  // Barnes-Hut keeps floor(3 perplexity + 1) neighbours, so it needs 3 perplexity < N - 1 = 179:
+  p.perplexity = 59;  // 177 < 179: Barnes-Hut
+  REQUIRE(tsne_init_begin(s, x, p));
+  CHECK(s.method == TsneMethod::BarnesHut);
+  p.perplexity = 60;  // 180 >= 179: only the exact method can run
+  REQUIRE(tsne_init_begin(s, x, p));
+  CHECK(s.method == TsneMethod::Exact);
 }
 
 TEST_CASE("tsne: same seed, same embedding; pinned values identical natively and in WASM") {

@@ -28,7 +28,7 @@ double tsne_k(double n, double perplexity) { return std::min(n - 1, std::floor(3
 
 }  // namespace
 
-double pca_bytes(double n, double d) { return 16 * n * d + 32 * d * d + 64 * d; }
+double pca_bytes(double n, double d) { return 16 * n + 32 * d * d + 64 * d; }
 
 double tsne_bytes(double n, double d, TsneMethod method, double perplexity, TsneInit init) {
   double b = 8 * n * d + 200 * n;
@@ -55,8 +55,7 @@ Status pca_budget_check(Index n, Index d) {
   if (memory_fits(bytes)) return Status::success();
   const double max_d = largest_fitting([&](double x) { return pca_bytes(nd, x); }, dd);
   return memory_check(bytes, "PCA",
-                      "the " + memory_shape({nd, dd}) + " data in double precision and a " +
-                          memory_shape({dd, dd}) + " covariance matrix with its eigenvectors",
+                      "a " + memory_shape({dd, dd}) + " covariance matrix with its eigenvectors",
                       max_d >= 2 ? "use fewer features (at most " + whole(max_d) + " with " + whole(nd) +
                                        " points) or fewer points"
                                  : std::string("use fewer points"));

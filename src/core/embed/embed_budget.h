@@ -4,7 +4,8 @@
 //
 // Every estimate is an upper bound read off the code it describes, in bytes, computed in double, and
 // compared with the peak heap measured natively (malloc accounting) for a few sizes:
-//   pca_fit           16 N D (two double copies of X) + 32 D^2 (covariance, eigenvectors, solver work)
+//   pca_fit           32 D^2 (covariance, eigenvectors, solver work) + 16 N (the (N, <= 3) projection);
+//                     it reads X row by row into a D-vector (pca.cpp), holding no copy of X
 //   t-SNE exact       30 N^2: the dense conditional P (8) while the CSR P is filled (12), then P (12)
 //                     and its upper triangle (6, up to 18 while its vectors grow); + 8 N D + 200 N
 //   t-SNE Barnes-Hut  100 N k with k = min(N - 1, 3 perplexity + 1): the k-NN lists (8), the neighbour

@@ -117,9 +117,11 @@ Status tsne_validate(const Mat& x, const TsneParams& params, TsneMethod& method)
   if (params.perplexity_max_steps < 1) return Status::error("t-SNE: perplexity_max_steps must be >= 1");
   method = params.method;
   if (method == TsneMethod::Automatic) {
-    // Exact up to exact_max_n points, unless its N x N memory is over the budget (core/memory_budget.h).
+    // Exact up to exact_max_n points (the measured crossover, tsne.h), and wherever Barnes-Hut cannot
+    // run (3 perplexity >= N - 1) -- unless its N x N memory is over the budget (core/memory_budget.h).
     const bool exact_fits = tsne_budget_check(n, x.cols(), TsneMethod::Exact, params.perplexity, params.init).ok;
-    method = n <= params.exact_max_n && exact_fits ? TsneMethod::Exact : TsneMethod::BarnesHut;
+    const bool bh_possible = 3 * params.perplexity < double(n - 1);
+    method = (n <= params.exact_max_n || !bh_possible) && exact_fits ? TsneMethod::Exact : TsneMethod::BarnesHut;
   }
   if (method == TsneMethod::Exact) {
     if (params.perplexity >= double(n))

@@ -29,6 +29,20 @@
 // diagonal of its points' tight bounding box is < theta x its distance to the whole leaf's box.
 // Measured on the digits at theta = 0.5: final KL 0.737 (scikit-learn's Barnes-Hut: 0.754).
 //
+// Choosing the method (TsneMethod::Automatic): exact up to `exact_max_n` = 150 points, Barnes-Hut
+// above, because that is where their costs cross. Measured 2026-12-02 with `embedlab tsne --method
+// exact|bh` on ten Gaussian clusters in 20-D (perplexity 30, 1000 iterations, PCA init), CPU seconds
+// (user), median of 3 runs: the shared 2-core machine was at load average 9-15, so wall times were
+// 5-8x these and meaningless.
+//     N                   100    150    200    250    300    400    600    800
+//     exact  CPU s        0.04   0.07   0.14   0.20   0.28   0.49   1.16   2.35
+//     bh     CPU s        0.04   0.06   0.08   0.11   0.13   0.19   0.31   0.54
+//     trustworthiness(10), exact minus bh: -0.0016 .. +0.0006 (e.g. 0.98461 vs 0.98439 at 800)
+// Barnes-Hut's P keeps the 3 x perplexity nearest neighbours, which hold nearly all of each point's
+// probability, so the layouts are as good. Exact is also used where Barnes-Hut cannot run at all
+// (N <= 3 perplexity + 1) when its N x N memory fits the budget. `embedlab bench` repeats the
+// comparison at 200 and 800 points and times Barnes-Hut at 5,000 and 10,000 (tsne.clusters<N>.*).
+//
 // Learning rate: 'auto' follows scikit-learn; its floor of 50 exceeds the stable rate for early
 // exaggeration (~N / early_exaggeration, Linderman & Steinerberger 2019) below N ~ 600, where the
 // cost oscillates for the first 250 iterations. Lessons animating small sets should pass
@@ -74,7 +88,8 @@ struct TsneParams {
   bool restart_after_exaggeration = true;  // zero the momentum and reset the gains to 1 when early
                                            // exaggeration ends (scikit-learn; bhtsne keeps them)
   TsneMethod method = TsneMethod::Automatic;
-  int exact_max_n = 1000;             // automatic: exact gradient up to this N, Barnes-Hut above
+  int exact_max_n = 150;              // automatic: exact gradient up to this N, Barnes-Hut above
+                                      // (the measured crossover: see "Choosing the method" above)
   double theta = 0.5;                 // Barnes-Hut accuracy: a cell whose points span a box of diagonal w, at
                                       // distance d from its centre of mass, counts as one body if w/d < theta
   TsneInit init = TsneInit::Pca;
