@@ -20,8 +20,10 @@
 #include "runtime/blocks/embedding_lookup.h"
 #include "runtime/blocks/embedding_train.h"
 #include "runtime/blocks/overfit.h"
+#include "runtime/blocks/rec_coldstart.h"
 #include "runtime/blocks/rec_explicit.h"
 #include "runtime/blocks/rec_implicit.h"
+#include "runtime/blocks/rec_youtube.h"
 #include "runtime/model_code.h"
 
 using namespace lab::runtime;
@@ -274,6 +276,67 @@ TEST_CASE("model code: rec-implicit triplet and deep-triplet are the engine's tr
   }
 }
 
+TEST_CASE("model code: rec-coldstart's content-based, collaborative and hybrid models are the engine's") {
+  auto e = make("rec-coldstart", "epochs: 1");
+  auto* x = dynamic_cast<RecColdstartExperiment*>(e.get());
+  REQUIRE(x);
+  lab::test::run_to_end(*x);
+  REQUIRE(x->status().ok);
+  const std::vector<ModelCode> codes = x->model_code();
+  REQUIRE(codes.size() == 3);
+  for (int f = 0; f < 3; ++f) {
+    CAPTURE(f);
+    const ModelCode& c = codes[size_t(f)];
+    nn::TwoTower& m = x->rt[size_t(f)]->rating->model;
+    check_totals(c, nn::param_count(m.params()), 0);
+    const bool ids = m.opt.ids;
+    CHECK((layer(c, "user_embedding") != nullptr) == ids);
+    CHECK(contains(c.keras, "user_id_input") == ids);
+    if (ids) {
+      check_embedding_layer(c, "user_embedding", m.user);
+      check_embedding_layer(c, "item_embedding", m.item);
+    }
+    const bool has_mlp = !m.mlp.dense.empty();
+    CHECK(has_mlp == (f != 1));  // collaborative: matrix factorisation alone
+    if (has_mlp) {
+      check_mlp(c, "mlp", m.mlp);
+      REQUIRE(layer(c, "concat"));
+      CHECK(layer(c, "concat")->shape == std::vector<int64_t>{m.mlp.dense[0].W.rows()});  // the features only
+      CHECK(contains(c.keras, "Input(shape=[" + std::to_string(m.opt.user_meta_dim) + "], name=\"user_meta\")"));
+    }
+    CHECK((layer(c, "dot") != nullptr) == ids);                // MF and the hybrid have the dot product
+    CHECK((layer(c, "dot_plus_mlp") != nullptr) == (f == 2));  // the hybrid adds the feature MLP to it
+  }
+}
+
+TEST_CASE("model code: rec-youtube's watch-average and user-id models are the engine's") {
+  auto e = make("rec-youtube", "epochs: 1\ndim: 8\nhidden: 16");
+  auto* x = dynamic_cast<RecYoutubeExperiment*>(e.get());
+  REQUIRE(x);
+  lab::test::run_to_end(*x);
+  REQUIRE(x->status().ok);
+  const std::vector<ModelCode> codes = x->model_code();
+  REQUIRE(codes.size() == 2);
+  for (int m = 0; m < 2; ++m) {
+    CAPTURE(m);
+    const ModelCode& c = codes[size_t(m)];
+    lab::core::recsys::WatchObjective& o = *x->objective[size_t(m)];
+    check_totals(c, nn::param_count(o.params()), 0);
+    check_mlp(c, "mlp", o.mlp);
+    CHECK(o.mlp.dense.back().W.cols() == o.n_items);  // one logit per movie
+    if (m == 0) {
+      const LayerShape* s = layer(c, "movie_embedding");
+      REQUIRE(s);
+      CHECK(s->params == o.items.W.size());
+      CHECK(contains(c.pytorch, "nn.EmbeddingBag(n_items, embedding_size, mode=\"mean\")"));
+      CHECK(layer(c, "user_embedding") == nullptr);
+    } else {
+      check_embedding_layer(c, "user_embedding", o.users);
+      CHECK(layer(c, "movie_embedding") == nullptr);
+    }
+  }
+}
+
 TEST_CASE("model code: the other kinds build no model and show no code") {
   for (const char* kind : {"onehot", "param-count", "random-cosine", "rec-data"}) {
     CAPTURE(kind);
@@ -305,6 +368,8 @@ TEST_CASE("model code: every script, written for the Python checks") {
       {"rec-explicit", "model: mf\nl2: 0", true},
       {"rec-implicit", "model: triplet", true},
       {"rec-implicit", "model: deep-triplet\nsimilarity: dot", true},
+      {"rec-coldstart", "epochs: 1", true},  // (trained to the end below: its models are built in turn)
+      {"rec-youtube", "epochs: 1\ndim: 8\nhidden: 16", true},
   };
   const char* dir_env = std::getenv("LAB_MODEL_CODE_DIR");
   const std::string dir = dir_env && *dir_env ? dir_env : LAB_GEN_DIR;
@@ -313,7 +378,8 @@ TEST_CASE("model code: every script, written for the Python checks") {
     const std::string kind = k.kind;
     CAPTURE(kind);
     auto e = make(k.kind, k.body);
-    if (k.first_slice) e->step(5);
+    if (kind == "rec-coldstart" || kind == "rec-youtube") lab::test::run_to_end(*e);
+    else if (k.first_slice) e->step(5);
     const std::vector<ModelCode> codes = e->model_code();
     CHECK(!codes.empty());
     for (const ModelCode& c : codes) {
