@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "core/nn/trainer.h"
@@ -124,4 +125,46 @@ TEST_CASE("watch model: a user vector is the mean of the watched movies' embeddi
   CHECK(raw->users.W.row(newbie) == before);
   INFO("train loss " << tr.history.train_loss.back());
   CHECK(tr.history.train_loss.back() < std::log(double(d.n_items)) - 0.3);  // learned more than a uniform guess
+}
+
+TEST_CASE("implicit dislikes: off changes nothing; on, a share of negatives are the user's own dislikes") {
+  RecData d;
+  REQUIRE(synth_generate(synth_small(5), d).ok);
+  const Split s = split_random(d, 0.2, 5);
+  auto train = [&](float threshold, double share, RecTrainer& rt) {
+    RecModelOptions mo;
+    mo.kind = ModelKind::Triplet;
+    mo.dim = 8;
+    mo.dislike_threshold = threshold;
+    mo.dislike_share = share;
+    nn::TrainerOptions to;
+    to.epochs = 2;
+    REQUIRE(rec_init(rt, d, s, mo, to).ok);
+    nn::trainer_run_to_end(rt.trainer);
+    REQUIRE(rt.trainer.phase == nn::TrainPhase::Done);
+  };
+  RecTrainer plain, collected, used;
+  train(0, 0, plain);
+  train(2, 0, collected);  // dislikes known but not used: the same draws, the same model
+  CHECK(plain.triplet->user.W == collected.triplet->user.W);
+  CHECK(plain.test_dislikes.empty());
+  REQUIRE(collected.test_dislikes.size() == size_t(d.n_users));
+  for (uint32_t k : s.test)
+    if (d.ratings[k].rating <= 2) {
+      const auto& mine = collected.test_dislikes[size_t(d.ratings[k].user)];
+      CHECK(std::find(mine.begin(), mine.end(), d.ratings[k].item) != mine.end());
+    }
+  train(2, 1.0, used);
+  CHECK_FALSE(used.triplet->user.W == plain.triplet->user.W);
+  int users_with = 0;
+  int n = 0;
+  const double auc = dislike_auc(used, &n);
+  CHECK(n > 0);
+  CHECK(auc >= 0);
+  CHECK(auc <= 1);
+  for (const auto& dl : used.triplet->dislikes) users_with += dl.empty() ? 0 : 1;
+  CHECK(users_with > 0);
+  int none = -1;
+  CHECK(std::isnan(dislike_auc(plain, &none)));
+  CHECK(none == 0);
 }

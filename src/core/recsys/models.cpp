@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/det_math.h"
 
@@ -222,6 +223,11 @@ Status TripletRecObjective::train_batch(std::span<const uint32_t> rows, Rng& rng
     u[k] = train_users[rows[k]];
     p[k] = train_items[rows[k]];
     ng[k] = negative_draw(rng);  // a fresh negative at every visit
+    // or one of the user's own dislikes (no extra draw at all when dislike_share is 0)
+    if (dislike_share > 0 && !dislikes[size_t(u[k])].empty() && rng_uniform(rng) < dislike_share) {
+      const auto& mine = dislikes[size_t(u[k])];
+      ng[k] = mine[rng_below(rng, uint32_t(mine.size()))];
+    }
   }
   return run(u, p, ng, true, &rng, out);
 }
@@ -342,11 +348,15 @@ Status make_triplet_objective(const RecData& d, const Split& s, const RecModelOp
     if (Status st = mlp_init(obj->user_tower, mo, rng, "user_tower"); !st) return st;
     if (Status st = mlp_init(obj->item_tower, mo, rng, "item_tower"); !st) return st;
   }
+  obj->dislikes.assign(size_t(d.n_users), {});
+  obj->dislike_share = o.dislike_threshold > 0 ? std::clamp(o.dislike_share, 0.0, 1.0) : 0.0;
   for (uint32_t k : s.train) {
     const Rating& r = d.ratings[k];
     if (r.rating >= o.positive_threshold) {
       obj->train_users.push_back(r.user);
       obj->train_items.push_back(r.item);
+    } else if (o.dislike_threshold > 0 && r.rating <= o.dislike_threshold) {
+      obj->dislikes[size_t(r.user)].push_back(r.item);
     }
   }
   if (o.negatives == NegativeSampling::Popularity) {
@@ -384,6 +394,11 @@ Status rec_init(RecTrainer& rt, const RecData& d, const Split& s, const RecModel
   rt.train_pos = positives_by_user(d, s.train, o.positive_threshold);
   rt.test_pos = positives_by_user(d, s.test, o.positive_threshold);
   rt.popularity = item_counts(d, s.train, o.positive_threshold);
+  if (o.dislike_threshold > 0) {
+    rt.test_dislikes.assign(size_t(d.n_users), {});
+    for (uint32_t k : s.test)
+      if (d.ratings[k].rating <= o.dislike_threshold) rt.test_dislikes[size_t(d.ratings[k].user)].push_back(d.ratings[k].item);
+  }
   std::unique_ptr<Objective> obj;
   if (model_is_implicit(o.kind)) {
     std::unique_ptr<TripletRecObjective> t;
@@ -419,6 +434,26 @@ RecEval rec_evaluate(RecTrainer& rt, const RecData& d, int k) {
     e.ranking = evaluate_ranking(*rt.triplet, rt.train_pos, rt.test_pos, rt.popularity, k);
   }
   return e;
+}
+
+double dislike_auc(RecTrainer& rt, int* users) {
+  double sum = 0;
+  int n = 0;
+  ItemScorer& model = rec_scorer(rt);
+  std::vector<float> s(size_t(model.scorer_items()));
+  for (size_t u = 0; u < rt.test_dislikes.size() && u < rt.test_pos.size(); ++u) {
+    const auto& pos = rt.test_pos[u];
+    const auto& bad = rt.test_dislikes[u];
+    if (pos.empty() || bad.empty()) continue;
+    model.score_user(int32_t(u), s);
+    double right = 0;
+    for (int32_t p : pos)
+      for (int32_t b : bad) right += s[size_t(p)] > s[size_t(b)] ? 1.0 : s[size_t(p)] == s[size_t(b)] ? 0.5 : 0.0;
+    sum += right / double(pos.size() * bad.size());
+    ++n;
+  }
+  if (users) *users = n;
+  return n > 0 ? sum / n : std::numeric_limits<double>::quiet_NaN();
 }
 
 double rmse_for_light_users(RecTrainer& rt, const RecData& d, int max_train, int* n_ratings) {

@@ -60,6 +60,11 @@ struct RecModelOptions {
   Measure sim = Measure::Cosine;  // implicit
   float positive_threshold = 4;      // implicit: ratings >= this are positives
   NegativeSampling negatives = NegativeSampling::Uniform;  // implicit: training negatives
+  // implicit: a negative signal in the data — a skip, a thumbs-down, a video left after seconds: here
+  // the ratings <= dislike_threshold (0: none). With dislike_share > 0, that share of the training
+  // negatives is drawn from the user's own dislikes (when they have one) instead of the sampler.
+  float dislike_threshold = 0;
+  double dislike_share = 0;
   bool popularity_feature = true;    // DeepMeta, Hybrid, Content: a movie's training-rating count is one of its
                                      // features (see item_features; off for a fair cold start)
   double init_scale = 0.1;
@@ -111,6 +116,8 @@ class TripletRecObjective : public nn::Objective, public ItemScorer {
   nn::Ids train_users, train_items;         // positive pairs
   nn::Ids val_users, val_items, val_neg;    // test positive pairs with fixed (seeded) negatives
   std::vector<double> neg_cumulative;       // training negatives: cumulative item weights (empty: uniform)
+  std::vector<std::vector<int32_t>> dislikes;  // per user: training dislikes (RecModelOptions::dislike_threshold)
+  double dislike_share = 0;                 // share of training negatives drawn from them
 
   Index train_size() const override { return Index(train_users.size()); }
   Index val_size() const override { return Index(val_users.size()); }
@@ -156,6 +163,7 @@ struct RecTrainer {
   std::vector<std::vector<int32_t>> train_seen;  // per user: items rated in train (excluded from top-k)
   std::vector<std::vector<int32_t>> train_pos, test_pos;  // per user: positives (>= threshold)
   std::vector<int32_t> popularity;     // per item: training positives
+  std::vector<std::vector<int32_t>> test_dislikes;  // per user: held-out ratings <= dislike_threshold (if > 0)
 };
 
 Status rec_init(RecTrainer& rt, const RecData& d, const Split& s, const RecModelOptions& o,
@@ -172,6 +180,11 @@ struct RecEval {
 // Explicit: RMSE/MAE on the test ratings (ranking left empty: scoring every item with a deep model
 // for every user is slow; call evaluate_ranking yourself if you want it). Implicit: ranking metrics.
 RecEval rec_evaluate(RecTrainer& rt, const RecData& d, int k = 10);
+
+// Implicit models: per user with both, the share of (held-out positive, held-out dislike) pairs the
+// model scores positive first (ties count half), averaged over those users: 0.5 = it cannot tell what
+// a user liked from what they watched and disliked. NaN when no user has both (or no dislikes).
+double dislike_auc(RecTrainer& rt, int* users = nullptr);
 
 // RMSE per user group: test ratings of users with at most `max_train` training ratings.
 double rmse_for_light_users(RecTrainer& rt, const RecData& d, int max_train, int* n_ratings = nullptr);

@@ -51,6 +51,7 @@ void RecImplicitExperiment::step(double budget_ms) {
       eval_job = pop_job = rs::RankingJob{};
       evaluating = false;
       evaluated = true;
+      dislike_auc = rs::dislike_auc(rt, &dislike_users);
       list_for(user);
       return;
     }
@@ -128,6 +129,8 @@ std::vector<Metric> RecImplicitExperiment::metrics() const {
     per_user("auc_gain", eval.auc - pop.auc);
     m.push_back({"coverage_gain", eval.coverage - pop.coverage});
     per_user("ndcg_gain", eval.ndcg - pop.ndcg);
+    if (dislike_users > 0) m.push_back({"dislike_auc", dislike_auc});
+    else m.push_back(metric_undefined("dislike_auc", "no user has both a held-out positive and a held-out dislike"));
     if (ranked && pop.precision > 0) m.push_back({"precision_ratio", eval.precision / pop.precision});
     else m.push_back(metric_undefined("precision_ratio", ranked ? "the popularity baseline's precision@k is 0" : "no user has a held-out positive"));
   }
@@ -149,6 +152,8 @@ static std::unique_ptr<Experiment> make_rec_implicit(const BlockConfig& c) {
   e->model.sim = c.integer("similarity") == 0 ? core::Measure::Cosine : core::Measure::Dot;
   e->model.positive_threshold = float(c.integer("positive_threshold"));
   e->model.negatives = c.integer("negatives") == 0 ? rs::NegativeSampling::Uniform : rs::NegativeSampling::Popularity;
+  e->model.dislike_threshold = 2;  // ratings of 1 or 2 stars: watched, and disliked
+  e->model.dislike_share = c.integer("dislikes") == 1 ? c.num("dislike_share") : 0.0;
   e->model.seed = uint64_t(c.integer("seed"));
   e->train.epochs = c.integer("epochs");
   e->train.optim.lr = c.num("lr");
@@ -173,6 +178,10 @@ BlockKind& block_kind_rec_implicit() {
           {"similarity", ParamType::Choice, "similarity s(u, i)", 0, 0, 0, {"cosine", "dot"}, "cosine"},
           {"negatives", ParamType::Choice, "training negatives i⁻: any movie (uniform), or movies drawn by popularity ((positives + 1)^0.75)",
            0, 0, 0, {"uniform", "popularity"}, "uniform"},
+          {"dislikes", ParamType::Choice,
+           "ratings of 1-2 stars (watched, then disliked: a negative signal): ignore them, or use them as training negatives",
+           0, 0, 0, {"ignore", "negatives"}, "ignore"},
+          {"dislike_share", ParamType::Float, "dislikes: negatives: share of training negatives drawn from the user's own dislikes", 0.5, 0, 1, {}, ""},
           {"positive_threshold", ParamType::Int, "ratings with at least this many stars count as positives", 4, 1, 5, {}, ""},
           {"epochs", ParamType::Int, "passes over the positive pairs", 30, 1, 200, {}, ""},
           {"lr", ParamType::Float, "Adam learning rate", 5e-3, 1e-5, 1, {}, "", true},
@@ -199,11 +208,13 @@ BlockKind& block_kind_rec_implicit() {
           {"coverage_gain", "coverage − pop_coverage"},
           {"ndcg_gain", "ndcg_at_k − pop_ndcg_at_k"},
           {"precision_ratio", "precision_at_k / pop_precision_at_k"},
+          {"dislike_auc", "per user, share of (held-out positive, held-out 1-2 star movie) pairs ranked positive first (0.5: cannot tell them apart)"},
       },
       make_rec_implicit,
   };
   k.controls = {{"an almost untrained model (1 epoch at learning rate 1e-5)", {{"epochs", "1"}, {"lr", "0.00001"}}},
-                {"uniform negatives", {{"negatives", "uniform"}}}};
+                {"uniform negatives", {{"negatives", "uniform"}}},
+                {"dislikes ignored (negatives from the sampler only)", {{"dislikes", "ignore"}}}};
   metrics_mark_identity(k, {"epochs", "pop_auc", "pop_precision_at_k", "pop_ndcg_at_k", "pop_coverage"});
   return k;
 }

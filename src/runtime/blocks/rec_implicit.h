@@ -20,6 +20,8 @@ struct RecImplicitExperiment final : Experiment {
   core::recsys::RecModelOptions model;
   core::nn::TrainerOptions train;
   uint64_t data_seed = 1;
+  double dislike_auc = 0;  // held-out positives ranked above the same user's held-out dislikes
+  int dislike_users = 0;
   int user = 0, k = 10;
 
   core::Status error;
