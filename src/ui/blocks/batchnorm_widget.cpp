@@ -23,8 +23,16 @@ std::vector<float> iota_from(size_t n, float first) {
   return xs;
 }
 
-// Two plots side by side: returns the width of each.
-float half_width() { return (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2; }
+// Two plots side by side where there is room for both (about 36 lines of text wide), else one
+// under the other (a phone): the width of each, and the separator to call between them.
+bool side_by_side() { return ImGui::GetContentRegionAvail().x >= ImGui::GetFontSize() * 36; }
+float half_width() {
+  const float w = ImGui::GetContentRegionAvail().x;
+  return side_by_side() ? (w - ImGui::GetStyle().ItemSpacing.x) / 2 : w;
+}
+void next_of_pair(bool beside) {
+  if (beside) ImGui::SameLine();
+}
 
 struct BatchnormCompareView {
   int layer = -1;  // the hidden layer whose histograms are shown (-1: the last)
@@ -35,6 +43,7 @@ struct BatchnormCompareView {
 BlockCommand widget_batchnorm_compare(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
   const auto* e = experiment_as<runtime::BatchnormCompareExperiment>(run);
   if (!e || !e->error.ok || e->runs.size() != 2) return {};
+  const bool beside = side_by_side();
   const float w = half_width();
   const float h = std::min(w * 0.7f, ImGui::GetFontSize() * 16);
   // Training loss per mini-batch, and validation accuracy per epoch, both nets on the same axes.
@@ -58,7 +67,7 @@ BlockCommand widget_batchnorm_compare(LabApp& app, const runtime::BlockRun& run,
   ImGui::EndGroup();
   export_buttons(app, "##bnloss", "batchnorm-training-loss");
   ImGui::EndGroup();
-  ImGui::SameLine();
+  next_of_pair(beside);
   ImGui::BeginGroup();
   ImGui::BeginGroup();
   PlotSpec acc;
@@ -106,7 +115,7 @@ BlockCommand widget_batchnorm_compare(LabApp& app, const runtime::BlockRun& run,
   if (hi <= lo) hi = lo + 1;
   for (int r = 0; r < 2; ++r) {
     const runtime::ActivationSnapshot& s = e->snapshots[size_t(r)];
-    if (r) ImGui::SameLine();
+    if (r) next_of_pair(beside);
     ImGui::BeginGroup();
     ImGui::BeginGroup();
     char id[16], title[200];
@@ -230,10 +239,11 @@ BlockCommand widget_batchnorm_inference(LabApp& app, const runtime::BlockRun& ru
 
   // First BN layer: the probe batch's own statistics against the running averages.
   const int f = std::min(16, int(e->batch_mean.size()));
+  const bool beside = side_by_side();
   const float w = half_width();
   const float h = std::min(w * 0.6f, ImGui::GetFontSize() * 13);
   for (int which = 0; which < 2; ++which) {
-    if (which) ImGui::SameLine();
+    if (which) next_of_pair(beside);
     ImGui::BeginGroup();
     ImGui::BeginGroup();
     PlotSpec spec;
