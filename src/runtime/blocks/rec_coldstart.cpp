@@ -158,7 +158,8 @@ std::vector<Metric> RecColdstartExperiment::metrics() const {
     }
   }
   if (cold) {
-    m.push_back({"mean_new_item_rmse", mean_baseline.new_item});
+    if (n_new_item > 0) m.push_back({"mean_new_item_rmse", mean_baseline.new_item});
+    else m.push_back(metric_undefined("mean_new_item_rmse", "no test rating is from a new movie (new_items is 0)"));
     m.push_back({"new_item_test_ratings", double(n_new_item)});
     m.push_back({"new_user_test_ratings", double(n_new_user)});
   }

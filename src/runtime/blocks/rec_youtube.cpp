@@ -2,6 +2,7 @@
 #include "runtime/blocks/rec_youtube.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 
 #include "core/recsys/metrics.h"
@@ -35,7 +36,7 @@ void RecYoutubeExperiment::step(double budget_ms) {
     if (++training < kModels) start(training);
     return;
   }
-  evaluate();
+  evaluate(budget_ms);
 }
 
 void RecYoutubeExperiment::start(int m) {
@@ -46,67 +47,78 @@ void RecYoutubeExperiment::start(int m) {
   error = nn::trainer_init(*trainers[size_t(m)], std::move(obj), train);
 }
 
-void RecYoutubeExperiment::evaluate() {
-  evaluated = true;
-  // Popularity among known users' watches: the baseline that needs no model at all.
-  std::vector<float> popularity(size_t(data.n_items), 0.f);
-  for (size_t u = 0; u < watch.watches.size(); ++u)
-    if (!watch.is_new[u])
-      for (int32_t i : watch.watches[u]) popularity[size_t(i)] += 1;
-  std::array<Scores, kModels + 1> sum{};
+// One user's evaluation: a new user's first watches against everything they watched later, or a
+// known user's last watch given the ones before. Adds to eval_sum; false on an error.
+bool RecYoutubeExperiment::evaluate_user(int32_t u) {
   std::vector<float> s;
-  auto ranked = [&](int m, std::span<const int32_t> history, int32_t user, std::vector<int32_t>& top) -> bool {
+  std::vector<int32_t> top;
+  auto ranked = [&](int m, std::span<const int32_t> history) -> bool {
     if (m == kModels) s = popularity;
-    else if (error = objective[size_t(m)]->scores(history, user, s); !error.ok) return false;
+    else if (error = objective[size_t(m)]->scores(history, u, s); !error.ok) return false;
     std::vector<int32_t> exclude(history.begin(), history.end());
     std::sort(exclude.begin(), exclude.end());
     top = rs::top_k(s, exclude, k);
     return true;
   };
-  std::vector<int32_t> top;
-  for (int32_t u = 0; u < int32_t(watch.watches.size()); ++u) {
-    const auto& w = watch.watches[size_t(u)];
-    if (watch.is_new[size_t(u)]) {
-      if (int(w.size()) <= first_watches) continue;
-      const std::span<const int32_t> history(w.data(), size_t(first_watches));
-      std::vector<int32_t> later(w.begin() + first_watches, w.end()), next = {w[size_t(first_watches)]};
-      std::sort(later.begin(), later.end());
-      later.erase(std::unique(later.begin(), later.end()), later.end());
-      NewUser nu;
-      nu.user = u;
-      nu.history.assign(history.begin(), history.end());
-      for (int m = 0; m <= kModels; ++m) {
-        if (!ranked(m, history, u, top)) return;
-        sum[size_t(m)].next_hit += rs::recall_at_k(top, next, k);
-        sum[size_t(m)].precision += rs::precision_at_k(top, later, k);
-        sum[size_t(m)].ndcg += rs::ndcg_at_k(top, later, k);
-        if (m == Average || m == IdModel) {
-          auto& recs = m == Average ? nu.recs : nu.id_recs;
-          auto& hit = m == Average ? nu.hit : nu.id_hit;
-          recs = top;
-          for (int32_t i : top) hit.push_back(std::binary_search(later.begin(), later.end(), i) ? 1 : 0);
-        }
+  const auto& w = watch.watches[size_t(u)];
+  if (watch.is_new[size_t(u)]) {
+    if (int(w.size()) <= first_watches) return true;
+    const std::span<const int32_t> history(w.data(), size_t(first_watches));
+    std::vector<int32_t> later(w.begin() + first_watches, w.end()), next = {w[size_t(first_watches)]};
+    std::sort(later.begin(), later.end());
+    later.erase(std::unique(later.begin(), later.end()), later.end());
+    NewUser nu;
+    nu.user = u;
+    nu.history.assign(history.begin(), history.end());
+    for (int m = 0; m <= kModels; ++m) {
+      if (!ranked(m, history)) return false;
+      eval_sum[size_t(m)].next_hit += rs::recall_at_k(top, next, k);
+      eval_sum[size_t(m)].precision += rs::precision_at_k(top, later, k);
+      eval_sum[size_t(m)].ndcg += rs::ndcg_at_k(top, later, k);
+      if (m == Average || m == IdModel) {
+        auto& recs = m == Average ? nu.recs : nu.id_recs;
+        auto& hit = m == Average ? nu.hit : nu.id_hit;
+        recs = top;
+        for (int32_t i : top) hit.push_back(std::binary_search(later.begin(), later.end(), i) ? 1 : 0);
       }
-      core::Mat v;
-      if (error = objective[Average]->user_vector(history, u, v); !error.ok) return;
-      nu.vector.assign(v.data(), v.data() + v.size());
-      shown.push_back(std::move(nu));
-      ++n_new_evaluated;
-    } else if (w.size() >= 2) {
-      const std::span<const int32_t> history(w.data(), w.size() - 1);
-      const std::vector<int32_t> last = {w.back()};
-      for (int m = 0; m <= kModels; ++m) {
-        if (!ranked(m, history, u, top)) return;
-        sum[size_t(m)].known_hit += rs::recall_at_k(top, last, k);
-      }
-      ++n_known_evaluated;
     }
+    core::Mat v;
+    if (error = objective[Average]->user_vector(history, u, v); !error.ok) return false;
+    nu.vector.assign(v.data(), v.data() + v.size());
+    shown.push_back(std::move(nu));
+    ++n_new_evaluated;
+  } else if (w.size() >= 2) {
+    const std::span<const int32_t> history(w.data(), w.size() - 1);
+    const std::vector<int32_t> last = {w.back()};
+    for (int m = 0; m <= kModels; ++m) {
+      if (!ranked(m, history)) return false;
+      eval_sum[size_t(m)].known_hit += rs::recall_at_k(top, last, k);
+    }
+    ++n_known_evaluated;
   }
+  return true;
+}
+
+// All users, in slices: each scores the catalogue with both models and the baseline.
+void RecYoutubeExperiment::evaluate(double budget_ms) {
+  const auto start = std::chrono::steady_clock::now();
+  if (eval_next == 0 && popularity.empty()) {
+    // Popularity among known users' watches: the baseline that needs no model at all.
+    popularity.assign(size_t(data.n_items), 0.f);
+    for (size_t u = 0; u < watch.watches.size(); ++u)
+      if (!watch.is_new[u])
+        for (int32_t i : watch.watches[u]) popularity[size_t(i)] += 1;
+  }
+  while (eval_next < int32_t(watch.watches.size())) {
+    if (!evaluate_user(eval_next++)) return;
+    if (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() > budget_ms) return;
+  }
+  const double nn_ = std::max(1, n_new_evaluated), nk = std::max(1, n_known_evaluated);
   for (int m = 0; m <= kModels; ++m) {
-    const double nn_ = std::max(1, n_new_evaluated), nk = std::max(1, n_known_evaluated);
-    scores[size_t(m)] = {sum[size_t(m)].next_hit / nn_, sum[size_t(m)].precision / nn_, sum[size_t(m)].ndcg / nn_,
-                         sum[size_t(m)].known_hit / nk};
+    const Scores& t = eval_sum[size_t(m)];
+    scores[size_t(m)] = {t.next_hit / nn_, t.precision / nn_, t.ndcg / nn_, t.known_hit / nk};
   }
+  evaluated = true;
 }
 
 std::vector<ModelCode> RecYoutubeExperiment::model_code() const {

@@ -64,7 +64,11 @@ struct RecYoutubeExperiment final : Experiment {
 
  private:
   void start(int m);
-  void evaluate();
+  void evaluate(double budget_ms);
+  bool evaluate_user(int32_t user);
+  int32_t eval_next = 0;  // the next user to evaluate
+  std::vector<float> popularity;  // watches per movie among known users
+  std::array<Scores, kModels + 1> eval_sum{};
 };
 
 }  // namespace lab::runtime
