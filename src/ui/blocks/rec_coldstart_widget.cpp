@@ -27,8 +27,14 @@ void cell(double v) {
 
 void rmse_table(const Exp& e) {
   const int cols = e.cold ? 5 : 2;
-  if (!ImGui::BeginTable("##rmse", cols, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp))
+  // Columns at their natural width; on a narrow screen the table scrolls sideways instead of cutting
+  // the numbers (and keeps the model column in view).
+  const float row_h = ImGui::GetTextLineHeightWithSpacing() + 2 * ImGui::GetStyle().CellPadding.y;
+  if (!ImGui::BeginTable("##rmse", cols,
+                         ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX,
+                         ImVec2(0, row_h * 5 + ImGui::GetStyle().ScrollbarSize + 4)))
     return;
+  ImGui::TableSetupScrollFreeze(1, 0);
   ImGui::TableSetupColumn("model");
   ImGui::TableSetupColumn("RMSE, all held-out");
   if (e.cold) {
@@ -69,7 +75,7 @@ void bucket_plot(LabApp& app, const Exp& e, bool by_item, ImVec2 size) {
   s.x_tick_count = runtime::kCountBuckets;
   s.x_min = -0.5;
   s.x_max = runtime::kCountBuckets - 0.5;
-  s.legend = PlotLegend::Outside;
+  s.legend = size.x > ImGui::GetFontSize() * 30 ? PlotLegend::Outside : PlotLegend::NorthEast;
   const char* id = by_item ? "##cold-by-item" : "##cold-by-user";
   float xs[runtime::kCountBuckets];
   for (int b = 0; b < runtime::kCountBuckets; ++b) xs[b] = float(b);

@@ -18,8 +18,12 @@ namespace {
 using Exp = runtime::RecYoutubeExperiment;
 
 void scores_table(const Exp& e) {
-  if (!ImGui::BeginTable("##yt-scores", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp))
+  const float row_h = ImGui::GetTextLineHeightWithSpacing() + 2 * ImGui::GetStyle().CellPadding.y;
+  if (!ImGui::BeginTable("##yt-scores", 5,
+                         ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX,
+                         ImVec2(0, row_h * 4 + ImGui::GetStyle().ScrollbarSize + 4)))
     return;
+  ImGui::TableSetupScrollFreeze(1, 0);
   char head[64];
   ImGui::TableSetupColumn("model");
   std::snprintf(head, sizeof head, "new users: next watch in top %d", e.k);
@@ -65,7 +69,7 @@ BlockCommand widget_rec_youtube(LabApp& app, const runtime::BlockRun& run, const
   p.title = "Training: known users whose next watch is ranked first";
   p.x_label = "epoch";
   p.y_label = "accuracy";
-  p.legend = PlotLegend::Outside;
+  p.legend = w > ImGui::GetFontSize() * 30 ? PlotLegend::Outside : PlotLegend::SouthEast;
   ImGui::BeginGroup();
   if (plot_begin("##yt-train", p, ImVec2(w, std::min(w * 0.35f, ImGui::GetFontSize() * 11)))) {
     for (int m = 0; m < Exp::kModels; ++m) {
