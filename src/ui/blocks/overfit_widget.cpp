@@ -67,7 +67,7 @@ BlockCommand widget_overfit(LabApp& app, const runtime::BlockRun& run, const run
   // What each run reached.
   const bool reg = e->mode == runtime::OverfitExperiment::Mode::Regularise;
   ImGui::TextDisabled("Dashed line: the epoch with the lowest validation loss.");
-  if (ImGui::BeginTable("##summary", reg ? 8 : 7, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
+  if (ImGui::BeginTable("##summary", reg ? 9 : 7, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
     ImGui::TableSetupColumn("run");
     ImGui::TableSetupColumn("lowest val. loss (epoch)");
     ImGui::TableSetupColumn("val. acc. there");
@@ -75,6 +75,7 @@ BlockCommand widget_overfit(LabApp& app, const runtime::BlockRun& run, const run
     ImGui::TableSetupColumn("rise");
     ImGui::TableSetupColumn("train loss");
     ImGui::TableSetupColumn("wrong labels learnt");
+    if (reg) ImGui::TableSetupColumn("val. error, last 5");
     if (reg) ImGui::TableSetupColumn("parameters");
     ImGui::TableHeadersRow();
     for (int i = 0; i < n; ++i) {
@@ -99,6 +100,8 @@ BlockCommand widget_overfit(LabApp& app, const runtime::BlockRun& run, const run
         ImGui::Text("%.0f %%", 100.0 * e->memorised[size_t(i)].back());
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("share of the %d randomised training labels the net reproduces: memorised noise", e->noisy);
       if (reg) {
+        ImGui::TableNextColumn();
+        if (r.epochs_done() > 0) ImGui::Text("%.1f %%", 100.0 * runtime::overfit_late_val_error(r));
         ImGui::TableNextColumn();
         ImGui::Text("%lld", (long long)core::nn::param_count(r.objective->model.params()));
       }
