@@ -154,7 +154,7 @@ TEST_CASE("model code: overfit blocks, one MLP per run, with dropout where the r
   };
   for (const Case& k : {Case{"overfit-dropout", ""}, Case{"overfit-dropout", "hidden: 128\np1: 0\np2: 0.25\np3: 0.75"},
                         Case{"overfit-regularise", ""}, Case{"overfit-regularise", "hidden: 64\nl2: 0\ndropout: 0.3"},
-                        Case{"overfit-regularise", "hidden: 32\nlayers: 3\nlayers_ref: 2\nl2: 0"},
+                        Case{"overfit-regularise", "hidden: 32\nlayers: 3\nhidden_ref: 32\nlayers_ref: 2\nl2: 0"},
                         Case{"overfit-dropout", "hidden: 16\nlayers: 2"}}) {
     const std::string kind = k.kind, body = k.body;
     CAPTURE(kind);

@@ -31,7 +31,7 @@ double mlp_params(int layers, int hidden) {
   return 64.0 * hidden + hidden + (layers - 1) * (double(hidden) * hidden + hidden) + hidden * 10.0 + 10;
 }
 
-const std::string small_ensemble = "train_size: 300\nval_size: 200\nhidden: 64\nepochs: 4\nmasks: 100\n";
+const std::string small_ensemble = "train_size: 300\nval_size: 200\nhidden: 64\nepochs: 4\n";
 
 }  // namespace
 
@@ -64,8 +64,18 @@ TEST_CASE("overfit kinds: a depth outside 1..8 is refused with a message naming 
   }
 }
 
+TEST_CASE("overfit kinds: a net too deep and wide to train in seconds is refused, saying what to change") {
+  const LabBlock b = lab_block_parse("overfit-regularise", "layers: 8\nhidden: 1024\n", "test.md", 1, 2);
+  REQUIRE_FALSE(b.ok());
+  CHECK(b.diagnostics[0].message.find("fewer or narrower layers") != std::string::npos);
+  const LabBlock ref = lab_block_parse("overfit-regularise", "layers_ref: 3\nhidden_ref: 1024\n", "test.md", 1, 2);
+  REQUIRE_FALSE(ref.ok());
+  CHECK(ref.diagnostics[0].message.find("layers_ref = 3") != std::string::npos);
+  CHECK(lab_block_parse("overfit-dropout", "layers: 8\nhidden: 128\n", "test.md", 1, 2).ok());  // 125 194 parameters
+}
+
 TEST_CASE("dropout-ensemble: the mean of K thinned networks tends to the full network, its logit gap like 1/sqrt(K)") {
-  auto e = make("dropout-ensemble", small_ensemble);
+  auto e = make("dropout-ensemble", small_ensemble + "masks: 100\n");
   auto* d = dynamic_cast<DropoutEnsembleExperiment*>(e.get());
   REQUIRE(d);
   run_to_end(*d);
@@ -79,7 +89,7 @@ TEST_CASE("dropout-ensemble: the mean of K thinned networks tends to the full ne
   // The probabilities' gap falls too, though not to 0 (mean of softmax ≠ softmax of the mean).
   CHECK(d->prob_gap[99] < 0.5 * d->prob_gap[0]);
   CHECK(metric(*e, "agree_mc") > 0.95);
-  CHECK(metric(*e, "acc_full") > 0.8);  // it learnt the digits
+  CHECK(metric(*e, "acc_full") > 0.7);  // it learnt the digits (chance: 0.1)
 }
 
 TEST_CASE("dropout-ensemble: with p = 0 every thinned network is the full network") {
@@ -87,7 +97,7 @@ TEST_CASE("dropout-ensemble: with p = 0 every thinned network is the full networ
   run_to_end(*e);
   CHECK(metric(*e, "logit_gap_1") == doctest::Approx(0).epsilon(1e-5));
   CHECK(metric(*e, "prob_gap") == doctest::Approx(0).epsilon(1e-5));
-  CHECK(metric(*e, "acc_mc") == metric(*e, "acc_full"));
+  CHECK(metric(*e, "acc_mc") == doctest::Approx(metric(*e, "acc_full")));
   CHECK(metric(*e, "agree_1") == 1.0);
 }
 

@@ -152,8 +152,8 @@ BlockKind& block_kind_dropout_ensemble() {
     k.params = {
         {"p", ParamType::Float, "dropout rate, in training and for the K test-time masks", 0.5, 0, 0.95, {}, "", false},
         {"masks", ParamType::Int, "K: thinned networks averaged at test time (the plot shows K = 1 .. masks)", 200, 1, 2000, {}, "", true},
-        {"hidden", ParamType::Int, "width of each hidden layer", 256, 4, 1024, {}, "", true},
-        {"layers", ParamType::Int, "number of hidden layers (dropout after each)", 1, 1, 4, {}, "", false},
+        {"hidden", ParamType::Int, "width of each hidden layer", 256, 4, 512, {}, "", true},
+        {"layers", ParamType::Int, "number of hidden layers (dropout after each)", 1, 1, 3, {}, "", false},
         {"train_size", ParamType::Int, "training rows (the rest of the 1797 digits validate)", 1000, 50, 1697, {}, "", false},
         {"val_size", ParamType::Int, "validation rows, on which the predictions are compared", 500, 50, 1747, {}, "", false},
         {"epochs", ParamType::Int, "passes over the training set", 20, 1, 200, {}, "", false},

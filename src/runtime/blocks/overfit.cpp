@@ -233,10 +233,32 @@ std::unique_ptr<Experiment> make_overfit_regularise(const BlockConfig& c) {
   return e;
 }
 
+// Parameters of the MLP 64 → layers × hidden → 10.
+double mlp_params(int layers, int hidden) {
+  const double h = hidden;
+  return 64 * h + h + (layers - 1) * (h * h + h) + 10 * h + 10;
+}
+
+// A deep and wide net trains for minutes in a browser: each net is held to this many parameters
+// (8 layers of 128, 4 of 256, 2 of 512 or one of 2048 fit).
+constexpr double kMaxParams = 300000;
+
+core::Status check_size(const BlockConfig& c, const char* layers, const char* hidden) {
+  const double n = mlp_params(c.integer(layers), c.integer(hidden));
+  if (n <= kMaxParams) return core::Status::success();
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%s = %d hidden layers of %s = %d units make %.0f parameters; at most %.0f train in a few seconds here: use fewer or narrower layers",
+                layers, c.integer(layers), hidden, c.integer(hidden), n, kMaxParams);
+  return core::Status::error(buf);
+}
+
 core::Status validate_common(const BlockConfig& c) {
   if (c.integer("noisy_labels") > c.integer("train_size"))
     return core::Status::error("noisy_labels (" + std::to_string(c.integer("noisy_labels")) +
                                ") cannot exceed train_size (" + std::to_string(c.integer("train_size")) + ")");
+  if (core::Status st = check_size(c, "layers", "hidden"); !st) return st;
+  if (c.kind && block_param_find(*c.kind, "layers_ref"))
+    if (core::Status st = check_size(c, "layers_ref", "hidden_ref"); !st) return st;
   return core::Status::success();
 }
 
