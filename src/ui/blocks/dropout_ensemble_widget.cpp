@@ -70,7 +70,7 @@ BlockCommand widget_dropout_ensemble(LabApp& app, const runtime::BlockRun& run, 
 
   if (n > 0) {
     const size_t last = size_t(n - 1);
-    ImGui::Text("K = 1: logit gap %.3f, probability gap %.3f, accuracy %.1f %%.   K = %d: logit gap %.4f, probability gap %.4f, "
+    ImGui::TextWrapped("K = 1: logit gap %.3f, probability gap %.3f, accuracy %.1f %%.   K = %d: logit gap %.4f, probability gap %.4f, "
                 "accuracy %.1f %% (full network %.1f %%), same class as the full network on %.1f %% of digits.",
                 e->logit_gap[0], e->prob_gap[0], 100.0 * e->acc_mc[0], n, e->logit_gap[last], e->prob_gap[last],
                 100.0 * e->acc_mc[last], 100.0 * e->acc_full, 100.0 * e->agree[last]);

@@ -25,10 +25,15 @@ BlockCommand widget_embedding_size(LabApp& app, const runtime::BlockRun& run, co
   spec.log_x = true;
   spec.x_min = 0.8;
   spec.x_max = double(e->dims.back()) * 1.25;
+  spec.legend = PlotLegend::SouthWest;  // the curves' right half is where the held-out hump is
   const float w = ImGui::GetContentRegionAvail().x;
   if (plot_begin("##size", spec, ImVec2(w, std::min(w * 0.5f, ImGui::GetFontSize() * 17)))) {
     plot_line("held-out", ds.data(), e->val_rmse.data(), n);
     plot_line("training (last epoch)", ds.data(), e->train_rmse.data(), n);
+    plot_set_next_color(palette_color(0));
+    plot_scatter("##held-out points", ds.data(), e->val_rmse.data(), n);  // one trained model per point
+    plot_set_next_color(palette_color(1));
+    plot_scatter("##training points", ds.data(), e->train_rmse.data(), n);
     if (n > 0) plot_hline("noise floor", e->noise_floor);
     if (e->done() && e->best_index() >= 0) plot_vline("lowest held-out", double(e->dims[size_t(e->best_index())]));
     plot_end();
@@ -36,7 +41,7 @@ BlockCommand widget_embedding_size(LabApp& app, const runtime::BlockRun& run, co
   export_buttons(app, "##size", block.kind_name);
   if (e->done() && n > 0) {
     const size_t b = size_t(e->best_index());
-    ImGui::Text("Held-out RMSE: %.3f at d = 1, lowest %.3f at d = %d, %.3f at d = %d (training %.3f there). Noise floor %.3f.",
+    ImGui::TextWrapped("Held-out RMSE: %.3f at d = 1, lowest %.3f at d = %d, %.3f at d = %d (training %.3f there). Noise floor %.3f.",
                 e->val_rmse.front(), e->val_rmse[b], e->dims[b], e->val_rmse.back(), e->dims.back(), e->train_rmse.back(),
                 e->noise_floor);
   }

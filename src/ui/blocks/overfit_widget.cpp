@@ -84,7 +84,7 @@ BlockCommand widget_overfit(LabApp& app, const runtime::BlockRun& run, const run
       ImGui::TableNextRow();
       if (i == best && e->done() && n > 2) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(0, 158, 115, 50));
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(reg ? (i == 0 ? "reference" : "regularised") : r.label.c_str());
+      ImGui::TextUnformatted(reg ? (i == 0 ? "reference" : "other net") : r.label.c_str());
       ImGui::TableNextColumn();
       if (r.best_epoch() > 0) ImGui::Text("%.3f (%d)", r.best_val_loss(), r.best_epoch());
       ImGui::TableNextColumn();
