@@ -64,18 +64,18 @@ BlockCommand widget_overfit(LabApp& app, const runtime::BlockRun& run, const run
     }
     ImGui::EndGroup();
   }
-  // What each run reached.
+  // What each run reached. Two-line headers: nine columns fit beside each other.
   const bool reg = e->mode == runtime::OverfitExperiment::Mode::Regularise;
   ImGui::TextDisabled("Dashed line: the epoch with the lowest validation loss.");
   if (ImGui::BeginTable("##summary", reg ? 9 : 7, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
     ImGui::TableSetupColumn("run");
-    ImGui::TableSetupColumn("lowest val. loss (epoch)");
-    ImGui::TableSetupColumn("val. acc. there");
-    ImGui::TableSetupColumn("val. loss, last 5");
+    ImGui::TableSetupColumn("lowest val.\nloss (epoch)");
+    ImGui::TableSetupColumn("val. acc.\nthere");
+    ImGui::TableSetupColumn("val. loss,\nlast 5");
     ImGui::TableSetupColumn("rise");
-    ImGui::TableSetupColumn("train loss");
-    ImGui::TableSetupColumn("wrong labels learnt");
-    if (reg) ImGui::TableSetupColumn("val. error, last 5");
+    ImGui::TableSetupColumn("train\nloss");
+    ImGui::TableSetupColumn("wrong labels\nlearnt");
+    if (reg) ImGui::TableSetupColumn("val. error,\nlast 5");
     if (reg) ImGui::TableSetupColumn("parameters");
     ImGui::TableHeadersRow();
     for (int i = 0; i < n; ++i) {
