@@ -3,7 +3,9 @@
 #include "runtime/lab_block.h"
 #include "runtime/blocks/blocks.h"
 #include "runtime/blocks/batchnorm.h"
+#include "runtime/blocks/dropout_ensemble.h"
 #include "runtime/blocks/dropout_mask.h"
+#include "runtime/blocks/embedding_size.h"
 #include "runtime/blocks/overfit.h"
 #include "runtime/blocks/embedding_distances.h"
 #include "runtime/blocks/embedding_lookup.h"
@@ -33,6 +35,8 @@ const std::vector<const BlockKind*>& block_kinds() {
         &block_kind_overfit_dropout(),
         &block_kind_overfit_regularise(),
         &block_kind_dropout_mask(),
+        &block_kind_dropout_ensemble(),
+        &block_kind_embedding_size(),
         &block_kind_batchnorm_compare(),
         &block_kind_batchnorm_inference(),
         &block_kind_rec_data(),

@@ -6,7 +6,9 @@
 #include "imgui.h"
 #include "runtime/blocks/batchnorm.h"
 #include "runtime/blocks/blocks.h"
+#include "runtime/blocks/dropout_ensemble.h"
 #include "runtime/blocks/dropout_mask.h"
+#include "runtime/blocks/embedding_size.h"
 #include "runtime/blocks/embedding_distances.h"
 #include "runtime/blocks/embedding_lookup.h"
 #include "runtime/blocks/embedding_train.h"
@@ -42,6 +44,8 @@ std::span<const BlockWidgetEntry> block_widgets() {
       {&runtime::block_kind_overfit_dropout(), widget_overfit},
       {&runtime::block_kind_overfit_regularise(), widget_overfit},
       {&runtime::block_kind_dropout_mask(), widget_dropout_mask},
+      {&runtime::block_kind_dropout_ensemble(), widget_dropout_ensemble},
+      {&runtime::block_kind_embedding_size(), widget_embedding_size},
       {&runtime::block_kind_batchnorm_compare(), widget_batchnorm_compare},
       {&runtime::block_kind_batchnorm_inference(), widget_batchnorm_inference},
       {&runtime::block_kind_rec_data(), widget_rec_data},

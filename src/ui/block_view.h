@@ -37,6 +37,8 @@ BlockCommand widget_random_cosine(LabApp& app, const runtime::BlockRun& run, con
 BlockCommand widget_quiz(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
 BlockCommand widget_overfit(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);  // overfit-dropout, overfit-regularise
 BlockCommand widget_dropout_mask(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
+BlockCommand widget_dropout_ensemble(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
+BlockCommand widget_embedding_size(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
 BlockCommand widget_batchnorm_compare(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
 BlockCommand widget_batchnorm_inference(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
 BlockCommand widget_embedding_lookup(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);

@@ -19,6 +19,7 @@
 #include "runtime/blocks/batchnorm.h"
 #include "runtime/blocks/embedding_lookup.h"
 #include "runtime/blocks/embedding_train.h"
+#include "runtime/blocks/dropout_ensemble.h"
 #include "runtime/blocks/overfit.h"
 #include "runtime/blocks/rec_coldstart.h"
 #include "runtime/blocks/rec_explicit.h"
@@ -152,7 +153,9 @@ TEST_CASE("model code: overfit blocks, one MLP per run, with dropout where the r
     const char* body;
   };
   for (const Case& k : {Case{"overfit-dropout", ""}, Case{"overfit-dropout", "hidden: 128\np1: 0\np2: 0.25\np3: 0.75"},
-                        Case{"overfit-regularise", ""}, Case{"overfit-regularise", "hidden: 64\nl2: 0\ndropout: 0.3"}}) {
+                        Case{"overfit-regularise", ""}, Case{"overfit-regularise", "hidden: 64\nl2: 0\ndropout: 0.3"},
+                        Case{"overfit-regularise", "hidden: 32\nlayers: 3\nhidden_ref: 32\nlayers_ref: 2\nl2: 0"},
+                        Case{"overfit-dropout", "hidden: 16\nlayers: 2"}}) {
     const std::string kind = k.kind, body = k.body;
     CAPTURE(kind);
     CAPTURE(body);
@@ -170,6 +173,20 @@ TEST_CASE("model code: overfit blocks, one MLP per run, with dropout where the r
       CHECK(contains(codes[r].pytorch, "weight_decay=") == (wd > 0));
       CHECK(contains(codes[r].keras, "SGD(learning_rate="));
     }
+  }
+}
+
+TEST_CASE("model code: dropout-ensemble shows the MLP it trains, dropout after every hidden layer") {
+  for (const char* body : {"", "layers: 2\nhidden: 32\np: 0.3"}) {
+    CAPTURE(body);
+    auto e = make("dropout-ensemble", body);
+    auto* x = dynamic_cast<DropoutEnsembleExperiment*>(e.get());
+    REQUIRE(x);
+    const std::vector<ModelCode> codes = x->model_code();
+    REQUIRE(codes.size() == 1);
+    nn::Mlp& m = x->runs[0].objective->model;
+    check_totals(codes[0], nn::param_count(m.params()), buffers(m));
+    check_mlp(codes[0], "mlp", m);
   }
 }
 
@@ -360,6 +377,8 @@ TEST_CASE("model code: every script, written for the Python checks") {
       {"embedding-train", "", false},
       {"overfit-dropout", "", false},
       {"overfit-regularise", "", false},
+      {"overfit-regularise", "layers: 3\nhidden: 64", false},
+      {"dropout-ensemble", "", false},
       {"batchnorm-compare", "init_scale: 0.5", false},
       {"batchnorm-inference", "", false},
       {"rec-explicit", "model: mf", true},

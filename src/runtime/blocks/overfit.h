@@ -3,7 +3,8 @@
 // memorises the wrong labels: its validation loss falls, then turns up. overfit-dropout trains the
 // same net with three dropout rates side by side (none overfits, a little generalises best, too
 // much underfits); overfit-regularise trains a reference (no regulariser) beside a net with an L2
-// penalty λ‖W‖² and/or another hidden width, and reports the train/validation gap of both.
+// penalty λ‖W‖², another hidden width and/or another depth, and reports the train/validation gap of
+// both. Both kinds take `layers`: that many hidden layers of `hidden` units, dropout after each.
 #pragma once
 
 #include <vector>
@@ -22,7 +23,8 @@ struct OverfitExperiment final : Experiment {
   std::vector<TrainRun> runs;  // Dropout: one per p; Regularise: [reference, yours]
   std::vector<double> dropout; // p of each run
   std::vector<double> l2;      // λ of each run
-  std::vector<int> hidden;     // width of each run
+  std::vector<int> hidden;     // width of each hidden layer, per run
+  std::vector<int> layers;     // number of hidden layers, per run
   int noisy = 0;
   // Per run, after every epoch: share of the randomised training labels the net reproduces (eval
   // mode) — how much of the noise it has memorised. Measured as soon as the epoch ends (the run
@@ -43,5 +45,7 @@ struct OverfitExperiment final : Experiment {
 // Index (0-based) of the run with the lowest late validation loss (mean of the last 5 epochs: where
 // training ends, without early stopping), or -1 before the first epoch.
 int overfit_best_run(const std::vector<TrainRun>& runs);
+// Share of misclassified validation rows, mean of the last 5 epochs (0 before the first epoch).
+double overfit_late_val_error(const TrainRun& r);
 
 }  // namespace lab::runtime

@@ -64,17 +64,18 @@ BlockCommand widget_overfit(LabApp& app, const runtime::BlockRun& run, const run
     }
     ImGui::EndGroup();
   }
-  // What each run reached.
+  // What each run reached. Two-line headers: nine columns fit beside each other.
   const bool reg = e->mode == runtime::OverfitExperiment::Mode::Regularise;
   ImGui::TextDisabled("Dashed line: the epoch with the lowest validation loss.");
-  if (ImGui::BeginTable("##summary", reg ? 8 : 7, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
+  if (ImGui::BeginTable("##summary", reg ? 9 : 7, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
     ImGui::TableSetupColumn("run");
-    ImGui::TableSetupColumn("lowest val. loss (epoch)");
-    ImGui::TableSetupColumn("val. acc. there");
-    ImGui::TableSetupColumn("val. loss, last 5");
+    ImGui::TableSetupColumn("lowest val.\nloss (epoch)");
+    ImGui::TableSetupColumn("val. acc.\nthere");
+    ImGui::TableSetupColumn("val. loss,\nlast 5");
     ImGui::TableSetupColumn("rise");
-    ImGui::TableSetupColumn("train loss");
-    ImGui::TableSetupColumn("wrong labels learnt");
+    ImGui::TableSetupColumn("train\nloss");
+    ImGui::TableSetupColumn("wrong labels\nlearnt");
+    if (reg) ImGui::TableSetupColumn("val. error,\nlast 5");
     if (reg) ImGui::TableSetupColumn("parameters");
     ImGui::TableHeadersRow();
     for (int i = 0; i < n; ++i) {
@@ -83,7 +84,7 @@ BlockCommand widget_overfit(LabApp& app, const runtime::BlockRun& run, const run
       ImGui::TableNextRow();
       if (i == best && e->done() && n > 2) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(0, 158, 115, 50));
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(reg ? (i == 0 ? "reference" : "regularised") : r.label.c_str());
+      ImGui::TextUnformatted(reg ? (i == 0 ? "reference" : "other net") : r.label.c_str());
       ImGui::TableNextColumn();
       if (r.best_epoch() > 0) ImGui::Text("%.3f (%d)", r.best_val_loss(), r.best_epoch());
       ImGui::TableNextColumn();
@@ -99,6 +100,8 @@ BlockCommand widget_overfit(LabApp& app, const runtime::BlockRun& run, const run
         ImGui::Text("%.0f %%", 100.0 * e->memorised[size_t(i)].back());
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("share of the %d randomised training labels the net reproduces: memorised noise", e->noisy);
       if (reg) {
+        ImGui::TableNextColumn();
+        if (r.epochs_done() > 0) ImGui::Text("%.1f %%", 100.0 * runtime::overfit_late_val_error(r));
         ImGui::TableNextColumn();
         ImGui::Text("%lld", (long long)core::nn::param_count(r.objective->model.params()));
       }
