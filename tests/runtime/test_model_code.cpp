@@ -354,6 +354,28 @@ TEST_CASE("model code: rec-youtube's watch-average and user-id models are the en
   }
 }
 
+TEST_CASE("model code: embedding-distances and projection of the words show the skip-gram model they use") {
+  for (const auto& kb : std::vector<std::pair<const char*, const char*>>{{"embedding-distances", ""},
+                                                                        {"projection", "data: words\nmethod: pca"}}) {
+    const char* kind = kb.first;
+    CAPTURE(kind);
+    auto e = make(kind, kb.second);
+    lab::test::run_to_end(*e);
+    REQUIRE(e->status().ok);
+    const std::vector<ModelCode> codes = e->model_code();
+    REQUIRE(codes.size() == 1);
+    const LayerShape* emb = layer(codes[0], "embedding");
+    REQUIRE(emb);
+    CHECK(emb->params > 0);
+    // W (|V| x d) and the context layer U, b (d x |V| + |V|): 2 |V| d + |V|
+    const int64_t v = codes[0].layers.back().shape[0], d = emb->shape[1];
+    CHECK(codes[0].params == 2 * v * d + v);
+  }
+  auto digits = make("projection", "data: digits\nmethod: pca");
+  lab::test::run_to_end(*digits);
+  CHECK(digits->model_code().empty());  // PCA of the digits trains no model
+}
+
 TEST_CASE("model code: the other kinds build no model and show no code") {
   for (const char* kind : {"onehot", "param-count", "random-cosine", "rec-data"}) {
     CAPTURE(kind);

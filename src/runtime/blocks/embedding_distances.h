@@ -42,6 +42,7 @@ struct EmbeddingDistancesExperiment final : Experiment {
   std::string progress_text() const override { return run.progress_text(); }
   core::Status status() const override { return run.status; }
   std::vector<Metric> metrics() const override { return results; }
+  std::vector<ModelCode> model_code() const override { return word_embedding_code(run); }
 };
 
 // The three measures in the order of EmbeddingDistancesExperiment::neighbours.

@@ -71,6 +71,9 @@ struct ProjectionExperiment final : Experiment {
   std::string progress_text() const override;
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
+  std::vector<ModelCode> model_code() const override {
+    return data == ProjectionData::Words ? word_embedding_code(words) : std::vector<ModelCode>{};
+  }
 
   // The 2-D layout of run r (PCA: r = 0 only).
   core::Mat layout(int r) const;

@@ -1,6 +1,8 @@
 // Co-occurrence word embeddings (see word_embedding.h).
 #include "runtime/blocks/word_embedding.h"
 
+#include "runtime/model_code.h"
+
 #include <chrono>
 #include <cstdio>
 
@@ -123,14 +125,25 @@ core::Status word_embedding_start(WordEmbeddingRun& run, const WordEmbeddingPara
   run.initial = obj->embedding.W;
   run.objective = obj.get();
 
+  run.status = nn::trainer_init(run.trainer, std::move(obj), word_embedding_trainer_options(p));
+  return run.status;
+}
+
+nn::TrainerOptions word_embedding_trainer_options(const WordEmbeddingParams& p) {
   nn::TrainerOptions opt;
   opt.epochs = p.epochs;
   opt.batch_size = p.batch_size;
   opt.seed = p.seed;
   opt.optim.kind = nn::OptimKind::Adam;
   opt.optim.lr = p.learning_rate;
-  run.status = nn::trainer_init(run.trainer, std::move(obj), opt);
-  return run.status;
+  return opt;
+}
+
+std::vector<ModelCode> word_embedding_code(const WordEmbeddingRun& run) {
+  if (!run.status.ok) return {};
+  const core::Mat& w = run.embeddings();  // trained here, or an earlier step's result reused
+  if (w.size() == 0) return {};
+  return {model_code_skipgram(w.rows(), w.cols(), run.params.init_scale, word_embedding_trainer_options(run.params))};
 }
 
 void word_embedding_step(WordEmbeddingRun& run, double budget_ms, int max_batches) {

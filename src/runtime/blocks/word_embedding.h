@@ -22,6 +22,7 @@
 #include "core/nn/trainer.h"
 #include "core/status.h"
 #include "core/types.h"
+#include "runtime/model_code.h"
 
 namespace lab::runtime {
 
@@ -86,6 +87,11 @@ struct WordEmbeddingRun {
 // reuse_cached: start done with an earlier run's result when one matches (false: always train, e.g.
 // to show the training itself; the result is still stored for later steps).
 core::Status word_embedding_start(WordEmbeddingRun& run, const WordEmbeddingParams& params, bool reuse_cached = true);
+// The trainer options of a run with these parameters.
+core::nn::TrainerOptions word_embedding_trainer_options(const WordEmbeddingParams& params);
+// The skip-gram model's Keras / PyTorch code (model_code.h), for every block that shows the word
+// embeddings, trained or reused; empty before they exist.
+std::vector<ModelCode> word_embedding_code(const WordEmbeddingRun& run);
 // max_batches > 0: stop after that many mini-batches even if time is left (a watchable pace).
 void word_embedding_step(WordEmbeddingRun& run, double budget_ms, int max_batches = 0);
 
