@@ -68,14 +68,14 @@ void rmse_table(const Exp& e) {
 
 void bucket_plot(LabApp& app, const Exp& e, bool by_item, ImVec2 size) {
   PlotSpec s;
-  s.title = by_item ? "Error by how many training ratings the movie has" : "Error by how many training ratings the user has";
+  s.title = by_item ? "Error by the movie's training ratings" : "Error by the user's training ratings";
   s.x_label = by_item ? "training ratings of the movie" : "training ratings of the user";
   s.y_label = "RMSE (stars)";
   s.x_tick_labels = runtime::kCountBucketNames.data();
   s.x_tick_count = runtime::kCountBuckets;
   s.x_min = -0.5;
   s.x_max = runtime::kCountBuckets - 0.5;
-  s.legend = size.x > ImGui::GetFontSize() * 30 ? PlotLegend::Outside : PlotLegend::NorthEast;
+  s.legend = size.x > ImGui::GetFontSize() * 30 ? PlotLegend::Outside : PlotLegend::SouthWest;
   const char* id = by_item ? "##cold-by-item" : "##cold-by-user";
   float xs[runtime::kCountBuckets];
   for (int b = 0; b < runtime::kCountBuckets; ++b) xs[b] = float(b);
@@ -108,7 +108,9 @@ BlockCommand widget_rec_coldstart(LabApp& app, const runtime::BlockRun& run, con
                        e->n_new_item, int(std::lround(e->new_items * e->data.n_items)), e->n_new_user,
                        e->new_user_ratings, e->n_warm);
   const float w = ImGui::GetContentRegionAvail().x;
-  const ImVec2 size(w, std::min(w * 0.45f, ImGui::GetFontSize() * 14));
+  // A phone gets taller plots (the legend sits inside them there).
+  const bool narrow = w < ImGui::GetFontSize() * 30;
+  const ImVec2 size(w, narrow ? w * 0.95f : std::min(w * 0.45f, ImGui::GetFontSize() * 14));
   bucket_plot(app, *e, true, size);
   bucket_plot(app, *e, false, size);
   return {};
