@@ -78,8 +78,7 @@ std::vector<ParamRef> WatchObjective::params() {
 }
 
 double WatchObjective::row_bytes() const {
-  MlpOptions mo = mlp.opt;
-  return double(opt.history + 2) * double(opt.dim) * 8 * sizeof(Scalar) + nn::mlp_row_bytes(mo);
+  return double(opt.history + 2) * double(opt.dim) * 8 * sizeof(Scalar) + nn::mlp_row_bytes(mlp.opt);
 }
 
 Status WatchObjective::user_vector(std::span<const int32_t> history, int32_t user, Mat& out) {
