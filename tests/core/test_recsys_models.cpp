@@ -231,6 +231,95 @@ TEST_CASE("recsys feedback loop: steppable, seeded, and exploration widens what 
   CHECK(!feedback_init(bad, o).ok);
 }
 
+TEST_CASE("recsys feedback loop: clicks reward clickbait; training on glad clicks does not") {
+  FeedbackOptions o;
+  o.rounds = 8;
+  o.clickbait_share = 0.1;
+  FeedbackSim clicks, glad, random;
+  REQUIRE(feedback_init(clicks, o).ok);
+  REQUIRE(feedback_run_to_end(clicks).ok);
+  o.objective = FeedbackOptions::Objective::Satisfied;
+  REQUIRE(feedback_init(glad, o).ok);
+  REQUIRE(feedback_run_to_end(glad).ok);
+  o.objective = FeedbackOptions::Objective::Clicks;
+  o.explore_eps = 1;
+  REQUIRE(feedback_init(random, o).ok);
+  REQUIRE(feedback_run_to_end(random).ok);
+  const FeedbackRound &c = clicks.history.back(), &g = glad.history.back(), &r = random.history.back();
+  MESSAGE("bait share: clicks " << c.bait_share << ", glad " << g.bait_share << ", random " << r.bait_share
+                                << "; satisfaction " << c.satisfaction << " vs " << g.satisfaction);
+  CHECK(r.bait_share == doctest::Approx(0.1).epsilon(0.5));  // a random list: about the catalogue's share
+  CHECK(c.bait_share > 1.5 * r.bait_share);                   // engagement promotes clickbait
+  CHECK(g.bait_share < 0.5 * r.bait_share);                   // satisfaction avoids it
+  CHECK(g.satisfaction > c.satisfaction);
+  CHECK(c.regret_share > g.regret_share);
+  for (const FeedbackRound& x : clicks.history) {
+    CHECK(x.satisfaction <= x.ctr + 1e-12);  // a glad click is a click
+    CHECK(x.regret_share >= 0);
+    CHECK(x.regret_share <= 1);
+  }
+}
+
+TEST_CASE("recsys feedback loop: heavy users write the data; balancing gives every user the same weight") {
+  FeedbackOptions o;
+  o.rounds = 3;
+  o.minority_activity = 5;
+  FeedbackSim heavy, balanced, even;
+  REQUIRE(feedback_init(heavy, o).ok);
+  REQUIRE(feedback_run_to_end(heavy).ok);
+  o.balance_users = true;
+  REQUIRE(feedback_init(balanced, o).ok);
+  REQUIRE(feedback_run_to_end(balanced).ok);
+  o = FeedbackOptions{};
+  o.rounds = 3;
+  REQUIRE(feedback_init(even, o).ok);
+  REQUIRE(feedback_run_to_end(even).ok);
+  const double share = heavy.history.front().minority_train_share;
+  MESSAGE("minority's share of the training clicks: " << share << " (heavy), " << balanced.history.front().minority_train_share
+                                                      << " (balanced), " << even.history.front().minority_train_share << " (even)");
+  CHECK(share > 0.6);
+  CHECK(balanced.history.front().minority_train_share < 0.45);
+  CHECK(even.history.front().minority_train_share < 0.45);
+  // heavy users are shown more, but the click rates compare the same top k
+  const auto first_of = [&](uint8_t g) {
+    return int32_t(std::find(heavy.group.begin(), heavy.group.end(), g) - heavy.group.begin());
+  };
+  CHECK(feedback_list_size(heavy, first_of(0)) == o.k);
+  CHECK(feedback_list_size(heavy, first_of(1)) == 5 * o.k);
+  MESSAGE("light users' round-3 click rate: " << heavy.history.back().ctr_majority << " heavy data, "
+                                               << balanced.history.back().ctr_majority << " balanced");
+  CHECK(balanced.history.back().ctr_majority > heavy.history.back().ctr_majority + 0.05);
+  FeedbackSim bad;
+  o.minority_activity = 0.5;
+  CHECK(!feedback_init(bad, o).ok);
+}
+
+TEST_CASE("recsys feedback loop: the audit finds the proxy only when the ranking uses it") {
+  FeedbackOptions o;
+  o.rounds = 6;
+  FeedbackSim plain, proxy;
+  REQUIRE(feedback_init(plain, o).ok);
+  REQUIRE(feedback_run_to_end(plain).ok);
+  o.use_proxy = true;
+  o.proxy_weight = 1;
+  REQUIRE(feedback_init(proxy, o).ok);
+  REQUIRE(feedback_run_to_end(proxy).ok);
+  const FeedbackAudit a = feedback_audit(plain, 7), b = feedback_audit(proxy, 7);
+  REQUIRE(a.importance.size() == 3);
+  REQUIRE(b.importance.size() == 3);
+  CHECK(a.importance[1].slots_changed == 0);   // an unused input changes nothing
+  CHECK(a.importance[2].slots_changed == 0);   // no popularity penalty: click counts unused
+  CHECK(b.importance[1].slots_changed > 0.01); // the proxy is found
+  CHECK(a.importance[0].slots_changed > 0.3);  // the history drives the ranking
+  REQUIRE(b.groups.size() == 4);
+  CHECK(b.groups[0].users + b.groups[1].users == o.n_users);
+  CHECK(b.groups[2].users + b.groups[3].users == o.n_users);
+  CHECK(b.groups[0].train_share + b.groups[1].train_share == doctest::Approx(1));
+  // the same seed audits the same way
+  const FeedbackAudit c = feedback_audit(proxy, 7);
+  CHECK(c.importance[1].slots_changed == b.importance[1].slots_changed);
+}
+
 TEST_CASE("recsys models: the metadata model is within 10% of the floor and beats MF on users with few ratings") {
   RecData d;
   REQUIRE(synth_generate(synth_movielens100k(1), d).ok);

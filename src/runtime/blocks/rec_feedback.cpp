@@ -15,7 +15,10 @@ void RecFeedbackExperiment::step(double budget_ms) {
     error = rs::feedback_init(sim, opt);
     return;
   }
-  if (!rs::feedback_done(sim)) error = rs::feedback_step(sim, budget_ms);
+  if (!rs::feedback_done(sim)) {
+    error = rs::feedback_step(sim, budget_ms);
+    if (error.ok && audit && rs::feedback_done(sim)) report = rs::feedback_audit(sim, opt.seed + 29);
+  }
 }
 
 float RecFeedbackExperiment::progress() const {
@@ -48,6 +51,17 @@ std::vector<Metric> RecFeedbackExperiment::metrics() const {
   for (const rs::FeedbackRound& r : sim.history) mean_disp += r.disparity;
   m.push_back({"mean_disparity", mean_disp / double(sim.history.size())});
   m.push_back({"total_clicks", double(last.total_clicks)});
+  m.push_back({"minority_train_share", last.minority_train_share});
+  m.push_back({"satisfaction", last.satisfaction});
+  m.push_back({"regret_share", last.regret_share});
+  if (opt.clickbait_share > 0) m.push_back({"bait_share", last.bait_share});
+  if (audit && !report.importance.empty()) {
+    static constexpr const char* kNames[] = {"history_importance", "proxy_importance", "popularity_importance"};
+    for (size_t k = 0; k < report.importance.size() && k < 3; ++k) {
+      m.push_back({kNames[k], report.importance[k].slots_changed});
+      m.push_back({std::string(kNames[k]) + "_ctr_change", report.importance[k].ctr_change});
+    }
+  }
   return m;
 }
 
@@ -63,6 +77,12 @@ static std::unique_ptr<Experiment> make_rec_feedback(const BlockConfig& c) {
   e->opt.minority_share = c.num("minority_share");
   e->opt.epochs_per_round = c.integer("epochs_per_round");
   e->opt.seed = uint64_t(c.integer("seed"));
+  e->opt.clickbait_share = c.num("clickbait_share");
+  e->opt.clickbait_appeal = c.num("clickbait_appeal");
+  e->opt.objective = c.integer("objective") == 1 ? rs::FeedbackOptions::Objective::Satisfied : rs::FeedbackOptions::Objective::Clicks;
+  e->opt.minority_activity = c.num("minority_activity");
+  e->opt.balance_users = c.flag("balance_users");
+  e->audit = c.flag("audit");
   return e;
 }
 
@@ -81,6 +101,14 @@ BlockKind& block_kind_rec_feedback() {
           {"minority_share", ParamType::Float, "share of users in the minority group (different taste)", 0.3, 0.05, 0.5, {}, ""},
           {"epochs_per_round", ParamType::Int, "training epochs per round (warm start)", 2, 1, 20, {}, ""},
           {"seed", ParamType::Int, "seed of users, preferences, clicks and the model", 1, 0, 1e9, {}, ""},
+          {"clickbait_share", ParamType::Float, "share of the movies that are clickbait: clicked more, regretted by most who click", 0, 0, 0.5, {}, ""},
+          {"clickbait_appeal", ParamType::Float, "how much a clickbait thumbnail raises the click logit", 3, 0, 6, {}, ""},
+          {"objective", ParamType::Choice,
+           "what the model is trained on: every click (engagement), or only the clicks the user was glad of (satisfaction)",
+           0, 0, 0, {"clicks", "satisfied"}, "clicks"},
+          {"minority_activity", ParamType::Float, "heavy users: the minority group browses and is shown this many times as much as the majority", 1, 1, 20, {}, ""},
+          {"balance_users", ParamType::Bool, "mitigation: cap every user's training clicks at the median user's count (each user weighs about the same)", 0, 0, 1, {}, ""},
+          {"audit", ParamType::Bool, "audit the final ranking: permutation importance of its inputs, figures per group", 0, 0, 1, {}, ""},
       },
       {
           {"rounds", "rounds finished"},
@@ -95,11 +123,22 @@ BlockKind& block_kind_rec_feedback() {
           {"disparity", "ctr_majority − ctr_minority, last round"},
           {"mean_disparity", "disparity averaged over the rounds"},
           {"total_clicks", "clicks collected (the model's training data)"},
+          {"minority_train_share", "share of the last round's training clicks that came from minority users"},
+          {"satisfaction", "expected clicks the user is glad of, per shown movie, last round"},
+          {"regret_share", "expected share of the last round's clicks the user is not glad of"},
+          {"bait_share", "share of the shown movies that are clickbait, last round", "clickbait_share > 0"},
+          {"history_importance", "audit: share of list slots that change when the learned user vectors are shuffled across users", "audit = yes"},
+          {"history_importance_ctr_change", "audit: change in expected click rate with the user vectors shuffled", "audit = yes"},
+          {"proxy_importance", "audit: share of list slots that change when the proxy attribute is shuffled across users", "audit = yes"},
+          {"proxy_importance_ctr_change", "audit: change in expected click rate with the proxy shuffled", "audit = yes"},
+          {"popularity_importance", "audit: share of list slots that change when the movies' click counts are shuffled", "audit = yes"},
+          {"popularity_importance_ctr_change", "audit: change in expected click rate with the click counts shuffled", "audit = yes"},
       },
       make_rec_feedback,
   };
   k.controls = {{"random recommendations (explore_eps 1: no recommender)", {{"explore_eps", "1"}}},
-                {"the plain loop (no mitigation, no proxy)", {{"explore_eps", "0"}, {"popularity_penalty", "0"}, {"use_proxy", "no"}}}};
+                {"the plain loop (no mitigation, no proxy, trained on every click)",
+                 {{"explore_eps", "0"}, {"popularity_penalty", "0"}, {"use_proxy", "no"}, {"balance_users", "no"}, {"objective", "clicks"}}}};
   metrics_mark_identity(k, {"rounds"});
   return k;
 }

@@ -1,5 +1,6 @@
 // "rec-feedback": the feedback-loop simulation of the ethics lesson — a recommender retrained each
-// round on the clicks its own lists caused; coverage, concentration and group disparity per round.
+// round on the clicks its own lists caused; coverage, concentration and group disparity per round,
+// clickbait and heavy users when asked, and an audit of the final ranking.
 #pragma once
 
 #include "core/recsys/feedback.h"
@@ -14,6 +15,8 @@ struct RecFeedbackExperiment final : Experiment {
   core::recsys::FeedbackSim sim;
   bool initialised = false;
   core::Status error;
+  bool audit = false;                  // audit the final ranking (the lesson's `audit: yes`)
+  core::recsys::FeedbackAudit report;  // filled once the last round is done
 
   void step(double budget_ms) override;
   bool done() const override { return !error.ok || (initialised && core::recsys::feedback_done(sim)); }
