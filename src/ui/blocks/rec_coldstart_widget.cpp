@@ -75,7 +75,8 @@ void bucket_plot(LabApp& app, const Exp& e, bool by_item, ImVec2 size) {
   s.x_tick_count = runtime::kCountBuckets;
   s.x_min = -0.5;
   s.x_max = runtime::kCountBuckets - 0.5;
-  s.legend = size.x > ImGui::GetFontSize() * 30 ? PlotLegend::Outside : PlotLegend::SouthWest;
+  s.legend = PlotLegend::Outside;
+  s.narrow_legend = PlotLegend::SouthWest;
   const char* id = by_item ? "##cold-by-item" : "##cold-by-user";
   float xs[runtime::kCountBuckets];
   for (int b = 0; b < runtime::kCountBuckets; ++b) xs[b] = float(b);

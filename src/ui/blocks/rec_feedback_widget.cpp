@@ -47,9 +47,12 @@ void engagement_plot(LabApp& app, const runtime::RecFeedbackExperiment& e, const
 void audit_tables(const core::recsys::FeedbackAudit& a) {
   constexpr ImGuiTableFlags kFlags =
       ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX;
-  const float rows_h = ImGui::GetFrameHeightWithSpacing() * 6;
-  ImGui::TextUnformatted("Audit of the last round's ranking: permutation importance (each input shuffled across users or movies)");
-  if (ImGui::BeginTable("##fb-importance", 3, kFlags, ImVec2(0, rows_h))) {
+  // Tall enough for the header and the rows, plus a sideways scroll bar on a narrow screen.
+  const float row_h = ImGui::GetTextLineHeightWithSpacing() + 2 * ImGui::GetStyle().CellPadding.y;
+  const auto height = [&](size_t rows) { return ImVec2(0, row_h * float(rows + 1) + ImGui::GetStyle().ScrollbarSize + 4); };
+  ImGui::TextWrapped("Audit of the ranking after the last round (the lists the next round would show, before exploration): "
+                     "permutation importance, each input shuffled across users or movies");
+  if (ImGui::BeginTable("##fb-importance", 3, kFlags, height(a.importance.size()))) {
     ImGui::TableSetupScrollFreeze(1, 0);
     ImGui::TableSetupColumn("input shuffled");
     ImGui::TableSetupColumn("list slots that change");
@@ -66,8 +69,8 @@ void audit_tables(const core::recsys::FeedbackAudit& a) {
     }
     ImGui::EndTable();
   }
-  ImGui::TextUnformatted("Per group (the group is not an input of the recommender; the auditor knows it)");
-  if (ImGui::BeginTable("##fb-groups-table", 5, kFlags, ImVec2(0, rows_h))) {
+  ImGui::TextWrapped("Per group, on the same lists (the group is not an input of the recommender; the auditor knows it)");
+  if (ImGui::BeginTable("##fb-groups-table", 5, kFlags, height(a.groups.size()))) {
     ImGui::TableSetupScrollFreeze(1, 0);
     ImGui::TableSetupColumn("group");
     ImGui::TableSetupColumn("users");
@@ -108,8 +111,10 @@ BlockCommand widget_rec_feedback(LabApp& app, const runtime::BlockRun& run, cons
     maj[r] = float(hist[r].ctr_majority);
     mino[r] = float(hist[r].ctr_minority);
   }
+  // A phone gets taller plots (their legends sit inside them there).
   const float w = ImGui::GetContentRegionAvail().x;
-  const ImVec2 size(w, std::min(w * 0.4f, ImGui::GetFontSize() * 13));
+  const bool narrow = w < ImGui::GetFontSize() * 30;
+  const ImVec2 size(w, narrow ? w * 0.9f : std::min(w * 0.4f, ImGui::GetFontSize() * 13));
   PlotSpec a;
   a.title = "What gets shown, round after round";
   a.x_label = "round";
@@ -119,6 +124,7 @@ BlockCommand widget_rec_feedback(LabApp& app, const runtime::BlockRun& run, cons
   a.y_min = 0;
   a.y_max = 1;
   a.legend = PlotLegend::Outside;
+  a.narrow_legend = PlotLegend::SouthWest;
   ImGui::BeginGroup();
   if (plot_begin("##fb-shown", a, size)) {
     plot_line("catalogue coverage", x.data(), cov.data(), int(n));

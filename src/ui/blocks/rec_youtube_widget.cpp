@@ -69,7 +69,8 @@ BlockCommand widget_rec_youtube(LabApp& app, const runtime::BlockRun& run, const
   p.title = "Training: known users whose next watch is ranked first";
   p.x_label = "epoch";
   p.y_label = "accuracy";
-  p.legend = w > ImGui::GetFontSize() * 30 ? PlotLegend::Outside : PlotLegend::SouthEast;
+  p.legend = PlotLegend::Outside;
+  p.narrow_legend = PlotLegend::SouthEast;
   ImGui::BeginGroup();
   if (plot_begin("##yt-train", p, ImVec2(w, std::min(w * 0.35f, ImGui::GetFontSize() * 11)))) {
     for (int m = 0; m < Exp::kModels; ++m) {

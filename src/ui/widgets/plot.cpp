@@ -1181,8 +1181,11 @@ void plot_end() {
   const float left0 = pos.x + (p.y_label.empty() ? pad * 0.5f : f.font * 1.5f);
   std::vector<LegendEntry> legend = p.spec.legend == PlotLegend::None ? std::vector<LegendEntry>{} : legend_entries(p);
   const ImVec2 legend_sz = legend_size(legend, f);
+  // An outside legend that would take more than 40% of the width (a phone) goes inside instead.
+  PlotLegend placement = p.spec.legend;
+  if (placement == PlotLegend::Outside && legend_sz.x + pad > size.x * 0.4f) placement = p.spec.narrow_legend;
   float right = pos.x + size.x - pad;
-  if (!legend.empty() && p.spec.legend == PlotLegend::Outside) right -= legend_sz.x + pad;
+  if (!legend.empty() && placement == PlotLegend::Outside) right -= legend_sz.x + pad;
   float colorbar_w = 0;
   if (heat) {
     colorbar_w = colorbar_width(*heat, f, bottom - top);
@@ -1221,7 +1224,7 @@ void plot_end() {
   ImVec2 legend_pos;
   {
     const float m = f.font * 0.5f;
-    switch (p.spec.legend) {
+    switch (placement) {
       case PlotLegend::NorthWest: legend_pos = ImVec2(f.area.Min.x + m, f.area.Min.y + m); break;
       case PlotLegend::SouthEast: legend_pos = ImVec2(f.area.Max.x - m - legend_sz.x, f.area.Max.y - m - legend_sz.y); break;
       case PlotLegend::SouthWest: legend_pos = ImVec2(f.area.Min.x + m, f.area.Max.y - m - legend_sz.y); break;

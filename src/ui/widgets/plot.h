@@ -38,6 +38,7 @@ struct PlotSpec {
   double y_max = std::numeric_limits<double>::quiet_NaN();
   bool equal_aspect = false;      // one x unit = one y unit on screen (embeddings, PCA)
   PlotLegend legend = PlotLegend::NorthEast;
+  PlotLegend narrow_legend = PlotLegend::NorthEast;  // where an Outside legend goes when the plot is too narrow for it
   // Categorical x axis: label i is drawn at x = i (bar charts). nullptr = numeric ticks.
   const char* const* x_tick_labels = nullptr;
   int x_tick_count = 0;
