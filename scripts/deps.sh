@@ -115,7 +115,10 @@ pick() {
   done
   for pin in "$@"; do
     read -r version path sum inner <<<"$pin"
-    if fetch "$name" "$version" "$path" "$sum" "$inner"; then printf -v "$var" '%s %s' "$version" "$inner"; return 0; fi
+    local rc=0
+    fetch "$name" "$version" "$path" "$sum" "$inner" || rc=$?
+    if [ "$rc" = 0 ]; then printf -v "$var" '%s %s' "$version" "$inner"; return 0; fi
+    [ "$rc" = 3 ] || die "could not fetch $name $version into $cache (see above)"
     tried+=("$version")
     say "$name $version is no longer in Debian's pool ($mirror/pool/main/$path: 404); trying the next pinned version"
   done
