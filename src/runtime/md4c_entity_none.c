@@ -4,7 +4,15 @@
  * lookup, which that flag never calls; this stands in for it. */
 #include "entity.h"
 
-const struct entity* entity_lookup(const char* name, size_t name_size) {
+/* The entry's type is `struct entity` in md4c 0.4 and `ENTITY` (struct ENTITY_tag) from 0.5 on;
+ * src/CMakeLists.txt reads entity.h and defines LAB_MD4C_ENTITY_TYPEDEF for the latter. */
+#ifdef LAB_MD4C_ENTITY_TYPEDEF
+typedef ENTITY lab_md4c_entity;
+#else
+typedef struct entity lab_md4c_entity;
+#endif
+
+const lab_md4c_entity* entity_lookup(const char* name, size_t name_size) {
   (void)name;
   (void)name_size;
   return NULL;
