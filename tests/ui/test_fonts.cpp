@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "imgui.h"
+#include "runtime/session.h"
 #include "runtime/text.h"
 #include "ui/app_ui.h"
 #include "ui_test_util.h"
@@ -105,4 +106,14 @@ TEST_CASE("fonts: the UI's own labels use only characters the fonts draw") {
   CHECK(files > 20);
   INFO("characters the fonts do not draw: " << bad);
   CHECK(bad.empty());
+}
+
+TEST_CASE("fonts: the shipped lessons draw with the subset fonts (no 'cannot draw' warning)") {
+  const runtime::LessonLibrary lib = runtime::library_load(LAB_SOURCE_DIR "/lessons");
+  REQUIRE(lib.lessons.size() >= 1);
+  for (const runtime::Lesson& l : lib.lessons)
+    for (const runtime::Diagnostic& d : l.diagnostics) {
+      INFO(runtime::diagnostic_format(d));
+      CHECK(d.message.find("cannot draw") == std::string::npos);
+    }
 }
