@@ -25,7 +25,7 @@ as_root() {
 package_sets="base web native test"
 packages_for() {  # the Debian packages of one group; README's "What gets installed" says what each is for
   case "$1" in
-    base)   echo "cmake ninja-build g++ libeigen3-dev doctest-dev fonts-dejavu-core fonts-dejavu-extra libstb-dev zlib1g-dev curl xz-utils ca-certificates nodejs npm" ;;
+    base)   echo "cmake ninja-build g++ libeigen3-dev doctest-dev fonts-dejavu-core fonts-dejavu-extra fonttools libstb-dev zlib1g-dev curl xz-utils ca-certificates nodejs npm" ;;
     web)    echo "emscripten" ;;
     native) echo "libglfw3-dev libgl-dev" ;;
     test)   echo "chromium xvfb imagemagick clang-14 libclang-rt-14-dev pyflakes3 dataset-fashion-mnist" ;;

@@ -471,3 +471,12 @@ Module.labInstallMirror = function () {
     if (e.key === 'Escape') Module['canvas'].focus();
   });
 };
+
+// bench/page.mjs: when the first lesson frame was drawn (the page's ready signal), in ms since
+// navigation started (performance.now()), so load time is measured by the page, not by polling.
+(function (onReady) {
+  Module.labOnReady = function () {
+    window.embedlab = Object.assign(window.embedlab || {}, { readyMs: Math.round(performance.now()) });
+    if (onReady) onReady();
+  };
+})(Module.labOnReady);

@@ -1,6 +1,7 @@
 # Emscripten-only build settings: the only CMake that knows Emscripten flags. Included from the root
 # CMakeLists.txt when EMSCRIPTEN. Produces a folder of static files, build/<preset>/site/:
 #   index.html  index.js  index.wasm  index.data  sw.js  manifest.webmanifest  favicon.svg
+#   (and in release builds their .br/.gz siblings, scripts/precompress.mjs)
 #   lessons/  (the lessons as files, and lessons/index.json listing them: read by the page at run time)
 # `scripts/lab site [DIR]` copies it into a folder to publish (scripts/site.mjs).
 
@@ -9,9 +10,10 @@ if(TARGET embedlab)
   file(MAKE_DIRECTORY "${LAB_SITE_DIR}")
   set_target_properties(embedlab PROPERTIES
     OUTPUT_NAME index SUFFIX ".js" RUNTIME_OUTPUT_DIRECTORY "${LAB_SITE_DIR}")
-  # Assets and fonts are packed into index.data and mounted at /assets, /fonts. Lessons are not: the
-  # page fetches them from lessons/ beside it (web/lessons_fetch.js), so a course site gains a lesson
-  # by copying a file there and updating lessons/index.json, without Emscripten.
+  # Assets and fonts (subset to runtime/glyph_ranges.inc by src/CMakeLists.txt) are packed into
+  # index.data and mounted at /assets, /fonts. Lessons are not: the page fetches them from lessons/
+  # beside it (web/lessons_fetch.js), so a course site gains a lesson by copying a file there and
+  # updating lessons/index.json, without Emscripten.
   target_link_options(embedlab PRIVATE
     -sUSE_GLFW=3 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
     -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=1073741824 -sINITIAL_MEMORY=67108864
@@ -25,7 +27,7 @@ if(TARGET embedlab)
   # Relink (and repack index.data) when an asset or the page glue changes; a lesson edit does not relink.
   file(GLOB_RECURSE LAB_PACKED_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/assets/*)
   file(GLOB_RECURSE LAB_LESSON_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/lessons/*)
-  set_property(TARGET embedlab APPEND PROPERTY LINK_DEPENDS ${LAB_PACKED_FILES}
+  set_property(TARGET embedlab APPEND PROPERTY LINK_DEPENDS ${LAB_PACKED_FILES} ${LAB_FONT_FILES}
                ${PROJECT_SOURCE_DIR}/web/lab_pre.js ${PROJECT_SOURCE_DIR}/web/lessons_fetch.js ${PROJECT_SOURCE_DIR}/web/editor.js)
   find_program(LAB_NODE node REQUIRED)  # Emscripten itself runs on node
 
@@ -54,4 +56,14 @@ if(TARGET embedlab)
     DEPENDS ${LAB_LESSON_FILES} ${PROJECT_SOURCE_DIR}/scripts/lesson-index.mjs
     COMMENT "Copying the lessons beside the page and writing lessons/index.json")
   add_custom_target(lab_site ALL DEPENDS ${LAB_SITE_DIR}/index.html ${LAB_SITE_DIR}/sw.js ${LAB_SITE_DIR}/lessons/index.json)
+  # Pre-compressed siblings (NAME.br at brotli 11, NAME.gz), which scripts/serve.mjs and static hosts
+  # that know them send to browsers accepting them: Chromium takes br from https and localhost, gzip
+  # elsewhere. Brotli 11 rather than `scripts/lab run`'s --fast 5: on index.wasm 665 KB against 771 KB,
+  # for about 10 s per relink. Only files newer than their siblings are compressed again; not in Debug.
+  if(NOT CMAKE_BUILD_TYPE STREQUAL "Debug")
+    add_custom_target(lab_site_compressed ALL
+      COMMAND ${LAB_NODE} ${PROJECT_SOURCE_DIR}/scripts/precompress.mjs ${LAB_SITE_DIR} --quiet
+      COMMENT "Pre-compressing the site (brotli, gzip)" VERBATIM)
+    add_dependencies(lab_site_compressed lab_site)
+  endif()
 endif()

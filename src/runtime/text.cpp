@@ -229,24 +229,11 @@ std::string did_you_mean(std::string_view word, std::span<const std::string> nam
 
 // --- Characters the lab can draw ------------------------------------------------------------------
 
-// ui/fonts.cpp loads exactly these; widen a range here and the UI and the checker both follow.
+// The fonts the build ships hold exactly these, ui/fonts.cpp loads exactly these (glyph_ranges.inc).
 static const GlyphRange kGlyphRanges[] = {
-    {0x0020, 0x00FF, "Basic Latin and Latin-1"},
-    {0x0100, 0x017F, "Latin Extended-A"},
-    {0x0180, 0x024F, "Latin Extended-B"},
-    {0x0370, 0x03FF, "Greek"},
-    {0x1D00, 0x1DBF, "phonetic extensions (superscript letters such as ᵈ)"},
-    {0x2000, 0x206F, "general punctuation (‖, –, —, …)"},
-    {0x2070, 0x209F, "superscripts and subscripts"},
-    {0x2100, 0x214F, "letterlike symbols (ℝ, ℕ)"},
-    {0x2190, 0x21FF, "arrows"},
-    {0x2200, 0x22FF, "mathematical operators"},
-    {0x2300, 0x23FF, "misc technical (⌈ ⌉ ⌊ ⌋)"},
-    {0x25A0, 0x25FF, "geometric shapes (▶ ■ ●)"},
-    {0x2700, 0x27BF, "dingbats (✓ ✗)"},
-    {0x2C60, 0x2C7F, "Latin Extended-C (subscript ⱼ)"},
-    {0x1D538, 0x1D56B, "double-struck letters (𝔼, 𝔸)"},
-    {0x1D7D8, 0x1D7E1, "double-struck digits (𝟙)"},
+#define LAB_GLYPH_RANGE(first, last, faces, what) {first, last, GlyphFaces::faces, what},
+#include "runtime/glyph_ranges.inc"
+#undef LAB_GLYPH_RANGE
 };
 
 std::span<const GlyphRange> glyph_ranges() { return kGlyphRanges; }

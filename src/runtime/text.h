@@ -63,11 +63,16 @@ std::string name_closest(std::string_view word, std::span<const std::string> nam
 std::string did_you_mean(std::string_view word, std::span<const std::string> names);
 
 // --- Characters the lab can draw
-// The code-point ranges the UI loads from its fonts (DejaVu Sans, regular, bold and oblique, has every
-// character in them; code, in DejaVu Sans Mono, lacks the maths letters). A lesson character outside
-// them shows as a box; `embedlab lesson check` warns about it.
+// The code-point ranges of the lab's fonts (runtime/glyph_ranges.inc: the build subsets the fonts to
+// them, the UI rasterises them, the checker reads them). A lesson character outside them shows as a
+// box; `embedlab lesson check` warns about it.
+enum class GlyphFaces {
+  All,   // every face has the range (regular, bold, oblique, mono)
+  Sans,  // only the regular face: the other faces draw these with it
+};
 struct GlyphRange {
   char32_t first, last;
+  GlyphFaces faces;
   const char* what;
 };
 std::span<const GlyphRange> glyph_ranges();

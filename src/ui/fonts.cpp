@@ -1,5 +1,6 @@
 // Fonts: DejaVu Sans for prose (Latin, Greek, maths operators, arrows, super/subscripts), DejaVu Sans
-// Mono for code. Rasterised at the display scale so text stays crisp on HiDPI screens.
+// Mono for code, each subset by the build to runtime/glyph_ranges.inc. Rasterised at the display
+// scale so text stays crisp on HiDPI screens.
 #include <filesystem>
 
 #include "imgui.h"
@@ -9,18 +10,34 @@
 
 namespace lab::ui {
 
-// The ranges are runtime's list (runtime/text.h), which the lesson checker also reads to warn
-// about characters that would show as boxes.
-static const ImWchar* glyph_ranges() {
-  static ImVector<ImWchar> ranges;  // must outlive the atlas build; built once
-  if (ranges.empty()) {
+// The ranges are runtime's list (runtime/glyph_ranges.inc), which the build also subsets the fonts to
+// and the lesson checker reads to warn about characters that would show as boxes. `every_face`: only
+// the ranges all four fonts carry (bold, oblique and mono are subset to those).
+static const ImWchar* glyph_ranges(bool every_face) {
+  static ImVector<ImWchar> ranges[2];  // must outlive the atlas build; built once
+  ImVector<ImWchar>& out = ranges[every_face ? 1 : 0];
+  if (out.empty()) {
     for (const runtime::GlyphRange& r : runtime::glyph_ranges()) {
-      ranges.push_back(ImWchar(r.first));
-      ranges.push_back(ImWchar(r.last));
+      if (every_face && r.faces != runtime::GlyphFaces::All) continue;
+      out.push_back(ImWchar(r.first));
+      out.push_back(ImWchar(r.last));
     }
-    ranges.push_back(0);
+    out.push_back(0);
   }
-  return ranges.Data;
+  return out.Data;
+}
+
+// Adds a bold, oblique or mono face, then DejaVu Sans merged into it for the characters that face
+// does not carry (maths, arrows, ✓): ImGui keeps the glyphs a font already has and takes only the
+// missing ones from the merged file, so ∑ in bold text is drawn, in the regular weight.
+static ImFont* face_add(const std::string& file, const std::string& sans, float px, const ImFontConfig& cfg) {
+  ImGuiIO& io = ImGui::GetIO();
+  ImFont* font = io.Fonts->AddFontFromFileTTF(file.c_str(), px, &cfg, glyph_ranges(true));
+  if (!font) return nullptr;
+  ImFontConfig merge = cfg;
+  merge.MergeMode = true;
+  io.Fonts->AddFontFromFileTTF(sans.c_str(), px, &merge, glyph_ranges(false));
+  return font;
 }
 
 void fonts_load(LabApp& app, float scale) {
@@ -39,17 +56,14 @@ void fonts_load(LabApp& app, float scale) {
   cfg.OversampleV = 1;
   cfg.PixelSnapH = false;
   if (std::filesystem::exists(sans, ec)) {
-    app.fonts.body = io.Fonts->AddFontFromFileTTF(sans.c_str(), px, &cfg, glyph_ranges());
-    app.fonts.heading = io.Fonts->AddFontFromFileTTF(sans.c_str(), px * 1.3f, &cfg, glyph_ranges());
-    app.fonts.title = io.Fonts->AddFontFromFileTTF(sans.c_str(), px * 1.6f, &cfg, glyph_ranges());
+    app.fonts.body = io.Fonts->AddFontFromFileTTF(sans.c_str(), px, &cfg, glyph_ranges(false));
+    app.fonts.heading = io.Fonts->AddFontFromFileTTF(sans.c_str(), px * 1.3f, &cfg, glyph_ranges(false));
+    app.fonts.title = io.Fonts->AddFontFromFileTTF(sans.c_str(), px * 1.6f, &cfg, glyph_ranges(false));
     app.fonts.source = sans;
   }
-  if (app.fonts.body && std::filesystem::exists(bold, ec))
-    app.fonts.bold = io.Fonts->AddFontFromFileTTF(bold.c_str(), px, &cfg, glyph_ranges());
-  if (app.fonts.body && std::filesystem::exists(italic, ec))
-    app.fonts.italic = io.Fonts->AddFontFromFileTTF(italic.c_str(), px, &cfg, glyph_ranges());
-  if (std::filesystem::exists(mono, ec))
-    app.fonts.mono = io.Fonts->AddFontFromFileTTF(mono.c_str(), px * 0.92f, &cfg, glyph_ranges());
+  if (app.fonts.body && std::filesystem::exists(bold, ec)) app.fonts.bold = face_add(bold, sans, px, cfg);
+  if (app.fonts.body && std::filesystem::exists(italic, ec)) app.fonts.italic = face_add(italic, sans, px, cfg);
+  if (app.fonts.body && std::filesystem::exists(mono, ec)) app.fonts.mono = face_add(mono, sans, px * 0.92f, cfg);
   if (!app.fonts.body) {
     ImFontConfig def;
     def.SizePixels = 13.0f * scale;
