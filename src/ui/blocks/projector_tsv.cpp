@@ -56,11 +56,11 @@ void projector_tsv_buttons(LabApp& app, const core::Mat& vectors, const std::vec
 }
 
 void model_save_button(LabApp& app, bool ready, const std::function<std::string()>& bytes, const std::string& stem,
-                       const char* what) {
+                       const char* what, const char* label) {
   ImGui::PushID(stem.c_str());
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(4, 1));
   ImGui::BeginDisabled(!ready);
-  if (ImGui::SmallButton("↓ model")) {
+  if (ImGui::SmallButton(label)) {
     const std::string b = bytes();
     if (!b.empty()) export_file(app, stem + ".emblmdl", b);
   }

@@ -90,7 +90,8 @@ BlockCommand widget_rec_youtube(LabApp& app, const runtime::BlockRun& run, const
     ImGui::SameLine();
     model_save_button(app, m < e->training, [e, m] { return e->model_file(m); },
                       m == Exp::Average ? "rec-youtube-watch-average" : "rec-youtube-user-id",
-                      "the movie (or user) embeddings and the softmax MLP, with the options in its description");
+                      "the movie (or user) embeddings and the softmax MLP, with the options in its description",
+                      m == Exp::Average ? "↓ watch-average model" : "↓ user-id model");
   }
   if (!e->evaluated) return {};
   scores_table(*e);
