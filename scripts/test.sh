@@ -6,7 +6,7 @@
 #      server: scripts/serve.mjs on a fixture site: hostile requests, compression, caching (tests/server; no build needed)
 #   3. browser: headless Chromium loads the served page and checks it (tests/browser/smoke.mjs, links.mjs,
 #      lessons.mjs, a11y.mjs; publish.mjs: a published folder, a lesson added without rebuilding, the service worker;
-#      editor.mjs: the lesson editor's round trip)
+#      editor.mjs: the lesson editor's round trip; byod.mjs: a dropped Projector TSV pair)
 #   4. asan:   the doctest suite again, natively under AddressSanitizer + UndefinedBehaviorSanitizer (clang,
 #              the `fuzz` preset: one sanitizer build serves this stage and the next)
 #   5. fuzz:   every kept fuzz input replayed, then every libFuzzer target for LAB_FUZZ_SECONDS (default 30) each
@@ -98,6 +98,10 @@ if [ "$wasm_ok" = 1 ]; then
     node tests/browser/editor.mjs --site build/web-release/site --out build/screenshots/editor --embedlab build/native-release/src/embedlab
     st=$?
     record editor "$st" "$([ $st = 0 ] && echo passed || echo failed), screenshots in build/screenshots/editor"
+    say "browser: your own vectors (a Projector TSV pair dropped on the page: window.embedlab.data, first metrics vs the CLI)"
+    node tests/browser/byod.mjs --site build/web-release/site --out build/screenshots/byod --embedlab build/native-release/src/embedlab
+    st=$?
+    record byod "$st" "$([ $st = 0 ] && echo passed || echo failed), screenshots in build/screenshots/byod"
     say "browser: accessibility (axe-core, the accessibility tree of every step, the mirror's knobs, themes)"
     node tests/browser/a11y.mjs --site build/web-release/site --out build/screenshots/a11y
     st=$?

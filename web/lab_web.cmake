@@ -21,6 +21,7 @@ if(TARGET embedlab)
     "SHELL:--pre-js ${PROJECT_SOURCE_DIR}/web/lab_pre.js"
     "SHELL:--pre-js ${PROJECT_SOURCE_DIR}/web/lessons_fetch.js"
     "SHELL:--pre-js ${PROJECT_SOURCE_DIR}/web/editor.js"
+    "SHELL:--pre-js ${PROJECT_SOURCE_DIR}/web/byod.js"
     "SHELL:--preload-file ${PROJECT_SOURCE_DIR}/assets@/assets"
     "SHELL:--preload-file ${LAB_GEN_DIR}/fonts@/fonts"
     "$<$<CONFIG:Debug>:-sASSERTIONS=1>")
@@ -28,7 +29,8 @@ if(TARGET embedlab)
   file(GLOB_RECURSE LAB_PACKED_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/assets/*)
   file(GLOB_RECURSE LAB_LESSON_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/lessons/*)
   set_property(TARGET embedlab APPEND PROPERTY LINK_DEPENDS ${LAB_PACKED_FILES} ${LAB_FONT_FILES}
-               ${PROJECT_SOURCE_DIR}/web/lab_pre.js ${PROJECT_SOURCE_DIR}/web/lessons_fetch.js ${PROJECT_SOURCE_DIR}/web/editor.js)
+               ${PROJECT_SOURCE_DIR}/web/lab_pre.js ${PROJECT_SOURCE_DIR}/web/lessons_fetch.js ${PROJECT_SOURCE_DIR}/web/editor.js
+               ${PROJECT_SOURCE_DIR}/web/byod.js)
   find_program(LAB_NODE node REQUIRED)  # Emscripten itself runs on node
 
   # Page shell and service worker. The cache id (git build id + a hash of index.js, .wasm and .data)

@@ -6,14 +6,32 @@
 #include <vector>
 
 #include "cli/cli.h"
+#include "core/data/projector_tsv.h"
 #include "platform/platform.h"
 #include "runtime/assets.h"
+#include "runtime/blocks/projection.h"
 #include "runtime/lesson.h"
 #include "runtime/text.h"
 #include "ui/app_ui.h"
 #include "ui/mirror.h"
 
 namespace {
+
+// The data set the current step's first block with one uses (Experiment::data_set), as JSON:
+//   {"name","ratings","users","items"} or {"name","points","dims"}; null when no block has one yet.
+std::string data_json(const lab::runtime::Session& s) {
+  for (const lab::runtime::BlockRun& run : s.runs) {
+    if (!run.experiment) continue;
+    const lab::runtime::DataSetInfo d = run.experiment->data_set();
+    if (d.name.empty()) continue;
+    std::string json = "{\"name\":" + lab::runtime::json_quote(d.name);
+    if (d.ratings >= 0)
+      json += ",\"ratings\":" + std::to_string(d.ratings) + ",\"users\":" + std::to_string(d.users) + ",\"items\":" + std::to_string(d.items);
+    if (d.points >= 0) json += ",\"points\":" + std::to_string(d.points) + ",\"dims\":" + std::to_string(d.dims);
+    return json + "}";
+  }
+  return "null";
+}
 
 // Keep the page's window.embedlab in sync (the browser tests read it) and the URL #route. `knobs`
 // holds the current step's knob values as the blocks have them, by route key ("dim", "2.pairs").
@@ -22,7 +40,8 @@ namespace {
 void publish(lab::ui::LabApp& app, std::string& last_route, std::string& last_key) {
   const lab::runtime::LessonLibrary& lib = app.session.library;
   const std::string route = lab::runtime::session_route(app.session);
-  const std::string key = route + '\n' + std::to_string(lib.revision) + '\n' + lib.error + (lib.loading ? "\nloading" : "");
+  const std::string data = data_json(app.session);
+  const std::string key = route + '\n' + std::to_string(lib.revision) + '\n' + lib.error + (lib.loading ? "\nloading" : "") + data;
   if (key == last_key) return;
   last_key = key;
   if (route != last_route && !route.empty()) lab::platform::set_route(route);
@@ -48,7 +67,7 @@ void publish(lab::ui::LabApp& app, std::string& last_route, std::string& last_ke
     json += (first ? "" : ",") + lab::runtime::json_quote(key) + ":" + lab::runtime::json_quote(value);
     first = false;
   }
-  json += "}}";
+  json += "},\"data\":" + data + "}";
   lab::platform::publish_state(json);
 }
 
@@ -114,7 +133,33 @@ int main(int argc, char** argv) {
     lab::ui::fonts_load(app, scale);
     lab::ui::style_apply(scale, app.ui.style_dark);
   };
+  // A file dropped on the window or page, or named by --open (handled on the first frame, once the
+  // UI that shows its message exists).
+  static const auto file_dropped = [](const std::string& name, const std::string& contents) {
+    // Data for the projection blocks: vectors / metadata .tsv (Embedding Projector), labelled .csv.
+    if (lab::core::projector_is_tsv_name(name) || lab::core::projector_is_csv_name(name)) {
+      std::string message;
+      const lab::core::Status st = lab::runtime::projection_file_dropped(app.session, name, contents, message);
+      std::fprintf(stderr, "embedlab: %s\n", st ? message.c_str() : st.message.c_str());
+      lab::ui::show_toast(app, st ? message : st.message, st ? 8.0 : 15.0);
+      return;
+    }
+    lab::runtime::Lesson lesson = lab::runtime::lesson_parse(contents, name);
+    if (!lesson.has_errors()) lab::ui::show_toast(app, "Opened lesson file '" + name + "' (" + lesson.title + ")");
+    else lab::ui::show_toast(app, "Lesson file '" + name + "' has errors; they are shown in the lesson");
+    lab::runtime::session_add_lesson(app.session, std::move(lesson));
+    app.ui.scroll_to_top = true;
+  };
+  // --open FILE: as if dropped on the window (read whole, up to the lab's file limit).
+  static std::vector<std::pair<std::string, std::string>> opened;
+  for (const std::string& path : gui.open) {
+    std::string error;
+    if (auto text = lab::runtime::read_text_file(path, &error)) opened.emplace_back(path, std::move(*text));
+    else std::fprintf(stderr, "embedlab: %s\n", error.c_str());
+  }
   cb.frame = [] {
+    for (const auto& [path, text] : opened) file_dropped(path, text);
+    opened.clear();
     // Hot reload: lesson files edited on disk show up within half a second.
     static auto last_check = std::chrono::steady_clock::now();
     const auto now = std::chrono::steady_clock::now();
@@ -158,13 +203,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "embedlab: %s\n", message.c_str());
     lab::ui::show_toast(app, message, 10.0);
   };
-  cb.file_dropped = [](const std::string& name, const std::string& contents) {
-    lab::runtime::Lesson lesson = lab::runtime::lesson_parse(contents, name);
-    if (!lesson.has_errors()) lab::ui::show_toast(app, "Opened lesson file '" + name + "' (" + lesson.title + ")");
-    else lab::ui::show_toast(app, "Lesson file '" + name + "' has errors; they are shown in the lesson");
-    lab::runtime::session_add_lesson(app.session, std::move(lesson));
-    app.ui.scroll_to_top = true;
-  };
+  cb.file_dropped = file_dropped;
   cb.lesson_edited = [](const std::string& path, const std::string& text) {
     const auto t0 = std::chrono::steady_clock::now();
     lab::runtime::Lesson lesson = lab::runtime::lesson_parse(text, path);

@@ -34,7 +34,7 @@ const Command kCommands[] = {
 };
 
 const char* kUsageHead =
-    "usage: embedlab [--lessons DIR] [--lesson ID[/STEP]] [--frames N [--screenshot FILE.ppm]]\n"
+    "usage: embedlab [--lessons DIR] [--lesson ID[/STEP]] [--open FILE]... [--frames N [--screenshot FILE.ppm]]\n"
     "       embedlab <command> [options]     (embedlab <command> --help for its options)\n"
     "\n"
     "With no command, opens the lab window.\n"
@@ -46,7 +46,9 @@ const char* kUsageTail =
     "  --lessons DIR        read lessons from DIR (default: the source tree's lessons/)\n"
     "  --lesson ID[/STEP]   open this lesson (file name without .md) at this step (1-based)\n"
     "  --frames N           close after N frames (for smoke tests)\n"
-    "  --screenshot FILE    with --frames: write the last frame as a PPM image\n";
+    "  --screenshot FILE    with --frames: write the last frame as a PPM image\n"
+    "  --open FILE          open FILE as if dropped on the window: a lesson (.md), or your own vectors for\n"
+    "                       the projection blocks (vectors.tsv [+ metadata.tsv], or a labelled .csv)\n";
 
 std::string usage_text() {
   std::string s = kUsageHead;
@@ -126,6 +128,10 @@ int cli_main(int argc, char** argv, GuiOptions& gui) {
       if (!value(gui.lessons_dir)) return usage_error("--lessons needs a folder");
     } else if (a == "--lesson") {
       if (!value(gui.route)) return usage_error("--lesson needs a lesson id, e.g. 01-symbols/2");
+    } else if (a == "--open") {
+      std::string f;
+      if (!value(f)) return usage_error("--open needs a file");
+      gui.open.push_back(f);
     } else if (a == "--screenshot") {
       if (!value(gui.screenshot)) return usage_error("--screenshot needs a file name");
     } else if (a == "--frames") {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace lab::cli {
 
@@ -13,6 +14,7 @@ struct GuiOptions {
   std::string route;        // --lesson ID[/STEP]
   int frames = 0;           // --frames N: close after N frames (smoke tests)
   std::string screenshot;   // --screenshot FILE.ppm, with --frames
+  std::vector<std::string> open;  // --open FILE (repeatable): opened as if dropped on the window
 };
 
 int cli_main(int argc, char** argv, GuiOptions& gui);

@@ -15,6 +15,7 @@ namespace {
 const char* kPcaUsage =
     "usage: embedlab pca --input X.csv --output Y.csv [--components 2|3]\n"
     "       embedlab pca --input IMAGES-idx3-ubyte[.gz] --labels LABELS-idx1-ubyte[.gz] --output Y.csv\n"
+    "       embedlab pca --input vectors.tsv [--metadata metadata.tsv [--label-column NAME]] --output Y.csv\n"
     "\n"
     "Projects the rows of X.csv on their principal axes. Input rows are label,f1,...,fD (a header\n"
     "line is optional and detected); or IDX images (MNIST, Fashion-MNIST: one row per image, pixels\n"
@@ -26,6 +27,8 @@ const char* kPcaUsage =
     "options:\n"
     "  --input FILE        labelled CSV, or IDX images (required)\n"
     "  --labels FILE       the IDX labels of IDX images (required with them)\n"
+    "  --metadata FILE     the Embedding Projector metadata.tsv of a vectors.tsv input (the labels)\n"
+    "  --label-column NAME the metadata column to use as labels (default: the first with 2-50 values)\n"
     "  --output FILE       where to write the projection (required)\n"
     "  --components K      2 or 3 (default 2)\n"
     "  --help              show this text\n"
@@ -37,13 +40,15 @@ const char* kPcaUsage =
 
 int cmd_pca(Args args) {
   using namespace lab::core;
-  std::string input, output, labels;
+  std::string input, output, labels, metadata, label_column;
   int components = 2;
   const int st = options_walk("pca", args, kPcaUsage, [&](std::string_view a, std::string_view v) -> std::string {
     long long n = 0;
     if (a == "--input") input = std::string(v);
     else if (a == "--output") output = std::string(v);
     else if (a == "--labels") labels = std::string(v);
+    else if (a == "--metadata") metadata = std::string(v);
+    else if (a == "--label-column") label_column = std::string(v);
     else if (a != "--components") return unknown_option(a);
     else if (!flag_int(v, n) || (n != 2 && n != 3)) return "--components must be 2 or 3, got '" + std::string(v) + "'";
     else components = int(n);
@@ -54,7 +59,7 @@ int cmd_pca(Args args) {
   if (output.empty()) return usage_error("pca", "--output FILE is required", kPcaUsage);
 
   LabeledData data;
-  if (!embed_table_read("pca", input, labels, data)) return 1;
+  if (!embed_table_read("pca", input, labels, data, metadata, label_column)) return 1;
   if (data.x.cols() < components) {
     std::fprintf(stderr, "embedlab pca: %s: %d components need at least %d features, the file has %d\n", input.c_str(),
                  components, components, int(data.x.cols()));

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "core/recsys/model_file.h"
 #include "core/recsys/models.h"
 #include "runtime/text.h"
 
@@ -22,7 +23,8 @@ const char* kRecsysUsage =
     "usage: embedlab recsys --data synthetic|synthetic-small|DIR --model mf|deep|deep-meta|hybrid|content|triplet|deep-triplet\n"
     "                       [--epochs N] [--dim D] [--seed S] [--split random|last|u1|ua] [--loss mse|mae]\n"
     "                       [--batch B] [--lr X] [--l2 L] [--dropout P] [--margin M] [--optim adam|lazy-adam|sgd]\n"
-    "                       [--k K]\n"
+    "                       [--k K] [--save MODEL]\n"
+    "       embedlab recsys --load MODEL --data synthetic|synthetic-small|DIR [--split ...] [--seed S] [--k K]\n"
     "\n"
     "Trains a recommender and prints one line per epoch, then the test metrics:\n"
     "  explicit models (mf, deep, deep-meta, hybrid, content):  test RMSE ... MAE ...\n"
@@ -44,6 +46,11 @@ const char* kRecsysUsage =
     "                   (positives + 1)^0.75 (default uniform; evaluation negatives are uniform)\n"
     "  --optim adam|lazy-adam|sgd   lazy-adam updates only the embedding rows a batch touched\n"
     "                   (as torch.optim.SparseAdam); default adam (dense, as the course)\n"
+    "  --save MODEL     after training, write the model to MODEL (the lab's model file, as the\n"
+    "                   recommender blocks' \"↓ model\" button does)\n"
+    "  --load MODEL     evaluate a saved model instead of training one: the model and its options come\n"
+    "                   from the file; the data from --data; the split and the generated data's seed from\n"
+    "                   the file unless --split / --seed are given. Prints the same test lines as training.\n"
     "\n"
     "Exit codes: 0 done, 1 bad data or training failed (messages name FILE:LINE), 2 usage error.\n"
     "The course's protocol on the real data, e.g.:\n"
@@ -82,9 +89,24 @@ int fail(const std::string& msg) {
   return 1;
 }
 
+bool write_file(const std::string& path, const std::string& bytes) {
+  FILE* f = std::fopen(path.c_str(), "wb");
+  bool ok = f && std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  if (f) ok = std::fclose(f) == 0 && ok;
+  if (!ok) std::fprintf(stderr, "embedlab recsys: cannot write '%s'\n", path.c_str());
+  return ok;
+}
+
+int read_ml100k(const std::string& dir, const std::string& split, RecData& d, Split& sp);
+int print_test(RecTrainer& rt, const RecData& d, int k);
+int recsys_load(const std::string& path, const std::string& data, const std::string& split_flag, const uint64_t* seed,
+                int k);
+
 }  // namespace
 
 int cmd_recsys(Args args) {
+  std::string save, load;
+  bool split_given = false, seed_given = false;
   std::string data = "", model = "", split = "random", loss = "mse", optim = "adam", negatives = "uniform";
   int epochs = 10, k = 10;
   long long dim = 32, batch = 64;
@@ -95,7 +117,9 @@ int cmd_recsys(Args args) {
     bool ok = true;
     if (a == "--data") data = vs;
     else if (a == "--model") model = vs;
-    else if (a == "--split") split = vs;
+    else if (a == "--split") split = vs, split_given = true;
+    else if (a == "--save") save = vs;
+    else if (a == "--load") load = vs;
     else if (a == "--loss") loss = vs;
     else if (a == "--optim") optim = vs;
     else if (a == "--negatives") negatives = vs;
@@ -103,7 +127,7 @@ int cmd_recsys(Args args) {
     else if (a == "--k") ok = parse_num(v, k) && k >= 1 && k <= 1000;
     else if (a == "--dim") ok = parse_num(v, dim) && dim >= 1 && dim <= 1024;
     else if (a == "--batch") ok = parse_num(v, batch) && batch >= 1 && batch <= 1 << 20;
-    else if (a == "--seed") ok = parse_num(v, seed);
+    else if (a == "--seed") ok = parse_num(v, seed), seed_given = true;
     else if (a == "--lr") ok = parse_num(v, lr) && lr > 0 && lr < 10;
     else if (a == "--l2") ok = parse_num(v, l2) && l2 >= 0;
     else if (a == "--dropout") ok = parse_num(v, dropout) && dropout >= 0 && dropout < 1;
@@ -113,6 +137,13 @@ int cmd_recsys(Args args) {
   });
   if (st >= 0) return st;
   if (data.empty()) return usage("--data is required (synthetic, synthetic-small or a MovieLens-100k folder)");
+  if (!load.empty()) {
+    if (!model.empty() || !save.empty())
+      return usage("--load takes the model from the file: drop --model and --save");
+    if (split_given && split != "random" && split != "last" && split != "u1" && split != "ua")
+      return usage("unknown split '" + split + "' (random, last, u1, ua)");
+    return recsys_load(load, data, split_given ? split : "", seed_given ? &seed : nullptr, k);
+  }
   if (model.empty()) return usage(std::string("--model is required (") + kModelNames + ")");
   RecModelOptions mo;
   if (!model_parse(model, mo.kind)) return usage("unknown model '" + model + "' (" + kModelNames + ")");
@@ -133,26 +164,7 @@ int cmd_recsys(Args args) {
     const SynthOptions so = data == "synthetic" ? synth_movielens100k(seed) : synth_small(seed);
     if (Status st = synth_generate(so, d); !st) return fail(st.message);
   } else {
-    const std::string dir = data;
-    Ml100kText t;
-    std::string ud, ui, uu;
-    t.data_name = dir + "/u.data";
-    t.item_name = dir + "/u.item";
-    t.user_name = dir + "/u.user";
-    if (!read_file(t.data_name, ud) || !read_file(t.item_name, ui) || !read_file(t.user_name, uu)) return 1;
-    t.data = ud;
-    t.item = ui;
-    t.user = uu;
-    if (Status st = ml100k_parse(t, d); !st) return fail(st.message);
-    if (split == "u1" || split == "ua") {
-      const std::string bn = dir + "/" + split + ".base", tn = dir + "/" + split + ".test";
-      std::string bt, tt;
-      if (!read_file(bn, bt) || !read_file(tn, tt)) return 1;
-      std::vector<Rating> br, tr;
-      if (Status st = ml100k_parse_ratings(bt, bn, br); !st) return fail(st.message);
-      if (Status st = ml100k_parse_ratings(tt, tn, tr); !st) return fail(st.message);
-      if (Status st = split_from_ratings(d, br, bn, tr, tn, sp); !st) return fail(st.message);
-    }
+    if (int r = read_ml100k(data, split, d, sp); r) return r;
   }
   if (split == "random") sp = split_random(d, 0.2, seed);
   else if (split == "last") sp = split_leave_last_out(d);
@@ -201,7 +213,47 @@ int cmd_recsys(Args args) {
     std::fflush(stdout);
   }
   if (!rt.trainer.status) return fail(rt.trainer.status.message);
-  if (implicit) {
+  if (!save.empty()) {
+    RecFileData fd;
+    fd.data = synthetic ? data : "ml-100k";
+    fd.data_seed = seed;
+    fd.split = split;
+    fd.split_seed = seed;
+    if (!write_file(save, rec_model_save(rt, d, mo, fd))) return 1;
+    std::printf("saved the model to %s\n", save.c_str());
+  }
+  return print_test(rt, d, k);
+}
+
+namespace {
+
+// Loads a MovieLens-100k folder's u.data/u.item/u.user and, for --split u1|ua, its predefined split.
+int read_ml100k(const std::string& dir, const std::string& split, RecData& d, Split& sp) {
+  Ml100kText t;
+  std::string ud, ui, uu;
+  t.data_name = dir + "/u.data";
+  t.item_name = dir + "/u.item";
+  t.user_name = dir + "/u.user";
+  if (!read_file(t.data_name, ud) || !read_file(t.item_name, ui) || !read_file(t.user_name, uu)) return 1;
+  t.data = ud;
+  t.item = ui;
+  t.user = uu;
+  if (Status st = ml100k_parse(t, d); !st) return fail(st.message);
+  if (split == "u1" || split == "ua") {
+    const std::string bn = dir + "/" + split + ".base", tn = dir + "/" + split + ".test";
+    std::string bt, tt;
+    if (!read_file(bn, bt) || !read_file(tn, tt)) return 1;
+    std::vector<Rating> br, tr;
+    if (Status st = ml100k_parse_ratings(bt, bn, br); !st) return fail(st.message);
+    if (Status st = ml100k_parse_ratings(tt, tn, tr); !st) return fail(st.message);
+    if (Status st = split_from_ratings(d, br, bn, tr, tn, sp); !st) return fail(st.message);
+  }
+  return 0;
+}
+
+int print_test(RecTrainer& rt, const RecData& d, int k) {
+  const RecEval e = rec_evaluate(rt, d, k);
+  if (rt.triplet) {
     PopularityModel pop(rt.popularity);
     const RankingEval pe = evaluate_ranking(pop, rt.train_pos, rt.test_pos, rt.popularity, k);
     std::printf("popularity baseline: AUC %.4f  P@%d %.4f  NDCG@%d %.4f  coverage %.3f\n", pe.auc, k, pe.precision, k,
@@ -218,5 +270,42 @@ int cmd_recsys(Args args) {
   }
   return 0;
 }
+
+int recsys_load(const std::string& path, const std::string& data, const std::string& split_flag, const uint64_t* seed,
+                int k) {
+  std::string bytes;
+  if (!read_file(path, bytes)) return 1;
+  RecModelOptions mo;
+  RecFileData fd;
+  if (Status st = rec_model_peek(bytes, mo, fd); !st) return fail(path + ": " + st.message);
+  if (seed) fd.data_seed = fd.split_seed = *seed;
+  if (!split_flag.empty()) fd.split = split_flag;
+  RecData d;
+  Split sp;
+  const bool synthetic = data == "synthetic" || data == "synthetic-small";
+  if (synthetic) {
+    fd.data = data;
+    SynthOptions so;
+    rec_file_synth(fd, so);
+    if (Status st = synth_generate(so, d); !st) return fail(st.message);
+    if (fd.split == "u1" || fd.split == "ua")
+      return usage("--split " + fd.split + " needs the real MovieLens-100k folder (its u1/ua files); use random or last");
+  } else {
+    if (int r = read_ml100k(data, fd.split, d, sp); r) return r;
+  }
+  if (fd.split != "u1" && fd.split != "ua")
+    if (Status st = rec_file_split(d, fd, sp); !st) return fail(path + ": " + st.message);
+  const DataSummary sum = summarise(d);
+  std::printf("data: %d users, %d items, %lld ratings (mean %.3f, sd %.3f); train %zu, test %zu (%s split)\n",
+              d.n_users, d.n_items, (long long)sum.n_ratings, sum.mean, sum.sd, sp.train.size(), sp.test.size(),
+              fd.split.c_str());
+  RecTrainer rt;
+  if (Status st = rec_model_load(bytes, d, sp, rt); !st) return fail(path + ": " + st.message);
+  std::printf("model: %s, dim %lld, loaded from %s (%lld parameters)\n", model_name(mo.kind), (long long)mo.dim,
+              path.c_str(), (long long)nn::param_count(rt.trainer.objective->params()));
+  return print_test(rt, d, k);
+}
+
+}  // namespace
 
 }  // namespace lab::cli

@@ -16,6 +16,7 @@ namespace {
 const char* kTsneUsage =
     "usage: embedlab tsne --input X.csv --output Y.csv [options]\n"
     "       embedlab tsne --input IMAGES-idx3-ubyte[.gz] --labels LABELS-idx1-ubyte[.gz] --output Y.csv [options]\n"
+    "       embedlab tsne --input vectors.tsv [--metadata metadata.tsv [--label-column NAME]] --output Y.csv [options]\n"
     "\n"
     "Embeds the rows of X.csv in 2-D with t-SNE. Input rows are label,f1,...,fD (a header line is\n"
     "optional and detected); or IDX images (MNIST, Fashion-MNIST: one row per image, pixels / 255)\n"
@@ -25,6 +26,9 @@ const char* kTsneUsage =
     "options:\n"
     "  --input FILE          labelled CSV, or IDX images, to embed (required)\n"
     "  --labels FILE         the IDX labels of IDX images (required with them)\n"
+    "  --metadata FILE       the Embedding Projector metadata.tsv of a vectors.tsv input (the labels)\n"
+    "  --label-column NAME   the metadata column to use as labels (default: the first with 2-50\n"
+    "                        distinct values, as the page colours them)\n"
     "  --output FILE         where to write label,x,y (required)\n"
     "  --perplexity P        effective number of neighbours (default 30)\n"
     "  --iterations N        gradient steps (default 1000)\n"
@@ -43,7 +47,7 @@ const char* kTsneUsage =
 
 int cmd_tsne(Args args) {
   using namespace lab::core;
-  std::string input, output, labels;
+  std::string input, output, labels, metadata, label_column;
   TsneParams params;
   bool verbose = false;
   const int st = options_walk("tsne", args, kTsneUsage, [&](std::string_view a, std::string_view v) -> std::string {
@@ -57,6 +61,10 @@ int cmd_tsne(Args args) {
       output = std::string(v);
     } else if (a == "--labels") {
       labels = std::string(v);
+    } else if (a == "--metadata") {
+      metadata = std::string(v);
+    } else if (a == "--label-column") {
+      label_column = std::string(v);
     } else if (a == "--perplexity") {
       if (!flag_double(v, d) || d < 1) return "--perplexity needs a number >= 1, got '" + std::string(v) + "'";
       params.perplexity = d;
@@ -93,7 +101,7 @@ int cmd_tsne(Args args) {
   if (output.empty()) return usage_error("tsne", "--output FILE is required", kTsneUsage);
 
   LabeledData data;
-  if (!embed_table_read("tsne", input, labels, data)) return 1;
+  if (!embed_table_read("tsne", input, labels, data, metadata, label_column)) return 1;
   const auto t0 = std::chrono::steady_clock::now();
   auto [state, status] = tsne_init(data.x, params);
   if (!status) {

@@ -10,6 +10,7 @@
 
 #include "core/data/gzip.h"
 #include "core/data/idx.h"
+#include "core/data/projector_tsv.h"
 #include "runtime/text.h"
 
 namespace lab::cli {
@@ -42,10 +43,44 @@ std::optional<std::string> bytes_read(std::string_view cmd, const std::string& p
 }  // namespace
 
 bool embed_table_read(std::string_view cmd, const std::string& path, const std::string& labels_path,
-                      core::LabeledData& out) {
+                      core::LabeledData& out, const std::string& metadata_path, const std::string& label_column) {
   std::string name;
   const std::optional<std::string> bytes = bytes_read(cmd, path, name);
   if (!bytes) return false;
+  if (core::projector_is_tsv_name(path)) {
+    if (!labels_path.empty()) {
+      error_print(cmd, path + ": --labels is for IDX image files; a vectors.tsv's labels come from --metadata FILE");
+      return false;
+    }
+    core::Mat x;
+    if (const core::Status s = core::projector_vectors_parse(*bytes, name, x); !s) {
+      error_print(cmd, s.message);
+      return false;
+    }
+    core::ProjectorMetadata meta;
+    if (!metadata_path.empty()) {
+      std::string meta_name;
+      const std::optional<std::string> meta_bytes = bytes_read(cmd, metadata_path, meta_name);
+      if (!meta_bytes) return false;
+      if (const core::Status s = core::projector_metadata_parse(*meta_bytes, meta_name, x.rows(), meta); !s) {
+        error_print(cmd, s.message);
+        return false;
+      }
+    } else if (!label_column.empty()) {
+      error_print(cmd, "--label-column names a column of --metadata FILE, which is missing");
+      return false;
+    }
+    const std::string column = !label_column.empty() || metadata_path.empty()
+                                   ? label_column
+                                   : meta.header[size_t(core::projector_default_column(meta))];
+    const core::Status s = core::projector_labeled(x, metadata_path.empty() ? nullptr : &meta, column, out);
+    if (!s) error_print(cmd, (metadata_path.empty() ? path : metadata_path) + ": " + s.message);
+    return s.ok;
+  }
+  if (!metadata_path.empty() || !label_column.empty()) {
+    error_print(cmd, path + ": --metadata and --label-column go with Embedding Projector vectors (a .tsv file)");
+    return false;
+  }
   if (core::idx_is(*bytes)) {
     if (labels_path.empty()) {
       error_print(cmd, path + ": IDX images carry no labels: name their IDX labels file with --labels FILE");

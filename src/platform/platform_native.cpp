@@ -14,6 +14,7 @@
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
+#include "core/memory_budget.h"
 #include "platform/platform.h"
 
 #ifndef GL_RENDERER
@@ -33,14 +34,28 @@ void glfw_error(int code, const char* description) {
 void on_drop(GLFWwindow*, int count, const char** paths) {
   if (!g_callbacks || !g_callbacks->file_dropped) return;
   for (int i = 0; i < count; ++i) {
-    // Dropped files are lessons: refuse a large one before reading it, as the web page does
-    // (web/lab_pre.js, 4 MiB), rather than reading any file whole into memory.
+    // Dropped files are lessons, or data (.tsv, .csv) for the projection blocks: refuse a large one
+    // before reading it, as the web page does (web/lab_pre.js: lessons 4 MiB; web/byod.js: data
+    // 64 MiB, the lab's limit for a file read whole, core/memory_budget.h), rather than reading any
+    // file whole into memory.
+    const std::string_view p = paths[i];
+    auto ends = [&](std::string_view sfx) {
+      if (p.size() < sfx.size()) return false;
+      for (size_t k = 0; k < sfx.size(); ++k)
+        if (std::tolower(static_cast<unsigned char>(p[p.size() - sfx.size() + k])) != sfx[k]) return false;
+      return true;
+    };
+    const bool data = ends(".tsv") || ends(".csv");
+    const uintmax_t limit = data ? uintmax_t(lab::core::kFileBytesMax) : uintmax_t(4u << 20);
     std::error_code ec;
     const auto size = std::filesystem::file_size(paths[i], ec);
-    if (ec || size > (4u << 20)) {
+    if (ec || size > limit) {
       if (g_callbacks->notice)
         g_callbacks->notice(std::string(paths[i]) +
-                            (ec ? ": cannot read it" : " is larger than 4 MiB; lessons are small text files"));
+                            (ec     ? ": cannot read it"
+                             : data ? " is larger than 64 MiB, the lab's limit for a file read whole (its memory budget: "
+                                      "256 MiB per data set); use a sample of the points"
+                                    : " is larger than 4 MiB; lessons are small text files"));
       continue;
     }
     std::ifstream in(paths[i], std::ios::binary);

@@ -30,6 +30,15 @@ Metric metric_undefined(std::string name, std::string why);
 // infinity is spelled out).
 std::string metric_text(const Metric& m, int digits = 6);
 
+// The data set a block works on, as the page publishes it (window.embedlab.data) so browser tests can
+// see what the page is using: ratings (users x items) or points (rows x dims). A count of -1 does
+// not apply; an empty name means the block has no data set of its own.
+struct DataSetInfo {
+  std::string name;  // "synthetic-small (seed 1)", "digits", "vectors.tsv", ...
+  long long ratings = -1, users = -1, items = -1;  // rating data
+  long long points = -1, dims = -1;                // point sets
+};
+
 class Experiment {
  public:
   virtual ~Experiment() = default;
@@ -48,6 +57,8 @@ class Experiment {
   // The Keras and PyTorch code of the models the block trains, once they are built (model_code.h);
   // none for a block without a model.
   virtual std::vector<ModelCode> model_code() const;
+  // The data set it uses, once it has one (none by default).
+  virtual DataSetInfo data_set() const { return {}; }
 };
 
 }  // namespace lab::runtime

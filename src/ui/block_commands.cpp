@@ -2,6 +2,7 @@
 
 #include "runtime/blocks/blocks.h"
 #include "runtime/blocks/dropout_mask.h"
+#include "runtime/blocks/projection.h"
 #include "runtime/blocks/rec_explicit.h"
 #include "runtime/blocks/rec_implicit.h"
 
@@ -35,6 +36,10 @@ void apply(runtime::BlockRun& run, RecImplicitResample) {
 
 void apply(runtime::BlockRun& run, QuizCheck c) {
   if (auto* q = experiment_for<runtime::QuizExperiment>(run)) q->checked_choice = c.choice;
+}
+
+void apply(runtime::BlockRun& run, ProjectionColourBy c) {
+  if (auto* e = experiment_for<runtime::ProjectionExperiment>(run)) e->colour_by(c.column);
 }
 
 }  // namespace

@@ -14,11 +14,12 @@ struct DropoutMaskResample {};                           // dropout-mask: draw a
 struct RecExplicitListFor { int user = 0, item = 0; };   // rec-explicit: recommendations for `user`, movies like `item`
 struct RecImplicitListFor { int user = 0; };             // rec-implicit: the top-k lists of `user`
 struct RecImplicitResample {};                           // rec-implicit: draw another training triplet
-struct QuizCheck { int choice = -1; };                   // quiz: the student checks `choice` (-1: picked again, not checked yet)
+struct QuizCheck { int choice = -1; };
+struct ProjectionColourBy { int column = 0; };         // projection (the student's vectors): group by this metadata column                   // quiz: the student checks `choice` (-1: picked again, not checked yet)
 
 using BlockCommand = std::variant<std::monostate,  // nothing asked
                                   DropoutMaskResample, RecExplicitListFor, RecImplicitListFor, RecImplicitResample,
-                                  QuizCheck>;
+                                  QuizCheck, ProjectionColourBy>;
 
 // Applies a widget's command to its run's experiment.
 void block_command_apply(runtime::BlockRun& run, const BlockCommand& command);

@@ -1,6 +1,9 @@
 #include "core/nn/model_io.h"
 
 #include <bit>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 
@@ -150,6 +153,64 @@ Status model_load(std::string_view bytes, const std::vector<ParamRef>& state, st
     }
   }
   if (info) *info = std::move(p.info);
+  return Status::success();
+}
+
+// ---- Info text ---------------------------------------------------------------------------------------
+
+void ModelInfo::set_number(std::string key, double value) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", value);
+  set(std::move(key), buf);
+}
+
+const std::string* ModelInfo::find(std::string_view key) const {
+  for (const auto& [k, v] : fields)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+std::string model_info_text(const ModelInfo& info) {
+  std::string out = info.what + "\n";
+  for (const auto& [k, v] : info.fields) out += k + "=" + v + "\n";
+  return out;
+}
+
+Status model_info_parse(std::string_view text, ModelInfo& out) {
+  out = ModelInfo{};
+  size_t pos = 0;
+  int line_no = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line_no == 1) {
+      out.what = std::string(line);
+      continue;
+    }
+    if (line.empty()) continue;
+    const size_t eq = line.find('=');
+    if (eq == std::string_view::npos || eq == 0)
+      return Status::error("model file's description, line " + std::to_string(line_no) + ": expected key=value, got '" +
+                           std::string(line.substr(0, 60)) + "'");
+    out.set(std::string(line.substr(0, eq)), std::string(line.substr(eq + 1)));
+  }
+  return Status::success();
+}
+
+Status model_info_number(const ModelInfo& info, std::string_view key, double& out) {
+  const std::string* v = info.find(key);
+  if (!v)
+    return Status::error("model file (" + info.what + ") has no '" + std::string(key) +
+                         "' in its description: it was saved by another version of the lab");
+  char* end = nullptr;
+  out = std::strtod(v->c_str(), &end);
+  if (v->empty() || end != v->c_str() + v->size() || !std::isfinite(out))
+    return Status::error("model file (" + info.what + "): '" + std::string(key) + "=" + v->substr(0, 40) +
+                         "' is not a number");
   return Status::success();
 }
 

@@ -27,6 +27,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/nn/tensor.h"
@@ -40,5 +41,24 @@ std::string model_save(const std::vector<ParamRef>& state, std::string_view info
 Status model_load(std::string_view bytes, const std::vector<ParamRef>& state, std::string* info = nullptr);
 // Reads only the header's info text (to decide which model to build before loading).
 Status model_peek_info(std::string_view bytes, std::string& info);
+
+// The info text the lab's own savers write (recommenders, the watch model, skip-gram): a first line
+// naming what the file holds (e.g. "embedlab recommender"), then one "key=value" line per option, so a
+// reader can rebuild the model before model_load and a person can read it in any text editor.
+// Numbers are written with enough digits to read back bit for bit (%.17g).
+struct ModelInfo {
+  std::string what;                                        // the first line
+  std::vector<std::pair<std::string, std::string>> fields;  // in writing order
+
+  void set(std::string key, std::string value) { fields.emplace_back(std::move(key), std::move(value)); }
+  void set_number(std::string key, double value);
+  const std::string* find(std::string_view key) const;  // nullptr when absent
+};
+std::string model_info_text(const ModelInfo& info);
+// Fails (naming the line) on a line without '=' or an empty key.
+Status model_info_parse(std::string_view text, ModelInfo& out);
+// The field `key` as a number; a missing or non-numeric field is an error naming the key and what
+// the file holds.
+Status model_info_number(const ModelInfo& info, std::string_view key, double& out);
 
 }  // namespace lab::core::nn

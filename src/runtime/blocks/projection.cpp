@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <memory>
 
 #include "core/embed/knn.h"
@@ -12,6 +13,7 @@
 #include "core/rng.h"
 #include "runtime/blocks/embedding_train.h"
 #include "runtime/assets.h"
+#include "runtime/session.h"
 
 namespace lab::runtime {
 
@@ -21,7 +23,129 @@ constexpr int kKnnK = 5;  // neighbours for the k-NN label vote
 // Neighbours for trustworthiness: 10, or 5 for small sets (30 words: 10 would reach past a category).
 int trust_k(int n) { return n < 100 ? 5 : 10; }
 
+// The student's vectors (ProjectionUserData), shared by every projection block until replaced.
+std::shared_ptr<const ProjectionUserData> g_user;
+int g_colour = 0;
+
+// Labels, legend and hover text of the user data, grouped by metadata column `column`.
+void user_labels(const ProjectionUserData& u, int column, std::vector<int32_t>& labels, std::vector<std::string>& names,
+                 std::vector<std::string>& point_labels) {
+  labels.assign(size_t(u.x.rows()), 0);
+  names.clear();
+  point_labels.clear();
+  const bool has = column >= 0 && size_t(column) < u.meta.columns.size();
+  std::map<std::string, int32_t> ids;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const std::string& v = has ? u.meta.columns[size_t(column)][i] : std::string();
+    const auto [it, inserted] = ids.try_emplace(v, int32_t(ids.size()));
+    if (inserted) names.push_back(v.empty() ? "(empty)" : v);
+    labels[i] = it->second;
+    std::string hover = "point " + std::to_string(i + 1);
+    for (size_t c = 0; c < u.meta.columns.size() && c < 4; ++c) hover += "  " + u.meta.header[c] + ": " + u.meta.columns[c][i];
+    point_labels.push_back(std::move(hover));
+  }
+}
+
 }  // namespace
+
+void projection_user_data_set(std::shared_ptr<const ProjectionUserData> data, int colour) {
+  g_user = std::move(data);
+  g_colour = colour;
+}
+std::shared_ptr<const ProjectionUserData> projection_user_data() { return g_user; }
+
+namespace {
+
+// Dropped files waiting for their partner (see projection_file_dropped).
+struct Dropped {
+  std::string name, text;
+};
+Dropped g_vectors, g_metadata;
+
+std::string base_name(const std::string& path) {
+  const size_t slash = path.find_last_of("/\\");
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+core::Status projection_file_dropped(Session& s, const std::string& path, std::string contents, std::string& message) {
+  const std::string name = base_name(path);
+  std::shared_ptr<const ProjectionUserData> u;
+  if (core::projector_is_csv_name(name)) {
+    if (core::Status st = projection_user_data_parse(name, contents, "", "", u); !st) return st;
+    g_vectors = {};
+    g_metadata = {};
+  } else if (core::projector_is_metadata_name(name)) {
+    if (g_vectors.name.empty()) {
+      g_metadata = {name, std::move(contents)};
+      message = "Kept " + name + ": now drop its vectors.tsv (one row per point, in the same order)";
+      return core::Status::success();
+    }
+    if (core::Status st = projection_user_data_parse(g_vectors.name, g_vectors.text, name, contents, u); !st) return st;
+    g_metadata = {name, std::move(contents)};
+  } else if (core::projector_is_tsv_name(name)) {
+    // With a metadata file waiting (dropped first, or with an earlier vectors file), pair them when
+    // the rows match; otherwise these vectors go alone and the metadata is forgotten.
+    core::Status st = core::Status::error("");
+    if (!g_metadata.name.empty()) st = projection_user_data_parse(name, contents, g_metadata.name, g_metadata.text, u);
+    if (!st) {
+      if (core::Status alone = projection_user_data_parse(name, contents, "", "", u); !alone) return alone;
+      g_metadata = {};
+    }
+    g_vectors = {name, std::move(contents)};
+  } else {
+    return core::Status::error(name + ": not a data file (.tsv vectors or metadata, or a labelled .csv)");
+  }
+  const int colour = core::projector_default_column(u->meta);
+  projection_user_data_set(u, colour);
+  int restarted = 0;
+  for (int i = 0; i < int(s.runs.size()); ++i) {
+    const LabBlock* b = session_run_block(s, s.runs[size_t(i)]);
+    if (b && b->kind_name == "projection") session_restart(s, i), ++restarted;
+  }
+  message = "Opened " + u->name + ": " + std::to_string(u->x.rows()) + " points x " + std::to_string(u->x.cols()) +
+            " dimensions" + (u->meta.columns.empty() ? "" : ", coloured by '" + u->meta.header[size_t(colour)] + "'") +
+            (restarted || s.runs.empty() ? "" : ". The projection blocks (lesson 3) show it");
+  return core::Status::success();
+}
+int projection_user_colour() { return g_colour; }
+
+core::Status projection_user_data_parse(const std::string& vectors_name, std::string_view vectors_text,
+                                        const std::string& metadata_name, std::string_view metadata_text,
+                                        std::shared_ptr<const ProjectionUserData>& out) {
+  auto u = std::make_shared<ProjectionUserData>();
+  if (core::projector_is_csv_name(vectors_name)) {
+    // A labelled CSV carries its labels: they become the one metadata column.
+    if (!metadata_name.empty())
+      return core::Status::error(metadata_name + ": a labelled CSV carries its labels in its first column; drop " +
+                                 vectors_name + " alone, or a vectors.tsv with this metadata");
+    core::LabeledData d;
+    core::CsvError where;
+    if (core::Status st = core::labeled_csv_parse(vectors_text, d, &where); !st) {
+      std::string loc = vectors_name;
+      if (where.line > 0) loc += ":" + std::to_string(where.line);
+      if (where.column > 0) loc += ":" + std::to_string(where.column);
+      return core::Status::error(loc + ": " + st.message);
+    }
+    u->x = std::move(d.x);
+    u->meta.header = {"label"};
+    u->meta.columns = {std::move(d.label_text)};
+    u->name = vectors_name;
+  } else {
+    if (core::Status st = core::projector_vectors_parse(vectors_text, vectors_name, u->x); !st) return st;
+    if (!metadata_name.empty()) {
+      if (core::Status st = core::projector_metadata_parse(metadata_text, metadata_name, u->x.rows(), u->meta); !st)
+        return st;
+    }
+    u->name = vectors_name + (metadata_name.empty() ? "" : " + " + metadata_name);
+  }
+  if (u->x.rows() < 3)
+    return core::Status::error(vectors_name + ": " + std::to_string(u->x.rows()) +
+                               " points; a projection needs at least 3 (t-SNE: more than 3 x its perplexity)");
+  out = std::move(u);
+  return core::Status::success();
+}
 
 // ---- planted data ------------------------------------------------------------------------------
 void planted_blobs(ProjectionData which, uint64_t seed, core::Mat& x, std::vector<int32_t>& labels,
@@ -258,7 +382,7 @@ float ProjectionExperiment::progress() const {
     return 0.95f + 0.05f * p / float(quality.size());
   }
   if (data == ProjectionData::Words && x.rows() == 0) return 0.2f * words.progress();
-  const float base = data == ProjectionData::Words ? 0.2f : 0.0f;
+  const float base = data == ProjectionData::Words && !user ? 0.2f : 0.0f;
   if (runs.empty()) return base;
   return base + (1.0f - base) * float(runs[0].state.iteration) / float(std::max(1, iterations));
 }
@@ -278,6 +402,31 @@ std::string ProjectionExperiment::progress_text() const {
   std::string s = "t-SNE iteration " + std::to_string(it) + " / " + std::to_string(iterations);
   if (!runs.empty() && it < runs[0].state.params.exaggeration_iterations) s += " (early exaggeration)";
   return s;
+}
+
+DataSetInfo ProjectionExperiment::data_set() const {
+  DataSetInfo d;
+  if (x.rows() == 0) return d;
+  d.name = user ? user->name : data_name;
+  d.points = x.rows();
+  d.dims = x.cols();
+  return d;
+}
+
+void ProjectionExperiment::colour_by(int column) {
+  if (!user || column < 0 || size_t(column) >= user->meta.columns.size() || column == colour) return;
+  colour = g_colour = column;  // blocks built later (a knob change, another step) keep it
+  user_labels(*user, colour, labels, group_names, point_labels);
+  if (quality.empty()) return;  // still projecting: the metrics will use the new labels
+  // Measured already: measure the label-based metrics again (the layouts stay).
+  quality.clear();
+  results.clear();
+  finished = false;
+  finish_stage = 0;
+  kl_job = core::TsneKlJob{};
+  overlap_job = core::KnnJob{};
+  overlap_knn[0] = overlap_knn[1] = core::Knn{};
+  start_quality(*this);
 }
 
 std::vector<Metric> ProjectionExperiment::metrics() const {
@@ -302,6 +451,14 @@ static std::unique_ptr<Experiment> make_projection(const BlockConfig& c) {
   e->seed = uint64_t(c.integer("seed"));
   e->second_seed = c.integer("second_seed");
   e->data_name = c.text("data");
+  if ((e->user = g_user)) {
+    e->colour = g_colour;
+    e->x = e->user->x;
+    e->data_name = "your-" + e->user->name.substr(0, e->user->name.find('.'));  // export file names
+    user_labels(*e->user, e->colour, e->labels, e->group_names, e->point_labels);
+    for (int i = 0; i < int(e->x.rows()); ++i) e->source_rows.push_back(i);
+    return e;
+  }
   switch (e->data) {
     case ProjectionData::Digits: {
       const auto d = digits_data(e->error);

@@ -6,9 +6,11 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "core/data/projector_tsv.h"
 #include "core/embed/pca.h"
 #include "core/embed/tsne.h"
 #include "core/embed/quality.h"
@@ -21,6 +23,36 @@ BlockKind& block_kind_projection();
 
 enum class ProjectionData { Digits, Words, BlobsSpread, BlobsGaps };
 enum class ProjectionMethod { Pca, Tsne };
+
+// Vectors the student brought: an Embedding Projector pair (vectors.tsv + optional metadata.tsv) or
+// a labelled CSV (core/data/projector_tsv.h, core/data/labeled_csv.h). While set, every projection
+// block projects them in place of its `data` setting, coloured by metadata column `colour`; the
+// session restarts the blocks to take them (projection_user_data_set + session_restart). One per
+// process, like the word-embedding cache: what the student opened stays open from step to step.
+struct ProjectionUserData {
+  std::string name;               // "vectors.tsv + metadata.tsv"
+  core::Mat x;                    // (N, D)
+  core::ProjectorMetadata meta;   // columns to colour by (a CSV's labels: one column "label")
+};
+// nullptr: back to each block's own data. `colour`: the metadata column that groups the points.
+void projection_user_data_set(std::shared_ptr<const ProjectionUserData> data, int colour = 0);
+std::shared_ptr<const ProjectionUserData> projection_user_data();
+int projection_user_colour();
+// Opens dropped or named files as user data: vectors (.tsv) with optional metadata (.tsv), or one
+// labelled CSV (label,f1,...,fD). The file texts are given; names are for messages. Fails with one
+// FILE:LINE sentence (or the budget's message) and leaves the current data as it was.
+core::Status projection_user_data_parse(const std::string& vectors_name, std::string_view vectors_text,
+                                        const std::string& metadata_name, std::string_view metadata_text,
+                                        std::shared_ptr<const ProjectionUserData>& out);
+
+// A data file dropped on the window or the page (or given with --open): a vectors .tsv, a metadata
+// .tsv (by its name: "...metadata.tsv") or a labelled .csv. A vectors file and a metadata file
+// dropped together, in either order, or one after the other, are paired; on success the user data
+// is set (coloured by core::projector_default_column) and the current step's
+// projection blocks restart with it. `message` says what happened (also when a metadata file waits
+// for its vectors); a failure leaves the current data as it was.
+struct Session;
+core::Status projection_file_dropped(Session& s, const std::string& name, std::string contents, std::string& message);
 
 struct TsneRun {
   uint64_t seed = 0;
@@ -48,6 +80,8 @@ struct ProjectionExperiment final : Experiment {
   std::vector<int> source_rows;              // (N) row in the full data set
   int image_side = 0;                        // digits: 8 (x's rows are 8×8 images)
   std::string data_name;                     // for export file names
+  std::shared_ptr<const ProjectionUserData> user;  // the student's vectors, when they replace `data`
+  int colour = 0;                            // user data: the metadata column the labels come from
   WordEmbeddingRun words;                    // data = Words: trained (or reused) first
 
   // Results.
@@ -72,11 +106,15 @@ struct ProjectionExperiment final : Experiment {
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
   std::vector<ModelCode> model_code() const override {
-    return data == ProjectionData::Words ? word_embedding_code(words) : std::vector<ModelCode>{};
+    return data == ProjectionData::Words && !user ? word_embedding_code(words) : std::vector<ModelCode>{};
   }
 
   // The 2-D layout of run r (PCA: r = 0 only).
   core::Mat layout(int r) const;
+  DataSetInfo data_set() const override;
+  // User data: group the points by metadata column `column` (the layouts stay; the label-based
+  // metrics are measured again).
+  void colour_by(int column);
 };
 
 // Planted clusters (10-D Gaussians) and what they show:

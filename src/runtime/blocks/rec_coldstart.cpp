@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "core/recsys/model_file.h"
 #include "runtime/model_code.h"
 
 namespace lab::runtime {
@@ -242,6 +243,25 @@ BlockKind& block_kind_rec_coldstart() {
                 {"models trained for one epoch (each id seen a few times)", {{"epochs", "1"}}}};
   metrics_mark_identity(k, {"mean_rmse", "mean_new_item_rmse", "new_item_test_ratings", "new_user_test_ratings"});
   return k;
+}
+
+
+std::string RecColdstartExperiment::model_file(int f) const {
+  if (!error.ok || f < 0 || f >= family || f >= kFamilies || !rt[size_t(f)]) return {};
+  rs::RecFileData fd;  // what step() made (see above)
+  fd.data = "synthetic-small";
+  fd.data_seed = fd.split_seed = data_seed;
+  fd.genre_share = genre_share;
+  fd.genre_bias = genre_bias;
+  fd.split = cold ? "cold" : "random";
+  fd.test_share = 0.2;
+  if (cold) fd.new_item_share = new_items, fd.new_user_share = new_users, fd.new_user_ratings = new_user_ratings;
+  return rs::rec_model_save(*rt[size_t(f)], data, model[size_t(f)], fd);
+}
+
+
+DataSetInfo RecColdstartExperiment::data_set() const {
+  return rec_data_set_info(data, data_seed);
 }
 
 }  // namespace lab::runtime

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/recsys/models.h"
+#include "runtime/blocks/rec_explicit.h"
 #include "runtime/lab_block.h"
 
 namespace lab::runtime {
@@ -62,6 +63,10 @@ struct RecColdstartExperiment final : Experiment {
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
   std::vector<ModelCode> model_code() const override;
+  DataSetInfo data_set() const override;
+  // Family f's trained model in the lab's model file (core/recsys/model_file.h, the cold split
+  // recorded); empty until that family has finished training.
+  std::string model_file(int f) const;
 
  private:
   void start_family();

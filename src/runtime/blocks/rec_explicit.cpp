@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include "core/recsys/model_file.h"
 #include "runtime/model_code.h"
 
 namespace lab::runtime {
@@ -240,6 +241,31 @@ BlockKind& block_kind_rec_explicit() {
   k.controls = {{"an almost untrained model (1 epoch at learning rate 1e-5)", {{"epochs", "1"}, {"lr", "0.00001"}}}};
   metrics_mark_identity(k, {"epochs", "noise_floor_rmse"});
   return k;
+}
+
+
+std::string RecExplicitExperiment::model_file() const {
+  if (!trained() || !error.ok) return {};
+  rs::RecFileData fd;  // what step() made: synth_small(data_seed), split_random(0.2, data_seed)
+  fd.data = "synthetic-small";
+  fd.data_seed = fd.split_seed = data_seed;
+  return rs::rec_model_save(rt, data, model, fd);
+}
+
+
+DataSetInfo RecExplicitExperiment::data_set() const {
+  return rec_data_set_info(data, data_seed);
+}
+
+
+DataSetInfo rec_data_set_info(const rs::RecData& data, uint64_t seed) {
+  DataSetInfo d;
+  if (data.ratings.empty()) return d;
+  d.name = "synthetic-small (seed " + std::to_string(seed) + ")";
+  d.ratings = (long long)data.ratings.size();
+  d.users = data.n_users;
+  d.items = data.n_items;
+  return d;
 }
 
 }  // namespace lab::runtime

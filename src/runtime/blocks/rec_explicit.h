@@ -14,6 +14,10 @@ namespace lab::runtime {
 
 BlockKind& block_kind_rec_explicit();
 
+// The generated ratings as window.embedlab.data describes them (Experiment::data_set): empty until
+// generated. Shared by the recommender kinds.
+DataSetInfo rec_data_set_info(const core::recsys::RecData& data, uint64_t seed);
+
 struct RecExplicitExperiment final : Experiment {
   // configuration
   core::recsys::RecModelOptions model;
@@ -49,8 +53,12 @@ struct RecExplicitExperiment final : Experiment {
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
   std::vector<ModelCode> model_code() const override;
+  DataSetInfo data_set() const override;
 
   void list_for(int user, int item);
+  // The trained model in the lab's model file (core/recsys/model_file.h), loadable by
+  // `embedlab recsys --load FILE --data synthetic-small`; empty before training has finished.
+  std::string model_file() const;
   bool trained() const { return initialised && core::recsys::rec_done(rt); }
 
  private:

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include "core/recsys/model_file.h"
 #include "runtime/model_code.h"
 
 namespace lab::runtime {
@@ -217,6 +218,20 @@ BlockKind& block_kind_rec_implicit() {
                 {"dislikes ignored (negatives from the sampler only)", {{"dislikes", "ignore"}}}};
   metrics_mark_identity(k, {"epochs", "pop_auc", "pop_precision_at_k", "pop_ndcg_at_k", "pop_coverage"});
   return k;
+}
+
+
+std::string RecImplicitExperiment::model_file() const {
+  if (!initialised || !error.ok || !rs::rec_done(rt)) return {};
+  rs::RecFileData fd;  // what step() made: synth_small(data_seed), split_random(0.2, data_seed)
+  fd.data = "synthetic-small";
+  fd.data_seed = fd.split_seed = data_seed;
+  return rs::rec_model_save(rt, data, model, fd);
+}
+
+
+DataSetInfo RecImplicitExperiment::data_set() const {
+  return rec_data_set_info(data, data_seed);
 }
 
 }  // namespace lab::runtime

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/recsys/models.h"
+#include "runtime/blocks/rec_explicit.h"
 #include "runtime/lab_block.h"
 
 namespace lab::runtime {
@@ -45,10 +46,13 @@ struct RecImplicitExperiment final : Experiment {
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
   std::vector<ModelCode> model_code() const override;
+  DataSetInfo data_set() const override;
 
   // Draws a training positive (user, item) and a negative as training does, and scores them with the model now.
   void sample_triplet();
   void list_for(int user);
+  // The trained model in the lab's model file (core/recsys/model_file.h); empty before training ends.
+  std::string model_file() const;
 };
 
 }  // namespace lab::runtime

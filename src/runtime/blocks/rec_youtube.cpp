@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/nn/model_io.h"
 #include "core/recsys/metrics.h"
 #include "runtime/model_code.h"
 
@@ -225,6 +226,32 @@ BlockKind& block_kind_rec_youtube() {
   metrics_mark_identity(kind, {"popularity_new_user_next_hit", "popularity_new_user_precision", "popularity_new_user_ndcg",
                                "popularity_known_user_hit", "new_users_evaluated"});
   return kind;
+}
+
+
+std::string RecYoutubeExperiment::model_file(int m) const {
+  if (!error.ok || m < 0 || m >= kModels || m >= training || !objective[size_t(m)]) return {};
+  const rs::WatchOptions& o = model[size_t(m)];
+  nn::ModelInfo info;
+  info.what = "embedlab watch model";
+  info.set("user", o.user == rs::UserRepr::WatchAverage ? "watch-average" : "id");
+  info.set_number("items", data.n_items);
+  info.set_number("users", data.n_users);
+  info.set_number("dim", double(o.dim));
+  std::string hidden;
+  for (size_t i = 0; i < o.hidden.size(); ++i) hidden += (i ? "," : "") + std::to_string(o.hidden[i]);
+  info.set("hidden", hidden);
+  info.set_number("history", o.history);
+  info.set("data", "synthetic-small");
+  info.set("data_seed", std::to_string(data_seed));
+  info.set_number("new_users", new_users);
+  // objective[] holds pointers: params() hands out views of the tensors, which saving only reads.
+  return nn::model_save(objective[size_t(m)]->params(), nn::model_info_text(info));
+}
+
+
+DataSetInfo RecYoutubeExperiment::data_set() const {
+  return rec_data_set_info(data, data_seed);
 }
 
 }  // namespace lab::runtime

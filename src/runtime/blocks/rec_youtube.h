@@ -10,6 +10,7 @@
 
 #include "core/recsys/data.h"
 #include "core/recsys/watch.h"
+#include "runtime/blocks/rec_explicit.h"
 #include "runtime/lab_block.h"
 
 namespace lab::runtime {
@@ -61,6 +62,10 @@ struct RecYoutubeExperiment final : Experiment {
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
   std::vector<ModelCode> model_code() const override;
+  DataSetInfo data_set() const override;
+  // Model m in the lab's model file (core/nn/model_io.h; info "embedlab watch model" and its
+  // options); empty until it has finished training.
+  std::string model_file(int m) const;
 
  private:
   void start(int m);

@@ -8,6 +8,7 @@
 
 #include "core/embed/similarity.h"
 #include "core/nn/losses.h"
+#include "core/nn/model_io.h"
 
 namespace lab::runtime {
 
@@ -192,6 +193,28 @@ void category_cosines(const core::Mat& w, const std::vector<int32_t>& category, 
     }
   within = nw ? sw / nw : 0;
   between = nb ? sb / nb : 0;
+}
+
+
+std::string word_embedding_model_file(const WordEmbeddingRun& run) {
+  if (!run.result || !run.objective || !run.status.ok) return {};
+  const WordEmbeddingParams& p = run.params;
+  core::nn::ModelInfo info;
+  info.what = "embedlab skip-gram";
+  info.set_number("vocabulary", double(run.vocab.words.size()));
+  info.set_number("dim", p.dim);
+  info.set_number("epochs", p.epochs);
+  info.set_number("learning_rate", p.learning_rate);
+  info.set_number("window", p.window);
+  info.set_number("topic_share", p.topic_share);
+  info.set_number("sentences", p.sentences);
+  info.set_number("batch_size", p.batch_size);
+  info.set("seed", std::to_string(p.seed));
+  info.set_number("init_scale", p.init_scale);
+  std::string words;  // the vocabulary, so the rows of W can be named without the lab
+  for (size_t i = 0; i < run.vocab.words.size(); ++i) words += (i ? " " : "") + run.vocab.words[i];
+  info.set("words", words);
+  return core::nn::model_save(run.objective->params(), core::nn::model_info_text(info));
 }
 
 }  // namespace lab::runtime

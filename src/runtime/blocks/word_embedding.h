@@ -92,6 +92,9 @@ core::nn::TrainerOptions word_embedding_trainer_options(const WordEmbeddingParam
 // The skip-gram model's Keras / PyTorch code (model_code.h), for every block that shows the word
 // embeddings, trained or reused; empty before they exist.
 std::vector<ModelCode> word_embedding_code(const WordEmbeddingRun& run);
+// The skip-gram model (W, U, b) in the lab's model file (core/nn/model_io.h; info "embedlab skip-gram"
+// and the run's parameters); empty unless this run trained it (a run reused from the cache keeps W only).
+std::string word_embedding_model_file(const WordEmbeddingRun& run);
 // max_batches > 0: stop after that many mini-batches even if time is left (a watchable pace).
 void word_embedding_step(WordEmbeddingRun& run, double budget_ms, int max_batches = 0);
 

@@ -74,6 +74,10 @@ BlockCommand widget_embedding_train(LabApp& app, const runtime::BlockRun& run, c
   std::vector<std::string> cat_col;
   for (int i = 0; i < n; ++i) cat_col.push_back(vocab.category_names[size_t(vocab.category[size_t(i)])]);
   projector_tsv_buttons(app, w, {"word", "category"}, {vocab.words, cat_col}, "word-embeddings");
+  ImGui::SameLine();
+  model_save_button(app, e->run.result != nullptr && e->run.objective != nullptr,
+                    [e] { return runtime::word_embedding_model_file(e->run); }, "word-embeddings-skipgram",
+                    "W (the word vectors), U and b, with the vocabulary in its description");
   ImGui::EndGroup();
 
   if (wide) ImGui::SameLine();

@@ -19,6 +19,7 @@ namespace lab::ui {
 namespace {
 
 const char* data_title(const runtime::ProjectionExperiment& e) {
+  if (e.user) return "of your vectors";
   switch (e.data) {
     case runtime::ProjectionData::Digits: return "digits";
     case runtime::ProjectionData::Words: return "word embeddings";
@@ -78,11 +79,30 @@ struct ProjectionView {
 BlockCommand widget_projection(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
   const auto* e = experiment_as<runtime::ProjectionExperiment>(run);
   if (!e || !e->error.ok) return {};
+  BlockCommand command;
+  if (e->user) {
+    // The student's own vectors replace the block's data: say so, and let them pick the colouring.
+    const core::ProjectorMetadata& m = e->user->meta;
+    ImGui::Text("Your data: %s, %d points × %d dimensions", e->user->name.c_str(), int(e->x.rows()), int(e->x.cols()));
+    if (!m.header.empty()) {
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+      const char* now = m.header[size_t(std::clamp(e->colour, 0, int(m.header.size()) - 1))].c_str();
+      if (ImGui::BeginCombo("colour by##byod", now)) {
+        for (int c = 0; c < int(m.header.size()); ++c)
+          if (ImGui::Selectable(m.header[size_t(c)].c_str(), c == e->colour)) command = ProjectionColourBy{c};
+        ImGui::EndCombo();
+      }
+    } else {
+      ImGui::SameLine();
+      ImGui::TextDisabled("(no metadata.tsv: one colour)");
+    }
+  }
   const bool pca = e->method == runtime::ProjectionMethod::Pca;
-  if ((pca && e->pca_y.rows() == 0) || (!pca && e->runs.empty())) return {};
+  if ((pca && e->pca_y.rows() == 0) || (!pca && e->runs.empty())) return command;
   // Nothing to draw while t-SNE initialises (the progress bar says which stage it is at).
   for (const runtime::TsneRun& r : e->runs)
-    if (!core::tsne_init_done(r.state)) return {};
+    if (!core::tsne_init_done(r.state)) return command;
   const float font = ImGui::GetFontSize();
   const float avail = ImGui::GetContentRegionAvail().x;
   const float gap = ImGui::GetStyle().ItemSpacing.x;
@@ -172,7 +192,7 @@ BlockCommand widget_projection(LabApp& app, const runtime::BlockRun& run, const 
   ImGui::TextDisabled("Input vectors (%d × %d):", int(e->x.rows()), int(e->x.cols()));
   ImGui::SameLine();
   projector_tsv_buttons(app, e->x, {"label", "group"}, {label_col, group_col}, e->data_name);
-  return {};
+  return command;
 }
 
 }  // namespace lab::ui

@@ -55,4 +55,26 @@ void projector_tsv_buttons(LabApp& app, const core::Mat& vectors, const std::vec
   ImGui::PopID();
 }
 
+void model_save_button(LabApp& app, bool ready, const std::function<std::string()>& bytes, const std::string& stem,
+                       const char* what, const char* label) {
+  ImGui::PushID(stem.c_str());
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(4, 1));
+  ImGui::BeginDisabled(!ready);
+  if (ImGui::SmallButton(label)) {
+    const std::string b = bytes();
+    if (!b.empty()) export_file(app, stem + ".emblmdl", b);
+  }
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    if (!ready) ImGui::SetTooltip("The trained model, once training has finished");
+    else if (what) ImGui::SetTooltip("The trained model (%s.emblmdl, the lab's model file): %s", stem.c_str(), what);
+    else
+      ImGui::SetTooltip("The trained model (%s.emblmdl, the lab's model file). Evaluate it again with\n"
+                        "  embedlab recsys --load %s.emblmdl --data synthetic-small",
+                        stem.c_str(), stem.c_str());
+  }
+  ImGui::PopStyleVar();
+  ImGui::PopID();
+}
+
 }  // namespace lab::ui

@@ -8,6 +8,7 @@
 #include "runtime/blocks/rec_coldstart.h"
 #include "ui/app_ui.h"
 #include "ui/block_view.h"
+#include "ui/blocks/projector_tsv.h"
 #include "ui/widgets/plot.h"
 
 namespace lab::ui {
@@ -103,6 +104,12 @@ BlockCommand widget_rec_coldstart(LabApp& app, const runtime::BlockRun& run, con
   const auto* e = experiment_as<Exp>(run);
   if (!e || !e->initialised || !e->error.ok) return {};
   rmse_table(*e);
+  static const char* const kLabels[Exp::kFamilies] = {"↓ content-based model", "↓ collaborative model", "↓ hybrid model"};
+  for (int f = 0; f < Exp::kFamilies; ++f) {
+    if (f) ImGui::SameLine();
+    model_save_button(app, f < e->family, [e, f] { return e->model_file(f); },
+                      std::string("rec-coldstart-") + Exp::kFamilyNames[size_t(f)], nullptr, kLabels[f]);
+  }
   if (e->cold)
     ImGui::TextWrapped("Held out: %d ratings of %d new movies, %d later ratings of new users (each kept %d in training), "
                        "%d others.",

@@ -8,6 +8,7 @@
 #include "runtime/blocks/rec_explicit.h"
 #include "ui/app_ui.h"
 #include "ui/block_view.h"
+#include "ui/blocks/projector_tsv.h"
 #include "ui/widgets/plot.h"
 
 namespace lab::ui {
@@ -132,6 +133,8 @@ BlockCommand widget_rec_explicit(LabApp& app, const runtime::BlockRun& run, cons
     }
     export_file(app, std::string("rec-") + rs::model_name(e->model.kind) + "-movie-metadata.tsv", out);
   }
+  ImGui::SameLine();
+  model_save_button(app, e->trained(), [e] { return e->model_file(); }, std::string("rec-") + rs::model_name(e->model.kind));
   if (!e->tsne_x.empty()) {
     std::vector<const char*> names(rs::kGenreNames.begin(), rs::kGenreNames.end());
     PlotSpec ts;

@@ -8,6 +8,7 @@
 #include "runtime/blocks/rec_implicit.h"
 #include "ui/app_ui.h"
 #include "ui/block_view.h"
+#include "ui/blocks/projector_tsv.h"
 #include "ui/widgets/plot.h"
 
 namespace lab::ui {
@@ -96,6 +97,9 @@ BlockCommand widget_rec_implicit(LabApp& app, const runtime::BlockRun& run, cons
   }
   ImGui::EndGroup();
   export_buttons(app, "##imp-bars", "rec-implicit-vs-popularity");
+  ImGui::SameLine();
+  model_save_button(app, e->done() && e->error.ok, [e] { return e->model_file(); },
+                    std::string("rec-") + core::recsys::model_name(e->model.kind));
 
   int u = e->listed_user;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);

@@ -9,6 +9,7 @@
 #include "runtime/blocks/rec_youtube.h"
 #include "ui/app_ui.h"
 #include "ui/block_view.h"
+#include "ui/blocks/projector_tsv.h"
 #include "ui/widgets/plot.h"
 
 namespace lab::ui {
@@ -86,6 +87,13 @@ BlockCommand widget_rec_youtube(LabApp& app, const runtime::BlockRun& run, const
   }
   ImGui::EndGroup();
   export_buttons(app, "##yt-train", "rec-youtube-training");
+  for (int m = 0; m < Exp::kModels; ++m) {
+    ImGui::SameLine();
+    model_save_button(app, m < e->training, [e, m] { return e->model_file(m); },
+                      m == Exp::Average ? "rec-youtube-watch-average" : "rec-youtube-user-id",
+                      "the movie (or user) embeddings and the softmax MLP, with the options in its description",
+                      m == Exp::Average ? "↓ watch-average model" : "↓ user-id model");
+  }
   if (!e->evaluated) return {};
   scores_table(*e);
   if (e->shown.empty()) return {};
