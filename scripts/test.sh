@@ -7,8 +7,7 @@
 #   3. browser: headless Chromium loads the served page and checks it (tests/browser/smoke.mjs, links.mjs,
 #      lessons.mjs, a11y.mjs; publish.mjs: a published folder, a lesson added without rebuilding, the service worker;
 #      editor.mjs: the lesson editor's round trip; byod.mjs: a dropped Projector TSV pair)
-#   4. asan:   the doctest suite again, natively under AddressSanitizer + UndefinedBehaviorSanitizer (clang,
-#              the `fuzz` preset: one sanitizer build serves this stage and the next)
+#   4. asan:   the doctest suite again, natively under AddressSanitizer + UndefinedBehaviorSanitizer
 #   5. fuzz:   every kept fuzz input replayed, then every libFuzzer target for LAB_FUZZ_SECONDS (default 30) each
 # LAB_TEST_QUICK=1 skips 4 and 5 (for a fast local loop).
 set -uo pipefail
@@ -114,12 +113,11 @@ else
 fi
 
 if [ "${LAB_TEST_QUICK:-0}" != 1 ]; then
-  # 4. sanitizers: the fuzz preset's build (clang, ASan + UBSan) also holds the doctest suite, so the
-  #    fuzz stage below builds nothing more (the gcc build, preset native-asan, is for local use)
-  say "asan: build + run the suite under ASan + UBSan (clang)"
-  if cmake --preset fuzz >"$logs/build-asan.log" 2>&1 && cmake --build --preset fuzz -j "$jobs" >>"$logs/build-asan.log" 2>&1; then
+  # 4. sanitizers
+  say "asan: build + run the suite under ASan + UBSan"
+  if cmake --preset native-asan >"$logs/build-asan.log" 2>&1 && cmake --build --preset native-asan -j "$jobs" >>"$logs/build-asan.log" 2>&1; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      ctest --preset fuzz -j "$jobs" 2>&1 | tee "$logs/ctest-asan.log" | tail -n 5
+      ctest --preset native-asan -j "$jobs" 2>&1 | tee "$logs/ctest-asan.log" | tail -n 5
     st=${PIPESTATUS[0]}
     record asan "$st" "$(ctest_counts "$logs/ctest-asan.log")"
   else
