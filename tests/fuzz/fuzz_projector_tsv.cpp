@@ -1,6 +1,7 @@
 // libFuzzer target: the Embedding Projector loader behind a dropped vectors.tsv / metadata.tsv and
 // `embedlab tsne|pca --input vectors.tsv --metadata metadata.tsv`. The input is split at its first
 // NUL byte: vectors before, metadata after (no NUL: the same bytes are tried as both).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -42,7 +43,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     LabeledData d;
     const Status ls = projector_labeled(x, &meta, meta.header[size_t(col)], d);
     if (!ls.ok || d.labels.size() != size_t(x.rows())) __builtin_trap();
-    if (projector_labeled(x, &meta, std::string("\x01no such column"), d).ok) __builtin_trap();
+    // a column name that is not in the header (longer than every name in it) is refused
+    size_t longest = 0;
+    for (const std::string& h : meta.header) longest = std::max(longest, h.size());
+    if (projector_labeled(x, &meta, std::string(longest + 1, 'x'), d).ok) __builtin_trap();
   }
   return 0;
 }
