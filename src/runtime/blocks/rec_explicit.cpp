@@ -244,12 +244,17 @@ BlockKind& block_kind_rec_explicit() {
 }
 
 
-std::string RecExplicitExperiment::model_file() const {
-  if (!trained() || !error.ok) return {};
-  rs::RecFileData fd;  // what step() made: synth_small(data_seed), split_random(0.2, data_seed)
+std::string rec_small_model_file(const rs::RecTrainer& rt, const rs::RecData& data, const rs::RecModelOptions& model,
+                                 uint64_t data_seed) {
+  rs::RecFileData fd;
   fd.data = "synthetic-small";
   fd.data_seed = fd.split_seed = data_seed;
   return rs::rec_model_save(rt, data, model, fd);
+}
+
+std::string RecExplicitExperiment::model_file() const {
+  if (!trained() || !error.ok) return {};
+  return rec_small_model_file(rt, data, model, data_seed);
 }
 
 

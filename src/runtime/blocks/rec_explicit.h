@@ -17,6 +17,10 @@ BlockKind& block_kind_rec_explicit();
 // The generated ratings as window.embedlab.data describes them (Experiment::data_set): empty until
 // generated. Shared by the recommender kinds.
 DataSetInfo rec_data_set_info(const core::recsys::RecData& data, uint64_t seed);
+// The model file of a recommender trained on the lessons' data as these blocks make it:
+// synth_small(data_seed), split_random(0.2, data_seed).
+std::string rec_small_model_file(const core::recsys::RecTrainer& rt, const core::recsys::RecData& data,
+                                 const core::recsys::RecModelOptions& model, uint64_t data_seed);
 
 struct RecExplicitExperiment final : Experiment {
   // configuration

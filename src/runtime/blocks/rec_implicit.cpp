@@ -223,10 +223,7 @@ BlockKind& block_kind_rec_implicit() {
 
 std::string RecImplicitExperiment::model_file() const {
   if (!initialised || !error.ok || !rs::rec_done(rt)) return {};
-  rs::RecFileData fd;  // what step() made: synth_small(data_seed), split_random(0.2, data_seed)
-  fd.data = "synthetic-small";
-  fd.data_seed = fd.split_seed = data_seed;
-  return rs::rec_model_save(rt, data, model, fd);
+  return rec_small_model_file(rt, data, model, data_seed);
 }
 
 
