@@ -21,13 +21,19 @@ results=()
 failed=0
 
 say() { printf '\033[1m[test]\033[0m %s\n' "$*" >&2; }
-record() {  # record <name> <status> <detail>
-  results+=("$1: $3")
+stage_start=$(date +%s)
+record() {  # record <name> <status> <detail>; the detail gets the seconds since the previous record
+  local now; now=$(date +%s)
+  results+=("$1: $3 [$((now - stage_start)) s]")
+  stage_start=$now
   if [ "$2" != 0 ]; then failed=1; say "FAILED: $1 ($3)"; fi
 }
-ctest_counts() {  # prints "passed/total" from a ctest log
+ctest_counts() {  # prints "passed/total" from a ctest log, and the names of the failed tests
   sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1 \2/p' "$1" | tail -1 |
     awk '{printf "%d/%d passed", $2-$1, $2}'
+  # ctest ends with "The following tests FAILED:" and a line "<tab>N - name (Failed)" per test
+  sed -n '/^The following tests FAILED:/,$ s/^[[:space:]]*[0-9]* - \(.*\) (\(.*\))$/\1 (\2)/p' "$1" |
+    awk 'NR == 1 {printf " — FAILED: %s", $0} NR > 1 {printf "; %s", $0}'
 }
 
 say "installing what is missing"

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <time.h>
+
 #include "core/build_info.h"
 #include "core/rng.h"
 #include "runtime/lab_block.h"
@@ -31,7 +33,20 @@ namespace {
 //   ASan + UBSan:    ~1290 ms quiet, 4310 ms during a -j 2 build (about 10 x release)
 // (Every other kind stays under ~60 ms quiet; the slow slices of t-SNE's initialisation, 0.2-0.9 s,
 // and of batchnorm-inference's evaluation, 0.3-1.7 s, are gone.) The bounds leave 2 x the worst.
+// A slice is measured in this thread's CPU time, not wall time: on a loaded machine (load 19 while a
+// clean clone built beside three others, Dec 2026) the same 230 ms unit read 2,293 ms of wall time,
+// and CI failed on such a reading. CPU time still catches what the limit is for: a slice that works
+// for seconds.
 constexpr double kSliceLimitMs = 1000.0 * core::kBuildSlowdown;
+
+// CPU time of the calling thread, in ms (the experiments step on the caller's thread). Where the
+// platform has no such clock (Emscripten's clock_gettime answers EINVAL), wall time.
+double thread_cpu_ms() {
+  timespec t{};
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0)
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  return double(t.tv_sec) * 1e3 + double(t.tv_nsec) * 1e-6;
+}
 
 std::string random_value(const ParamSpec& p, core::Rng& rng) {
   const double u = core::rng_uniform(rng);
@@ -70,7 +85,7 @@ struct SliceWorst {
 
 std::string slice_report(const std::map<std::string, SliceWorst>& worst) {
   std::ostringstream out;
-  out << "worst 2 ms slice per kind:";
+  out << "worst 2 ms slice per kind (CPU time):";
   for (const auto& [kind, w] : worst) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "\n  %-22s %9.1f ms  (%d slices) ", kind.c_str(), w.ms, w.slices);
@@ -105,15 +120,17 @@ TEST_CASE("soak: random and extreme parameter values across every lab-block kind
     std::unique_ptr<Experiment> exp = kind.make(config);
     REQUIRE(exp != nullptr);
     for (int k = 0; k < 6 && !exp->done() && exp->status().ok; ++k) {
-      const auto t0 = std::chrono::steady_clock::now();
+      const double t0 = thread_cpu_ms();
+      const auto wall0 = std::chrono::steady_clock::now();
       exp->step(2.0);
-      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      const double ms = thread_cpu_ms() - t0;
+      const double wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall0).count();
       SliceWorst& w = worst[kind.name];
       ++w.slices;
       if (ms > w.ms) w.ms = ms, w.setting = described;
       // A slice may overrun its budget by one unit of work (a mini-batch, a data load), never by
       // seconds: the UI would freeze. (See kSliceLimitMs: this also runs under ASan and in WASM.)
-      REQUIRE_MESSAGE(ms < kSliceLimitMs, "a 2 ms slice took " << ms << " ms");
+      REQUIRE_MESSAGE(ms < kSliceLimitMs, "a 2 ms slice took " << ms << " ms of CPU time (" << wall_ms << " ms wall)");
     }
     const float progress = exp->progress();
     CHECK(std::isfinite(progress));
