@@ -14,14 +14,13 @@ BlockCommand widget_rec_course(LabApp& app, const runtime::BlockRun& run, const 
   const auto* e = experiment_as<runtime::RecCourseExperiment>(run);
   if (!e || !e->loaded || !e->error.ok) return {};
   rec_data_banner(app, e->data);
-  const char* what = e->implicit ? "ROC AUC" : "test MAE";
-  char course_head[64], run_head[64];
-  std::snprintf(course_head, sizeof course_head, "course, %s", what);
-  std::snprintf(run_head, sizeof run_head, "this run, %s", what);
+  // Short column heads: the table must fit a phone's width (390 px); what the numbers are goes above.
+  ImGui::TextWrapped(e->implicit ? "ROC AUC on the held-out positives (higher is better; 0.5 = chance):"
+                                 : "Test MAE in stars (lower is better):");
   if (ImGui::BeginTable("##rec-course", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn("model (the course's settings)", ImGuiTableColumnFlags_WidthStretch, 3);
-    ImGui::TableSetupColumn(course_head, ImGuiTableColumnFlags_WidthStretch, 1);
-    ImGui::TableSetupColumn(run_head, ImGuiTableColumnFlags_WidthStretch, 1);
+    ImGui::TableSetupColumn("course", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("this run", ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableHeadersRow();
     for (size_t i = 0; i < e->rows.size(); ++i) {
@@ -32,9 +31,9 @@ BlockCommand widget_rec_course(LabApp& app, const runtime::BlockRun& run, const 
       ImGui::TableNextColumn();
       ImGui::Text("%.3f", r.course);
       ImGui::TableNextColumn();
-      if (!r.runnable) ImGui::TextDisabled("not in the lab");
+      if (!r.runnable) ImGui::TextDisabled("n/a");
       else if (r.done) ImGui::Text("%.3f", r.value);
-      else if (int(i) == e->current) ImGui::TextDisabled("training…");
+      else if (int(i) == e->current) ImGui::TextDisabled("running");
       else ImGui::TextDisabled("waiting");
       ImGui::TableNextColumn();
       if (r.done) ImGui::Text("%.1f s", r.seconds);
