@@ -10,6 +10,7 @@
 #include "platform/platform.h"
 #include "runtime/assets.h"
 #include "runtime/blocks/projection.h"
+#include "runtime/blocks/rec_user_data.h"
 #include "runtime/lesson.h"
 #include "runtime/text.h"
 #include "ui/app_ui.h"
@@ -144,6 +145,14 @@ int main(int argc, char** argv) {
       lab::ui::show_toast(app, st ? message : st.message, st ? 8.0 : 15.0);
       return;
     }
+    // MovieLens-100k for the recommender blocks: u.data, u.item, u.user (web/byod.js unpacks a zip).
+    if (lab::runtime::rec_is_movielens_name(name)) {
+      std::string message;
+      const lab::core::Status st = lab::runtime::rec_file_dropped(app.session, name, contents, message);
+      std::fprintf(stderr, "embedlab: %s\n", st ? message.c_str() : st.message.c_str());
+      lab::ui::show_toast(app, st ? message : st.message, st ? 8.0 : 15.0);
+      return;
+    }
     lab::runtime::Lesson lesson = lab::runtime::lesson_parse(contents, name);
     if (!lesson.has_errors()) lab::ui::show_toast(app, "Opened lesson file '" + name + "' (" + lesson.title + ")");
     else lab::ui::show_toast(app, "Lesson file '" + name + "' has errors; they are shown in the lesson");
@@ -168,6 +177,7 @@ int main(int argc, char** argv) {
       if (lab::runtime::library_reload_changed(app.session.library)) lab::runtime::session_select(app.session, app.session.lesson, app.session.step);
     }
     app.gl_info = lab::platform::renderer_info();
+    lab::runtime::rec_user_data_update(app.session);  // "back to the generated data", asked by a widget
     lab::runtime::session_update(app.session, 8.0);  // experiments get ~8 ms per frame
     lab::ui::show_app(app);
     publish(app, last_route, last_publish_key);

@@ -12,6 +12,7 @@
 #include "runtime/blocks/embedding_train.h"
 #include "runtime/blocks/param_count.h"
 #include "runtime/blocks/projection.h"
+#include "runtime/blocks/rec_course.h"
 #include "runtime/blocks/rec_data.h"
 #include "runtime/blocks/rec_explicit.h"
 #include "runtime/blocks/rec_feedback.h"
@@ -45,6 +46,7 @@ const std::vector<const BlockKind*>& block_kinds() {
         &block_kind_rec_coldstart(),
         &block_kind_rec_youtube(),
         &block_kind_rec_feedback(),
+        &block_kind_rec_course(),
     };
     std::vector<const BlockKind*> out;
     for (BlockKind* k : list) {

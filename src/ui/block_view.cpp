@@ -15,6 +15,7 @@
 #include "runtime/blocks/overfit.h"
 #include "runtime/blocks/param_count.h"
 #include "runtime/blocks/projection.h"
+#include "runtime/blocks/rec_course.h"
 #include "runtime/blocks/rec_data.h"
 #include "runtime/blocks/rec_explicit.h"
 #include "runtime/blocks/rec_feedback.h"
@@ -51,6 +52,7 @@ std::span<const BlockWidgetEntry> block_widgets() {
       {&runtime::block_kind_rec_data(), widget_rec_data},
       {&runtime::block_kind_rec_explicit(), widget_rec_explicit},
       {&runtime::block_kind_rec_implicit(), widget_rec_implicit},
+      {&runtime::block_kind_rec_course(), widget_rec_course},
       {&runtime::block_kind_rec_feedback(), widget_rec_feedback},
       {&runtime::block_kind_rec_coldstart(), widget_rec_coldstart},
       {&runtime::block_kind_rec_youtube(), widget_rec_youtube},

@@ -49,6 +49,7 @@ BlockCommand widget_projection(LabApp& app, const runtime::BlockRun& run, const 
 BlockCommand widget_rec_data(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
 BlockCommand widget_rec_explicit(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
 BlockCommand widget_rec_implicit(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
+BlockCommand widget_rec_course(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
 BlockCommand widget_rec_feedback(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
 BlockCommand widget_rec_coldstart(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);
 BlockCommand widget_rec_youtube(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);

@@ -1,7 +1,9 @@
-// Bring your own data (issue #20 item 3): an Embedding Projector pair dropped on the page replaces the
-// projection block's data. Checks window.embedlab.data (the data set the page uses) before and after,
-// the block's first metrics against `embedlab pca` on the same files (when the native binary is
-// there), and that a malformed file is refused while the page keeps its data and keeps running.
+// Bring your own data (issue #20 items 1-3): an Embedding Projector pair dropped on the page replaces the
+// projection block's data; a MovieLens-format archive (made here, in the real format, zipped) replaces
+// the recommender lessons' ratings. Checks window.embedlab.data (the data set the page uses) before and
+// after, the blocks' first metrics against `embedlab pca` / `embedlab recsys` on the same files (when
+// the native binary is there), and that malformed files and broken archives are refused with FILE:LINE
+// (or the archive named) while the page keeps its data and keeps running.
 //   node tests/browser/byod.mjs [--site build/web-release/site] [--out DIR]
 //        [--embedlab build/native-release/src/embedlab]
 import { execFileSync } from 'node:child_process';
@@ -9,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checker, collectErrors, launch, opt, outDir, root, startServer, waitReady } from './common.mjs';
+import { movielensFiles, zipBuild } from '../web/zip_writer.mjs';
 
 const out = outDir('build/screenshots/byod');
 fs.mkdirSync(out, { recursive: true });
@@ -107,7 +110,109 @@ try {
   ok(d && d.points === 120, `the next step projects the same vectors: ${JSON.stringify(d)}`);
   await page.waitForTimeout(4000);
   await page.screenshot({ path: path.join(out, '3-your-vectors-next-step.png') });
+
+  // ---- MovieLens (items 1 and 2) ----
+  // A small data set in MovieLens-100k's format, zipped as GroupLens ships it (a folder inside).
+  const ml = movielensFiles({ users: 60, items: 80, perUser: 25 });
+  const mlDir = path.join(tmp, 'ml-small');
+  fs.mkdirSync(mlDir);
+  for (const [n, t] of Object.entries(ml)) fs.writeFileSync(path.join(mlDir, n), t, 'latin1');
+  const mlZip = zipBuild(Object.entries(ml).map(([n, t]) => ({ name: 'ml-small/' + n, data: t })));
+  const dropBytes = (page, name, buf) => page.evaluate(([n, b64]) => {
+    const bin = atob(b64), bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) bytes[i] = bin.charCodeAt(i);
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], n, { type: 'application/zip' }));
+    const canvas = document.getElementById('canvas');
+    canvas.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    canvas.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, [name, Buffer.from(buf).toString('base64')]);
+  const blockMetrics = (page, has) => page.evaluate((h) => {
+    const m = window.embedlab.mirror;
+    const b = m && (m.parts || []).find((p) => p.type === 'block' && p.progress === 1 && (p.metrics || []).some((x) => x.name === h));
+    if (!b) return null;
+    const r = {};
+    for (const x of b.metrics) r[x.name] = Number(x.value);
+    return r;
+  }, has);
+  const waitMetric = (page, has, ms) => page.waitForFunction((h) => {
+    const m = window.embedlab.mirror;
+    return m && (m.parts || []).some((p) => p.type === 'block' && p.progress === 1 && (p.metrics || []).some((x) => x.name === h));
+  }, has, { timeout: ms }).catch(() => {});
+  const cli = (args) => execFileSync(embedlab, ['recsys', '--data', mlDir, ...args]).toString();
+  const cliTest = (txt) => { const m = /test RMSE ([\d.]+) MAE ([\d.]+)/.exec(txt); return m ? { rmse: Number(m[1]), mae: Number(m[2]) } : null; };
+
+  await page.evaluate(() => { location.hash = '#06-explicit-feedback/3'; });
+  await page.waitForFunction(() => window.embedlab.data && window.embedlab.data.ratings > 0, null, { timeout: 30000 }).catch(() => {});
+  d = await data(page);
+  ok(d && d.name === 'synthetic-small (seed 1)' && d.ratings === 12000 && d.users === 300 && d.items === 500,
+     `before the drop the recommender lesson uses the generated ratings: ${JSON.stringify(d)}`);
+  const t1 = Date.now();
+  await dropBytes(page, 'ml-small.zip', mlZip);
+  await page.waitForFunction(() => { const x = window.embedlab.data; return x && /your copy/.test(x.name); }, null, { timeout: 15000 }).catch(() => {});
+  d = await data(page);
+  ok(d && d.name === 'MovieLens files (your copy: ml-small.zip/ml-small)' && d.ratings === 1500 && d.users === 60 && d.items === 80,
+     `after dropping ml-small.zip the page uses its ratings: ${JSON.stringify(d)}`);
+  await waitMetric(page, 'test_mae', 60000);
+  const mf = await blockMetrics(page, 'test_mae');
+  ok(mf && mf.test_rmse > 0.3 && mf.test_rmse < 2, `MF trained on the dropped ratings in ${Date.now() - t1} ms: ${JSON.stringify(mf)}`);
+  await page.screenshot({ path: path.join(out, '4-movielens-dropped.png') });
+  if (fs.existsSync(embedlab) && mf) {
+    const c = cliTest(cli(['--model', 'mf', '--dim', '16', '--l2', '0.3', '--epochs', '15', '--lr', '0.005', '--optim', 'lazy-adam', '--seed', '1']));
+    ok(c && Math.abs(c.rmse - mf.test_rmse) < 2e-4 && Math.abs(c.mae - mf.test_mae) < 2e-4,
+       `the same files and seed through the CLI: RMSE page ${mf.test_rmse} CLI ${c && c.rmse}, MAE page ${mf.test_mae} CLI ${c && c.mae}`);
+  } else {
+    console.log(`skip  the CLI comparison (no ${embedlab})`);
+  }
+
+  // The course's protocol on the dropped ratings: the panel's MF row is `embedlab recsys` with the course's settings.
+  await page.evaluate(() => { location.hash = '#06-explicit-feedback/8'; });
+  await page.waitForFunction(() => window.embedlab.step === 7, null, { timeout: 15000 }).catch(() => {});
+  d = await data(page);
+  ok(d && d.ratings === 1500, `the course panel uses the dropped ratings too: ${JSON.stringify(d)}`);
+  const t2 = Date.now();
+  await waitMetric(page, 'mae_deep_meta', 120000);
+  const course = await blockMetrics(page, 'mae_deep_meta');
+  ok(course && course.mae_mf > 0 && course.mae_deep > 0 && course.mae_deep_meta > 0 && !('noise_floor_mae' in course),
+     `the course panel ran MF, deep and the hybrid on them in ${Date.now() - t2} ms: ${JSON.stringify(course)}`);
+  await page.screenshot({ path: path.join(out, '5-course-panel-your-data.png') });
+  if (fs.existsSync(embedlab) && course) {
+    const c = cliTest(cli(['--model', 'mf', '--dim', '64', '--loss', 'mae', '--l2', '0', '--epochs', '10', '--lr', '0.001', '--optim', 'lazy-adam', '--seed', '1']));
+    ok(c && Math.abs(c.mae - course.mae_mf) < 2e-4, `the course's MF through the CLI: MAE page ${course.mae_mf}, CLI ${c && c.mae}`);
+  }
+
+  // A broken u.data inside an archive: the loader's FILE:LINE, the data stays as it was.
+  notices.length = 0;
+  const broken = { ...ml, 'u.data': ml['u.data'].split('\n').map((l, i) => (i === 2 ? '3\t7\tsix\t874724712' : l)).join('\n') };
+  await dropBytes(page, 'broken.zip', zipBuild(Object.entries(broken).map(([n, t]) => ({ name: 'ml-100k/' + n, data: t }))));
+  await page.waitForTimeout(1500);
+  let saidMl = notices.find((t) => /broken\.zip\/ml-100k\/u\.data:3: rating 'six' is not a whole number from 1 to 5/.test(t));
+  ok(!!saidMl, `a bad line in the archive's u.data: FILE:LINE and what is wrong (${saidMl || notices.slice(-2).join(' | ')})`);
+  d = await data(page);
+  ok(d && d.ratings === 1500, `and the page keeps the ratings it had: ${JSON.stringify(d)}`);
+  await page.screenshot({ path: path.join(out, '6-broken-archive-in-place.png') });
+  // A partial download: the archive is named and the reason given.
+  notices.length = 0;
+  await dropBytes(page, 'cut.zip', mlZip.subarray(0, Math.floor(mlZip.length * 0.6)));
+  await page.waitForTimeout(1500);
+  saidMl = notices.find((t) => /cut\.zip: the archive is cut short/.test(t));
+  ok(!!saidMl, `a zip cut short is refused, naming it (${saidMl || notices.slice(-2).join(' | ')})`);
+  ok(await page.evaluate(() => window.embedlab.ready === true), 'the page is still running');
+
   ok(errors.length === 0, `no page errors (${errors.slice(0, 3).join(' | ')})`);
+
+  // Narrow and dark: the dropped-data state and the course panel.
+  for (const [name, opts] of [['390-light', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
+                              ['desktop-dark', { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' }]]) {
+    const ctx = await browser.newContext({ ...opts, serviceWorkers: 'block' });
+    const p = await ctx.newPage();
+    await p.goto(url + '#06-explicit-feedback/8');
+    await waitReady(p);
+    await dropBytes(p, 'ml-small.zip', mlZip);
+    await waitMetric(p, 'mae_deep_meta', 120000);
+    await p.screenshot({ path: path.join(out, `7-course-panel-${name}.png`), fullPage: false });
+    await ctx.close();
+  }
 } finally {
   await browser.close();
   srv.kill();

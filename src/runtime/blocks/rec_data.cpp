@@ -4,12 +4,15 @@
 
 #include <algorithm>
 
+#include "runtime/blocks/rec_explicit.h"
+#include "runtime/blocks/rec_user_data.h"
+
 namespace lab::runtime {
 
 void RecDataExperiment::step(double) {
   if (computed) return;
   computed = true;
-  error = core::recsys::synth_generate(core::recsys::synth_small(seed), data);
+  error = rec_lesson_data(seed, data);
   if (!error.ok) return;
   summary = core::recsys::summarise(data);
   star_counts.assign(5, 0.0);
@@ -41,6 +44,8 @@ std::vector<Metric> RecDataExperiment::metrics() const {
           {"top10pct_item_share", summary.top10pct_item_share},
           {"noise_floor_rmse", summary.noise_floor_rmse}};
 }
+
+DataSetInfo RecDataExperiment::data_set() const { return computed && error.ok ? rec_data_set_info(data, seed) : DataSetInfo{}; }
 
 static std::unique_ptr<Experiment> make_rec_data(const BlockConfig& c) {
   auto e = std::make_unique<RecDataExperiment>();

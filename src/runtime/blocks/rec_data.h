@@ -1,4 +1,5 @@
-// "rec-data": the generated MovieLens-shaped ratings explored (star histogram, popularity long tail).
+// "rec-data": the recommender lessons' ratings explored (star histogram, popularity long tail): the
+// generated MovieLens-shaped data, or the student's own MovieLens files (rec_user_data.h).
 #pragma once
 
 #include <vector>
@@ -26,6 +27,7 @@ struct RecDataExperiment final : Experiment {
   float progress() const override { return computed ? 1.0f : 0.0f; }
   core::Status status() const override { return error; }
   std::vector<Metric> metrics() const override;
+  DataSetInfo data_set() const override;
 };
 
 }  // namespace lab::runtime

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include "core/recsys/model_file.h"
+#include "runtime/blocks/rec_user_data.h"
 #include "runtime/model_code.h"
 
 namespace lab::runtime {
@@ -17,7 +18,7 @@ void RecExplicitExperiment::step(double budget_ms) {
   const auto start = std::chrono::steady_clock::now();
   if (!initialised) {
     initialised = true;
-    error = rs::synth_generate(rs::synth_small(data_seed), data);
+    error = rec_lesson_data(data_seed, data);
     if (!error.ok) return;
     const rs::Split split = rs::split_random(data, 0.2, data_seed);
     error = rs::rec_init(rt, data, split, model, train);
@@ -247,7 +248,7 @@ BlockKind& block_kind_rec_explicit() {
 std::string rec_small_model_file(const rs::RecTrainer& rt, const rs::RecData& data, const rs::RecModelOptions& model,
                                  uint64_t data_seed) {
   rs::RecFileData fd;
-  fd.data = "synthetic-small";
+  fd.data = data.synthetic ? "synthetic-small" : "ml-100k";  // the student's files: the CLI is given the folder
   fd.data_seed = fd.split_seed = data_seed;
   return rs::rec_model_save(rt, data, model, fd);
 }
@@ -266,7 +267,8 @@ DataSetInfo RecExplicitExperiment::data_set() const {
 DataSetInfo rec_data_set_info(const rs::RecData& data, uint64_t seed) {
   DataSetInfo d;
   if (data.ratings.empty()) return d;
-  d.name = "synthetic-small (seed " + std::to_string(seed) + ")";
+  const std::shared_ptr<const RecUserData> u = rec_user_data();
+  d.name = data.synthetic ? "synthetic-small (seed " + std::to_string(seed) + ")" : u ? u->name : "MovieLens files";
   d.ratings = (long long)data.ratings.size();
   d.users = data.n_users;
   d.items = data.n_items;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include "core/recsys/model_file.h"
+#include "runtime/blocks/rec_user_data.h"
 #include "runtime/model_code.h"
 
 namespace lab::runtime {
@@ -15,7 +16,7 @@ void RecImplicitExperiment::step(double budget_ms) {
   if (!error.ok) return;
   if (!initialised) {
     initialised = true;
-    error = rs::synth_generate(rs::synth_small(data_seed), data);
+    error = rec_lesson_data(data_seed, data);
     if (!error.ok) return;
     const rs::Split split = rs::split_random(data, 0.2, data_seed);
     error = rs::rec_init(rt, data, split, model, train);

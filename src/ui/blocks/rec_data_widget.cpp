@@ -1,9 +1,12 @@
 // Widget for "rec-data": the star histogram, the popularity long tail or ratings per user.
 #include <cstdio>
 #include <numeric>
+#include <string>
 
 #include "imgui.h"
 #include "runtime/blocks/rec_data.h"
+#include "runtime/blocks/rec_user_data.h"
+#include "ui/blocks/rec_banner.h"
 #include "ui/app_ui.h"
 #include "ui/block_view.h"
 #include "ui/widgets/plot.h"
@@ -13,6 +16,7 @@ namespace lab::ui {
 BlockCommand widget_rec_data(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
   const auto* e = experiment_as<runtime::RecDataExperiment>(run);
   if (!e || !e->computed || !e->error.ok) return {};
+  rec_data_banner(app, e->data);
   const int view = run.config.integer("view");
   const float w = ImGui::GetContentRegionAvail().x;
   const ImVec2 size(w, std::min(w * 0.45f, ImGui::GetFontSize() * 16));
@@ -62,6 +66,40 @@ BlockCommand widget_rec_data(LabApp& app, const runtime::BlockRun& run, const ru
                      100.0 * double(e->summary.n_ratings) / (double(e->data.n_users) * e->data.n_items),
                      100.0 * e->summary.top10pct_item_share);
   return {};
+}
+
+}  // namespace lab::ui
+
+namespace lab::ui {
+
+static std::string with_commas(size_t v) {
+  const std::string digits = std::to_string(v);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+void rec_data_banner(LabApp&, const core::recsys::RecData& data) {
+  const std::shared_ptr<const runtime::RecUserData> u = runtime::rec_user_data();
+  if (!data.synthetic && u) {
+    ImGui::TextWrapped("Data: %s, %s ratings, %d users x %d movies. Read in this page: nothing was uploaded.", u->name.c_str(),
+                       with_commas(data.ratings.size()).c_str(), int(data.n_users), int(data.n_items));
+    if (ImGui::SmallButton("Back to the generated data")) runtime::rec_user_data_request_forget();
+  } else {
+    ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().muted);
+    ImGui::TextWrapped("Data: generated, MovieLens-shaped (%d users x %d movies, %s ratings). Have ml-100k.zip from "
+                       "GroupLens? Drop it (or its folder, or u.data + u.item + u.user) here to use the real ratings.",
+                       int(data.n_users), int(data.n_items), with_commas(data.ratings.size()).c_str());
+    ImGui::PopStyleColor();
+  }
+  if (const std::string& err = runtime::rec_user_data_error(); !err.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().error);
+    ImGui::TextWrapped("Not read: %s", err.c_str());
+    ImGui::PopStyleColor();
+  }
 }
 
 }  // namespace lab::ui

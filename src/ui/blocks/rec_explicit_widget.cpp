@@ -9,6 +9,7 @@
 #include "ui/app_ui.h"
 #include "ui/block_view.h"
 #include "ui/blocks/projector_tsv.h"
+#include "ui/blocks/rec_banner.h"
 #include "ui/widgets/plot.h"
 
 namespace lab::ui {
@@ -58,6 +59,7 @@ static void tsne_label(int index, char* buf, int size, const void* user) {
 BlockCommand widget_rec_explicit(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
   const auto* e = experiment_as<runtime::RecExplicitExperiment>(run);
   if (!e || !e->initialised || !e->error.ok) return {};
+  rec_data_banner(app, e->data);
   const float w = ImGui::GetContentRegionAvail().x;
   const ImVec2 size(w, std::min(w * 0.4f, ImGui::GetFontSize() * 14));
   const auto& h = e->rt.trainer.history;

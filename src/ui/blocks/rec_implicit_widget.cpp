@@ -9,6 +9,7 @@
 #include "ui/app_ui.h"
 #include "ui/block_view.h"
 #include "ui/blocks/projector_tsv.h"
+#include "ui/blocks/rec_banner.h"
 #include "ui/widgets/plot.h"
 
 namespace lab::ui {
@@ -41,6 +42,7 @@ static void topk_table(const char* id, const runtime::RecImplicitExperiment& e, 
 BlockCommand widget_rec_implicit(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock&) {
   const auto* e = experiment_as<runtime::RecImplicitExperiment>(run);
   if (!e || !e->initialised || !e->error.ok || e->triplet.user < 0) return {};
+  rec_data_banner(app, e->data);
   const float w = ImGui::GetContentRegionAvail().x;
 
   // One step of the training loop.
