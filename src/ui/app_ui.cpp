@@ -179,7 +179,11 @@ void show_about(LabApp& app) {
     ImGui::PopFont();
     ImGui::TextWrapped("An open-source teaching lab for deep-learning representations.");
     ImGui::Separator();
-    if (ImGui::BeginTable("##about", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+    // Names as wide as the longest, values in the rest: with both columns fit to their contents, the
+    // wrapped values had no width to fit and came out one character per line.
+    if (ImGui::BeginTable("##about", 2, ImGuiTableFlags_RowBg)) {
+      ImGui::TableSetupColumn("##name", ImGuiTableColumnFlags_WidthFixed);
+      ImGui::TableSetupColumn("##value", ImGuiTableColumnFlags_WidthStretch);
       auto row = [](const char* k, const std::string& v) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
