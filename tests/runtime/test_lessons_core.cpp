@@ -203,7 +203,7 @@ TEST_CASE("projection: t-SNE initialises in slices, says what it is doing, and s
   while (e.runs.empty() || !core::tsne_init_done(e.runs.back().state)) {
     REQUIRE(slices++ < 100000);
     e.step(0.0);  // the smallest slice each time: one piece of work
-    REQUIRE(e.status().ok);
+    REQUIRE_MESSAGE(e.status().ok, e.status().message);
     if (texts.empty() || texts.back() != e.progress_text()) texts.push_back(e.progress_text());
   }
   CHECK(slices > 100);
