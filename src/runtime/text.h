@@ -37,6 +37,10 @@ std::vector<std::string_view> split_lines(std::string_view text);
 // \u00XX). For the small JSON documents the app hands the page (state, the accessible mirror).
 std::string json_quote(std::string_view text);
 std::string_view trim(std::string_view s);
+// The last component of a path ("a/b/u.data" -> "u.data"; / or \\ separate).
+std::string path_base_name(const std::string& path);
+// A count with commas between thousands ("100,000"), as the data sets' sizes are shown.
+std::string with_commas(long long v);
 
 // --- `key: value` lines (the lesson header and lab blocks; lessons/README.md, "Values and comments")
 // A '#' with a blank (space or tab) on both sides starts a comment that runs to the end of the line

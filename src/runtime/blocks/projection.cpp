@@ -14,6 +14,7 @@
 #include "runtime/blocks/embedding_train.h"
 #include "runtime/assets.h"
 #include "runtime/session.h"
+#include "runtime/text.h"
 
 namespace lab::runtime {
 
@@ -62,15 +63,10 @@ struct Dropped {
 };
 Dropped g_vectors, g_metadata;
 
-std::string base_name(const std::string& path) {
-  const size_t slash = path.find_last_of("/\\");
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 }  // namespace
 
 core::Status projection_file_dropped(Session& s, const std::string& path, std::string contents, std::string& message) {
-  const std::string name = base_name(path);
+  const std::string name = path_base_name(path);
   std::shared_ptr<const ProjectionUserData> u;
   if (core::projector_is_csv_name(name)) {
     if (core::Status st = projection_user_data_parse(name, contents, "", "", u); !st) return st;

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "runtime/session.h"
+#include "runtime/text.h"
 
 namespace lab::runtime {
 
@@ -21,10 +22,6 @@ std::shared_ptr<const RecUserData> g_active;
 std::string g_error;
 bool g_forget_requested = false;
 
-std::string base_name(const std::string& path) {
-  const size_t slash = path.find_last_of("/\\");
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
 std::string folder_of(const std::string& path) {
   const size_t slash = path.find_last_of("/\\");
   return slash == std::string::npos ? std::string() : path.substr(0, slash);
@@ -42,22 +39,13 @@ int restart_rec_blocks(Session& s) {
   return n;
 }
 
-std::string with_commas(long long v) {
-  std::string digits = std::to_string(v), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 }  // namespace
 
 std::shared_ptr<const RecUserData> rec_user_data() { return g_active; }
 const std::string& rec_user_data_error() { return g_error; }
 
 bool rec_is_movielens_name(const std::string& path) {
-  const std::string b = base_name(path);
+  const std::string b = path_base_name(path);
   return b == "u.data" || b == "u.item" || b == "u.user" || rec_is_failed_drop_name(path);
 }
 bool rec_is_failed_drop_name(const std::string& path) {
@@ -69,7 +57,7 @@ core::Status rec_file_dropped(Session& s, const std::string& path, std::string c
     g_error = contents;
     return core::Status::error(std::move(contents));
   }
-  const std::string b = base_name(path);
+  const std::string b = path_base_name(path);
   Pending* slot = b == "u.data" ? &g_data : b == "u.item" ? &g_item : b == "u.user" ? &g_user : nullptr;
   if (!slot) return core::Status::error(path + ": not a MovieLens-100k file (u.data, u.item or u.user)");
   *slot = {path, std::move(contents)};

@@ -6,6 +6,7 @@
 #include "imgui.h"
 #include "runtime/blocks/rec_data.h"
 #include "runtime/blocks/rec_user_data.h"
+#include "runtime/text.h"
 #include "ui/blocks/rec_banner.h"
 #include "ui/app_ui.h"
 #include "ui/block_view.h"
@@ -72,27 +73,17 @@ BlockCommand widget_rec_data(LabApp& app, const runtime::BlockRun& run, const ru
 
 namespace lab::ui {
 
-static std::string with_commas(size_t v) {
-  const std::string digits = std::to_string(v);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 void rec_data_banner(LabApp&, const core::recsys::RecData& data) {
   const std::shared_ptr<const runtime::RecUserData> u = runtime::rec_user_data();
   if (!data.synthetic && u) {
     ImGui::TextWrapped("Data: %s, %s ratings, %d users x %d movies. Read in this page: nothing was uploaded.", u->name.c_str(),
-                       with_commas(data.ratings.size()).c_str(), int(data.n_users), int(data.n_items));
+                       runtime::with_commas((long long)data.ratings.size()).c_str(), int(data.n_users), int(data.n_items));
     if (ImGui::SmallButton("Back to the generated data")) runtime::rec_user_data_request_forget();
   } else {
     ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().muted);
     ImGui::TextWrapped("Data: generated, MovieLens-shaped (%d users x %d movies, %s ratings). Have ml-100k.zip from "
                        "GroupLens? Drop it (or its folder, or u.data + u.item + u.user) here to use the real ratings.",
-                       int(data.n_users), int(data.n_items), with_commas(data.ratings.size()).c_str());
+                       int(data.n_users), int(data.n_items), runtime::with_commas((long long)data.ratings.size()).c_str());
     ImGui::PopStyleColor();
   }
   if (const std::string& err = runtime::rec_user_data_error(); !err.empty()) {
