@@ -20,7 +20,7 @@ cmake --preset fuzz >/dev/null && cmake --build --preset fuzz -j "$(nproc)" --ta
 seed_files() {  # seed corpus per target, from files we ship
   case "$1" in
     fuzz_lesson) ls lessons/*.md ;;
-    fuzz_route) printf '01-symbols/2\n01-symbols/1?dim=64\nt/1?dim=3&2.question=x\n' ;;
+    fuzz_route) printf '01-symbols/2\n01-symbols/1?dim=64\nt/1?seed=3&2.p=0.25&title=x\n' ;;
     fuzz_csv) ls assets/data/*.csv tests/data/*.csv 2>/dev/null ;;
     *) ;;
   esac
