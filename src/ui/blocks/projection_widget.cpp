@@ -95,7 +95,7 @@ int draw_layout(LabApp& app, const runtime::ProjectionExperiment& e, int r, floa
   std::snprintf(id, sizeof id, "##proj%d", r);
   const bool pca = e.method == runtime::ProjectionMethod::Pca || r < 0;
   if (r < 0) {
-    std::snprintf(title, sizeof title, "PCA alone: the first 2 of the %d components", int(e.pca.axes.cols()));
+    std::snprintf(title, sizeof title, "PCA alone: PC1 and PC2 of the %d", int(e.pca.axes.cols()));
     std::snprintf(xl, sizeof xl, "PC1 (%.1f%% of variance)", 100.0 * e.pca.explained_variance_ratio(0));
     std::snprintf(yl, sizeof yl, "PC2 (%.1f%% of variance)", 100.0 * e.pca.explained_variance_ratio(1));
   } else if (pca) {
@@ -103,8 +103,11 @@ int draw_layout(LabApp& app, const runtime::ProjectionExperiment& e, int r, floa
     std::snprintf(xl, sizeof xl, "PC1 (%.1f%% of variance)", 100.0 * e.pca.explained_variance_ratio(0));
     std::snprintf(yl, sizeof yl, "PC2 (%.1f%% of variance)", 100.0 * e.pca.explained_variance_ratio(1));
   } else {
-    std::snprintf(title, sizeof title, "t-SNE of %d %s%s: perplexity %g, seed %llu", n, data_title(e),
-                  e.pca_beside() ? " (their first PCs)" : "", e.perplexity_used, static_cast<unsigned long long>(e.runs[size_t(r)].seed));
+    if (e.pca_beside())  // short: PCA's picture stands beside it
+      std::snprintf(title, sizeof title, "t-SNE of their first %d PCs (perplexity %g)", int(e.pca.axes.cols()), e.perplexity_used);
+    else
+      std::snprintf(title, sizeof title, "t-SNE of %d %s: perplexity %g, seed %llu", n, data_title(e), e.perplexity_used,
+                    static_cast<unsigned long long>(e.runs[size_t(r)].seed));
     std::snprintf(xl, sizeof xl, "t-SNE x (no unit)");
     std::snprintf(yl, sizeof yl, "t-SNE y");
   }
@@ -116,7 +119,7 @@ int draw_layout(LabApp& app, const runtime::ProjectionExperiment& e, int r, floa
   spec.x_label = xl;
   spec.y_label = yl;
   spec.equal_aspect = true;
-  spec.legend = PlotLegend::Outside;
+  spec.legend = e.pca_beside() && r == 0 ? PlotLegend::None : PlotLegend::Outside;  // one legend for the pair: PCA's
   ImGui::BeginGroup();
   ImGui::BeginGroup();
   if (plot_begin(id, spec, ImVec2(width, height))) {
@@ -197,7 +200,7 @@ BlockCommand widget_projection(LabApp& app, const runtime::BlockRun& run, const 
       // the image and the KL curve under them.
       const bool two = avail > font * 36;
       const float w = two ? (avail - gap) * 0.5f : avail;
-      const float h = std::min(w * 0.85f, font * 26);
+      const float h = std::min(w * (two ? 0.9f : 0.85f), font * 30);
       hovered = draw_layout(app, *e, 0, w, h, atlas);
       if (two) ImGui::SameLine();
       if (const int hp = draw_layout(app, *e, -1, w, h, atlas); hp >= 0) hovered = hp;
