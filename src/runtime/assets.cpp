@@ -148,6 +148,7 @@ struct AssetGate final : Experiment {
   float progress() const override { return inner ? inner->progress() : 0.0f; }
   std::string progress_text() const override {
     if (inner) return inner->progress_text();
+    if (!error.ok) return "the data did not arrive";  // the block shows why (status())
     char pct[32];
     std::snprintf(pct, sizeof pct, "… %d %%", int(std::floor(100 * fraction)));
     return "loading " + (loading.empty() ? std::string("data") : loading) + pct;
