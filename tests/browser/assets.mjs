@@ -68,7 +68,7 @@ try {
     const b = await firstBlock(page);
     ok(failed && /digits\.csv/.test(b.status) && /404/.test(b.status), `the block says what failed: "${b && b.status}"`);
     await page.screenshot({ path: path.join(out, '2-failed-fetch.png') });
-    await page.evaluate(() => { location.hash = '#01-symbols/1'; });
+    await page.evaluate(() => { location.hash = '#01-symbols/2'; });  // its one-hot block
     const alive = await waitBlock(page, () => { const m = window.embedlab.mirror; return m &&
       (m.parts || []).some((p) => p.type === 'block' && p.kind !== 'projection' && p.progress === 1 && !p.status); }, 30000);
     ok(alive, 'the app keeps running: another lesson\'s block runs after the failure');
