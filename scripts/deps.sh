@@ -26,9 +26,9 @@ package_sets="base web native test"
 packages_for() {  # the Debian packages of one group; README's "What gets installed" says what each is for
   case "$1" in
     base)   echo "cmake ninja-build g++ libeigen3-dev doctest-dev fonts-dejavu-core fonts-dejavu-extra fonttools libstb-dev zlib1g-dev curl xz-utils ca-certificates nodejs npm" ;;
-    web)    echo "emscripten" ;;
+    web)    echo "emscripten dataset-fashion-mnist" ;;
     native) echo "libglfw3-dev libgl-dev" ;;
-    test)   echo "chromium xvfb imagemagick clang-14 libclang-rt-14-dev pyflakes3 dataset-fashion-mnist" ;;
+    test)   echo "chromium xvfb imagemagick clang-14 libclang-rt-14-dev pyflakes3" ;;
     *) die "unknown package set '$1' (valid: $package_sets)" ;;
   esac
 }

@@ -6,7 +6,8 @@
 #      server: scripts/serve.mjs on a fixture site: hostile requests, compression, caching (tests/server; no build needed)
 #   3. browser: headless Chromium loads the served page and checks it (tests/browser/smoke.mjs, links.mjs,
 #      lessons.mjs, a11y.mjs; publish.mjs: a published folder, a lesson added without rebuilding, the service worker;
-#      editor.mjs: the lesson editor's round trip; byod.mjs: a dropped Projector TSV pair)
+#      editor.mjs: the lesson editor's round trip; byod.mjs: a dropped Projector TSV pair; assets.mjs: data sets fetched
+#      when a step needs them, and the Fashion-MNIST map)
 #   4. asan:   the doctest suite again, natively under AddressSanitizer + UndefinedBehaviorSanitizer
 #   5. fuzz:   every kept fuzz input replayed, then every libFuzzer target for LAB_FUZZ_SECONDS (default 30) each
 # LAB_TEST_QUICK=1 skips 4 and 5 (for a fast local loop).
@@ -107,6 +108,10 @@ if [ "$wasm_ok" = 1 ]; then
     node tests/browser/byod.mjs --site build/web-release/site --out build/screenshots/byod --embedlab build/native-release/src/embedlab
     st=$?
     record byod "$st" "$([ $st = 0 ] && echo passed || echo failed), screenshots in build/screenshots/byod"
+    say "browser: data sets fetched only when a step needs them (digits, Fashion-MNIST), a failed fetch, the Fashion-MNIST map"
+    node tests/browser/assets.mjs --site build/web-release/site --out build/screenshots/assets
+    st=$?
+    record assets "$st" "$([ $st = 0 ] && echo passed || echo failed), screenshots in build/screenshots/assets"
     say "browser: accessibility (axe-core, the accessibility tree of every step, the mirror's knobs, themes)"
     node tests/browser/a11y.mjs --site build/web-release/site --out build/screenshots/a11y
     st=$?

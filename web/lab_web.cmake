@@ -3,6 +3,7 @@
 #   index.html  index.js  index.wasm  index.data  sw.js  manifest.webmanifest  favicon.svg
 #   (and in release builds their .br/.gz siblings, scripts/precompress.mjs)
 #   lessons/  (the lessons as files, and lessons/index.json listing them: read by the page at run time)
+#   assets/data/  (the data sets, fetched by the page when a step needs them: web/assets_fetch.js)
 # `scripts/lab site [DIR]` copies it into a folder to publish (scripts/site.mjs).
 
 if(TARGET embedlab)
@@ -22,7 +23,9 @@ if(TARGET embedlab)
     "SHELL:--pre-js ${PROJECT_SOURCE_DIR}/web/lessons_fetch.js"
     "SHELL:--pre-js ${PROJECT_SOURCE_DIR}/web/editor.js"
     "SHELL:--pre-js ${PROJECT_SOURCE_DIR}/web/byod.js"
+    "SHELL:--pre-js ${PROJECT_SOURCE_DIR}/web/assets_fetch.js"
     "SHELL:--preload-file ${PROJECT_SOURCE_DIR}/assets@/assets"
+    "SHELL:--exclude-file */assets/data/*.csv" "SHELL:--exclude-file */assets/data/*LICENSE*"
     "SHELL:--preload-file ${LAB_GEN_DIR}/fonts@/fonts"
     "$<$<CONFIG:Debug>:-sASSERTIONS=1>")
   # Relink (and repack index.data) when an asset or the page glue changes; a lesson edit does not relink.
@@ -30,8 +33,36 @@ if(TARGET embedlab)
   file(GLOB_RECURSE LAB_LESSON_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/lessons/*)
   set_property(TARGET embedlab APPEND PROPERTY LINK_DEPENDS ${LAB_PACKED_FILES} ${LAB_FONT_FILES}
                ${PROJECT_SOURCE_DIR}/web/lab_pre.js ${PROJECT_SOURCE_DIR}/web/lessons_fetch.js ${PROJECT_SOURCE_DIR}/web/editor.js
-               ${PROJECT_SOURCE_DIR}/web/byod.js)
+               ${PROJECT_SOURCE_DIR}/web/byod.js ${PROJECT_SOURCE_DIR}/web/assets_fetch.js)
   find_program(LAB_NODE node REQUIRED)  # Emscripten itself runs on node
+
+  # Data sets, fetched by the page when a step needs them (src/runtime/assets.h, lazy_assets), so the
+  # first lesson's page does not carry them: left out of index.data above and put in site/assets/data/.
+  # Fashion-MNIST's 10,000 test images come from Debian's dataset-fashion-mnist, decompressed
+  # (scripts/fmnist-asset.mjs): a site built without them would break its lesson, so the build stops.
+  set(LAB_FMNIST_DIR /usr/share/datasets/fashion-mnist CACHE PATH "Debian's dataset-fashion-mnist files (t10k-*-ubyte.gz)")
+  foreach(f t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
+    if(NOT EXISTS ${LAB_FMNIST_DIR}/${f}.gz)
+      message(FATAL_ERROR "${LAB_FMNIST_DIR}/${f}.gz is missing: the site's Fashion-MNIST asset is built from the "
+                          "Debian package dataset-fashion-mnist (install it: scripts/deps.sh packages web), or set "
+                          "-DLAB_FMNIST_DIR= to a folder holding t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz.")
+    endif()
+  endforeach()
+  set(LAB_SITE_DATA ${LAB_SITE_DIR}/assets/data)
+  add_custom_command(
+    OUTPUT ${LAB_SITE_DATA}/fashion-mnist/t10k-images-idx3-ubyte ${LAB_SITE_DATA}/fashion-mnist/t10k-labels-idx1-ubyte
+    COMMAND ${LAB_NODE} ${PROJECT_SOURCE_DIR}/scripts/fmnist-asset.mjs ${LAB_FMNIST_DIR} ${LAB_SITE_DATA}/fashion-mnist
+    DEPENDS ${PROJECT_SOURCE_DIR}/scripts/fmnist-asset.mjs ${LAB_FMNIST_DIR}/t10k-images-idx3-ubyte.gz
+            ${LAB_FMNIST_DIR}/t10k-labels-idx1-ubyte.gz
+    COMMENT "Building the Fashion-MNIST asset from dataset-fashion-mnist")
+  add_custom_command(
+    OUTPUT ${LAB_SITE_DATA}/digits.csv ${LAB_SITE_DATA}/fashion-mnist-LICENSE.txt
+    COMMAND ${CMAKE_COMMAND} -E copy ${PROJECT_SOURCE_DIR}/assets/data/digits.csv
+            ${PROJECT_SOURCE_DIR}/assets/data/fashion-mnist-LICENSE.txt ${LAB_SITE_DATA}/
+    DEPENDS ${PROJECT_SOURCE_DIR}/assets/data/digits.csv ${PROJECT_SOURCE_DIR}/assets/data/fashion-mnist-LICENSE.txt
+    COMMENT "Copying the data sets beside the page")
+  set(LAB_SITE_DATA_FILES ${LAB_SITE_DATA}/digits.csv ${LAB_SITE_DATA}/fashion-mnist-LICENSE.txt
+      ${LAB_SITE_DATA}/fashion-mnist/t10k-images-idx3-ubyte ${LAB_SITE_DATA}/fashion-mnist/t10k-labels-idx1-ubyte)
 
   # Page shell and service worker. The cache id (git build id + a hash of index.js, .wasm and .data)
   # names the service worker's cache and is the ?v= of every build file the page asks for, so a
@@ -57,7 +88,8 @@ if(TARGET embedlab)
     COMMAND ${LAB_NODE} ${PROJECT_SOURCE_DIR}/scripts/lesson-index.mjs ${LAB_SITE_DIR}/lessons --quiet
     DEPENDS ${LAB_LESSON_FILES} ${PROJECT_SOURCE_DIR}/scripts/lesson-index.mjs
     COMMENT "Copying the lessons beside the page and writing lessons/index.json")
-  add_custom_target(lab_site ALL DEPENDS ${LAB_SITE_DIR}/index.html ${LAB_SITE_DIR}/sw.js ${LAB_SITE_DIR}/lessons/index.json)
+  add_custom_target(lab_site ALL DEPENDS ${LAB_SITE_DIR}/index.html ${LAB_SITE_DIR}/sw.js ${LAB_SITE_DIR}/lessons/index.json
+                    ${LAB_SITE_DATA_FILES})
   # Pre-compressed siblings (NAME.br at brotli 11, NAME.gz), which scripts/serve.mjs and static hosts
   # that know them send to browsers accepting them: Chromium takes br from https and localhost, gzip
   # elsewhere. Brotli 11 rather than `scripts/lab run`'s --fast 5: on index.wasm 665 KB against 771 KB,

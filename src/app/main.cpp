@@ -1,5 +1,6 @@
 // Composition root: parse the command line, then either run a headless command or wire the
 // lesson session, the UI and the platform's window together. Nothing else lives here.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -95,6 +96,20 @@ std::string edit_result_json(const lab::runtime::Lesson& l, double parse_ms) {
 
 int main(int argc, char** argv) {
   lab::runtime::assets_dir_set(lab::platform::assets_dir());  // headless commands read data too
+  if (lab::platform::asset_fetch_available()) {  // the page: data sets come from the site when a step needs them
+    lab::runtime::asset_fetcher_set({
+        [](const std::string& name) {
+          const lab::runtime::LazyAsset* a = lab::runtime::lazy_asset_find(name);
+          lab::platform::asset_fetch_start(name, a ? a->bytes : 0);
+        },
+        [](const std::string& name) {
+          lab::runtime::AssetStatus st;
+          const double p = lab::platform::asset_fetch_poll(name, &st.error);
+          st.state = p < 0 ? lab::runtime::AssetState::Failed : p > 1 ? lab::runtime::AssetState::Ready : lab::runtime::AssetState::Loading;
+          st.fraction = p < 0 ? 0 : std::min(p, 1.0);
+          return st;
+        }});
+  }
   lab::cli::GuiOptions gui;
   const int rc = lab::cli::cli_main(argc, argv, gui);
   if (rc != lab::cli::kRunGui) return rc;

@@ -90,6 +90,13 @@ std::string lessons_dir();
 bool lessons_fetched_async();
 std::string fonts_dir();
 std::string assets_dir();
+// Data sets not packed with the page (runtime/assets.h, lazy_assets): the web build fetches one from
+// the site's assets/ folder into assets_dir() when a step first needs it (web/assets_fetch.js).
+// Natively they are files on disk and there is nothing to fetch: available() is false.
+bool asset_fetch_available();
+void asset_fetch_start(const std::string& name, double expected_bytes);
+// -1: failed (*error says why, naming the file); 0..1: the share arrived; 2: written to assets_dir()/name.
+double asset_fetch_poll(const std::string& name, std::string* error);
 // Uploads an RGBA8 image as a texture for ImGui::Image; nullptr on failure.
 void* texture_create(const unsigned char* rgba, int width, int height);
 std::string platform_name();

@@ -244,6 +244,12 @@ std::string lessons_dir() {
 }
 
 bool lessons_fetched_async() { return false; }
+bool asset_fetch_available() { return false; }
+void asset_fetch_start(const std::string&, double) {}
+double asset_fetch_poll(const std::string&, std::string* error) {
+  if (error) *error = "nothing is fetched natively";
+  return -1;
+}
 
 std::string assets_dir() {
   std::error_code ec;

@@ -1,5 +1,6 @@
 #include "ui/block_commands.h"
 
+#include "runtime/assets.h"
 #include "runtime/blocks/blocks.h"
 #include "runtime/blocks/dropout_mask.h"
 #include "runtime/blocks/projection.h"
@@ -13,7 +14,7 @@ namespace {
 // The run's experiment as the kind the command is for; null if it is another (a widget's mistake).
 template <class E>
 E* experiment_for(runtime::BlockRun& run) {
-  return dynamic_cast<E*>(run.experiment.get());
+  return dynamic_cast<E*>(runtime::experiment_ready(run.experiment.get()));
 }
 
 void apply(runtime::BlockRun&, std::monostate) {}

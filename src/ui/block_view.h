@@ -4,6 +4,7 @@
 
 #include <span>
 
+#include "runtime/assets.h"
 #include "runtime/session.h"
 #include "ui/block_commands.h"
 
@@ -26,10 +27,11 @@ struct BlockWidgetEntry {
 std::span<const BlockWidgetEntry> block_widgets();
 const BlockWidgetEntry* block_widget_find(const runtime::BlockKind& kind);
 
-// The run's experiment as its kind's type, read-only; null if it is not one.
+// The run's experiment as its kind's type, read-only; null if it is not one, or while the block waits
+// for its data (runtime/assets.h).
 template <class E>
 const E* experiment_as(const runtime::BlockRun& run) {
-  return dynamic_cast<const E*>(run.experiment.get());
+  return dynamic_cast<const E*>(runtime::experiment_ready(run.experiment.get()));
 }
 
 BlockCommand widget_onehot(LabApp& app, const runtime::BlockRun& run, const runtime::LabBlock& block);

@@ -1,4 +1,5 @@
 #include "runtime/blocks/batchnorm.h"
+#include "runtime/assets.h"
 
 #include <algorithm>
 #include <cmath>
@@ -244,7 +245,7 @@ BlockKind& block_kind_batchnorm_compare() {
           {"running_stats", "running means and variances (not trained): 2 × width per hidden layer"},
           {"width_times_depth", "width × hidden layers, for comparison"},
       },
-      make_batchnorm_compare,
+      digits_gated<make_batchnorm_compare>,
   };
   k.check_timeout_s = 60;
   k.controls = {{"almost untrained nets (1 epoch at learning rate 1e-4)", {{"epochs", "1"}, {"lr", "0.0001"}}},
@@ -407,7 +408,7 @@ BlockKind& block_kind_batchnorm_inference() {
           {"bn_params", "trainable batch-norm parameters (γ, β): 2 × width per BN layer"},
           {"bn_running_stats", "running means and variances (buffers, not trained): 2 × width per BN layer"},
       },
-      make_batchnorm_inference,
+      digits_gated<make_batchnorm_inference>,
   };
   k.check_timeout_s = 60;
   k.controls = {{"an almost untrained net (1 epoch at learning rate 1e-4)", {{"epochs", "1"}, {"lr", "0.0001"}}}};

@@ -1,4 +1,5 @@
 #include "runtime/blocks/dropout_ensemble.h"
+#include "runtime/assets.h"
 
 #include <chrono>
 #include <cmath>
@@ -176,7 +177,7 @@ BlockKind& block_kind_dropout_ensemble() {
         {"prob_gap", "the same for the mean probabilities of all `masks` thinned networks"},
         {"train_loss", "training loss (with dropout) of the last epoch"},
     };
-    k.make = make_dropout_ensemble;
+    k.make = digits_gated<make_dropout_ensemble>;
     k.check_timeout_s = 60;
     k.controls = {
         {"no dropout (p = 0): every thinned network is the full network", {{"p", "0"}}},

@@ -1,4 +1,5 @@
 #include "runtime/blocks/overfit.h"
+#include "runtime/assets.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -291,7 +292,7 @@ BlockKind& block_kind_overfit_dropout() {
     }
     k.metrics.push_back({"best_run", "which run (1, 2 or 3) ends with the lowest validation loss (mean of its last 5 epochs)"});
     k.metrics.push_back({"noisy_labels", "number of randomised training labels"});
-    k.make = make_overfit_dropout;
+    k.make = digits_gated<make_overfit_dropout>;
     k.validate = validate_common;
     k.check_timeout_s = 60;
     k.controls = {{"almost untrained models (1 epoch at learning rate 1e-4)", {{"epochs", "1"}, {"lr", "0.0001"}}}};
@@ -334,7 +335,7 @@ BlockKind& block_kind_overfit_regularise() {
         {"params", "regularised net: trainable parameters"},
         {"noisy_labels", "number of randomised training labels"},
     };
-    k.make = make_overfit_regularise;
+    k.make = digits_gated<make_overfit_regularise>;
     k.validate = validate_common;
     k.check_timeout_s = 60;
     k.controls = {{"almost untrained models (1 epoch at learning rate 1e-4)", {{"epochs", "1"}, {"lr", "0.0001"}}},

@@ -205,13 +205,13 @@ static Metric gap_ratio_metric(std::string name, const core::Mat& y, std::span<c
 static bool finish_step(ProjectionExperiment& e) {
   std::vector<Metric>& m = e.results;
   const int n = int(e.x.rows());
-  const int layouts = int(e.quality.size());
+  const int layouts = e.method == ProjectionMethod::Pca ? 1 : int(e.runs.size());  // quality.back(): PCA beside t-SNE
   int& stage = e.finish_stage;
   if (stage == 0) {
     m.clear();
     m.push_back({"points", double(n)});
-    m.push_back(spread_ratio_metric("spread_ratio_input", e.x, e.labels));
-    m.push_back(gap_ratio_metric("gap_ratio_input", e.x, e.labels));
+    m.push_back(spread_ratio_metric("spread_ratio_input", e.input(), e.labels));
+    m.push_back(gap_ratio_metric("gap_ratio_input", e.input(), e.labels));
   } else if (stage <= layouts) {
     const int r = stage - 1;
     // t-SNE: first the exact KL of this layout, in pieces.
@@ -226,6 +226,10 @@ static bool finish_step(ProjectionExperiment& e) {
     m.push_back(gap_ratio_metric("gap_ratio_output" + sfx, y, e.labels));
   } else if (stage == layouts + 1) {
     m.push_back({"knn_accuracy_input", e.quality[0].knn_accuracy_input});
+    if (int(e.quality.size()) > layouts) {
+      m.push_back({"trustworthiness_pca", e.quality.back().trustworthiness});
+      m.push_back({"knn_accuracy_pca", e.quality.back().knn_accuracy});
+    }
     if (e.method == ProjectionMethod::Pca) {
       double two = 0;
       for (core::Index i = 0; i < std::min<core::Index>(2, e.pca.explained_variance_ratio.size()); ++i)
@@ -272,19 +276,31 @@ static bool finish_step(ProjectionExperiment& e) {
 static void start_quality(ProjectionExperiment& e) {
   const int layouts = e.method == ProjectionMethod::Pca ? 1 : int(e.runs.size());
   const int n = int(e.x.rows());
-  e.quality.resize(size_t(layouts));
-  for (int r = 0; r < layouts && e.error; ++r)
-    e.error = core::layout_quality_begin(e.quality[size_t(r)], e.x, e.layout(r), e.labels,
+  e.quality.resize(size_t(layouts + (e.pca_beside() ? 1 : 0)));
+  for (int r = 0; r < int(e.quality.size()) && e.error; ++r)
+    e.error = core::layout_quality_begin(e.quality[size_t(r)], e.input(), r < layouts ? e.layout(r) : e.pca_y, e.labels,
                                          std::max(1, std::min(trust_k(n), (n - 1) / 2)), std::max(1, std::min(kKnnK, n - 1)));
 }
 
 static void prepare(ProjectionExperiment& e) {
   e.prepared = true;
   const int n = int(e.x.rows());
-  // Sizes: at most 1797 points (the digits; words: 30, blobs: 300) of at most 64 features, so PCA
-  // (64 x 64 covariance), t-SNE (Barnes-Hut above 200 points) and the quality measures stay far
-  // below the memory budget; tsne_init checks its own anyway.
-  if (e.method == ProjectionMethod::Pca) {
+  // Sizes: at most 1797 points of at most 64 features (the digits; words: 30, blobs: 300), or 10,000
+  // Fashion-MNIST images of 784 pixels, whose PCA (a 784 x 784 covariance) gives t-SNE and the quality
+  // measures 50 features: all far below the memory budget; tsne_init checks its own anyway.
+  if (e.pca_dims > 0 && e.pca_dims < e.x.cols()) {
+    // t-SNE of the first pca_dims principal components, the usual first step for images (van der
+    // Maaten & Hinton 2008, section 4.2: 30 components; scikit-learn and openTSNE suggest 50); the
+    // layouts are judged in that space too. Their first two are PCA's own picture, drawn beside.
+    const int comps = int(std::min<core::Index>(e.pca_dims, n - 1));
+    if (e.error = core::pca_fit(e.x, std::max(2, comps), e.pca); !e.error) return;
+    e.tsne_x = core::pca_transform(e.pca, e.x);
+    e.pca_y = e.tsne_x.leftCols(2);
+    if (e.method == ProjectionMethod::Pca) {
+      start_quality(e);
+      return;
+    }
+  } else if (e.method == ProjectionMethod::Pca) {
     const int comps = int(std::min<core::Index>(std::min<core::Index>(10, e.x.cols()), n - 1));
     if (e.error = core::pca_fit(e.x, std::max(2, comps), e.pca); !e.error) return;
     e.pca_y = core::pca_transform(e.pca, e.x).leftCols(2);
@@ -307,7 +323,7 @@ static void prepare(ProjectionExperiment& e) {
   // The initialisation (neighbours, bandwidths, P, the start) runs in slices: see step().
   for (TsneRun& r : e.runs) {
     p.seed = r.seed;
-    if (e.error = core::tsne_init_begin(r.state, e.x, p); !e.error) return;
+    if (e.error = core::tsne_init_begin(r.state, e.input(), p); !e.error) return;
   }
 }
 
@@ -440,6 +456,7 @@ static std::unique_ptr<Experiment> make_projection(const BlockConfig& c) {
   e->data = ProjectionData(c.integer("data"));
   e->method = ProjectionMethod(c.integer("method"));
   e->points = c.integer("points");
+  e->pca_dims = c.integer("pca_dims");
   e->iterations = c.integer("iterations");
   e->perplexity = e->perplexity_used = c.num("perplexity");
   e->learning_rate = c.num("learning_rate");
@@ -479,6 +496,37 @@ static std::unique_ptr<Experiment> make_projection(const BlockConfig& c) {
       }
       for (int g = 0; g < 10; ++g) e->group_names.push_back(std::to_string(g));
       e->image_side = 8;
+      e->image_max = 16;
+      break;
+    }
+    case ProjectionData::Fmnist: {
+      const auto d = fmnist_data(e->error);
+      if (!d) return e;
+      const core::IdxImages& im = d->images;
+      const int total = im.n, side = im.rows, pixels = im.rows * im.cols;
+      const int n = e->points > 0 ? std::min(e->points, total) : total;
+      // A fixed subsample, as for the digits.
+      std::vector<uint32_t> order(static_cast<size_t>(total));
+      for (int i = 0; i < total; ++i) order[size_t(i)] = uint32_t(i);
+      if (n < total) {
+        core::Rng rng(20240501);
+        core::rng_shuffle(rng, order);
+        std::sort(order.begin(), order.begin() + n);
+      }
+      // x: pixels / 255, as core::idx_labeled_data and `embedlab tsne --input *-idx3-ubyte.gz` read them.
+      e->x.resize(n, pixels);
+      const std::vector<std::string>& names = fmnist_class_names();
+      for (int i = 0; i < n; ++i) {
+        const int r = int(order[size_t(i)]);
+        const uint8_t* px = im.pixels.data() + size_t(r) * size_t(pixels);
+        for (int j = 0; j < pixels; ++j) e->x(i, j) = core::Scalar(px[j]) / core::Scalar(255);
+        e->labels.push_back(int32_t(d->labels[size_t(r)]));
+        e->source_rows.push_back(r);
+        e->point_labels.push_back(names[d->labels[size_t(r)]] + "  (test image " + std::to_string(r + 1) + ")");
+      }
+      e->group_names = names;
+      e->image_side = side;
+      e->image_max = 1;
       break;
     }
     case ProjectionData::Words:
@@ -497,12 +545,27 @@ static std::unique_ptr<Experiment> make_projection(const BlockConfig& c) {
   return e;
 }
 
+// The data sets the page fetches when a step needs them (runtime/assets.h): the block waits for them.
+static std::unique_ptr<Experiment> make_projection_after_assets(const BlockConfig& c) {
+  if (g_user) return make_projection(c);
+  switch (ProjectionData(c.integer("data"))) {
+    case ProjectionData::Digits: return asset_gated(c, make_projection, {core::kDigitsFile});
+    case ProjectionData::Fmnist: return asset_gated(c, make_projection, {kFmnistImagesAsset, kFmnistLabelsAsset});
+    default: return make_projection(c);
+  }
+}
+
 static std::vector<ParamSpec> projection_params() {
   std::vector<ParamSpec> p = {
-      {"data", ParamType::Choice, "what to project: the 8×8 digit images, lesson 1's word embeddings, or planted clusters",
-       0, 0, 0, {"digits", "words", "blobs-spread", "blobs-gaps"}, "digits"},
+      {"data", ParamType::Choice, "what to project: the 8×8 digit images, lesson 1's word embeddings, planted clusters, "
+       "or Fashion-MNIST's 10,000 28×28 test images",
+       0, 0, 0, {"digits", "words", "blobs-spread", "blobs-gaps", "fashion-mnist"}, "digits"},
       {"method", ParamType::Choice, "PCA (linear, instant) or t-SNE (animated)", 0, 0, 0, {"pca", "tsne"}, "tsne"},
-      {"points", ParamType::Int, "digits: use this many (a fixed subsample; 0 = all 1797)", 0, 0, 1797},
+      {"points", ParamType::Int, "digits, fashion-mnist: use this many (a fixed subsample; 0 = all 1797 digits, all 10,000 images)", 0, 0, 10000},
+      {"pictures", ParamType::Bool, "images (digits, fashion-mnist): start with the images themselves drawn at their points "
+       "(a switch above the plot)", 0, 0, 1},
+      {"pca_dims", ParamType::Int, "project the first this many principal components instead of the data itself, and judge the "
+       "pictures there; t-SNE's picture then has PCA's own beside it (0: the data itself)", 0, 0, 100},
       {"perplexity", ParamType::Float, "t-SNE: effective number of neighbours each point keeps", 30, 2, 100, {}, "", true},
       {"iterations", ParamType::Int, "t-SNE: gradient steps", 750, 50, 3000},
       {"learning_rate", ParamType::Float, "t-SNE step size (0: automatic)", 0, 0, 2000},
@@ -529,7 +592,9 @@ BlockKind& block_kind_projection() {
           {"points", "number of points projected"},
           {"trustworthiness", "how far the 10 nearest neighbours in the picture (5 below 100 points) are true neighbours (1 = all are)"},
           {"knn_accuracy", "share of points whose 5 nearest in the picture mostly carry their label"},
-          {"knn_accuracy_input", "the same vote in the original space, for comparison"},
+          {"knn_accuracy_input", "the same vote in the original space (with pca_dims: in its principal components), for comparison"},
+          {"trustworthiness_pca", "t-SNE with pca_dims: trustworthiness of PCA's own picture (its first two components)", "method = tsne and pca_dims > 0"},
+          {"knn_accuracy_pca", "t-SNE with pca_dims: k-NN accuracy of PCA's own picture", "method = tsne and pca_dims > 0"},
           {"kl", "t-SNE: KL(P ‖ Q), the cost t-SNE minimises (lower is a closer fit)", "method = tsne"},
           {"explained_variance_2", "PCA: share of the variance kept by the first two components", "method = pca"},
           {"spread_ratio_input", "largest / smallest cluster size (RMS radius) in the original space"},
@@ -546,7 +611,7 @@ BlockKind& block_kind_projection() {
           {"layout_difference", "Procrustes disparity between the two seeds' pictures (0: same after rotating/mirroring/scaling)", "method = tsne and second_seed >= 0"},
           {"neighbour_overlap", "share of each point's 10 nearest neighbours (5 below 100 points) that the two seeds' pictures agree on", "method = tsne and second_seed >= 0"},
       },
-      make_projection,
+      make_projection_after_assets,
   };
   k.controls = {{"a random layout (t-SNE from its random start at learning rate 0.001, so the points stay where they were drawn)",
                  {{"method", "tsne"}, {"init", "random"}, {"learning_rate", "0.001"}, {"iterations", "50"}}},
@@ -554,7 +619,8 @@ BlockKind& block_kind_projection() {
                 {"the same seed twice", {{"seed", "1"}, {"second_seed", "1"}}}};
   // Properties of the data and of PCA's exact solution, whatever the picture.
   metrics_mark_identity(k, {"points", "knn_accuracy_input", "spread_ratio_input", "gap_ratio_input",
-                            "explained_variance_2", "perplexity_used", "iterations"});
+                            "explained_variance_2", "perplexity_used", "iterations", "trustworthiness_pca", "knn_accuracy_pca"});
+  k.check_timeout_s = 600;  // 10,000 Fashion-MNIST images: ~1 min natively on a loaded 2-core machine
   return k;
 }
 

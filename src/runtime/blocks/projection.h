@@ -1,6 +1,7 @@
 // "projection": a labelled point set seen in 2-D, by PCA (one linear map, instant, with its explained
 // variance) or by t-SNE (animated: a few gradient steps per frame). Data: the UCI digits (8×8 images,
-// hover shows the image), the word embeddings of lesson 1 (word_embedding.h, reused when already
+// hover shows the image), Fashion-MNIST's 10,000 test images (28×28; fetched by the page when the step
+// needs them, runtime/assets.h; t-SNE usually of their first 50 principal components), the word embeddings of lesson 1 (word_embedding.h, reused when already
 // trained), or planted Gaussian clusters whose sizes and spacings are known — to show what t-SNE
 // does not preserve. Optionally a second t-SNE with another seed runs beside the first.
 #pragma once
@@ -21,7 +22,7 @@ namespace lab::runtime {
 
 BlockKind& block_kind_projection();
 
-enum class ProjectionData { Digits, Words, BlobsSpread, BlobsGaps };
+enum class ProjectionData { Digits, Words, BlobsSpread, BlobsGaps, Fmnist };
 enum class ProjectionMethod { Pca, Tsne };
 
 // Vectors the student brought: an Embedding Projector pair (vectors.tsv + optional metadata.tsv) or
@@ -65,6 +66,7 @@ struct ProjectionExperiment final : Experiment {
   ProjectionData data = ProjectionData::Digits;
   ProjectionMethod method = ProjectionMethod::Tsne;
   int points = 0;               // 0: all
+  int pca_dims = 0;             // t-SNE of the first pca_dims principal components (0: of x itself)
   int iterations = 750;
   double perplexity = 30, perplexity_used = 30;
   double learning_rate = 0;     // 0: automatic
@@ -78,7 +80,8 @@ struct ProjectionExperiment final : Experiment {
   std::vector<std::string> group_names;      // legend
   std::vector<std::string> point_labels;     // (N) hover text
   std::vector<int> source_rows;              // (N) row in the full data set
-  int image_side = 0;                        // digits: 8 (x's rows are 8×8 images)
+  int image_side = 0;                        // digits: 8, Fashion-MNIST: 28 (x's rows are images, row by row)
+  double image_max = 0;                      // the value drawn as full ink (digits 16, Fashion-MNIST 1)
   std::string data_name;                     // for export file names
   std::shared_ptr<const ProjectionUserData> user;  // the student's vectors, when they replace `data`
   int colour = 0;                            // user data: the metadata column the labels come from
@@ -87,7 +90,8 @@ struct ProjectionExperiment final : Experiment {
   // Results.
   bool prepared = false, finished = false;
   core::Pca pca;
-  core::Mat pca_y;                           // (N, 2) PCA coordinates
+  core::Mat pca_y;                           // (N, 2) PCA coordinates (t-SNE with pca_dims: PCA alone, for comparison)
+  core::Mat tsne_x;                          // t-SNE with pca_dims: (N, pca_dims) its input; quality is measured in it
   std::vector<TsneRun> runs;                 // 1 or 2 t-SNE runs
   std::vector<core::LayoutQualityJob> quality;  // per layout, evaluated in slices after the runs
   std::vector<Metric> results;               // final metrics (complete when finished)
@@ -111,6 +115,10 @@ struct ProjectionExperiment final : Experiment {
 
   // The 2-D layout of run r (PCA: r = 0 only).
   core::Mat layout(int r) const;
+  // The space t-SNE works in and the layouts are judged against: x, or its first pca_dims components.
+  const core::Mat& input() const { return tsne_x.rows() ? tsne_x : x; }
+  // t-SNE with pca_dims: the first two of those components are drawn beside it ("what PCA alone shows").
+  bool pca_beside() const { return method == ProjectionMethod::Tsne && pca_y.rows() > 0; }
   DataSetInfo data_set() const override;
   // User data: group the points by metadata column `column` (the layouts stay; the label-based
   // metrics are measured again).

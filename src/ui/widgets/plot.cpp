@@ -34,7 +34,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // [SECTION] State: per-context table, per-plot state, series
 //-----------------------------------------------------------------------------------------------
 
-enum class Kind { Line, Scatter, Bars, HLine, VLine, Heatmap, Text };
+enum class Kind { Line, Scatter, Bars, HLine, VLine, Heatmap, Text, Images };
 
 struct Series {
   Kind kind = Kind::Line;
@@ -60,6 +60,9 @@ struct Series {
   Colormap colormap = Colormap::Viridis;
   std::vector<std::string> row_labels, col_labels;
   std::string text;
+  ImTextureID texture = 0;  // images: one texture holding them all, ...
+  std::vector<float> uvs;   // ... each point's (u0, v0, u1, v1) in it
+  float image_px = 0;       // ... drawn this wide at scale 1
 };
 
 struct NextStyle {
@@ -341,6 +344,10 @@ void fit_series(const PlotState& p, Extent& ex, Extent& ey) {
       case Kind::Text:
         ex.add(s.xs[0], lx);
         ey.add(s.ys[0], ly);
+        break;
+      case Kind::Images:
+        for (size_t k = 0; k < s.xs.size(); ++k)
+          if (usable(s.xs[k], lx) && usable(s.ys[k], ly)) ex.add(s.xs[k], lx), ey.add(s.ys[k], ly);
         break;
     }
   }
@@ -735,6 +742,28 @@ void draw_text(Frame& f, const Series& s) {
   const ImVec2 p(float(f.x.to_px(s.xs[0])), float(f.y.to_px(s.ys[0])));
   if (!f.area.Contains(p)) return;
   f.dl->AddText(ImVec2(p.x - ts.x * 0.5f, p.y - ts.y * 0.5f), s.color, s.text.c_str());
+}
+
+// Images at their points, in submission order, each only where no earlier one was drawn (a grid of
+// image-sized cells), so a dense cloud shows one readable picture per place, as van der Maaten's maps do.
+void draw_images(Frame& f, const Series& s) {
+  const float side = s.image_px * ImGui::GetFontSize() / 13.0f;
+  if (side < 2 || !s.texture) return;
+  const int cols = std::max(1, int(f.area.GetWidth() / side) + 1), rows = std::max(1, int(f.area.GetHeight() / side) + 1);
+  std::vector<char> taken(size_t(cols) * size_t(rows), 0);
+  const ImU32 ink = ImGui::GetColorU32(ImGuiCol_Text);  // the images' alpha is their ink: readable in either theme
+  for (size_t k = 0; k < s.xs.size() && 4 * k + 3 < s.uvs.size(); ++k) {
+    if (!usable(s.xs[k], f.x.log) || !usable(s.ys[k], f.y.log)) continue;
+    const ImVec2 p(float(f.x.to_px(s.xs[k])), float(f.y.to_px(s.ys[k])));
+    if (!f.area.Contains(p)) continue;
+    const int cx = int((p.x - f.area.Min.x) / side), cy = int((p.y - f.area.Min.y) / side);
+    char& cell = taken[size_t(cy) * size_t(cols) + size_t(cx)];
+    if (cell) continue;
+    cell = 1;
+    const float* uv = &s.uvs[4 * k];
+    f.dl->AddImage(s.texture, ImVec2(p.x - side * 0.5f, p.y - side * 0.5f), ImVec2(p.x + side * 0.5f, p.y + side * 0.5f),
+                   ImVec2(uv[0], uv[1]), ImVec2(uv[2], uv[3]), ink);
+  }
 }
 
 //-----------------------------------------------------------------------------------------------
@@ -1354,6 +1383,7 @@ void plot_end() {
       case Kind::VLine: draw_ref_line(f, s); break;
       case Kind::Heatmap: draw_heatmap(f, s); break;
       case Kind::Text: draw_text(f, s); break;
+      case Kind::Images: draw_images(f, s); break;
     }
   }
   if (p.hover.active && !heat) {
@@ -1568,6 +1598,18 @@ void plot_heatmap(const char* label, const double* values, int rows, int cols, b
   heatmap_impl(label, values, rows, cols, col_major, v_min, v_max, row_labels, col_labels);
 }
 
+void plot_images(const char* label, const double* xs, const double* ys, int count, ImTextureID texture, const float* uvs,
+                 float image_px) {
+  if (Series* s = series_add(Kind::Images, label)) {
+    s->xs.assign(xs, xs + std::max(0, count));
+    s->ys.assign(ys, ys + std::max(0, count));
+    s->uvs.assign(uvs, uvs + 4 * size_t(std::max(0, count)));
+    s->texture = texture;
+    s->image_px = image_px;
+    s->from_double = true;
+  }
+}
+
 void plot_text(double x, double y, const char* text) {
   if (Series* s = series_add(Kind::Text, "##text")) {
     s->xs = {x};
@@ -1760,6 +1802,9 @@ std::string plot_describe(ImGuiID plot) {
         if (const std::string r = describe_range("values", s.values); !r.empty()) d += ", " + r;
         break;
       }
+      case Kind::Images:
+        d = name + ": " + std::to_string(s.xs.size()) + " small images drawn at their points";
+        break;
       case Kind::Text:
         if (s.label == "##x_tick_labels" || s.text.empty()) continue;
         d = "note “" + s.text + "” at " + xl + " " + describe_number(s.xs.empty() ? kNaN : s.xs[0]) + ", " + yl + " " +

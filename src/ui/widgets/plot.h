@@ -108,6 +108,11 @@ void plot_heatmap(const char* label, const double* values, int rows, int cols, b
                   const char* const* row_labels = nullptr, const char* const* col_labels = nullptr);
 // Text centred at data point (x, y) (annotations: "best", a cluster's name).
 void plot_text(double x, double y, const char* text);
+// Small images at points (a t-SNE map drawn with the pictures themselves): texture holds them all,
+// uvs gives each point's (u0, v0, u1, v1); each is image_px wide at scale 1, and one is drawn per
+// image-sized place on screen (the first submitted wins), so the map stays readable at any zoom.
+void plot_images(const char* label, const double* xs, const double* ys, int count, ImTextureID texture, const float* uvs,
+                 float image_px);
 
 // [SECTION] Style of the next series (reset after each series).
 void plot_set_next_color(ImU32 color);                               // instead of the next palette colour
