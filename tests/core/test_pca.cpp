@@ -108,3 +108,43 @@ TEST_CASE("pca: pinned values identical natively and in WASM") {
   CHECK(y(7, 0) == 12.5667114f);
   CHECK(y(150, 1) == -5.22002506f);
 }
+
+TEST_CASE("pca: in pieces (pca_fit_begin/continue, pca_transform_rows), bounded work per piece, same bits") {
+  // 600 rows of 300 features (Eigen's solver, above Jacobi's 256): the covariance is 600 x 45,150
+  // multiply-adds, so a piece of kPcaPieceWork covers ~88 rows and the fit takes several pieces.
+  Rng rng(23);
+  Mat x(600, 300);
+  for (Index i = 0; i < x.rows(); ++i)
+    for (Index j = 0; j < x.cols(); ++j) x(i, j) = Scalar(rng_normal(rng) * (1 + j % 7) + (i % 5) * (j % 3));
+  Pca whole;
+  REQUIRE(pca_fit(x, 5, whole));
+
+  PcaJob job;
+  REQUIRE(pca_fit_begin(x, 5, job));
+  Pca pieces;
+  int calls = 0;
+  double last_progress = -1;
+  while (!pca_fit_continue(x, pieces, job)) {
+    ++calls;
+    if (job.stage != PcaJob::Stage::Decomposition) {
+      CHECK(job.progress(x.rows()) > last_progress);
+      last_progress = job.progress(x.rows());
+    }
+  }
+  REQUIRE(job.status);
+  const double per_row = 0.5 * 300 * 301;
+  CHECK(calls >= int(600 * per_row / kPcaPieceWork));  // the covariance alone needs this many pieces
+  CHECK(calls <= int(600 * per_row / kPcaPieceWork) + 6);
+  CHECK(pieces.axes == whole.axes);
+  CHECK(pieces.explained_variance == whole.explained_variance);
+  CHECK(pieces.mean == whole.mean);
+
+  Mat y(x.rows(), 5);
+  pca_transform_rows(pieces, x, 0, 250, y);
+  pca_transform_rows(pieces, x, 250, x.rows(), y);
+  CHECK(y == pca_transform(whole, x));
+
+  // Refusals come from begin, before any work.
+  CHECK_FALSE(pca_fit_begin(x.topRows(1), 1, job).ok);
+  CHECK_FALSE(pca_fit_begin(x, 301, job).ok);
+}

@@ -74,7 +74,8 @@ constexpr Index kJacobiMaxFeatures = 256;
 
 }  // namespace
 
-Status pca_fit(const Mat& x, int components, Pca& out) {
+Status pca_fit_begin(const Mat& x, int components, PcaJob& job) {
+  job = PcaJob{};
   const Index n = x.rows(), d = x.cols();
   if (n < 2) return Status::error("PCA needs at least 2 samples, got " + std::to_string(n));
   if (components < 1 || components > d)
@@ -82,31 +83,34 @@ Status pca_fit(const Mat& x, int components, Pca& out) {
                          "), got " + std::to_string(components));
   if (Status s = finite_check(x, "PCA data"); !s) return s;
   if (Status s = pca_budget_check(n, d); !s) return s;
+  job.stage = PcaJob::Stage::Means;
+  job.components = components;
+  job.mean.assign(static_cast<size_t>(d), 0.0);
+  job.row.resize(static_cast<size_t>(d));
+  job.cov = MatD::Zero(d, d);
+  return Status::success();
+}
 
-  // Mean and covariance (N-1 denominator) in double, summed in a fixed order.
-  std::vector<double> mean(static_cast<size_t>(d), 0.0);
-  for (Index i = 0; i < n; ++i)
-    for (Index j = 0; j < d; ++j) mean[size_t(j)] += double(x(i, j));
-  for (double& m : mean) m /= double(n);
-  MatD cov = MatD::Zero(d, d);
-  std::vector<double> row(static_cast<size_t>(d));
-  for (Index i = 0; i < n; ++i) {
-    for (Index j = 0; j < d; ++j) row[size_t(j)] = double(x(i, j)) - mean[size_t(j)];
-    for (Index b = 0; b < d; ++b) {
-      const double rb = row[size_t(b)];
-      for (Index a = b; a < d; ++a) cov(a, b) += row[size_t(a)] * rb;
-    }
-  }
-  for (Index b = 0; b < d; ++b)
-    for (Index a = b; a < d; ++a) cov(b, a) = cov(a, b) = cov(a, b) / double(n - 1);
+double PcaJob::progress(Index rows) const {
+  if (rows <= 0 || stage == Stage::Means) return rows > 0 ? 0.1 * double(next) / double(rows) : 0.0;
+  if (stage == Stage::Covariance) return 0.1 + 0.9 * double(next) / double(rows);
+  return 1.0;
+}
 
+// The decomposition of the finished covariance, and the axes in the sign convention.
+static void pca_decompose(PcaJob& job, Pca& out) {
+  const Index d = job.cov.rows();
+  MatD& cov = job.cov;
   std::vector<double> values;
   MatD vectors;
   if (d <= kJacobiMaxFeatures) {
     jacobi_eigen(cov, values, vectors);
   } else {
     Eigen::SelfAdjointEigenSolver<MatD> eig(cov);
-    if (eig.info() != Eigen::Success) return Status::error("PCA: the eigen-decomposition did not converge");
+    if (eig.info() != Eigen::Success) {
+      job.status = Status::error("PCA: the eigen-decomposition did not converge");
+      return;
+    }
     values.assign(eig.eigenvalues().data(), eig.eigenvalues().data() + d);
     vectors = eig.eigenvectors();
   }
@@ -115,9 +119,10 @@ Status pca_fit(const Mat& x, int components, Pca& out) {
   std::iota(order.begin(), order.end(), Index(0));
   std::stable_sort(order.begin(), order.end(), [&](Index a, Index b) { return values[size_t(a)] > values[size_t(b)]; });
 
+  const int components = job.components;
   out.components = components;
   out.mean.resize(d);
-  for (Index j = 0; j < d; ++j) out.mean[j] = Scalar(mean[size_t(j)]);
+  for (Index j = 0; j < d; ++j) out.mean[j] = Scalar(job.mean[size_t(j)]);
   out.total_variance = 0;
   for (Index j = 0; j < d; ++j) out.total_variance += cov(j, j);
   out.axes.resize(d, components);
@@ -135,20 +140,76 @@ Status pca_fit(const Mat& x, int components, Pca& out) {
     out.explained_variance[c] = Scalar(var);
     out.explained_variance_ratio[c] = Scalar(out.total_variance > 0 ? var / out.total_variance : 0.0);
   }
-  return Status::success();
+}
+
+bool pca_fit_continue(const Mat& x, Pca& out, PcaJob& job) {
+  const Index n = x.rows(), d = x.cols();
+  // Mean and covariance (N-1 denominator) in double, summed row after row in a fixed order.
+  switch (job.stage) {
+    case PcaJob::Stage::Means: {
+      const Index end = std::min(n, job.next + std::max<Index>(1, Index(kPcaPieceWork / double(d))));
+      for (Index i = job.next; i < end; ++i)
+        for (Index j = 0; j < d; ++j) job.mean[size_t(j)] += double(x(i, j));
+      job.next = end;
+      if (end == n) {
+        for (double& m : job.mean) m /= double(n);
+        job.stage = PcaJob::Stage::Covariance;
+        job.next = 0;
+      }
+      return false;
+    }
+    case PcaJob::Stage::Covariance: {
+      const Index end = std::min(n, job.next + std::max<Index>(1, Index(kPcaPieceWork / (0.5 * double(d) * double(d + 1)))));
+      MatD& cov = job.cov;
+      std::vector<double>& row = job.row;
+      for (Index i = job.next; i < end; ++i) {
+        for (Index j = 0; j < d; ++j) row[size_t(j)] = double(x(i, j)) - job.mean[size_t(j)];
+        for (Index b = 0; b < d; ++b) {
+          const double rb = row[size_t(b)];
+          for (Index a = b; a < d; ++a) cov(a, b) += row[size_t(a)] * rb;
+        }
+      }
+      job.next = end;
+      if (end == n) {
+        for (Index b = 0; b < d; ++b)
+          for (Index a = b; a < d; ++a) cov(b, a) = cov(a, b) = cov(a, b) / double(n - 1);
+        job.stage = PcaJob::Stage::Decomposition;
+      }
+      return false;
+    }
+    case PcaJob::Stage::Decomposition:
+      pca_decompose(job, out);
+      job.stage = PcaJob::Stage::Done;
+      job.cov = MatD{};
+      return true;
+    case PcaJob::Stage::Done:
+      return true;
+  }
+  return true;
+}
+
+Status pca_fit(const Mat& x, int components, Pca& out) {
+  PcaJob job;
+  if (Status s = pca_fit_begin(x, components, job); !s) return s;
+  while (!pca_fit_continue(x, out, job)) {}
+  return job.status;
 }
 
 Mat pca_transform(const Pca& pca, const Mat& x) {
+  Mat y(x.rows(), pca.axes.cols());
+  pca_transform_rows(pca, x, 0, x.rows(), y);
+  return y;
+}
+
+void pca_transform_rows(const Pca& pca, const Mat& x, Index begin, Index end, Mat& y) {
   // Fixed-order double sums (not a float GEMM, whose summation order depends on the SIMD width).
-  const Index n = x.rows(), d = x.cols(), k = pca.axes.cols();
-  Mat y(n, k);
-  for (Index i = 0; i < n; ++i)
+  const Index d = x.cols(), k = pca.axes.cols();
+  for (Index i = begin; i < end; ++i)
     for (Index c = 0; c < k; ++c) {
       double s = 0;
       for (Index j = 0; j < d; ++j) s += (double(x(i, j)) - double(pca.mean[j])) * double(pca.axes(j, c));
       y(i, c) = Scalar(s);
     }
-  return y;
 }
 
 }  // namespace lab::core

@@ -282,31 +282,9 @@ static void start_quality(ProjectionExperiment& e) {
                                          std::max(1, std::min(trust_k(n), (n - 1) / 2)), std::max(1, std::min(kKnnK, n - 1)));
 }
 
-static void prepare(ProjectionExperiment& e) {
-  e.prepared = true;
+// t-SNE's settings and the start of its initialisation (which runs in slices: see step()).
+static void start_tsne(ProjectionExperiment& e) {
   const int n = int(e.x.rows());
-  // Sizes: at most 1797 points of at most 64 features (the digits; words: 30, blobs: 300), or 10,000
-  // Fashion-MNIST images of 784 pixels, whose PCA (a 784 x 784 covariance) gives t-SNE and the quality
-  // measures 50 features: all far below the memory budget; tsne_init checks its own anyway.
-  if (e.pca_dims > 0 && e.pca_dims < e.x.cols()) {
-    // t-SNE of the first pca_dims principal components, the usual first step for images (van der
-    // Maaten & Hinton 2008, section 4.2: 30 components; scikit-learn and openTSNE suggest 50); the
-    // layouts are judged in that space too. Their first two are PCA's own picture, drawn beside.
-    const int comps = int(std::min<core::Index>(e.pca_dims, n - 1));
-    if (e.error = core::pca_fit(e.x, std::max(2, comps), e.pca); !e.error) return;
-    e.tsne_x = core::pca_transform(e.pca, e.x);
-    e.pca_y = e.tsne_x.leftCols(2);
-    if (e.method == ProjectionMethod::Pca) {
-      start_quality(e);
-      return;
-    }
-  } else if (e.method == ProjectionMethod::Pca) {
-    const int comps = int(std::min<core::Index>(std::min<core::Index>(10, e.x.cols()), n - 1));
-    if (e.error = core::pca_fit(e.x, std::max(2, comps), e.pca); !e.error) return;
-    e.pca_y = core::pca_transform(e.pca, e.x).leftCols(2);
-    start_quality(e);
-    return;
-  }
   core::TsneParams p;
   p.iterations = e.iterations;
   // Barnes-Hut needs perplexity < (N - 1) / 3: a small set gets the largest perplexity it allows.
@@ -320,11 +298,59 @@ static void prepare(ProjectionExperiment& e) {
   e.runs.resize(e.second_seed >= 0 ? 2 : 1);
   e.runs[0].seed = e.seed;
   if (e.runs.size() == 2) e.runs[1].seed = uint64_t(e.second_seed);
-  // The initialisation (neighbours, bandwidths, P, the start) runs in slices: see step().
   for (TsneRun& r : e.runs) {
     p.seed = r.seed;
     if (e.error = core::tsne_init_begin(r.state, e.input(), p); !e.error) return;
   }
+}
+
+static void prepare(ProjectionExperiment& e) {
+  e.prepared = true;
+  const int n = int(e.x.rows());
+  // Sizes: at most 1797 points of at most 64 features (the digits; words: 30, blobs: 300), or 10,000
+  // Fashion-MNIST images of 784 pixels, whose PCA (a 784 x 784 covariance) gives t-SNE and the quality
+  // measures 50 features: all far below the memory budget; tsne_init checks its own anyway.
+  int comps = 0;
+  if (e.pca_dims > 0 && e.pca_dims < e.x.cols()) {
+    // t-SNE of the first pca_dims principal components, the usual first step for images (van der
+    // Maaten & Hinton 2008, section 4.2: 30 components; scikit-learn and openTSNE suggest 50); the
+    // layouts are judged in that space too. Their first two are PCA's own picture, drawn beside.
+    comps = int(std::min<core::Index>(e.pca_dims, n - 1));
+  } else if (e.method == ProjectionMethod::Pca) {
+    comps = int(std::min<core::Index>(std::min<core::Index>(10, e.x.cols()), n - 1));
+  }
+  if (comps == 0) return start_tsne(e);
+  // The PCA runs in pieces (step(), pca_piece): 10,000 images of 784 pixels take seconds in one go.
+  if (e.error = core::pca_fit_begin(e.x, std::max(2, comps), e.pca_job); !e.error) return;
+  e.pca_pending = true;
+}
+
+// One piece of the PCA prepare() started: a piece of the fit, or the projection of a block of rows.
+// When the last piece is done, what follows starts: the quality measures (PCA) or t-SNE of the
+// components (pca_dims).
+static void pca_piece(ProjectionExperiment& e) {
+  if (!e.pca_job.done()) {
+    if (!core::pca_fit_continue(e.x, e.pca, e.pca_job)) return;
+    if (e.error = e.pca_job.status; !e.error) return;
+    e.pca_x.resize(e.x.rows(), e.pca.axes.cols());
+    e.pca_rows = 0;
+    return;
+  }
+  const core::Index end = std::min<core::Index>(
+      e.x.rows(), e.pca_rows + std::max<core::Index>(1, core::Index(core::kPcaPieceWork / double(e.x.cols() * e.pca.axes.cols()))));
+  core::pca_transform_rows(e.pca, e.x, e.pca_rows, end, e.pca_x);
+  e.pca_rows = end;
+  if (end < e.x.rows()) return;
+  e.pca_pending = false;
+  if (e.pca_dims > 0 && e.pca_dims < e.x.cols()) {
+    e.tsne_x = std::move(e.pca_x);
+    e.pca_y = e.tsne_x.leftCols(2);
+  } else {
+    e.pca_y = e.pca_x.leftCols(2);
+  }
+  e.pca_x = core::Mat{};
+  if (e.method == ProjectionMethod::Pca) return start_quality(e);
+  start_tsne(e);
 }
 
 // The first t-SNE run whose initialisation is not finished, or -1.
@@ -358,6 +384,10 @@ void ProjectionExperiment::step(double budget_ms) {
   }
   if (!prepared) {
     prepare(*this);
+    if (done() || elapsed() > budget_ms) return;
+  }
+  while (pca_pending) {
+    pca_piece(*this);
     if (done() || elapsed() > budget_ms) return;
   }
   // t-SNE's initialisation, a piece at a time (the 1797 digits take ~0.2 s natively).
@@ -402,6 +432,12 @@ float ProjectionExperiment::progress() const {
 std::string ProjectionExperiment::progress_text() const {
   if (!quality.empty() && !finished) return "measuring the picture (trustworthiness, k-NN accuracy)";
   if (data == ProjectionData::Words && x.rows() == 0) return "training the word embeddings: " + words.progress_text();
+  if (pca_pending) {
+    char pct[16];
+    std::snprintf(pct, sizeof pct, " %d %%", int(100 * (pca_job.done() ? 1.0 : pca_job.progress(x.rows()))));
+    return "PCA of " + std::to_string(x.cols()) + " features: " +
+           (pca_job.done() ? "projecting the points" : std::string("covariance") + pct);
+  }
   if (method == ProjectionMethod::Pca) return "PCA";
   if (const int r = initialising_run(*this); r >= 0) {
     const core::TsneInitProgress p = core::tsne_init_progress(runs[size_t(r)].state);

@@ -90,6 +90,10 @@ struct ProjectionExperiment final : Experiment {
   // Results.
   bool prepared = false, finished = false;
   core::Pca pca;
+  core::PcaJob pca_job;                      // the fit, in pieces (10,000 x 784 pixels: seconds in one go) ...
+  core::Mat pca_x;                           // ... then the projection onto its axes, a block of rows at a time
+  core::Index pca_rows = 0;                  //     (rows of pca_x done)
+  bool pca_pending = false;                  // prepare() started a PCA that step() has not finished
   core::Mat pca_y;                           // (N, 2) PCA coordinates (t-SNE with pca_dims: PCA alone, for comparison)
   core::Mat tsne_x;                          // t-SNE with pca_dims: (N, pca_dims) its input; quality is measured in it
   std::vector<TsneRun> runs;                 // 1 or 2 t-SNE runs
