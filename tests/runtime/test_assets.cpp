@@ -16,15 +16,25 @@
 
 using namespace lab::runtime;
 
-#ifdef LAB_SITE_ASSETS_DIR
-// The WebAssembly suite reads Fashion-MNIST (a shipped lesson uses it) from the web build's site.
-[[maybe_unused]] static const bool g_site_assets = (assets_build_dir_set(LAB_SITE_ASSETS_DIR), true);
-#endif
-
 namespace {
+
+// The WebAssembly suite reads Fashion-MNIST (a shipped lesson uses it) from the web build's site.
+#ifdef LAB_SITE_ASSETS_DIR
+const char* const kSiteAssets = LAB_SITE_ASSETS_DIR;
+#else
+const char* const kSiteAssets = "";
+#endif
+[[maybe_unused]] const bool g_site_assets = (assets_build_dir_set(kSiteAssets), true);
+
+// The tests below make a data set missing: the site's copy must not stand in for it (restored after).
+struct NoSiteCopy {
+  NoSiteCopy() { assets_build_dir_set(""); }
+  ~NoSiteCopy() { assets_build_dir_set(kSiteAssets); }
+};
 
 // Points the runtime at an empty assets folder with a fetcher the test drives; restores both after.
 struct FakeSite {
+  NoSiteCopy no_site_copy;
   std::string saved_dir = assets_dir();
   std::filesystem::path dir = std::filesystem::temp_directory_path() / "embedlab-test-assets";
   std::vector<std::string> started;
@@ -101,6 +111,7 @@ TEST_CASE("assets: a failed fetch is the block's one message, and a later block 
 
 TEST_CASE("assets: natively a missing data set names the file (and the Debian package for Fashion-MNIST)") {
   const std::string saved = assets_dir();
+  const NoSiteCopy no_site_copy;
   assets_dir_set("/nonexistent-embedlab-assets");
   const AssetStatus st = asset_request(lab::core::kDigitsFile);
   CHECK(st.state == AssetState::Failed);
