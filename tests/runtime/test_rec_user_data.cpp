@@ -94,21 +94,23 @@ TEST_CASE("rec user data: three files in any order, FILE:LINE on a bad line, the
   CHECK(g->data_set().name == "synthetic-small (seed 1)");
 }
 
-TEST_CASE("rec-course: the course's models in slices, a figure per runnable row, the classifier row said to be missing") {
+TEST_CASE("rec-course: the course's models in slices, a figure per row, the 5-class model among them") {
   auto e = make("rec-course", "protocol: explicit\nepochs: 2\n");
   lab::test::run_to_end(*e, 5);
   const auto* c = dynamic_cast<const RecCourseExperiment*>(e.get());
   REQUIRE(c);
   REQUIRE(c->rows.size() == 4);
-  CHECK(!c->rows[3].runnable);
+  CHECK(c->rows[3].classes);
   CHECK(c->rows[3].course == doctest::Approx(0.717));
-  for (const char* m : {"mae_mf", "mae_deep", "mae_deep_meta", "noise_floor_mae"}) {
+  for (const RecCourseRow& r : c->rows) CHECK(r.done);
+  for (const char* m : {"mae_mf", "mae_deep", "mae_deep_meta", "mae_classes", "noise_floor_mae"}) {
     const double v = metric(*e, m);
     CHECK(v > 0.3);
     CHECK(v < 1.5);
   }
   // Nobody beats the generator's noise.
   CHECK(metric(*e, "mae_mf") > metric(*e, "noise_floor_mae"));
+  CHECK(metric(*e, "mae_classes") > metric(*e, "noise_floor_mae"));
   // The course's settings (10 and 15 epochs): 0.765 and 0.885 on the generated data (seed 1); an
   // untrained model scores 0.5.
   auto i = make("rec-course", "protocol: implicit\n");
