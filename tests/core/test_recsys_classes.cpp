@@ -42,7 +42,7 @@ double constant_mae(const RecData& d, const Split& s, double c) {
 
 }  // namespace
 
-TEST_CASE("recsys 5 classes: beats the majority class and the mean rating; shuffled labels do not") {
+TEST_CASE("recsys 5 classes: beats the majority class and the mean rating, and shuffled labels do not") {
   RecData d;
   REQUIRE(synth_generate(synth_small(2), d).ok);  // 300 users x 500 movies, 12,000 ratings
   const Split s = split_random(d, 0.2, 2);
