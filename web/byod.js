@@ -12,6 +12,9 @@
 // "<what was dropped>#error" holding the message, so the recommender blocks show it in place
 // (runtime/blocks/rec_user_data.h). A drop holding any other file (a lesson) is left to lab_pre.js.
 //
+// An accepted MovieLens drop is remembered across visits (the "Remembered" section below): its files go
+// to the browser's IndexedDB and are dropped again on the next visit, until the student forgets them.
+//
 // The zip reader (LabZip below) is the lab's one zip container parser: the page is where zips arrive
 // (the native app reads the unzipped folder), and the browser inflates entries itself
 // (DecompressionStream('deflate-raw')), so the whole path stays in JavaScript, tested under node with
@@ -156,6 +159,83 @@
     return;
   }
 
+  // ---- Remembered across visits ------------------------------------------------------------------
+  // The app publishes window.embedlab.recData: {name, drop} while the student's MovieLens data is in
+  // use, else null (app/main.cpp). When it names a new drop, the three files this page handed over for
+  // it are stored in IndexedDB (database "embedlab", store "movielens", key "current"), then the note
+  // "#remembered" tells the app, whose banner then offers "Forget my data" (runtime/blocks/
+  // rec_user_data.h). When recData becomes null (forgotten, or back to the generated data), the
+  // stored copy is deleted. On the next visit the stored files are dropped again, as the student
+  // dropped them, then the note. Nothing leaves the browser: IndexedDB is this site's storage in this
+  // browser, on this computer. Without IndexedDB (a private window may refuse it) the data is simply
+  // not remembered.
+  var kDb = 'embedlab', kStore = 'movielens', kKey = 'current';
+  var handed = {};       // base name -> {name, bytes}: the latest MovieLens files handed to the app
+  var current = null;    // the drop number recData last named (null: none in use)
+  var restoring = null;  // the files dropped again from storage, until the app has taken them
+  var idb = function (mode, use) {
+    return new Promise(function (resolve, reject) {
+      if (typeof indexedDB === 'undefined') { reject(new Error('this browser has no IndexedDB')); return; }
+      var open = indexedDB.open(kDb, 1);
+      open.onupgradeneeded = function () { open.result.createObjectStore(kStore); };
+      open.onerror = function () { reject(open.error || new Error('IndexedDB refused')); };
+      open.onsuccess = function () {
+        var db = open.result, tx = db.transaction(kStore, mode), req = use(tx.objectStore(kStore));
+        tx.oncomplete = function () { db.close(); resolve(req.result); };
+        tx.onerror = tx.onabort = function () { db.close(); reject(tx.error || new Error('IndexedDB transaction failed')); };
+      };
+    });
+  };
+  var forgetStored = function () {
+    idb('readwrite', function (st) { return st.delete(kKey); })
+      .catch(function (e) { console.warn('embedlab: could not delete the remembered data: ' + e.message); });
+  };
+  var note = function () { Module.labDrops.push({ name: '#remembered', bytes: new Uint8Array(0) }); };
+  // Every file for the app goes through here; MovieLens files are kept until the app accepts them.
+  var hand = function (x) {
+    var base = x.name.split('/').pop();
+    if (x.bytes && kMovieLens.indexOf(base) >= 0) handed[base] = x;
+    Module.labDrops.push(x);
+  };
+  var watch = function () {
+    var r = window.embedlab ? window.embedlab.recData : null;
+    if (restoring) {
+      var queued = Module.labDrops.some(function (x) { return restoring.indexOf(x) >= 0; });
+      if (queued) return;
+      restoring = null;
+      if (!r) { console.warn('embedlab: the remembered MovieLens data could not be read again; forgetting it'); forgetStored(); return; }
+      current = r.drop;  // the stored copy itself: nothing to store
+      return;
+    }
+    if (r && r.drop !== current) {
+      var drop = current = r.drop;
+      var files = kMovieLens.map(function (n) { return handed[n]; }).filter(function (f) { return f; });
+      handed = {};
+      if (files.length !== kMovieLens.length) return;
+      idb('readwrite', function (st) {
+        return st.put({ files: files.map(function (f) { return { name: f.name, bytes: f.bytes }; }), saved: Date.now() }, kKey);
+      }).then(function () {
+        if (current === drop) note();
+        else if (current === null) forgetStored();  // forgotten while it was being stored
+      }, function (e) { console.warn('embedlab: the data is not remembered in this browser: ' + e.message); });
+    } else if (!r && current !== null) {
+      current = null;
+      handed = {};
+      forgetStored();
+    }
+  };
+  // What the banner's "Forget my data" button does, asked from the page (the browser test cannot click
+  // inside the canvas): the app drops the data, recData becomes null, watch() deletes the stored copy.
+  Module.labForgetMovieLens = function () { Module.labDrops.push({ name: '#forget', bytes: new Uint8Array(0) }); };
+  var publish = Module.labPublish;
+  Module.labPublish = function (json) { publish(json); watch(); };
+  idb('readonly', function (st) { return st.get(kKey); }).then(function (rec) {
+    if (!rec || !rec.files || rec.files.length !== kMovieLens.length) return;
+    restoring = rec.files.map(function (f) { return { name: f.name, bytes: new Uint8Array(f.bytes) }; });
+    restoring.forEach(function (x) { Module.labDrops.push(x); });
+    note();
+  }, function () {});
+
   var isData = function (name) { return /\.(tsv|csv)$/i.test(name); };
   var isMovieLens = function (name) { return kMovieLens.indexOf(name) >= 0 || /\.zip$/i.test(name); };
   var readBytes = function (f) {
@@ -177,7 +257,7 @@
           Module.labDrops.push({ name: f.name, error: tooLarge(f) });
           return;
         }
-        readBytes(f).then(function (b) { Module.labDrops.push({ name: f.name, bytes: b }); },
+        readBytes(f).then(function (b) { hand({ name: f.name, bytes: b }); },
                           function (e) { Module.labDrops.push({ name: f.name, error: e.message }); });
       })(files[i]);
     }
@@ -192,7 +272,7 @@
     zips.forEach(function (f) {
       if (f.size > 4 * kDataMax) { failed(f.name, tooLarge(f)); return; }
       readBytes(f).then(function (b) { return LabZip.movielens(b, f.name); })
-        .then(function (list) { list.forEach(function (x) { Module.labDrops.push(x); }); },
+        .then(function (list) { list.forEach(hand); },
               function (e) { failed(f.name, e.message); });
     });
     Module.labDataFiles(plain);
@@ -210,7 +290,7 @@
       if (!found.length) { failed(dir.name, dir.name + ': a folder without u.data, u.item or u.user (drop the unzipped ml-100k folder)'); return; }
       found.forEach(function (f) {
         if (f.size > kDataMax) { Module.labDrops.push({ name: f.name, error: tooLarge(f) }); return; }
-        readBytes(f).then(function (b) { Module.labDrops.push({ name: dir.name + '/' + f.name, bytes: b }); },
+        readBytes(f).then(function (b) { hand({ name: dir.name + '/' + f.name, bytes: b }); },
                           function (e) { failed(dir.name, e.message); });
       });
     });

@@ -43,7 +43,12 @@ void publish(lab::ui::LabApp& app, std::string& last_route, std::string& last_ke
   const lab::runtime::LessonLibrary& lib = app.session.library;
   const std::string route = lab::runtime::session_route(app.session);
   const std::string data = data_json(app.session);
-  const std::string key = route + '\n' + std::to_string(lib.revision) + '\n' + lib.error + (lib.loading ? "\nloading" : "") + data;
+  // The student's MovieLens data in use, whatever the step: web/byod.js stores it in the browser while
+  // it is in use and deletes it when it goes.
+  const auto rec = lab::runtime::rec_user_data();
+  const std::string rec_data = rec ? "{\"name\":" + lab::runtime::json_quote(rec->name) + ",\"drop\":" + std::to_string(rec->drop) + "}"
+                                   : std::string("null");
+  const std::string key = route + '\n' + std::to_string(lib.revision) + '\n' + lib.error + (lib.loading ? "\nloading" : "") + data + rec_data;
   if (key == last_key) return;
   last_key = key;
   if (route != last_route && !route.empty()) lab::platform::set_route(route);
@@ -69,7 +74,7 @@ void publish(lab::ui::LabApp& app, std::string& last_route, std::string& last_ke
     json += (first ? "" : ",") + lab::runtime::json_quote(key) + ":" + lab::runtime::json_quote(value);
     first = false;
   }
-  json += "},\"data\":" + data + "}";
+  json += "},\"data\":" + data + ",\"recData\":" + rec_data + "}";
   lab::platform::publish_state(json);
 }
 

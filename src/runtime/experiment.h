@@ -37,6 +37,8 @@ struct DataSetInfo {
   std::string name;  // "synthetic-small (seed 1)", "digits", "vectors.tsv", ...
   long long ratings = -1, users = -1, items = -1;  // rating data
   long long points = -1, dims = -1;                // point sets
+  bool students_own = false;  // data the student brought (dropped): the lesson's `expect` lines were set for
+                              // the lesson's data, so they show the value without judging it (ui/block_text.h)
 };
 
 class Experiment {

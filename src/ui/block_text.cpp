@@ -37,19 +37,20 @@ std::vector<ExpectLine> expect_lines(const runtime::Session& s, const runtime::B
   const runtime::Experiment* exp = run.experiment.get();
   if (!exp) return out;
   const bool lesson_values = runtime::session_run_at_lesson_values(s, run);
+  const bool own_data = exp->data_set().students_own;  // the claims were set for the lesson's data
   using State = runtime::ExpectResult::State;
   for (const runtime::Expect& e : block.expects) {
     const runtime::ExpectResult r = runtime::expect_evaluate(e, metrics);
-    const bool judged = exp->done() && lesson_values && r.state != State::Undefined;
+    const bool judged = exp->done() && lesson_values && !own_data && r.state != State::Undefined;
     ExpectLine line;
     line.state = !exp->done() ? ExpectLine::State::Pending
                : !judged ? ExpectLine::State::Student
                : r.holds() ? ExpectLine::State::Holds : ExpectLine::State::Fails;
     line.mark = !exp->done() ? "…" : !judged ? "·" : r.holds() ? "✓" : "✗";
-    const std::string what = (lesson_values ? "expected: " : "lesson's claim: ") + e.source;
+    const std::string what = (own_data ? "set for the lesson's data: " : lesson_values ? "expected: " : "lesson's claim: ") + e.source;
     // Both sides as the student reads them: "memorised_2 = 0.535, memorised_1 - 0.3 = 0.64".
     if (r.state == State::Undefined) line.text = what + "   (not defined here: " + r.values + ")";
-    else if (r.state != State::NotMeasured) line.text = what + "   (" + (lesson_values ? "now " : "yours: ") + r.values + ")";
+    else if (r.state != State::NotMeasured) line.text = what + "   (" + (lesson_values && !own_data ? "now " : "yours: ") + r.values + ")";
     else if (exp->done()) line.text = what + "   (not measured)";
     else line.text = what + "   (not measured yet)";
     out.push_back(std::move(line));
@@ -58,7 +59,11 @@ std::vector<ExpectLine> expect_lines(const runtime::Session& s, const runtime::B
 }
 
 std::string expect_note(const runtime::Session& s, const runtime::BlockRun& run, const runtime::LabBlock& block) {
-  if (block.expects.empty() || runtime::session_run_at_lesson_values(s, run)) return {};
+  if (block.expects.empty()) return {};
+  if (run.experiment && run.experiment->data_set().students_own)
+    return "The lesson's claims below were set for the lesson's own data, not checked on yours: each shows your value, "
+           "without a ✓ or ✗. Go back to the lesson's data to judge them.";
+  if (runtime::session_run_at_lesson_values(s, run)) return {};
   return "The lesson's claims below hold at its own settings. You changed a setting, so each claim shows your value, "
          "without a ✓ or ✗; set the knobs back to judge them again.";
 }

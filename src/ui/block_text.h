@@ -17,10 +17,12 @@ struct ExpectLine {
 };
 
 // One line per `expect` of the block, judged against `metrics` (the experiment's current values).
-// ✓ / ✗ judge the lesson's claim only at the lesson's values (session_run_at_lesson_values).
+// ✓ / ✗ judge the lesson's claim only at the lesson's values (session_run_at_lesson_values) and on the
+// lesson's data (not on data the student brought: DataSetInfo::students_own).
 std::vector<ExpectLine> expect_lines(const runtime::Session& s, const runtime::BlockRun& run, const runtime::LabBlock& block,
                                      const std::vector<runtime::Metric>& metrics);
-// Shown above the lines once the student moved a knob ("" while the block has the lesson's values).
+// Shown above the lines once the student moved a knob or brought their own data ("" while the block has
+// the lesson's values and data).
 std::string expect_note(const runtime::Session& s, const runtime::BlockRun& run, const runtime::LabBlock& block);
 
 // "finished: epoch 20 / 20 in 3.12 s", "running: epoch 3 / 20 (15%)", "paused: …", or "" for an

@@ -3,7 +3,9 @@
 // the recommender lessons' ratings. Checks window.embedlab.data (the data set the page uses) before and
 // after, the blocks' first metrics against `embedlab pca` / `embedlab recsys` on the same files (when
 // the native binary is there), and that malformed files and broken archives are refused with FILE:LINE
-// (or the archive named) while the page keeps its data and keeps running.
+// (or the archive named) while the page keeps its data and keeps running; that the step's expectations
+// are shown but not judged on the dropped data; and that the drop is remembered across a reload until
+// forgotten.
 //   node tests/browser/byod.mjs [--site build/web-release/site] [--out DIR]
 //        [--embedlab build/native-release/src/embedlab]
 import { execFileSync } from 'node:child_process';
@@ -156,6 +158,14 @@ try {
   await waitMetric(page, 'test_mae', 60000);
   const mf = await blockMetrics(page, 'test_mae');
   ok(mf && mf.test_rmse > 0.3 && mf.test_rmse < 2, `MF trained on the dropped ratings in ${Date.now() - t1} ms: ${JSON.stringify(mf)}`);
+  // The step's `expect` lines were set for the generated data: on the student's copy they show the
+  // value without a ✓ or ✗, and the note says why.
+  const judged = await page.evaluate(() => {
+    const b = (window.embedlab.mirror.parts || []).find((p) => p.type === 'block' && (p.expects || []).length);
+    return b ? { note: b.note, states: b.expects.map((e) => e.state), text: b.expects.map((e) => e.text) } : null;
+  });
+  ok(judged && judged.states.length > 0 && judged.states.every((x) => x === 'student') && /not checked on yours/.test(judged.note),
+     `on the dropped data the lesson's expectations are shown, not judged: ${JSON.stringify(judged)}`);
   await page.screenshot({ path: path.join(out, '4-movielens-dropped.png') });
   if (fs.existsSync(embedlab) && mf) {
     const c = cliTest(cli(['--model', 'mf', '--dim', '16', '--l2', '0.3', '--epochs', '15', '--lr', '0.005', '--optim', 'lazy-adam', '--seed', '1']));
@@ -171,10 +181,10 @@ try {
   d = await data(page);
   ok(d && d.ratings === 1500, `the course panel uses the dropped ratings too: ${JSON.stringify(d)}`);
   const t2 = Date.now();
-  await waitMetric(page, 'mae_deep_meta', 120000);
-  const course = await blockMetrics(page, 'mae_deep_meta');
-  ok(course && course.mae_mf > 0 && course.mae_deep > 0 && course.mae_deep_meta > 0 && !('noise_floor_mae' in course),
-     `the course panel ran MF, deep and the hybrid on them in ${Date.now() - t2} ms: ${JSON.stringify(course)}`);
+  await waitMetric(page, 'mae_classes', 120000);
+  const course = await blockMetrics(page, 'mae_classes');
+  ok(course && course.mae_mf > 0 && course.mae_deep > 0 && course.mae_deep_meta > 0 && course.mae_classes > 0 && !('noise_floor_mae' in course),
+     `the course panel ran MF, deep, the hybrid and the 5 classes on them in ${Date.now() - t2} ms: ${JSON.stringify(course)}`);
   await page.screenshot({ path: path.join(out, '5-course-panel-your-data.png') });
   if (fs.existsSync(embedlab) && course) {
     const c = cliTest(cli(['--model', 'mf', '--dim', '64', '--loss', 'mae', '--l2', '0', '--epochs', '10', '--lr', '0.001', '--optim', 'lazy-adam', '--seed', '1']));
@@ -199,9 +209,48 @@ try {
   ok(!!saidMl, `a zip cut short is refused, naming it (${saidMl || notices.slice(-2).join(' | ')})`);
   ok(await page.evaluate(() => window.embedlab.ready === true), 'the page is still running');
 
+  // ---- Remembered across visits: the accepted drop is in this browser's IndexedDB, comes back after a
+  // reload, and "forget" deletes it (the page then uses the generated data, also after a reload).
+  const stored = (p) => p.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('embedlab', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('movielens');
+    open.onerror = () => resolve('no IndexedDB');
+    open.onsuccess = () => {
+      const db = open.result, req = db.transaction('movielens').objectStore('movielens').get('current');
+      req.onsuccess = () => { db.close(); resolve(req.result ? req.result.files.map((f) => f.name).join(', ') : null); };
+      req.onerror = () => { db.close(); resolve('read failed'); };
+    };
+  }));
+  const t3 = Date.now();
+  await page.waitForFunction(() => window.embedlab.recData && window.embedlab.recData.drop >= 1, null, { timeout: 5000 }).catch(() => {});
+  let kept = null;
+  for (let i = 0; i < 20 && !kept; ++i) { kept = await stored(page); if (!kept) await page.waitForTimeout(100); }
+  ok(kept === 'ml-small.zip/ml-small/u.data, ml-small.zip/ml-small/u.item, ml-small.zip/ml-small/u.user',
+     `the dropped files are remembered in this browser (IndexedDB): ${kept}`);
+  await page.goto(url + '#06-explicit-feedback/3');
+  await page.reload();
+  await waitReady(page);
+  await page.waitForFunction(() => { const x = window.embedlab.data; return x && /your copy/.test(x.name); }, null, { timeout: 15000 }).catch(() => {});
+  d = await data(page);
+  ok(d && d.name === 'MovieLens files (your copy: ml-small.zip/ml-small)' && d.ratings === 1500,
+     `after a reload the page uses the remembered copy: ${JSON.stringify(d)}`);
+  await waitMetric(page, 'test_mae', 60000);
+  await page.screenshot({ path: path.join(out, '8-remembered-after-reload.png') });
+  await page.evaluate(() => Module.labForgetMovieLens());
+  await page.waitForFunction(() => window.embedlab.recData === null, null, { timeout: 5000 }).catch(() => {});
+  kept = 'still there';
+  for (let i = 0; i < 20 && kept; ++i) { kept = await stored(page); if (kept) await page.waitForTimeout(100); }
+  ok(kept === null, `"forget" deletes the browser's copy (${kept})`);
+  await page.reload();
+  await waitReady(page);
+  await page.waitForFunction(() => window.embedlab.data && window.embedlab.data.ratings > 0, null, { timeout: 30000 }).catch(() => {});
+  d = await data(page);
+  ok(d && d.name === 'synthetic-small (seed 1)' && d.ratings === 12000, `forgotten, a reload uses the generated data: ${JSON.stringify(d)}`);
+  console.log(`      (remember, reload, forget, reload: ${Date.now() - t3} ms)`);
+
   ok(errors.length === 0, `no page errors (${errors.slice(0, 3).join(' | ')})`);
 
-  // Narrow and dark: the dropped-data state and the course panel.
+  // Narrow and dark: the dropped (and remembered) data's banner and the course panel with its 5-class row.
   for (const [name, opts] of [['390-light', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
                               ['desktop-dark', { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' }]]) {
     const ctx = await browser.newContext({ ...opts, serviceWorkers: 'block' });
@@ -209,7 +258,7 @@ try {
     await p.goto(url + '#06-explicit-feedback/8');
     await waitReady(p);
     await dropBytes(p, 'ml-small.zip', mlZip);
-    await waitMetric(p, 'mae_deep_meta', 120000);
+    await waitMetric(p, 'mae_classes', 120000);
     await p.screenshot({ path: path.join(out, `7-course-panel-${name}.png`), fullPage: false });
     await ctx.close();
   }

@@ -76,6 +76,21 @@ TEST_CASE("rec user data: three files in any order, FILE:LINE on a bad line, the
   lab::test::run_to_end(*e);
   CHECK(e->data_set().ratings == 360);
   CHECK(e->data_set().name == "MovieLens files (your copy: ml)");
+  CHECK(e->data_set().students_own);  // the lesson's expectations are shown, not judged, on it
+
+  // The page remembers it (web/byod.js, IndexedDB) and says so; natively nobody sends the note.
+  CHECK(!rec_user_data_remembered());
+  const int drop = rec_user_data()->drop;
+  CHECK(drop >= 1);
+  CHECK(rec_file_dropped(s, "#remembered", "", msg).ok);
+  CHECK(rec_user_data_remembered());
+  CHECK(msg.find("remembered in this browser") != std::string::npos);
+  // A new drop is a new data set: not remembered until the page has stored it.
+  CHECK(rec_file_dropped(s, "ml/u.data", m.data, msg).ok);
+  CHECK(rec_file_dropped(s, "ml/u.item", m.item, msg).ok);
+  CHECK(rec_file_dropped(s, "ml/u.user", m.user, msg).ok);
+  CHECK(rec_user_data()->drop == drop + 1);
+  CHECK(!rec_user_data_remembered());
 
   // A failed unpacking in the page (web/byod.js) is shown like the loader's messages.
   CHECK(rec_is_movielens_name("ml-100k.zip#error"));
@@ -83,7 +98,17 @@ TEST_CASE("rec user data: three files in any order, FILE:LINE on a bad line, the
   CHECK(rec_user_data_error() == "ml-100k.zip: the archive is cut short");
   CHECK(rec_user_data());  // the data in use stays
 
-  // Back to the generated data (asked by a widget, applied between frames).
+  // Back to the generated data (asked by a widget, or by the page's "#forget"; applied between frames).
+  CHECK(rec_file_dropped(s, "#forget", "", msg).ok);
+  CHECK(rec_user_data());
+  rec_user_data_update(s);
+  CHECK(!rec_user_data());
+  CHECK(!rec_user_data_remembered());
+  CHECK(!rec_file_dropped(s, "#forget", "", msg).ok);       // nothing left to forget
+  CHECK(!rec_file_dropped(s, "#remembered", "", msg).ok);   // nor to remember
+  CHECK(rec_file_dropped(s, "ml/u.data", m.data, msg).ok);
+  CHECK(rec_file_dropped(s, "ml/u.item", m.item, msg).ok);
+  CHECK(rec_file_dropped(s, "ml/u.user", m.user, msg).ok);
   rec_user_data_request_forget();
   CHECK(rec_user_data());
   rec_user_data_update(s);
@@ -92,23 +117,26 @@ TEST_CASE("rec user data: three files in any order, FILE:LINE on a bad line, the
   lab::test::run_to_end(*g);
   CHECK(g->data_set().ratings == 12000);
   CHECK(g->data_set().name == "synthetic-small (seed 1)");
+  CHECK(!g->data_set().students_own);
 }
 
-TEST_CASE("rec-course: the course's models in slices, a figure per runnable row, the classifier row said to be missing") {
+TEST_CASE("rec-course: the course's models in slices, a figure per row, the 5-class model among them") {
   auto e = make("rec-course", "protocol: explicit\nepochs: 2\n");
   lab::test::run_to_end(*e, 5);
   const auto* c = dynamic_cast<const RecCourseExperiment*>(e.get());
   REQUIRE(c);
   REQUIRE(c->rows.size() == 4);
-  CHECK(!c->rows[3].runnable);
+  CHECK(c->rows[3].classes);
   CHECK(c->rows[3].course == doctest::Approx(0.717));
-  for (const char* m : {"mae_mf", "mae_deep", "mae_deep_meta", "noise_floor_mae"}) {
+  for (const RecCourseRow& r : c->rows) CHECK(r.done);
+  for (const char* m : {"mae_mf", "mae_deep", "mae_deep_meta", "mae_classes", "noise_floor_mae"}) {
     const double v = metric(*e, m);
     CHECK(v > 0.3);
     CHECK(v < 1.5);
   }
   // Nobody beats the generator's noise.
   CHECK(metric(*e, "mae_mf") > metric(*e, "noise_floor_mae"));
+  CHECK(metric(*e, "mae_classes") > metric(*e, "noise_floor_mae"));
   // The course's settings (10 and 15 epochs): 0.765 and 0.885 on the generated data (seed 1); an
   // untrained model scores 0.5.
   auto i = make("rec-course", "protocol: implicit\n");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "core/det_math.h"
@@ -275,6 +276,129 @@ void TripletRecObjective::score_user(int32_t u, std::span<float> out) {
   for (Index i = 0; i < s.size(); ++i) out[size_t(i)] = s(i);
 }
 
+// ---- RatingClassObjective ----------------------------------------------------------------------------
+std::vector<ParamRef> RatingClassObjective::params() {
+  std::vector<ParamRef> ps = user.params();
+  for (auto& p : item.params()) ps.push_back(p);
+  for (auto& p : mlp.params()) ps.push_back(p);
+  return ps;
+}
+
+Status RatingClassObjective::check() const {
+  if (user.W.size() == 0 || item.W.size() == 0 || mlp.dense.empty()) return Status::error("5-class rating model: not built");
+  if (train.ratings.empty()) return Status::error("5-class rating model: no training ratings");
+  for (const RatingSet* s : {&train, &val}) {
+    if (s->users.size() != s->ratings.size() || s->items.size() != s->ratings.size())
+      return Status::error("5-class rating model: users, items and ratings have different lengths");
+    if (Status st = ids_check(s->users, user.vocab(), "user"); !st) return st;
+    if (Status st = ids_check(s->items, item.vocab(), "item"); !st) return st;
+    for (float r : s->ratings)
+      if (!(r >= 1 && r <= kClasses) || r != std::floor(r)) {
+        char msg[120];
+        std::snprintf(msg, sizeof msg, "5-class rating model: rating %g is not a whole number of stars 1..5", double(r));
+        return Status::error(msg);
+      }
+  }
+  return Status::success();
+}
+
+Status RatingClassObjective::run(std::span<const int32_t> u, std::span<const int32_t> i, const ForwardCtx& ctx, Mat& logits) {
+  if (Status st = user.forward(u, eu_); !st) return st;
+  if (Status st = item.forward(i, ei_); !st) return st;
+  x_.resize(eu_.rows(), eu_.cols() + ei_.cols());
+  x_.leftCols(eu_.cols()) = eu_;
+  x_.rightCols(ei_.cols()) = ei_;
+  return mlp.forward(drop_in.forward(x_, ctx), ctx, logits);
+}
+
+// A batch's rows: ids and class labels (rating - 1), then the loss and the MAE of the argmax rating.
+static void class_batch(const RatingSet& set, std::span<const uint32_t> rows, Ids& u, Ids& i, std::vector<int32_t>& labels) {
+  const size_t n = rows.size();
+  u.resize(n);
+  i.resize(n);
+  labels.resize(n);
+  for (size_t k = 0; k < n; ++k) {
+    u[k] = set.users[rows[k]];
+    i[k] = set.items[rows[k]];
+    labels[k] = int32_t(set.ratings[rows[k]]) - 1;
+  }
+}
+
+static double argmax_abs_error(const Mat& logits, std::span<const int32_t> labels) {
+  double sum = 0;
+  for (Index r = 0; r < logits.rows(); ++r) {
+    Index best = 0;
+    logits.row(r).maxCoeff(&best);
+    sum += std::abs(double(best) - double(labels[size_t(r)]));
+  }
+  return logits.rows() > 0 ? sum / double(logits.rows()) : 0.0;
+}
+
+Status RatingClassObjective::train_batch(std::span<const uint32_t> rows, Rng& rng, BatchResult& out) {
+  class_batch(train, rows, u_, i_, labels_);
+  if (Status st = run(u_, i_, ctx_train(rng), logits_); !st) return st;
+  LossT<Scalar> l = softmax_cross_entropy_loss(logits_, std::span<const int32_t>(labels_));
+  if (!l.status) return l.status;
+  out.loss = double(l.value);
+  out.metric = argmax_abs_error(logits_, labels_);
+  out.count = Index(rows.size());
+  const Mat d_x = drop_in.backward(mlp.backward(l.grad));  // d_[u | v]: (N, 2 dim)
+  user.backward(d_x.leftCols(user.dim()));
+  item.backward(d_x.rightCols(item.dim()));
+  return Status::success();
+}
+
+Status RatingClassObjective::eval_batch(std::span<const uint32_t> rows, BatchResult& out) {
+  class_batch(val, rows, u_, i_, labels_);
+  if (Status st = run(u_, i_, ctx_eval(), logits_); !st) return st;
+  LossT<Scalar> l = softmax_cross_entropy_loss(logits_, std::span<const int32_t>(labels_));
+  if (!l.status) return l.status;
+  out.loss = double(l.value);
+  out.metric = argmax_abs_error(logits_, labels_);
+  out.count = Index(rows.size());
+  return Status::success();
+}
+
+Status RatingClassObjective::probabilities(std::span<const int32_t> users, std::span<const int32_t> items, Mat& out) {
+  if (users.size() != items.size()) return Status::error("predict: need one item per user");
+  out.resize(Index(users.size()), kClasses);
+  const size_t chunk = 4096;
+  for (size_t s = 0; s < users.size(); s += chunk) {
+    const size_t e = std::min(users.size(), s + chunk);
+    if (Status st = run(users.subspan(s, e - s), items.subspan(s, e - s), ctx_eval(), logits_); !st) return st;
+    out.middleRows(Index(s), Index(e - s)) = softmax_rows(logits_);
+  }
+  return Status::success();
+}
+
+Status RatingClassObjective::predict(std::span<const int32_t> users, std::span<const int32_t> items, std::vector<float>& out) {
+  Mat p;
+  if (Status st = probabilities(users, items, p); !st) return st;
+  out.resize(users.size());
+  for (Index r = 0; r < p.rows(); ++r) {
+    Index best = 0;
+    p.row(r).maxCoeff(&best);
+    out[size_t(r)] = float(best + 1);
+  }
+  return Status::success();
+}
+
+void RatingClassObjective::score_user(int32_t u, std::span<float> out) {
+  const int32_t n = scorer_items();
+  std::vector<int32_t> us(static_cast<size_t>(n), u), is(static_cast<size_t>(n));
+  for (int32_t i = 0; i < n; ++i) is[size_t(i)] = i;
+  Mat p;
+  if (!probabilities(us, is, p).ok) {
+    std::fill(out.begin(), out.end(), 0.f);
+    return;
+  }
+  for (Index r = 0; r < p.rows(); ++r) {
+    double e = 0;
+    for (Index k = 0; k < kClasses; ++k) e += double(p(r, k)) * double(k + 1);
+    out[size_t(r)] = float(e);
+  }
+}
+
 // ---- Builders ------------------------------------------------------------------------------------
 static void fill_ratings(const RecData& d, const std::vector<uint32_t>& rows, RatingSet& s) {
   s.users.resize(rows.size());
@@ -385,7 +509,34 @@ Status make_triplet_objective(const RecData& d, const Split& s, const RecModelOp
   return Status::success();
 }
 
-Status rec_init(RecTrainer& rt, const RecData& d, const Split& s, const RecModelOptions& o, const TrainerOptions& to) {
+Status make_rating_class_objective(const RecData& d, const Split& s, const RecModelOptions& o,
+                                   std::unique_ptr<RatingClassObjective>& out) {
+  if (s.train.empty()) return Status::error("5-class rating model: the training split is empty");
+  auto obj = std::make_unique<RatingClassObjective>();
+  fill_ratings(d, s.train, obj->train);
+  fill_ratings(d, s.test, obj->val);
+  if (o.dropout < 0 || o.dropout >= 1 || o.dropout_hidden < 0 || o.dropout_hidden >= 1)
+    return Status::error("5-class rating model: dropout must be in [0, 1)");
+  Rng rng(o.seed);
+  obj->user.name = "user_emb";
+  obj->item.name = "item_emb";
+  if (Status st = obj->user.init(d.n_users, o.dim, rng, Scalar(o.init_scale)); !st) return st;
+  if (Status st = obj->item.init(d.n_items, o.dim, rng, Scalar(o.init_scale)); !st) return st;
+  obj->user.sparse_grad = obj->item.sparse_grad = o.sparse_grad;
+  obj->drop_in.p = Scalar(o.dropout);
+  MlpOptions mo;
+  mo.in = 2 * o.dim;
+  mo.hidden = o.hidden;
+  mo.out = RatingClassObjective::kClasses;
+  mo.dropout = o.dropout_hidden;
+  if (Status st = mlp_init(obj->mlp, mo, rng, "classes_mlp"); !st) return st;
+  for (size_t l = 1; l < obj->mlp.drop.size(); ++l) obj->mlp.drop[l].p = 0;  // the course: after the first only
+  out = std::move(obj);
+  return Status::success();
+}
+
+// What every recommender's RecTrainer keeps besides its objective.
+static void rec_init_lists(RecTrainer& rt, const RecData& d, const Split& s, const RecModelOptions& o) {
   rt = RecTrainer{};
   rt.kind = o.kind;
   rt.split = s;
@@ -394,6 +545,19 @@ Status rec_init(RecTrainer& rt, const RecData& d, const Split& s, const RecModel
   rt.train_pos = positives_by_user(d, s.train, o.positive_threshold);
   rt.test_pos = positives_by_user(d, s.test, o.positive_threshold);
   rt.popularity = item_counts(d, s.train, o.positive_threshold);
+}
+
+Status rec_init_classes(RecTrainer& rt, const RecData& d, const Split& s, const RecModelOptions& o, const TrainerOptions& to) {
+  rec_init_lists(rt, d, s, o);
+  rt.kind = ModelKind::Deep;
+  std::unique_ptr<RatingClassObjective> c;
+  if (Status st = make_rating_class_objective(d, s, o, c); !st) return st;
+  rt.classes = c.get();
+  return trainer_init(rt.trainer, std::move(c), to);
+}
+
+Status rec_init(RecTrainer& rt, const RecData& d, const Split& s, const RecModelOptions& o, const TrainerOptions& to) {
+  rec_init_lists(rt, d, s, o);
   if (o.dislike_threshold > 0) {
     rt.test_dislikes.assign(size_t(d.n_users), {});
     for (uint32_t k : s.test)
@@ -416,6 +580,7 @@ Status rec_init(RecTrainer& rt, const RecData& d, const Split& s, const RecModel
 
 ItemScorer& rec_scorer(RecTrainer& rt) {
   if (rt.rating) return *rt.rating;
+  if (rt.classes) return *rt.classes;
   return *rt.triplet;
 }
 
@@ -425,6 +590,15 @@ RecEval rec_evaluate(RecTrainer& rt, const RecData& d, int k) {
     const RatingSet& v = rt.rating->val;
     std::vector<float> p;
     if (rt.rating->predict(v.users, v.items, p).ok) {
+      e.rmse = rmse(p, v.ratings);
+      e.mae = mae(p, v.ratings);
+    }
+    e.noise_floor_rmse = noise_floor_rmse(d, rt.split.test);
+    e.noise_floor_mae = noise_floor_mae(d, rt.split.test);
+  } else if (rt.classes) {
+    const RatingSet& v = rt.classes->val;
+    std::vector<float> p;
+    if (rt.classes->predict(v.users, v.items, p).ok) {
       e.rmse = rmse(p, v.ratings);
       e.mae = mae(p, v.ratings);
     }

@@ -8,6 +8,8 @@
 //                        Hybrid    Mf + MLP([user features | item features]) added to the dot product
 //                        Content   MLP([user features | item features]): no ids, so it can score a
 //                                  new user or a new movie (content-based; cold start)
+//                        5 classes MLP([u | v]) -> softmax over the ratings 1..5, cross-entropy
+//                                  (RatingClassObjective; rec_init_classes, not a ModelKind)
 //   implicit (positives = ratings >= positive_threshold):
 //                        Triplet      user and item embeddings, margin loss on (user, positive
 //                                     item, negative item drawn at every visit: fresh negatives each
@@ -52,7 +54,8 @@ struct RecModelOptions {
   ModelKind kind = ModelKind::Mf;
   Index dim = 32;
   std::vector<Index> hidden = {64};  // Deep*, Hybrid, Content, DeepTriplet: MLP hidden widths
-  double dropout = 0.5;              // Deep, DeepMeta, Hybrid, Content (the course: 0.5)
+  double dropout = 0.5;              // Deep, DeepMeta, Hybrid, Content (the course: 0.5); 5 classes: on [u | v]
+  double dropout_hidden = 0.2;       // 5 classes: after the first hidden layer (the course: 0.2)
   bool biases = true;                // explicit models: per-user and per-item biases
   double l2 = 0;                     // explicit: lambda * (|u|^2 + |v|^2) over the batch rows (the lecture's L2)
   RatingLoss loss = RatingLoss::Mse; // explicit
@@ -104,6 +107,47 @@ class RatingObjective : public nn::Objective, public ItemScorer {
   Mat um_, im_, y_, pred_;
 };
 
+// ---- Explicit feedback as 5 classes ---------------------------------------------------------------
+// The course's classification notebook (labs/03_neural_recsys, solutions/classification.py of
+// m2dsupsdlclass/lectures-labs): user and item embeddings, concatenated, dropout (0.5), Dense 128
+// ReLU, dropout (0.2), Dense 128 ReLU, Dense 5 and a softmax; cross-entropy on the class rating - 1.
+// The predicted rating is the most probable class + 1 (the notebook's argmax, whose test MAE the
+// course reports: 0.717), not the expected rating. Ratings must be whole stars 1..5 (check()).
+//   u, v: (N, dim); x = dropout([u | v]): (N, 2 dim); logits = mlp(x): (N, 5)
+//   d_x = mlp.backward(d_logits); d_[u | v] = dropout.backward(d_x); split into d_u, d_v
+class RatingClassObjective : public nn::Objective, public ItemScorer {
+ public:
+  static constexpr int kClasses = 5;
+  nn::Embedding user, item;
+  nn::Dropout drop_in;  // on [u | v]
+  nn::Mlp mlp;          // 2 dim -> hidden -> kClasses logits
+  nn::RatingSet train, val;  // val: the split's test ratings (reported per epoch)
+
+  Index train_size() const override { return Index(train.ratings.size()); }
+  Index val_size() const override { return Index(val.ratings.size()); }
+  Status train_batch(std::span<const uint32_t> rows, Rng& rng, nn::BatchResult& out) override;
+  Status eval_batch(std::span<const uint32_t> rows, nn::BatchResult& out) override;
+  std::vector<nn::ParamRef> params() override;
+  Status check() const override;
+  const char* metric_name() const override { return "mae"; }  // of the argmax rating
+  double row_bytes() const override {
+    return 4 * 8 * double(user.dim()) * sizeof(Scalar) + nn::mlp_row_bytes(mlp.opt);
+  }
+
+  // Class probabilities (eval mode), (N, 5), for (users[k], items[k]).
+  Status probabilities(std::span<const int32_t> users, std::span<const int32_t> items, Mat& out);
+  // Predicted ratings: the most probable class + 1.
+  Status predict(std::span<const int32_t> users, std::span<const int32_t> items, std::vector<float>& out);
+  int32_t scorer_items() const override { return int32_t(item.vocab()); }
+  void score_user(int32_t user, std::span<float> out) override;  // expected rating sum_k p_k k of every item
+
+ private:
+  Status run(std::span<const int32_t> u, std::span<const int32_t> i, const nn::ForwardCtx& ctx, Mat& logits);
+  nn::Ids u_, i_;
+  std::vector<int32_t> labels_;
+  Mat eu_, ei_, x_, logits_;
+};
+
 // ---- Implicit feedback ----------------------------------------------------------------------------
 class TripletRecObjective : public nn::Objective, public ItemScorer {
  public:
@@ -151,6 +195,9 @@ Status make_rating_objective(const RecData& d, const Split& s, const RecModelOpt
                              std::unique_ptr<RatingObjective>& out);
 Status make_triplet_objective(const RecData& d, const Split& s, const RecModelOptions& o,
                               std::unique_ptr<TripletRecObjective>& out);
+// Uses o.dim, o.hidden, o.dropout (on [u | v]), o.dropout_hidden, o.init_scale, o.sparse_grad, o.seed.
+Status make_rating_class_objective(const RecData& d, const Split& s, const RecModelOptions& o,
+                                   std::unique_ptr<RatingClassObjective>& out);
 
 // A model, its split and its trainer; steppable.
 struct RecTrainer {
@@ -158,6 +205,7 @@ struct RecTrainer {
   nn::Trainer trainer;                 // owns the objective
   RatingObjective* rating = nullptr;   // explicit models (points into trainer.objective)
   TripletRecObjective* triplet = nullptr;  // implicit models
+  RatingClassObjective* classes = nullptr; // ratings as 5 classes (rec_init_classes; kind says Deep)
   Split split;
   float positive_threshold = 4;
   std::vector<std::vector<int32_t>> train_seen;  // per user: items rated in train (excluded from top-k)
@@ -168,6 +216,10 @@ struct RecTrainer {
 
 Status rec_init(RecTrainer& rt, const RecData& d, const Split& s, const RecModelOptions& o,
                 const nn::TrainerOptions& to);
+// The same for ratings as 5 classes (RatingClassObjective); rec_step, rec_done, rec_evaluate (RMSE and
+// MAE of the argmax rating) and rec_scorer (expected rating) work on it.
+Status rec_init_classes(RecTrainer& rt, const RecData& d, const Split& s, const RecModelOptions& o,
+                        const nn::TrainerOptions& to);
 inline Status rec_step(RecTrainer& rt, double budget_ms) { return nn::trainer_step(rt.trainer, budget_ms); }
 inline bool rec_done(const RecTrainer& rt) { return nn::trainer_done(rt.trainer); }
 ItemScorer& rec_scorer(RecTrainer& rt);

@@ -1,10 +1,9 @@
 // "rec-course": the course's notebooks' models with the course's settings, one after the other on the
 // lessons' ratings (the generated data, or the student's MovieLens-100k: rec_user_data.h), each
 // result shown beside the figure the course published for the real MovieLens-100k.
-//   protocol explicit: MF (d 64, MAE loss), deep (dropout 0.5), deep + metadata; test MAE
+//   protocol explicit: MF (d 64, MAE loss), deep (dropout 0.5), deep + metadata, ratings as 5 classes
+//                      (core::recsys::RatingClassObjective: softmax, MAE of the most probable rating); test MAE
 //   protocol implicit: triplet (d 64, margin 1, cosine), deep triplet; ROC AUC
-// The course's notebook also treats ratings as a 5-class classification (MAE 0.717): the engine has no
-// classifier output for ratings, so that row shows the course's figure and says so.
 #pragma once
 
 #include <string>
@@ -21,7 +20,7 @@ struct RecCourseRow {
   std::string label;          // "MF, d = 64, MAE loss"
   std::string metric;         // "mae_mf": the block's metric name
   double course = 0;          // the course's figure on the real MovieLens-100k
-  bool runnable = true;       // false: not in the lab's engine (the classification notebook)
+  bool classes = false;       // the ratings as 5 classes (rec_init_classes), not model.kind
   core::recsys::RecModelOptions model;
   core::nn::TrainerOptions train;
   // result

@@ -272,6 +272,7 @@ DataSetInfo rec_data_set_info(const rs::RecData& data, uint64_t seed) {
   d.ratings = (long long)data.ratings.size();
   d.users = data.n_users;
   d.items = data.n_items;
+  d.students_own = !data.synthetic;
   return d;
 }
 

@@ -21,6 +21,7 @@ Pending g_data, g_item, g_user;
 std::shared_ptr<const RecUserData> g_active;
 std::string g_error;
 bool g_forget_requested = false;
+bool g_remembered = false;
 
 std::string folder_of(const std::string& path) {
   const size_t slash = path.find_last_of("/\\");
@@ -44,15 +45,33 @@ int restart_rec_blocks(Session& s) {
 std::shared_ptr<const RecUserData> rec_user_data() { return g_active; }
 const std::string& rec_user_data_error() { return g_error; }
 
+bool rec_user_data_remembered() { return g_active && g_remembered; }
+
 bool rec_is_movielens_name(const std::string& path) {
   const std::string b = path_base_name(path);
-  return b == "u.data" || b == "u.item" || b == "u.user" || rec_is_failed_drop_name(path);
+  return b == "u.data" || b == "u.item" || b == "u.user" || rec_is_failed_drop_name(path) || rec_is_remembered_note_name(path) ||
+         rec_is_forget_note_name(path);
 }
+bool rec_is_remembered_note_name(const std::string& path) { return path == "#remembered"; }
+bool rec_is_forget_note_name(const std::string& path) { return path == "#forget"; }
 bool rec_is_failed_drop_name(const std::string& path) {
   return path.size() > 6 && path.compare(path.size() - 6, 6, "#error") == 0;
 }
 
 core::Status rec_file_dropped(Session& s, const std::string& path, std::string contents, std::string& message) {
+  if (rec_is_forget_note_name(path)) {
+    if (!g_active) return core::Status::error("no MovieLens data in use to forget");
+    message = "Forgot " + g_active->name + ": back to the generated data";
+    rec_user_data_request_forget();
+    return core::Status::success();
+  }
+  if (rec_is_remembered_note_name(path)) {
+    if (!g_active) return core::Status::error("no MovieLens data in use to remember");
+    g_remembered = true;
+    message = g_active->name + " is remembered in this browser for your next visit (stored on this computer only); "
+              "\"Forget my data\" removes it";
+    return core::Status::success();
+  }
   if (rec_is_failed_drop_name(path)) {
     g_error = contents;
     return core::Status::error(std::move(contents));
@@ -82,18 +101,22 @@ core::Status rec_file_dropped(Session& s, const std::string& path, std::string c
   u->source = folder.empty() ? "u.data + u.item + u.user" : folder;
   const bool full = u->data.n_users == 943 && u->data.n_items == 1682 && u->data.ratings.size() == 100000;
   u->name = full ? "MovieLens-100k (your copy)" : "MovieLens files (your copy: " + u->source + ")";
+  static int drops = 0;
+  u->drop = ++drops;
   g_active = u;
+  g_remembered = false;  // until byod.js says it has stored this one
   g_error.clear();
   const int restarted = restart_rec_blocks(s);
   message = "Opened " + u->name + ": " + with_commas((long long)u->data.ratings.size()) + " ratings, " +
             std::to_string(u->data.n_users) + " users, " + std::to_string(u->data.n_items) +
-            " movies; read in this " + "window, nothing uploaded" +
+            " movies; read on this computer, nothing uploaded" +
             (restarted ? "" : ". The recommender lessons (6 and 7) use it");
   return core::Status::success();
 }
 
 void rec_user_data_forget(Session& s) {
   g_active.reset();
+  g_remembered = false;
   g_error.clear();
   g_data = g_item = g_user = {};
   restart_rec_blocks(s);

@@ -31,8 +31,7 @@ BlockCommand widget_rec_course(LabApp& app, const runtime::BlockRun& run, const 
       ImGui::TableNextColumn();
       ImGui::Text("%.3f", r.course);
       ImGui::TableNextColumn();
-      if (!r.runnable) ImGui::TextDisabled("n/a");
-      else if (r.done) ImGui::Text("%.3f", r.value);
+      if (r.done) ImGui::Text("%.3f", r.value);
       else if (int(i) == e->current) ImGui::TextDisabled("running");
       else ImGui::TextDisabled("waiting");
       ImGui::TableNextColumn();
@@ -43,7 +42,7 @@ BlockCommand widget_rec_course(LabApp& app, const runtime::BlockRun& run, const 
   ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().muted);
   if (e->user_data) {
     ImGui::TextWrapped("Your copy of the ratings, split 80/20 at random (seed %llu) as in the notebooks%s. Runs on the full data "
-                       "take longer than on the generated data: each row trains in your page, a slice per frame.",
+                       "take longer than on the generated data: each row trains on this computer, a slice per frame.",
                        (unsigned long long)e->data_seed, e->implicit ? " (the course's AUC used GroupLens' ua split)" : "");
   } else {
     ImGui::TextWrapped("The course's figures are for the real MovieLens-100k (943 users, 1,682 movies, 100,000 ratings); these runs "
@@ -52,8 +51,8 @@ BlockCommand widget_rec_course(LabApp& app, const runtime::BlockRun& run, const 
       ImGui::TextWrapped("On this data no model can beat a test MAE of %.3f (the generator's noise).", e->noise_floor_mae);
   }
   if (!e->implicit)
-    ImGui::TextWrapped("The course also trains ratings as 5 classes (softmax; MAE 0.717): the lab's engine has no classifier output "
-                       "for ratings, so that row shows only the course's figure.");
+    ImGui::TextWrapped("5 classes: the rating predicted is the most probable class, as in the course's notebook (argmax), so it is "
+                       "always a whole number of stars.");
   ImGui::PopStyleColor();
   return {};
 }

@@ -76,9 +76,20 @@ namespace lab::ui {
 void rec_data_banner(LabApp&, const core::recsys::RecData& data) {
   const std::shared_ptr<const runtime::RecUserData> u = runtime::rec_user_data();
   if (!data.synthetic && u) {
-    ImGui::TextWrapped("Data: %s, %s ratings, %d users x %d movies. Read in this page: nothing was uploaded.", u->name.c_str(),
+    // True in the page and natively: the files are read where the lab runs, and sent nowhere.
+    ImGui::TextWrapped("Data: %s, %s ratings, %d users x %d movies. Read on this computer: nothing was uploaded.", u->name.c_str(),
                        runtime::with_commas((long long)data.ratings.size()).c_str(), int(data.n_users), int(data.n_items));
-    if (ImGui::SmallButton("Back to the generated data")) runtime::rec_user_data_request_forget();
+    if (runtime::rec_user_data_remembered()) {
+      // web/byod.js keeps the files in the browser's IndexedDB and deletes them when the data goes.
+      if (ImGui::SmallButton("Forget my data")) runtime::rec_user_data_request_forget();
+      ImGui::SameLine();
+      ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().muted);
+      ImGui::TextWrapped("Your copy, remembered in this browser for your next visit. It is stored on this computer only: "
+                         "nothing ever leaves it. Forgetting deletes it and goes back to the generated data.");
+      ImGui::PopStyleColor();
+    } else if (ImGui::SmallButton("Back to the generated data")) {
+      runtime::rec_user_data_request_forget();
+    }
   } else {
     ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().muted);
     ImGui::TextWrapped("Data: generated, MovieLens-shaped (%d users x %d movies, %s ratings). Have ml-100k.zip from "
