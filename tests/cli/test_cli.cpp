@@ -14,7 +14,7 @@ int run(std::vector<const char*> args, lab::cli::GuiOptions* out = nullptr) {
 }
 }  // namespace
 
-TEST_CASE("cli: help and version succeed; unknown commands and flags are usage errors (exit 2)") {
+TEST_CASE("cli: help and version succeed, unknown commands and flags are usage errors (exit 2)") {
   CHECK(run({"--help"}) == 0);
   CHECK(run({"help"}) == 0);
   CHECK(run({"--version"}) == 0);

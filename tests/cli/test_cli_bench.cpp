@@ -15,7 +15,7 @@ int run(std::initializer_list<const char*> argv) {
 }
 }  // namespace
 
-TEST_CASE("cli: bench --help succeeds; unknown bench options and suites are usage errors") {
+TEST_CASE("cli: bench --help succeeds, unknown bench options and suites are usage errors") {
   CHECK(run({"embedlab", "bench", "--help"}) == 0);
   CHECK(run({"embedlab", "bench", "--bogus"}) == 2);
   CHECK(run({"embedlab", "bench", "--suite", "nonexistent"}) == 2);

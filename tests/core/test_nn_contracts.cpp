@@ -46,7 +46,7 @@ TEST_CASE("dropout: drops about p, keeps E[out] = x in training, identity in eva
   CHECK(y2 != y);
 }
 
-TEST_CASE("batch-norm: mean 0 / var 1 per feature in training; running statistics in eval") {
+TEST_CASE("batch-norm: mean 0 / var 1 per feature in training, running statistics in eval") {
   Rng rng(2);
   BatchNorm1d bn;
   bn.init(4);
@@ -78,7 +78,7 @@ TEST_CASE("batch-norm: mean 0 / var 1 per feature in training; running statistic
   CHECK(bn.buffers().size() == 2);       // + 2 x features running statistics
 }
 
-TEST_CASE("embedding: lookup equals onehot(ids) * W exactly; bad ids are errors") {
+TEST_CASE("embedding: lookup equals onehot(ids) * W exactly, bad ids are errors") {
   Rng rng(3);
   Embedding e;
   REQUIRE(e.init(7, 5, rng).ok);
@@ -149,7 +149,7 @@ TEST_CASE("triplet loss: zero beyond the margin, positive inside it") {
   CHECK(by_distance.status.message.find("not by euclidean") != std::string::npos);
 }
 
-TEST_CASE("losses: values on hand-computed cases; shape errors are reported") {
+TEST_CASE("losses: values on hand-computed cases, shape errors are reported") {
   Mat p(2, 1), t(2, 1);
   p << 1, 3;
   t << 2, 1;

@@ -141,7 +141,7 @@ TEST_CASE("determinism: the same seed gives the same loss sequence (pinned, nati
   CHECK(losses() != a);  // a different seed shuffles differently
 }
 
-TEST_CASE("trainer: time slices reproduce the headless run; at least one batch per call") {
+TEST_CASE("trainer: time slices reproduce the headless run, at least one batch per call") {
   MlpOptions mo;
   mo.in = 2;
   mo.hidden = {8};

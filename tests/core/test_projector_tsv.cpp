@@ -42,7 +42,7 @@ TEST_CASE("projector tsv: vectors and metadata with a header load as labelled po
   CHECK(has(bad, "word, category, id"));
 }
 
-TEST_CASE("projector tsv: a one-column metadata file has no header; without metadata one group") {
+TEST_CASE("projector tsv: a one-column metadata file has no header, without metadata one group") {
   Mat x;
   REQUIRE(projector_vectors_parse("1\t2\n3\t4\n5\t6\n", "v.tsv", x).ok);
   ProjectorMetadata m;

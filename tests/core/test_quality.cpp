@@ -43,7 +43,7 @@ TEST_CASE("quality: trustworthiness matches sklearn on a tiny case") {
   CHECK(t == doctest::Approx(0.6666666666666667));
 }
 
-TEST_CASE("quality: k-NN accuracy with deterministic vote ties; KL divergence") {
+TEST_CASE("quality: k-NN accuracy with deterministic vote ties, KL divergence") {
   Mat y(6, 1);
   y << 0, 0.1f, 0.2f, 10, 10.1f, 10.2f;
   std::vector<int32_t> labels = {0, 0, 0, 1, 1, 1};

@@ -44,7 +44,7 @@ TEST_CASE("split_cold: new movies only in test, new users keep their first ratin
   CHECK(again.split.test == c.split.test);
 }
 
-TEST_CASE("content-only and hybrid rating models train; content scores an unseen movie from its features") {
+TEST_CASE("content-only and hybrid rating models train, content scores an unseen movie from its features") {
   RecData d;
   REQUIRE(synth_generate(synth_small(2), d).ok);
   const ColdSplit c = split_cold(d, 0.2, 0.0, 0, 0.2, 2);
@@ -85,7 +85,7 @@ TEST_CASE("content-only and hybrid rating models train; content scores an unseen
   CHECK_FALSE(model_parse("hybird", k));
 }
 
-TEST_CASE("watch model: a user vector is the mean of the watched movies' embeddings; new users are held out") {
+TEST_CASE("watch model: a user vector is the mean of the watched movies' embeddings, new users are held out") {
   RecData d;
   REQUIRE(synth_generate(synth_small(4), d).ok);
   const WatchData w = watch_histories(d, 0.2, 4);
@@ -127,7 +127,7 @@ TEST_CASE("watch model: a user vector is the mean of the watched movies' embeddi
   CHECK(tr.history.train_loss.back() < std::log(double(d.n_items)) - 0.3);  // learned more than a uniform guess
 }
 
-TEST_CASE("implicit dislikes: off changes nothing; on, a share of negatives are the user's own dislikes") {
+TEST_CASE("implicit dislikes: off changes nothing, on, a share of negatives are the user's own dislikes") {
   RecData d;
   REQUIRE(synth_generate(synth_small(5), d).ok);
   const Split s = split_random(d, 0.2, 5);

@@ -177,7 +177,7 @@ TEST_CASE("recsys data: random and leave-last-out splits are seeded partitions")
   CHECK(noise_floor_rmse(d, a.test) > 0.75);
 }
 
-TEST_CASE("recsys data: predefined u1/ua splits match u.data; unknown pairs are FILE:LINE errors") {
+TEST_CASE("recsys data: predefined u1/ua splits match u.data, unknown pairs are FILE:LINE errors") {
   const std::string ud = fixture("u.data"), ui = fixture("u.item"), uu = fixture("u.user");
   RecData d;
   REQUIRE(ml100k_parse({ud, ui, uu}, d).ok);

@@ -49,7 +49,7 @@ TEST_CASE("recsys metrics: coverage, Gini and the share on popular items") {
   CHECK(popular_share(std::vector<std::vector<int32_t>>{{0, 1}, {0, 2}}, pop, 0.1) == doctest::Approx(0.5));
 }
 
-TEST_CASE("recsys metrics: top-k skips excluded items and breaks ties by id; similar items by cosine") {
+TEST_CASE("recsys metrics: top-k skips excluded items and breaks ties by id, similar items by cosine") {
   CHECK(top_k(std::vector<float>{0.1f, 0.9f, 0.5f, 0.9f}, std::vector<int32_t>{3}, 2) == std::vector<int32_t>{1, 2});
   CHECK(top_k(std::vector<float>{1, 1, 1}, std::vector<int32_t>{}, 2) == std::vector<int32_t>{0, 1});
   CHECK(top_k(std::vector<float>{1, 2}, std::vector<int32_t>{0, 1}, 5).empty());

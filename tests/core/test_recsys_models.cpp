@@ -45,7 +45,7 @@ void triplet_train(RecTrainer& rt, const RecData& d, const Split& s, int epochs,
 
 }  // namespace
 
-TEST_CASE("recsys engine: row-sparse embedding gradients are exact; lazy Adam moves only touched rows") {
+TEST_CASE("recsys engine: row-sparse embedding gradients are exact, lazy Adam moves only touched rows") {
   Rng r1(3), r2(3);
   Embedding a, b;
   REQUIRE(a.init(10, 4, r1).ok);
@@ -231,7 +231,7 @@ TEST_CASE("recsys feedback loop: steppable, seeded, and exploration widens what 
   CHECK(!feedback_init(bad, o).ok);
 }
 
-TEST_CASE("recsys feedback loop: clicks reward clickbait; training on glad clicks does not") {
+TEST_CASE("recsys feedback loop: clicks reward clickbait, training on glad clicks does not") {
   FeedbackOptions o;
   o.rounds = 8;
   o.clickbait_share = 0.1;
@@ -260,7 +260,7 @@ TEST_CASE("recsys feedback loop: clicks reward clickbait; training on glad click
   }
 }
 
-TEST_CASE("recsys feedback loop: heavy users write the data; balancing gives every user the same weight") {
+TEST_CASE("recsys feedback loop: heavy users write the data, balancing gives every user the same weight") {
   FeedbackOptions o;
   o.rounds = 3;
   o.minority_activity = 5;

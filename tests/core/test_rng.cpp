@@ -21,7 +21,7 @@ TEST_CASE("rng: the same seed gives the same pinned sequence on every platform")
   CHECK(rng_normal(rng) == 0x1.79eb7c13cfccdp+0);
 }
 
-TEST_CASE("rng: different seeds give different streams; reseeding restarts") {
+TEST_CASE("rng: different seeds give different streams, reseeding restarts") {
   Rng a(1), b(2);
   CHECK(rng_next_u64(a) != rng_next_u64(b));
   Rng c(7);

@@ -42,7 +42,7 @@ TEST_CASE("similarity: one-hot vectors are all sqrt(2) apart and orthogonal") {
     }
 }
 
-TEST_CASE("similarity: matrix form matches pairs; names round-trip; zero vector cosine is 0") {
+TEST_CASE("similarity: matrix form matches pairs, names round-trip, zero vector cosine is 0") {
   const Mat a = random_mat(5, 4, 2), b = random_mat(3, 4, 3);
   for (Measure m : {Measure::Dot, Measure::Cosine, Measure::Euclidean, Measure::SqEuclidean}) {
     const Mat all = measure_matrix(m, a, b);
@@ -90,7 +90,7 @@ TEST_CASE("knn: nearest neighbours on a line, under every metric, ties to the lo
   }
 }
 
-TEST_CASE("knn: cosine ignores length; queries match brute force; bad input is refused") {
+TEST_CASE("knn: cosine ignores length, queries match brute force, bad input is refused") {
   Mat x(4, 2);
   x << 1, 0, 10, 1, 0, 1, -1, 0;
   Knn knn;

@@ -153,7 +153,7 @@ TEST_CASE("tsne: the automatic method is exact up to exact_max_n points and wher
   CHECK(s.method == TsneMethod::Exact);
 }
 
-TEST_CASE("tsne: same seed, same embedding; pinned values identical natively and in WASM") {
+TEST_CASE("tsne: same seed, same embedding, pinned values identical natively and in WASM") {
   const Mat x = three_clusters(8, 5);
   TsneParams p;
   p.perplexity = 5;

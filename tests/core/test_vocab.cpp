@@ -7,7 +7,7 @@
 
 using namespace lab::core;
 
-TEST_CASE("vocab: 30 words in 5 categories; one-hot vectors are equidistant") {
+TEST_CASE("vocab: 30 words in 5 categories, one-hot vectors are equidistant") {
   const Vocabulary v = vocab_builtin();
   CHECK(v.words.size() == 30);
   CHECK(v.category_names.size() == 5);

@@ -53,7 +53,7 @@ TEST_CASE("editor: an edit that changes nothing keeps the step, every experiment
   CHECK(s.runs[1].experiment_id == second);
 }
 
-TEST_CASE("editor: a block whose parameter changed starts again; the unchanged one keeps running") {
+TEST_CASE("editor: a block whose parameter changed starts again, the unchanged one keeps running") {
   Session s = editing_session();
   REQUIRE(s.runs.size() == 2);
   const uint64_t first = s.runs[0].experiment_id, second = s.runs[1].experiment_id;
@@ -65,7 +65,7 @@ TEST_CASE("editor: a block whose parameter changed starts again; the unchanged o
   CHECK(s.runs[1].config.integer("dim") == 16);
 }
 
-TEST_CASE("editor: a broken block is one diagnostic at its line; fixing it runs it again") {
+TEST_CASE("editor: a broken block is one diagnostic at its line, fixing it runs it again") {
   Session s = editing_session();
   const std::string broken = draft("eight");
   const Lesson parsed = lesson_parse(broken, "lessons/draft.md");

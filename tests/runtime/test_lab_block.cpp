@@ -46,7 +46,7 @@ std::filesystem::path temp_file(const std::string& name, const std::string& text
 
 }  // namespace
 
-TEST_CASE("lab block: parameters, knobs and expects parse with their lines; prose around it stays") {
+TEST_CASE("lab block: parameters, knobs and expects parse with their lines, prose around it stays") {
   const Lesson l = lesson_parse(lesson_with("title: Random pairs\ndim: 64\n# a comment\nknob dim: 2 .. 1024 log\n"
                                             "knob pairs\nexpect mean_abs_cos < 0.2\nexpect std_cos ≈ 0.125 ± 0.03\n"),
                                 "l.md");
@@ -218,7 +218,7 @@ TEST_CASE("markdown: emphasis, code, links, lists, tables and images become the 
   CHECK(all_text.find("<script>") != std::string::npos);
 }
 
-TEST_CASE("session: knobs restart a block and appear in the route; deep links set them back") {
+TEST_CASE("session: knobs restart a block and appear in the route, deep links set them back") {
   Session s;
   s.library.lessons.push_back(lesson_parse(lesson_with("dim: 8\npairs: 50\nknob dim: 1 .. 512 log\n"), "lessons/k.md"));
   s.library.mtimes.resize(1);
@@ -330,7 +330,7 @@ TEST_CASE("lesson check --controls: every kind that measures an effect has a con
   }
 }
 
-TEST_CASE("lesson check --controls: an expect that also holds for the untrained model is reported; an effect is not") {
+TEST_CASE("lesson check --controls: an expect that also holds for the untrained model is reported, an effect is not") {
   // lessons/01-symbols.md's word embeddings: trained, the categories separate; untrained, they do not.
   const std::string body =
       "dim: 5\nepochs: 20\nseed: 1\n"

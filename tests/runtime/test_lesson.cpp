@@ -118,7 +118,7 @@ TEST_CASE("lesson: unclosed header and unclosed fence are reported") {
   CHECK(has_diag(b, 5, "never closed"));
 }
 
-TEST_CASE("lesson: a step with more lab blocks than the memory allows reports the extra one; the others run") {
+TEST_CASE("lesson: a step with more lab blocks than the memory allows reports the extra one, the others run") {
   std::string text = "---\ntitle: T\n---\n## Many\n";
   int line = 5;
   std::vector<int> fences;
@@ -191,7 +191,7 @@ TEST_CASE("library: lessons sort by order, README is skipped, hot reload sees ed
   std::filesystem::remove_all(tmp);
 }
 
-TEST_CASE("session: next/prev cross lesson boundaries; routes round-trip; bad routes are refused") {
+TEST_CASE("session: next/prev cross lesson boundaries, routes round-trip, bad routes are refused") {
   Session s;
   s.library.lessons.push_back(lesson_parse("---\ntitle: One\n---\n## A\na\n## B\nb\n", "one.md"));
   s.library.lessons.push_back(lesson_parse("---\ntitle: Two\n---\n## C\nc\n", "two.md"));

@@ -89,7 +89,7 @@ TEST_CASE("format: an unclosed lab block stops at the next step heading, another
   CHECK(has_diag(c, 6, "is not closed before the end of the file"));
 }
 
-TEST_CASE("format: trailing comments ' # ' as the guide shows; quotes keep a ' # '; 'C#' and '#3' are not comments") {
+TEST_CASE("format: trailing comments ' # ' as the guide shows, quotes keep a ' # ', 'C#' and '#3' are not comments") {
   const Lesson l = lesson_parse(lesson_with("title: Random pairs   # shown above\n"
                                             "dim: 3  # small\n"
                                             "knob dim: 1 .. 64 log   # the slider\n"

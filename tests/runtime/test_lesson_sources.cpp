@@ -88,7 +88,7 @@ TEST_CASE("lesson sources: a file that did not arrive, or is not UTF-8, is repor
   CHECK(lib.lessons.back().id == "held-out");  // order: 99 sorts after the two with order 0
 }
 
-TEST_CASE("lesson sources: a list that could not be read is the library's one message; an empty list says so") {
+TEST_CASE("lesson sources: a list that could not be read is the library's one message, an empty list says so") {
   const LessonLibrary broken = library_from_sources("lessons", {}, "lessons/index.json is not valid JSON (…)");
   CHECK(broken.lessons.empty());
   CHECK(broken.error == "lessons/index.json is not valid JSON (…)");

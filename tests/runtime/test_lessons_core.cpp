@@ -68,7 +68,7 @@ TEST_CASE("embedding-lookup: the lookup W[x] is exactly the product onehot(x)·W
   CHECK_FALSE(c.kind->validate(bad).ok);
 }
 
-TEST_CASE("embedding-train: co-occurrence pulls each category's words together; random text does not") {
+TEST_CASE("embedding-train: co-occurrence pulls each category's words together, random text does not") {
   WordEmbeddingParams p;
   p.dim = 4;
   p.epochs = 6;
@@ -175,7 +175,7 @@ TEST_CASE("projection: layout statistics and Procrustes disparity") {
   CHECK(core::procrustes_disparity(a, shuffled) > 0.5);
 }
 
-TEST_CASE("projection: t-SNE keeps planted neighbourhoods but not cluster sizes; two seeds differ in layout only") {
+TEST_CASE("projection: t-SNE keeps planted neighbourhoods but not cluster sizes, two seeds differ in layout only") {
   const BlockConfig c = config_for("projection", {{"data", "blobs-spread"}, {"method", "tsne"}, {"iterations", "400"},
                                                   {"second_seed", "2"}});
   auto exp = c.kind->make(c);

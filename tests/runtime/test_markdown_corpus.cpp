@@ -55,7 +55,7 @@ TEST_CASE("markdown corpus: the fixture is a clean lesson with one step per topi
   CHECK(l.steps.size() == 7);
 }
 
-TEST_CASE("markdown corpus: ordered lists keep their start number; nested lists are one level deeper") {
+TEST_CASE("markdown corpus: ordered lists keep their start number, nested lists are one level deeper") {
   const auto b = step_blocks("Lists");
   // "7. seven" starts at 7 and counts on (CommonMark: the start number of an ordered list is its first).
   for (const auto& item_marker : std::vector<std::pair<std::string, std::string>>{
@@ -84,7 +84,7 @@ TEST_CASE("markdown corpus: ordered lists keep their start number; nested lists 
   CHECK(first->marker == "•");
 }
 
-TEST_CASE("markdown corpus: block quotes hold lists and quotes; hard breaks break, soft breaks do not") {
+TEST_CASE("markdown corpus: block quotes hold lists and quotes, hard breaks break, soft breaks do not") {
   const auto b = step_blocks("Block quotes");
   const MdBlock* q = find_text(b, "A quote with a line");
   REQUIRE(q);
@@ -143,7 +143,7 @@ TEST_CASE("markdown corpus: a code span is one span, spaces and backticks kept")
   }
 }
 
-TEST_CASE("markdown corpus: emphasis nests; links keep their targets; an image is a block of its own") {
+TEST_CASE("markdown corpus: emphasis nests, links keep their targets, an image is a block of its own") {
   const auto b = step_blocks("Emphasis");
   const std::vector<std::pair<std::string, uint8_t>> spans = {
       {"italic", kMdItalic},        {"bold", kMdBold},          {"bold italic", kMdBold | kMdItalic},

@@ -118,7 +118,7 @@ TEST_CASE("rec-feedback: exploration widens the coverage the loop narrows") {
   CHECK(metric(*b, "gini") < metric(*a, "gini"));
 }
 
-TEST_CASE("rec-feedback: without mitigation the coverage narrows over the rounds; the proxy concentrates exposure") {
+TEST_CASE("rec-feedback: without mitigation the coverage narrows over the rounds, the proxy concentrates exposure") {
   auto a = make("rec-feedback", "rounds: 12\n");
   auto b = make("rec-feedback", "rounds: 12\nuse_proxy: yes\n");
   run(*a, 2);

@@ -96,7 +96,7 @@ bool same_value(const ParamValue& a, const ParamValue& b) {
 
 }  // namespace
 
-TEST_CASE("route: escape/unescape round-trip any bytes; the escaped form uses only link-safe characters") {
+TEST_CASE("route: escape/unescape round-trip any bytes, the escaped form uses only link-safe characters") {
   Rng rng(19);
   for (int i = 0; i < 2000; ++i) {
     std::string bytes(rng_below(rng, 40), '\0');

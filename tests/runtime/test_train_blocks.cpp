@@ -67,7 +67,7 @@ TEST_CASE("dropout-mask: inverted and test-time scaling both give the test-time 
   CHECK(metric(*e, "inverted_error") < 1e-12);
 }
 
-TEST_CASE("digits split: exactly `noisy` training labels become another digit; validation stays clean") {
+TEST_CASE("digits split: exactly `noisy` training labels become another digit, validation stays clean") {
   DigitsSplit a, b;
   REQUIRE(digits_split(300, 120, 5, a, 200).ok);
   REQUIRE(digits_split(300, 0, 5, b, 200).ok);  // same seed: same rows in the same order
@@ -130,7 +130,7 @@ TEST_CASE("batchnorm-compare: a diverging plain net stops with a message and no 
       for (float v : layer) REQUIRE(std::isfinite(v));
 }
 
-TEST_CASE("batchnorm-inference: running averages work at test time; a batch of one maps every input to one output") {
+TEST_CASE("batchnorm-inference: running averages work at test time, a batch of one maps every input to one output") {
   auto e = make("batchnorm-inference", "epochs: 3\neval_batch: 1\n");
   run_to_end(*e);
   CHECK(metric(*e, "val_acc_running") > 0.85);

@@ -232,7 +232,7 @@ TEST_CASE("mirror: a plot's text alternative gives title, axes, latest values an
   CHECK(ui::plot_describe(12345u).empty());
 }
 
-TEST_CASE("lesson: 'lang' sets the page's language; a malformed tag is an error at its line") {
+TEST_CASE("lesson: 'lang' sets the page's language, a malformed tag is an error at its line") {
   const runtime::Lesson fr = runtime::lesson_parse("---\ntitle: Plongements\nlang: fr\n---\n## Un\nTexte.\n", "fr.md");
   CHECK(fr.lang == "fr");
   CHECK_FALSE(fr.has_errors());
