@@ -10,7 +10,7 @@
 #include <sstream>
 #include <string>
 
-TEST_CASE("test names: no case name holds a ';' (CTest would split it into tests that run nothing)") {
+TEST_CASE("test names: no case name holds a semicolon (CTest would split it into tests that run nothing)") {
   const std::filesystem::path root = std::filesystem::path(LAB_SOURCE_DIR) / "tests";
   const std::regex name(R"re(TEST_CASE\("([^"]*)")re");
   int files = 0, cases = 0;
