@@ -586,24 +586,21 @@ ItemScorer& rec_scorer(RecTrainer& rt) {
 
 RecEval rec_evaluate(RecTrainer& rt, const RecData& d, int k) {
   RecEval e;
+  // Rating models and the 5-class model are judged alike: errors in stars on the validation ratings.
+  auto rating_errors = [&](auto& model) {
+    const RatingSet& v = model.val;
+    std::vector<float> p;
+    if (model.predict(v.users, v.items, p).ok) {
+      e.rmse = rmse(p, v.ratings);
+      e.mae = mae(p, v.ratings);
+    }
+    e.noise_floor_rmse = noise_floor_rmse(d, rt.split.test);
+    e.noise_floor_mae = noise_floor_mae(d, rt.split.test);
+  };
   if (rt.rating) {
-    const RatingSet& v = rt.rating->val;
-    std::vector<float> p;
-    if (rt.rating->predict(v.users, v.items, p).ok) {
-      e.rmse = rmse(p, v.ratings);
-      e.mae = mae(p, v.ratings);
-    }
-    e.noise_floor_rmse = noise_floor_rmse(d, rt.split.test);
-    e.noise_floor_mae = noise_floor_mae(d, rt.split.test);
+    rating_errors(*rt.rating);
   } else if (rt.classes) {
-    const RatingSet& v = rt.classes->val;
-    std::vector<float> p;
-    if (rt.classes->predict(v.users, v.items, p).ok) {
-      e.rmse = rmse(p, v.ratings);
-      e.mae = mae(p, v.ratings);
-    }
-    e.noise_floor_rmse = noise_floor_rmse(d, rt.split.test);
-    e.noise_floor_mae = noise_floor_mae(d, rt.split.test);
+    rating_errors(*rt.classes);
   } else if (rt.triplet) {
     e.ranking = evaluate_ranking(*rt.triplet, rt.train_pos, rt.test_pos, rt.popularity, k);
   }

@@ -487,6 +487,19 @@ std::vector<Metric> ProjectionExperiment::metrics() const {
   return m;
 }
 
+// The rows a block of n of total points uses: the first n of one fixed shuffle, in row order
+// (independent of the t-SNE seed, so two seeds see the same points; all rows when n == total).
+static std::vector<uint32_t> fixed_subsample(int total, int n) {
+  std::vector<uint32_t> order(static_cast<size_t>(total));
+  for (int i = 0; i < total; ++i) order[size_t(i)] = uint32_t(i);
+  if (n < total) {
+    core::Rng rng(20240501);
+    core::rng_shuffle(rng, order);
+    std::sort(order.begin(), order.begin() + n);
+  }
+  return order;
+}
+
 static std::unique_ptr<Experiment> make_projection(const BlockConfig& c) {
   auto e = std::make_unique<ProjectionExperiment>();
   e->data = ProjectionData(c.integer("data"));
@@ -514,14 +527,7 @@ static std::unique_ptr<Experiment> make_projection(const BlockConfig& c) {
       if (!d) return e;
       const int total = int(d->x.rows());
       const int n = e->points > 0 ? std::min(e->points, total) : total;
-      // A fixed subsample (independent of the t-SNE seed, so two seeds see the same points).
-      std::vector<uint32_t> order(static_cast<size_t>(total));
-      for (int i = 0; i < total; ++i) order[size_t(i)] = uint32_t(i);
-      if (n < total) {
-        core::Rng rng(20240501);
-        core::rng_shuffle(rng, order);
-        std::sort(order.begin(), order.begin() + n);
-      }
+      const std::vector<uint32_t> order = fixed_subsample(total, n);
       e->x.resize(n, d->x.cols());
       for (int i = 0; i < n; ++i) {
         const int r = int(order[size_t(i)]);
@@ -541,14 +547,7 @@ static std::unique_ptr<Experiment> make_projection(const BlockConfig& c) {
       const core::IdxImages& im = d->images;
       const int total = im.n, side = im.rows, pixels = im.rows * im.cols;
       const int n = e->points > 0 ? std::min(e->points, total) : total;
-      // A fixed subsample, as for the digits.
-      std::vector<uint32_t> order(static_cast<size_t>(total));
-      for (int i = 0; i < total; ++i) order[size_t(i)] = uint32_t(i);
-      if (n < total) {
-        core::Rng rng(20240501);
-        core::rng_shuffle(rng, order);
-        std::sort(order.begin(), order.begin() + n);
-      }
+      const std::vector<uint32_t> order = fixed_subsample(total, n);
       // x: pixels / 255, as core::idx_labeled_data and `embedlab tsne --input *-idx3-ubyte.gz` read them.
       e->x.resize(n, pixels);
       const std::vector<std::string>& names = fmnist_class_names();
