@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs what EmbedLab needs on Debian and fetches pinned upstream sources.
 #   scripts/deps.sh packages [web|native|test]...   install the missing Debian packages of these groups (+ base)
-#   scripts/deps.sh sources                         fetch + verify Dear ImGui and md4c into .cache/
+#   scripts/deps.sh sources                         fetch + verify Dear ImGui, md4c and zlib into .cache/
 #   scripts/deps.sh list                            print every package group and every pinned source
 # Upstream C sources come from Debian's source archive (the .orig tarballs), pinned by version and
 # sha256. Debian's pool drops a version once no Debian release ships it, so each project has a short
 # ordered list of pinned versions (all built and tested here) and `sources` falls back through it.
 # Override the mirror with LAB_DEBIAN_MIRROR, or point CMake at your own checkout with
-# -DIMGUI_DIR=... / -DMD4C_DIR=....
+# -DIMGUI_DIR=... / -DMD4C_DIR=... / -DZLIB_SRC_DIR=....
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="$root/.cache"
@@ -72,6 +72,15 @@ MD4C_PINS=(
   "0.5.2 m/md4c/md4c_0.5.2.orig.tar.gz 55d0111d48fb11883aaee91465e642b8b640775a4d6993c2d0e7a8092758ef21 md4c-release-0.5.2"    # Debian 13 trixie
   "0.5.3 m/md4c/md4c_0.5.3.orig.tar.gz bc2e3bf85e5e6235ee5246778d608048e0a572d9d84538e5ef9e7d4b59a28ad6 mity-md4c-093c3f4"     # forky (testing), sid
 )
+# zlib's sources, for the web build only (natively the lab links Debian's zlib1g-dev): its inflate
+# reads zip archives and gzip'd files in the page (core/data/zip.h, core/data/gzip.h). Emscripten's
+# own -sUSE_ZLIB port is downloaded from GitHub at build time, which a machine without internet cannot
+# do. Next to try when bookworm leaves the pool: trixie's 1:1.3.dfsg+really1.3.1-1,
+#   "1.3.1 z/zlib/zlib_1.3.dfsg+really1.3.1.orig.tar.gz 60dd315c07f616887caa029408308a018ace66e3d142726a97db164b3b8f69fb zlib-1.3.1"
+# (build the web suite with it first).
+ZLIB_PINS=(
+  "1.2.13 z/zlib/zlib_1.2.13.dfsg.orig.tar.bz2 71feb7947e3c00ef125f83b79a4e529bde31171e5babe48b391f06758d1ab0a1 zlib-1.2.13.dfsg"    # Debian 12 bookworm
+)
 
 # is_verified FOLDER: unpacked earlier from a tarball whose checksum matched
 is_verified() { [ -f "$cache/$1/.verified" ]; }
@@ -126,21 +135,24 @@ pick() {
 }
 
 fetch_sources() {
-  local IMGUI_CHOICE MD4C_CHOICE
+  local IMGUI_CHOICE MD4C_CHOICE ZLIB_CHOICE
   pick "Dear ImGui" IMGUI_CHOICE "${IMGUI_PINS[@]}"
   pick "md4c" MD4C_CHOICE "${MD4C_PINS[@]}"
+  pick "zlib" ZLIB_CHOICE "${ZLIB_PINS[@]}"
   # The one file CMake reads to find them (CMakeLists.txt); rewritten only when the choice changes,
   # so a rerun of this script does not make CMake configure again.
   local out="$cache/sources.cmake" text
   text="# Written by scripts/deps.sh sources: the pinned, verified upstream sources CMake builds with.
-# Do not edit: rerun scripts/deps.sh sources, or pass -DIMGUI_DIR=... / -DMD4C_DIR=... to cmake.
+# Do not edit: rerun scripts/deps.sh sources, or pass -DIMGUI_DIR=... / -DMD4C_DIR=... / -DZLIB_SRC_DIR=... to cmake.
 set(LAB_FETCHED_IMGUI_VERSION \"${IMGUI_CHOICE%% *}\")
 set(LAB_FETCHED_IMGUI_DIR \"\${CMAKE_CURRENT_LIST_DIR}/${IMGUI_CHOICE#* }\")
 set(LAB_FETCHED_MD4C_VERSION \"${MD4C_CHOICE%% *}\")
-set(LAB_FETCHED_MD4C_DIR \"\${CMAKE_CURRENT_LIST_DIR}/${MD4C_CHOICE#* }\")"
+set(LAB_FETCHED_MD4C_DIR \"\${CMAKE_CURRENT_LIST_DIR}/${MD4C_CHOICE#* }\")
+set(LAB_FETCHED_ZLIB_VERSION \"${ZLIB_CHOICE%% *}\")
+set(LAB_FETCHED_ZLIB_DIR \"\${CMAKE_CURRENT_LIST_DIR}/${ZLIB_CHOICE#* }\")"
   if [ "$(cat "$out" 2>/dev/null)" != "$text" ]; then
     printf '%s\n' "$text" > "$out.part" && mv "$out.part" "$out"
-    say "using Dear ImGui ${IMGUI_CHOICE%% *} and md4c ${MD4C_CHOICE%% *} (.cache/sources.cmake)"
+    say "using Dear ImGui ${IMGUI_CHOICE%% *}, md4c ${MD4C_CHOICE%% *} and zlib ${ZLIB_CHOICE%% *} (.cache/sources.cmake)"
   fi
 }
 
@@ -150,6 +162,7 @@ list_all() {
   for set in $package_sets; do echo "packages $set: $(packages_for "$set")"; done
   for pin in "${IMGUI_PINS[@]}"; do read -r version path sum inner <<<"$pin"; echo "source imgui $version $(basename "$path") $sum"; done
   for pin in "${MD4C_PINS[@]}"; do read -r version path sum inner <<<"$pin"; echo "source md4c $version $(basename "$path") $sum"; done
+  for pin in "${ZLIB_PINS[@]}"; do read -r version path sum inner <<<"$pin"; echo "source zlib $version $(basename "$path") $sum"; done
 }
 
 cmd="${1:-}"; shift || true

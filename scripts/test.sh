@@ -73,7 +73,7 @@ fi
 # which the browser stage needs too.
 say "server: hostile requests, compression and caching (tests/server)"
 if (cd scripts && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
-  node --test --test-reporter=spec tests/server/ tests/web/ >"$logs/server.log" 2>&1  # tests/web: the zip reader of web/byod.js
+  node --test --test-reporter=spec tests/server/ >"$logs/server.log" 2>&1
   st=$?
   grep -E '^(✖|ℹ (pass|fail))' "$logs/server.log" | grep -v '^✖ failing tests' | head -n 20
   record server "$st" "$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$logs/server.log")/$(sed -n 's/^ℹ tests \([0-9]*\)$/\1/p' "$logs/server.log") passed (build/logs/server.log)"

@@ -116,8 +116,14 @@ int main(int argc, char** argv) {
         }});
   }
   lab::cli::GuiOptions gui;
+#ifdef __EMSCRIPTEN__
+  // The page has no command line (its lesson and step come from the link): the CLI's commands stay
+  // out of what every student downloads.
+  (void)argc, (void)argv;
+#else
   const int rc = lab::cli::cli_main(argc, argv, gui);
   if (rc != lab::cli::kRunGui) return rc;
+#endif
 
   static lab::ui::LabApp app;  // outlives main() on the web, where the browser owns the loop
   static std::string last_route, last_publish_key;
@@ -165,7 +171,7 @@ int main(int argc, char** argv) {
       lab::ui::show_toast(app, st ? message : st.message, st ? 8.0 : 15.0);
       return;
     }
-    // MovieLens-100k for the recommender blocks: u.data, u.item, u.user (web/byod.js unpacks a zip).
+    // MovieLens-100k for the recommender blocks: ml-100k.zip, or u.data, u.item, u.user.
     if (lab::runtime::rec_is_movielens_name(name)) {
       std::string message;
       const lab::core::Status st = lab::runtime::rec_file_dropped(app.session, name, contents, message);

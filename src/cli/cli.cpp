@@ -47,8 +47,10 @@ const char* kUsageTail =
     "  --lesson ID[/STEP]   open this lesson (file name without .md) at this step (1-based)\n"
     "  --frames N           close after N frames (for smoke tests)\n"
     "  --screenshot FILE    with --frames: write the last frame as a PPM image\n"
-    "  --open FILE          open FILE as if dropped on the window: a lesson (.md), or your own vectors for\n"
-    "                       the projection blocks (vectors.tsv [+ metadata.tsv], or a labelled .csv)\n";
+    "  --open FILE          open FILE as if dropped on the window: a lesson (.md); your own vectors for\n"
+    "                       the projection blocks (vectors.tsv [+ metadata.tsv], or a labelled .csv);\n"
+    "                       MovieLens-100k for the recommender lessons (ml-100k.zip, or u.data, u.item\n"
+    "                       and u.user: one --open each)\n";
 
 std::string usage_text() {
   std::string s = kUsageHead;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "core/data/zip.h"
 #include "core/recsys/model_file.h"
 #include "core/recsys/models.h"
 #include "runtime/text.h"
@@ -20,11 +21,11 @@ using namespace lab::core::recsys;
 namespace {
 
 const char* kRecsysUsage =
-    "usage: embedlab recsys --data synthetic|synthetic-small|DIR --model mf|deep|deep-meta|hybrid|content|triplet|deep-triplet\n"
+    "usage: embedlab recsys --data synthetic|synthetic-small|DIR|ZIP --model mf|deep|deep-meta|hybrid|content|triplet|deep-triplet\n"
     "                       [--epochs N] [--dim D] [--seed S] [--split random|last|u1|ua] [--loss mse|mae]\n"
     "                       [--batch B] [--lr X] [--l2 L] [--dropout P] [--margin M] [--optim adam|lazy-adam|sgd]\n"
     "                       [--k K] [--save MODEL]\n"
-    "       embedlab recsys --load MODEL --data synthetic|synthetic-small|DIR [--split ...] [--seed S] [--k K]\n"
+    "       embedlab recsys --load MODEL --data synthetic|synthetic-small|DIR|ZIP [--split ...] [--seed S] [--k K]\n"
     "\n"
     "Trains a recommender and prints one line per epoch, then the test metrics:\n"
     "  explicit models (mf, deep, deep-meta, hybrid, content):  test RMSE ... MAE ...\n"
@@ -33,7 +34,8 @@ const char* kRecsysUsage =
     "  --data synthetic        generated MovieLens-100k-shaped data (943 users, 1682 items, 100k ratings);\n"
     "                          prints the noise floor (the best RMSE/MAE any model can reach on the test ratings)\n"
     "  --data synthetic-small  300 users x 500 items, 12k ratings (what in-browser lessons use)\n"
-    "  --data DIR              a folder with MovieLens-100k's u.data, u.item, u.user (and u1/ua splits)\n"
+    "  --data DIR|ZIP          MovieLens-100k: the folder with u.data, u.item, u.user (and u1/ua splits),\n"
+    "                          or ml-100k.zip as downloaded\n"
     "  --split random          seeded 80/20 split (default); last: each user's latest rating is test;\n"
     "                          u1, ua: GroupLens's predefined splits (DIR/u1.base + u1.test, ...)\n"
     "  --epochs N (10)  --dim D (32)  --seed S (1)  --batch B (64)  --k K (10, for P@K / NDCG@K)\n"
@@ -136,7 +138,7 @@ int cmd_recsys(Args args) {
     return ok ? "" : "bad value '" + vs + "' for " + std::string(a);
   });
   if (st >= 0) return st;
-  if (data.empty()) return usage("--data is required (synthetic, synthetic-small or a MovieLens-100k folder)");
+  if (data.empty()) return usage("--data is required (synthetic, synthetic-small, a MovieLens-100k folder or ml-100k.zip)");
   if (!load.empty()) {
     if (!model.empty() || !save.empty())
       return usage("--load takes the model from the file: drop --model and --save");
@@ -155,7 +157,7 @@ int cmd_recsys(Args args) {
     return usage("unknown split '" + split + "' (random, last, u1, ua)");
   const bool synthetic = data == "synthetic" || data == "synthetic-small";
   if (synthetic && (split == "u1" || split == "ua"))
-    return usage("--split " + split + " needs the real MovieLens-100k folder (its u1/ua files); use random or last");
+    return usage("--split " + split + " needs the real MovieLens-100k (its u1/ua files: the folder or ml-100k.zip); use random or last");
 
   // ---- data ----
   RecData d;
@@ -227,22 +229,35 @@ int cmd_recsys(Args args) {
 
 namespace {
 
-// Loads a MovieLens-100k folder's u.data/u.item/u.user and, for --split u1|ua, its predefined split.
+// Loads MovieLens-100k's u.data/u.item/u.user and, for --split u1|ua, its predefined split: from the
+// folder, or from ml-100k.zip as GroupLens ships it (core/data/zip.h reads it).
 int read_ml100k(const std::string& dir, const std::string& split, RecData& d, Split& sp) {
+  const bool zip = core::zip_is_name(dir);
+  std::string archive;
+  std::vector<core::ZipEntry> entries;
+  // One file of the data set: from the folder, or the shallowest entry of that name in the zip.
+  const auto read = [&](const std::string& base, std::string& name, std::string& text) {
+    if (!zip) return name = dir + "/" + base, read_file(name, text);
+    const core::ZipEntry* e = core::zip_find(entries, base);
+    if (!e) return fail(dir + ": no " + base + " in it"), false;
+    name = dir + "/" + e->name;
+    const Status st = core::zip_extract(archive, *e, dir, text);
+    return st ? true : (fail(st.message), false);
+  };
+  if (zip) {
+    if (!read_file(dir, archive)) return 1;
+    if (Status st = core::zip_entries(archive, dir, entries); !st) return fail(st.message);
+  }
   Ml100kText t;
   std::string ud, ui, uu;
-  t.data_name = dir + "/u.data";
-  t.item_name = dir + "/u.item";
-  t.user_name = dir + "/u.user";
-  if (!read_file(t.data_name, ud) || !read_file(t.item_name, ui) || !read_file(t.user_name, uu)) return 1;
+  if (!read("u.data", t.data_name, ud) || !read("u.item", t.item_name, ui) || !read("u.user", t.user_name, uu)) return 1;
   t.data = ud;
   t.item = ui;
   t.user = uu;
   if (Status st = ml100k_parse(t, d); !st) return fail(st.message);
   if (split == "u1" || split == "ua") {
-    const std::string bn = dir + "/" + split + ".base", tn = dir + "/" + split + ".test";
-    std::string bt, tt;
-    if (!read_file(bn, bt) || !read_file(tn, tt)) return 1;
+    std::string bn, tn, bt, tt;
+    if (!read(split + ".base", bn, bt) || !read(split + ".test", tn, tt)) return 1;
     std::vector<Rating> br, tr;
     if (Status st = ml100k_parse_ratings(bt, bn, br); !st) return fail(st.message);
     if (Status st = ml100k_parse_ratings(tt, tn, tr); !st) return fail(st.message);
@@ -289,7 +304,7 @@ int recsys_load(const std::string& path, const std::string& data, const std::str
     rec_file_synth(fd, so);
     if (Status st = synth_generate(so, d); !st) return fail(st.message);
     if (fd.split == "u1" || fd.split == "ua")
-      return usage("--split " + fd.split + " needs the real MovieLens-100k folder (its u1/ua files); use random or last");
+      return usage("--split " + fd.split + " needs the real MovieLens-100k (its u1/ua files: the folder or ml-100k.zip); use random or last");
   } else {
     if (int r = read_ml100k(data, fd.split, d, sp); r) return r;
   }

@@ -32,48 +32,37 @@ void glfw_error(int code, const char* description) {
 }
 
 // A dropped folder: the MovieLens-100k files in it (the unzipped ml-100k), as if dropped one by one.
-// A zip: the page unpacks ml-100k.zip (web/byod.js holds the lab's one zip reader); here the student
-// is asked for the folder instead.
-bool drop_folder_or_zip(const std::string& path) {
+bool drop_folder(const std::string& path) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    int found = 0;
-    for (const char* name : {"u.data", "u.item", "u.user"}) {
-      const std::filesystem::path p = std::filesystem::path(path) / name;
-      const auto size = std::filesystem::file_size(p, ec);
-      if (ec) continue;
-      if (size > uintmax_t(lab::core::kFileBytesMax)) {
-        if (g_callbacks->notice) g_callbacks->notice(p.string() + " is larger than 64 MiB, the lab's limit for a file read whole");
-        return true;
-      }
-      std::ifstream in(p, std::ios::binary);
-      std::ostringstream buf;
-      buf << in.rdbuf();
-      g_callbacks->file_dropped(p.string(), buf.str());
-      ++found;
+  if (!std::filesystem::is_directory(path, ec)) return false;
+  int found = 0;
+  for (const char* name : {"u.data", "u.item", "u.user"}) {
+    const std::filesystem::path p = std::filesystem::path(path) / name;
+    const auto size = std::filesystem::file_size(p, ec);
+    if (ec) continue;
+    if (size > uintmax_t(lab::core::kFileBytesMax)) {
+      if (g_callbacks->notice) g_callbacks->notice(p.string() + " is larger than 64 MiB, the lab's limit for a file read whole");
+      return true;
     }
-    if (!found && g_callbacks->notice)
-      g_callbacks->notice(path + ": a folder without u.data, u.item or u.user (drop the unzipped ml-100k folder)");
-    return true;
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    g_callbacks->file_dropped(p.string(), buf.str());
+    ++found;
   }
-  const size_t n = path.size();
-  if (n > 4 && (path.compare(n - 4, 4, ".zip") == 0 || path.compare(n - 4, 4, ".ZIP") == 0)) {
-    if (g_callbacks->notice)
-      g_callbacks->notice(path + ": the desktop app reads MovieLens unzipped: unzip it and drop the ml-100k folder "
-                                 "(or u.data, u.item and u.user); the web page reads the zip itself");
-    return true;
-  }
-  return false;
+  if (!found && g_callbacks->notice)
+    g_callbacks->notice(path + ": a folder without u.data, u.item or u.user (drop the unzipped ml-100k folder, or ml-100k.zip)");
+  return true;
 }
 
 void on_drop(GLFWwindow*, int count, const char** paths) {
   if (!g_callbacks || !g_callbacks->file_dropped) return;
   for (int i = 0; i < count; ++i) {
-    if (drop_folder_or_zip(paths[i])) continue;
-    // Dropped files are lessons, or data (.tsv, .csv) for the projection blocks: refuse a large one
-    // before reading it, as the web page does (web/lab_pre.js: lessons 4 MiB; web/byod.js: data
-    // 64 MiB, the lab's limit for a file read whole, core/memory_budget.h), rather than reading any
-    // file whole into memory.
+    if (drop_folder(paths[i])) continue;
+    // Dropped files are lessons, or data: .tsv, .csv for the projection blocks, MovieLens (u.data,
+    // u.item, u.user, or ml-100k.zip) for the recommender blocks. Refuse a large one before reading
+    // it, as the web page does (web/lab_pre.js: lessons 4 MiB; web/byod.js: data 64 MiB, the lab's
+    // limit for a file read whole, core/memory_budget.h), rather than reading any file whole.
     const std::string_view p = paths[i];
     auto ends = [&](std::string_view sfx) {
       if (p.size() < sfx.size()) return false;
@@ -81,7 +70,8 @@ void on_drop(GLFWwindow*, int count, const char** paths) {
         if (std::tolower(static_cast<unsigned char>(p[p.size() - sfx.size() + k])) != sfx[k]) return false;
       return true;
     };
-    const bool data = ends(".tsv") || ends(".csv") || ends("u.data") || ends("u.item") || ends("u.user");
+    const bool data =
+        ends(".tsv") || ends(".csv") || ends("u.data") || ends("u.item") || ends("u.user") || ends(".zip");
     const uintmax_t limit = data ? uintmax_t(lab::core::kFileBytesMax) : uintmax_t(4u << 20);
     std::error_code ec;
     const auto size = std::filesystem::file_size(paths[i], ec);

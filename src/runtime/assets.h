@@ -54,7 +54,7 @@ struct AssetFetcher {
 void asset_fetcher_set(AssetFetcher fetcher);
 
 // A second folder searched after assets_dir(): where a build wrote the assets it generates (the
-// WebAssembly test suite, which has no gzip, reads the site's uncompressed Fashion-MNIST there).
+// WebAssembly test suite reads the site's copy of Fashion-MNIST there, the file the page fetches).
 void assets_build_dir_set(std::string dir);
 
 // Where the asset is now: Ready when its file is on disk (assets_dir()/name, or natively its

@@ -1,6 +1,10 @@
-// Shared by the CLI tests: run `embedlab ARGS...` in-process and return its exit code.
+// Shared by the CLI tests: run `embedlab ARGS...` in-process and return its exit code; files for it.
 #pragma once
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +19,16 @@ inline int run_cli(std::vector<std::string> args) {
   for (auto& a : args) argv.push_back(a.data());
   cli::GuiOptions gui;
   return cli::cli_main(int(argv.size()), argv.data(), gui);
+}
+
+// A file in the temporary folder, its name unique to this process (CTest runs cases in parallel).
+inline std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("embedlab_test_" + std::to_string(getpid()) + "_" + name)).string();
+}
+
+inline void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream f(path, std::ios::binary);
+  f << bytes;
 }
 
 }  // namespace lab::test

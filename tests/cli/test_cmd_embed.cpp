@@ -15,12 +15,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string temp_path(const std::string& name) { return (fs::temp_directory_path() / ("embedlab_test_" + name)).string(); }
-
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-}
+using lab::test::temp_path;
+using lab::test::write_file;
 
 std::string read_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);

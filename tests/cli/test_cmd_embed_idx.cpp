@@ -16,12 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string temp_path(const std::string& name) { return (fs::temp_directory_path() / ("embedlab_idx_test_" + name)).string(); }
-
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream f(path, std::ios::binary);
-  f << bytes;
-}
+using lab::test::temp_path;
+using lab::test::write_file;
 
 std::vector<std::string> lines_of(const std::string& path) {
   std::ifstream f(path, std::ios::binary);

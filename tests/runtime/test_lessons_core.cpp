@@ -175,6 +175,25 @@ TEST_CASE("projection: layout statistics and Procrustes disparity") {
   CHECK(core::procrustes_disparity(a, shuffled) > 0.5);
 }
 
+TEST_CASE("projection: the student's vectors replace the lesson's data and are marked as theirs") {
+  // The lesson's expectations were set for its own data: on the student's they show, unjudged.
+  auto own = lab::test::make("projection", "data: blobs-spread\nmethod: pca\n");
+  run_to_end(*own);
+  CHECK_FALSE(own->data_set().students_own);
+  std::string tsv;
+  for (int i = 0; i < 30; ++i) tsv += std::to_string(i % 3) + "\t" + std::to_string(i * 0.5) + "\t" + std::to_string(-i) + "\n";
+  std::shared_ptr<const ProjectionUserData> user;
+  REQUIRE(projection_user_data_parse("vectors.tsv", tsv, "", "", user).ok);
+  projection_user_data_set(user);
+  auto e = lab::test::make("projection", "data: blobs-spread\nmethod: pca\n");
+  run_to_end(*e);
+  projection_user_data_set(nullptr);
+  CHECK(e->data_set().students_own);
+  CHECK(e->data_set().points == 30);
+  CHECK(e->data_set().dims == 3);
+  CHECK(e->data_set().name == "vectors.tsv");
+}
+
 TEST_CASE("projection: t-SNE keeps planted neighbourhoods but not cluster sizes, two seeds differ in layout only") {
   const BlockConfig c = config_for("projection", {{"data", "blobs-spread"}, {"method", "tsne"}, {"iterations", "400"},
                                                   {"second_seed", "2"}});

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include "block_test_util.h"
+#include "core/zip_test_util.h"
 
 #include <string>
 
@@ -92,10 +93,28 @@ TEST_CASE("rec user data: three files in any order, FILE:LINE on a bad line, the
   CHECK(rec_user_data()->drop == drop + 1);
   CHECK(!rec_user_data_remembered());
 
-  // A failed unpacking in the page (web/byod.js) is shown like the loader's messages.
-  CHECK(rec_is_movielens_name("ml-100k.zip#error"));
-  CHECK(!rec_file_dropped(s, "ml-100k.zip#error", "ml-100k.zip: the archive is cut short", msg).ok);
-  CHECK(rec_user_data_error() == "ml-100k.zip: the archive is cut short");
+  // ml-100k.zip, unpacked here (core/data/zip.h): the same data, named after the folder inside it.
+  const int method = lab::test::zip_default_method();
+  const std::string zip = lab::test::zip_build({{"ml-100k/", "", 0}, {"ml-100k/u.data", m.data, method},
+                                                {"ml-100k/u.item", m.item, method}, {"ml-100k/u.user", m.user, 0}});
+  CHECK(rec_is_movielens_name("x/ml-100k.ZIP"));
+  CHECK(rec_file_dropped(s, "ml-100k.zip", zip, msg).ok);
+  REQUIRE(rec_user_data());
+  CHECK(rec_user_data()->drop == drop + 2);
+  CHECK(rec_user_data()->name == "MovieLens files (your copy: ml-100k.zip/ml-100k)");
+  CHECK(rec_user_data()->data.ratings.size() == 360);
+  // A broken archive or a bad line inside one: the message in place, the data in use stays.
+  lab::core::Status zst = rec_file_dropped(s, "cut.zip", zip.substr(0, zip.size() / 2), msg);
+  CHECK(zst.message == "cut.zip: the archive is cut short: its table of contents (at the end) is missing; download it again");
+  CHECK(rec_user_data_error() == zst.message);
+  zst = rec_file_dropped(s, "bad.zip", lab::test::zip_build({{"u.data", bad, 0}, {"u.item", m.item, 0}, {"u.user", m.user, 0}}), msg);
+  CHECK(zst.message.rfind("bad.zip/u.data:3: rating 'six'", 0) == 0);
+  CHECK(rec_user_data()->drop == drop + 2);
+
+  // A folder the page could not read (web/byod.js) is shown like the loader's messages.
+  CHECK(rec_is_movielens_name("ml-100k#error"));
+  CHECK(!rec_file_dropped(s, "ml-100k#error", "ml-100k: a folder without u.data, u.item or u.user", msg).ok);
+  CHECK(rec_user_data_error() == "ml-100k: a folder without u.data, u.item or u.user");
   CHECK(rec_user_data());  // the data in use stays
 
   // Back to the generated data (asked by a widget, or by the page's "#forget"; applied between frames).

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "core/data/zip.h"
 #include "core/memory_budget.h"
 #include "core/rng.h"
 
@@ -584,6 +585,34 @@ int parse_year(std::string_view date) {
   return y;
 }
 }  // namespace
+
+Status ml100k_unzip(std::string_view zip, const std::string& archive, Ml100kFiles& out) {
+  out = {};
+  std::vector<ZipEntry> entries;
+  if (Status st = zip_entries(zip, archive, entries); !st) return st;
+  const char* const names[3] = {"u.data", "u.item", "u.user"};
+  const ZipEntry* pick[3] = {zip_find(entries, names[0]), zip_find(entries, names[1]), zip_find(entries, names[2])};
+  std::string missing;
+  for (int k = 0; k < 3; ++k)
+    if (!pick[k]) missing += (missing.empty() ? "" : " or ") + std::string(names[k]);
+  if (!pick[0] && !pick[1] && !pick[2]) {
+    std::string holds;
+    for (size_t i = 0; i < entries.size() && i < 5; ++i) holds += (i ? ", " : "") + entries[i].name;
+    return Status::error(archive + ": no MovieLens-100k files in it (u.data, u.item, u.user); it holds " +
+                         (holds.empty() ? std::string("nothing") : holds) + (entries.size() > 5 ? ", ..." : ""));
+  }
+  if (!missing.empty()) return Status::error(archive + ": no " + missing + " in it (a partial copy of ml-100k?)");
+  std::string* bytes[3] = {&out.data, &out.item, &out.user};
+  std::string* file_names[3] = {&out.data_name, &out.item_name, &out.user_name};
+  for (int k = 0; k < 3; ++k) {
+    if (Status st = zip_extract(zip, *pick[k], archive, *bytes[k]); !st) {
+      out = {};
+      return st;
+    }
+    *file_names[k] = archive + "/" + pick[k]->name;
+  }
+  return Status::success();
+}
 
 Status ml100k_parse(const Ml100kText& t, RecData& d) {
   d = RecData{};

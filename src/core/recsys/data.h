@@ -107,6 +107,16 @@ struct Ml100kText {
 };
 Status ml100k_parse(const Ml100kText& text, RecData& out);
 
+// MovieLens-100k in a zip (GroupLens' ml-100k.zip, read by core/data/zip.h): u.data, u.item and u.user
+// unpacked (the shallowest copy of each, so "ml-100k/u.data" and not "ml-100k/old/u.data"), named
+// "ARCHIVE/ml-100k/u.data" for the loader's FILE:LINE errors. One message if they are not all there.
+struct Ml100kFiles {
+  std::string data, item, user;
+  std::string data_name, item_name, user_name;
+  Ml100kText text() const { return {data, item, user, data_name, item_name, user_name}; }
+};
+Status ml100k_unzip(std::string_view zip, const std::string& archive, Ml100kFiles& out);
+
 // Ratings only (u.data or any uN.base/uN.test file); ids stay as given (1-based).
 Status ml100k_parse_ratings(std::string_view text, const std::string& file, std::vector<Rating>& out);
 

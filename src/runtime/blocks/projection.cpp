@@ -458,6 +458,7 @@ DataSetInfo ProjectionExperiment::data_set() const {
   d.name = user ? user->name : data_name;
   d.points = x.rows();
   d.dims = x.cols();
+  d.students_own = user != nullptr;  // the lesson's expectations were set for its own data
   return d;
 }
 

@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "core/data/zip.h"
 #include "runtime/session.h"
 #include "runtime/text.h"
 
@@ -40,6 +41,29 @@ int restart_rec_blocks(Session& s) {
   return n;
 }
 
+// Parses the three files and, if they load, makes them the data in use and restarts the blocks.
+core::Status accept(Session& s, const rs::Ml100kText& t, const std::string& source, std::string& message) {
+  auto u = std::make_shared<RecUserData>();
+  if (core::Status st = rs::ml100k_parse(t, u->data); !st) {
+    g_error = st.message;
+    return st;
+  }
+  u->source = source;
+  const bool full = u->data.n_users == 943 && u->data.n_items == 1682 && u->data.ratings.size() == 100000;
+  u->name = full ? "MovieLens-100k (your copy)" : "MovieLens files (your copy: " + u->source + ")";
+  static int drops = 0;
+  u->drop = ++drops;
+  g_active = u;
+  g_remembered = false;  // until byod.js says it has stored this one
+  g_error.clear();
+  const int restarted = restart_rec_blocks(s);
+  message = "Opened " + u->name + ": " + with_commas((long long)u->data.ratings.size()) + " ratings, " +
+            std::to_string(u->data.n_users) + " users, " + std::to_string(u->data.n_items) +
+            " movies; read on this computer, nothing uploaded" +
+            (restarted ? "" : ". The recommender lessons (6 and 7) use it");
+  return core::Status::success();
+}
+
 }  // namespace
 
 std::shared_ptr<const RecUserData> rec_user_data() { return g_active; }
@@ -49,8 +73,8 @@ bool rec_user_data_remembered() { return g_active && g_remembered; }
 
 bool rec_is_movielens_name(const std::string& path) {
   const std::string b = path_base_name(path);
-  return b == "u.data" || b == "u.item" || b == "u.user" || rec_is_failed_drop_name(path) || rec_is_remembered_note_name(path) ||
-         rec_is_forget_note_name(path);
+  return b == "u.data" || b == "u.item" || b == "u.user" || core::zip_is_name(path) || rec_is_failed_drop_name(path) ||
+         rec_is_remembered_note_name(path) || rec_is_forget_note_name(path);
 }
 bool rec_is_remembered_note_name(const std::string& path) { return path == "#remembered"; }
 bool rec_is_forget_note_name(const std::string& path) { return path == "#forget"; }
@@ -76,6 +100,16 @@ core::Status rec_file_dropped(Session& s, const std::string& path, std::string c
     g_error = contents;
     return core::Status::error(std::move(contents));
   }
+  if (core::zip_is_name(path)) {  // ml-100k.zip: a whole drop
+    rs::Ml100kFiles files;
+    core::Status st = rs::ml100k_unzip(contents, path, files);
+    if (!st) {
+      g_error = st.message;
+      return st;
+    }
+    g_data = g_item = g_user = {};
+    return accept(s, files.text(), folder_of(files.data_name), message);
+  }
   const std::string b = path_base_name(path);
   Pending* slot = b == "u.data" ? &g_data : b == "u.item" ? &g_item : b == "u.user" ? &g_user : nullptr;
   if (!slot) return core::Status::error(path + ": not a MovieLens-100k file (u.data, u.item or u.user)");
@@ -87,31 +121,13 @@ core::Status rec_file_dropped(Session& s, const std::string& path, std::string c
     message = "Kept " + path + ": now drop " + missing + " (or the whole ml-100k folder or ml-100k.zip)";
     return core::Status::success();
   }
-  auto u = std::make_shared<RecUserData>();
   rs::Ml100kText t;
   t.data = g_data.text, t.item = g_item.text, t.user = g_user.text;
   t.data_name = g_data.path, t.item_name = g_item.path, t.user_name = g_user.path;
-  core::Status st = rs::ml100k_parse(t, u->data);
   const std::string folder = folder_of(g_data.path);
+  core::Status st = accept(s, t, folder.empty() ? "u.data + u.item + u.user" : folder, message);
   g_data = g_item = g_user = {};  // the next drop starts afresh, whatever happened
-  if (!st) {
-    g_error = st.message;
-    return st;
-  }
-  u->source = folder.empty() ? "u.data + u.item + u.user" : folder;
-  const bool full = u->data.n_users == 943 && u->data.n_items == 1682 && u->data.ratings.size() == 100000;
-  u->name = full ? "MovieLens-100k (your copy)" : "MovieLens files (your copy: " + u->source + ")";
-  static int drops = 0;
-  u->drop = ++drops;
-  g_active = u;
-  g_remembered = false;  // until byod.js says it has stored this one
-  g_error.clear();
-  const int restarted = restart_rec_blocks(s);
-  message = "Opened " + u->name + ": " + with_commas((long long)u->data.ratings.size()) + " ratings, " +
-            std::to_string(u->data.n_users) + " users, " + std::to_string(u->data.n_items) +
-            " movies; read on this computer, nothing uploaded" +
-            (restarted ? "" : ". The recommender lessons (6 and 7) use it");
-  return core::Status::success();
+  return st;
 }
 
 void rec_user_data_forget(Session& s) {

@@ -1,6 +1,6 @@
-// The student's own MovieLens files (issue #20): u.data, u.item and u.user dropped on the page or the
-// window (web/byod.js unpacks ml-100k.zip or a dropped folder in the page; the native platform reads a
-// dropped folder), parsed by core's loader (FILE:LINE errors), kept for the session and used by the
+// The student's own MovieLens files (issue #20): ml-100k.zip (unpacked here by core/data/zip.h), or
+// u.data, u.item and u.user, dropped on the page or the window (web/byod.js reads a dropped folder in
+// the page, the native platform one on the window), or named by --open; parsed by core's loader (FILE:LINE errors), kept for the session and used by the
 // recommender blocks (rec-data, rec-explicit, rec-implicit, rec-course) instead of the generated data
 // until the student goes back. Nothing leaves the machine: the bytes stay in this process (and, in the
 // page, in the browser's own storage: web/byod.js remembers an accepted drop in IndexedDB and drops it
@@ -27,10 +27,10 @@ struct RecUserData {
 // The dropped data in use, or null (the blocks generate synth_small).
 std::shared_ptr<const RecUserData> rec_user_data();
 
-// u.data, u.item, u.user (any folder in front: "ml-100k.zip/ml-100k/u.data"), or a failed drop.
+// u.data, u.item, u.user (any folder in front), a .zip, or a failed drop.
 bool rec_is_movielens_name(const std::string& path);
-// "ml-100k.zip#error": web/byod.js could not unpack a MovieLens drop (a broken or partial zip, a
-// folder without the files); the contents are its message, shown in place like the loader's.
+// "ml-100k#error": web/byod.js could not read a MovieLens drop (a folder without the files, a file
+// the browser would not read); the contents are its message, shown in place like the loader's.
 bool rec_is_failed_drop_name(const std::string& path);
 // "#remembered": web/byod.js has stored the data in use in the browser (IndexedDB) or dropped it again
 // from there on a new visit; the banner then says so and offers "Forget my data". Routed like the files.
@@ -41,8 +41,9 @@ bool rec_is_forget_note_name(const std::string& path);
 // Whether the data in use is remembered by the browser (false natively, and after a new drop until
 // byod.js has stored it).
 bool rec_user_data_remembered();
-// One dropped MovieLens file. The three are kept until all have arrived (in any order, in one drop or
-// several), then parsed together; on success the recommender blocks restart on them. `message` says
+// One dropped MovieLens file, or a zip holding all three (a broken or partial archive: the zip
+// reader's "ARCHIVE[/ENTRY]: what" error). The three files are kept until all have arrived (in any
+// order, in one drop or several), then parsed together; on success the recommender blocks restart on them. `message` says
 // what happened (or what is still missing). A malformed file: the loader's "FILE:LINE: what" error,
 // the blocks keep their data, and the error stays shown in the blocks (rec_user_data_error).
 core::Status rec_file_dropped(Session& s, const std::string& path, std::string contents, std::string& message);

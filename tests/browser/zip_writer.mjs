@@ -1,6 +1,6 @@
-// A minimal zip writer for the tests (PKWARE APPNOTE: local headers, central directory, end record),
-// stored or deflated with node's zlib: the archives the lab's zip reader (web/byod.js) must read, and
-// the raw material for the broken ones. Not shipped: the page only reads zips.
+// A minimal zip writer for the browser tests (PKWARE APPNOTE: local headers, central directory, end
+// record), stored or deflated with node's zlib: archives for the lab's zip reader (core/data/zip.h,
+// tested in tests/core/test_zip.cpp) to read in the page, whole or broken. Not shipped.
 import zlib from 'node:zlib';
 
 const crcTable = new Uint32Array(256).map((_, n) => {
