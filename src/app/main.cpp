@@ -116,9 +116,7 @@ int main(int argc, char** argv) {
         }});
   }
   lab::cli::GuiOptions gui;
-#ifdef __EMSCRIPTEN__
-  // The page has no command line (its lesson and step come from the link): the CLI's commands stay
-  // out of what every student downloads.
+#ifdef LAB_APP_NO_CLI  // the page (src/CMakeLists.txt says why)
   (void)argc, (void)argv;
 #else
   const int rc = lab::cli::cli_main(argc, argv, gui);
