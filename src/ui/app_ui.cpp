@@ -3,6 +3,7 @@
 #include "ui/app_ui.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/build_info.h"
 #include "imgui.h"
@@ -200,7 +201,9 @@ void show_about(LabApp& app) {
       row("Dear ImGui", IMGUI_VERSION);
       row("Eigen", core::build_eigen());
       row("Font", app.fonts.source);
-      row("Display scale", std::to_string(app.ui.scale));
+      char scale[32];
+      std::snprintf(scale, sizeof scale, "%g×", double(app.ui.scale));  // 1×, 1.5×, 2×
+      row("Display scale", scale);
       row("Lessons", app.session.library.dir);
       ImGui::EndTable();
     }
