@@ -192,7 +192,16 @@ void block_view(LabApp& app, int run_index) {
         ImGui::TextUnformatted(progress_line(run).c_str());  // "finished: … in 1.23 s", as the page's mirror says it
         ImGui::PopStyleColor();
       } else {
-        ImGui::ProgressBar(exp->progress(), ImVec2(-FLT_MIN, 0), text.empty() ? nullptr : text.c_str());
+        // What it is doing goes on the bar when it fits (a phone's width often does not): else the bar
+        // shows the percentage and the text wraps below it.
+        const float room = ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().FramePadding.x;
+        const bool fits = !text.empty() && ImGui::CalcTextSize(text.c_str()).x <= room;
+        ImGui::ProgressBar(exp->progress(), ImVec2(-FLT_MIN, 0), fits ? text.c_str() : nullptr);
+        if (!text.empty() && !fits) {
+          ImGui::PushStyleColor(ImGuiCol_Text, ui_colors().muted);
+          ImGui::TextWrapped("%s", text.c_str());
+          ImGui::PopStyleColor();
+        }
       }
     }
     if (!st.ok) {
