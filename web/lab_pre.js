@@ -76,6 +76,15 @@ Module.labTakeContextRestored = function () { var c = Module.labContextRestored;
 // only C++ (session_apply_route) splits and decodes them, so an encoded & = # ? inside a value stays in it.
 // A lesson carried in the link (#lesson:NAME:DATA, web/editor.js) is no route: the editor takes it.
 Module.labHash = function () { var h = window.location.hash.replace(/^#/, ''); return /^lesson:/.test(h) ? '' : h; };
+// For the About panel (platform_web.cpp, offline_use): 0 plain http from a network address (no
+// service worker outside a secure context), 1 no service workers, 2 switched off with ?dev, 3 this
+// build is kept (a worker controls the page), 4 being kept (first visit: no worker controls it yet).
+Module.labOfflineUse = function () {
+  if (!window.isSecureContext) return 0;
+  if (!('serviceWorker' in navigator)) return 1;
+  if (/[?&]dev\b/.test(location.search)) return 2;
+  return navigator.serviceWorker.controller ? 3 : 4;
+};
 Module.labDropCount = function () { return Module.labDrops.length; };
 Module.labDropSize = function () { return Module.labDrops[0].bytes ? Module.labDrops[0].bytes.length : 0; };
 Module.labDropError = function () { return Module.labDrops[0].error || ''; };

@@ -201,6 +201,7 @@ int main(int argc, char** argv) {
       if (lab::runtime::library_reload_changed(app.session.library)) lab::runtime::session_select(app.session, app.session.lesson, app.session.step);
     }
     app.gl_info = lab::platform::renderer_info();
+    if (app.ui.show_about) app.offline_use = lab::platform::offline_use();
     lab::runtime::rec_user_data_update(app.session);  // "back to the generated data", asked by a widget
     lab::runtime::session_update(app.session, 8.0);  // experiments get ~8 ms per frame
     lab::ui::show_app(app);

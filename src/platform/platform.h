@@ -100,6 +100,9 @@ double asset_fetch_poll(const std::string& name, std::string* error);
 // Uploads an RGBA8 image as a texture for ImGui::Image; nullptr on failure.
 void* texture_create(const unsigned char* rgba, int width, int height);
 std::string platform_name();
+// Whether the lab works without a network, for the About panel: natively always; in the browser when
+// a service worker keeps the build, which browsers allow only in a secure context (https, localhost).
+std::string offline_use();
 // Saves a file for the user: a download in the browser; natively a file in ./embedlab-exports/
 // (or $EMBEDLAB_EXPORT_DIR). Returns where it went (or why it failed) as a sentence for a toast.
 std::string save_file(const std::string& name, const std::string& bytes);

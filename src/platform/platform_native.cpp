@@ -225,6 +225,8 @@ bool lesson_editor_available() { return false; }  // natively: any text editor, 
 void lesson_editor_open(const std::string&) {}  // no DOM natively; a screen-reader bridge (AccessKit) would take this
 std::string platform_name() { return "native (GLFW " + std::string(glfwGetVersionString()) + " + OpenGL 3.3)"; }
 
+std::string offline_use() { return "yes: the app and its lessons are on this computer"; }
+
 std::string lessons_dir() {
   namespace fs = std::filesystem;
   std::error_code ec;

@@ -220,6 +220,18 @@ std::string platform_name() { return "web (Emscripten " + std::to_string(__EMSCR
                                       std::to_string(__EMSCRIPTEN_minor__) + "." + std::to_string(__EMSCRIPTEN_tiny__) +
                                       ", WebGL 2)"; }
 
+std::string offline_use() {
+  switch (EM_ASM_INT({ return Module.labOfflineUse(); })) {
+    case 0:
+      return "no: this page came over plain http from a network address, and browsers keep a page for offline "
+             "use only over https or on localhost (README, \"Offline use needs https or localhost\")";
+    case 1: return "no: this browser has no service workers";
+    case 2: return "off (?dev in the address)";
+    case 3: return "yes: this browser keeps this build (service worker)";
+    default: return "from the next visit: this browser is keeping a copy (service worker)";
+  }
+}
+
 void open_url(const std::string& url) { EM_ASM({ Module.labOpenUrl(UTF8ToString($0)); }, url.c_str()); }
 
 }  // namespace lab::platform

@@ -198,6 +198,7 @@ void show_about(LabApp& app) {
       row("SIMD", core::build_simd());
       row("Platform", app.platform_name);
       row("Renderer", app.gl_info);
+      row("Offline use", app.offline_use);
       row("Dear ImGui", IMGUI_VERSION);
       row("Eigen", core::build_eigen());
       row("Font", app.fonts.source);

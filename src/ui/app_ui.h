@@ -62,6 +62,7 @@ struct LabApp {
   std::string fonts_dir;      // folder holding DejaVuSans.ttf and DejaVuSansMono.ttf
   std::string platform_name;  // "native (GLFW + OpenGL 3)" or "web (Emscripten + WebGL 2)"
   std::string gl_info;        // renderer string, for the About panel
+  std::string offline_use;    // platform::offline_use(), for the About panel (while it is open)
   std::string assets_dir = "assets";
   bool hot_reload = false;    // re-read lesson files when they change on disk (native dev builds)
   // Provided by the platform: open a link (new tab / system browser), upload an RGBA image.
