@@ -15,6 +15,7 @@
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "core/memory_budget.h"
+#include "core/text.h"
 #include "platform/platform.h"
 
 #ifndef GL_RENDERER
@@ -64,12 +65,7 @@ void on_drop(GLFWwindow*, int count, const char** paths) {
     // it, as the web page does (web/lab_pre.js: lessons 4 MiB; web/byod.js: data 64 MiB, the lab's
     // limit for a file read whole, core/memory_budget.h), rather than reading any file whole.
     const std::string_view p = paths[i];
-    auto ends = [&](std::string_view sfx) {
-      if (p.size() < sfx.size()) return false;
-      for (size_t k = 0; k < sfx.size(); ++k)
-        if (std::tolower(static_cast<unsigned char>(p[p.size() - sfx.size() + k])) != sfx[k]) return false;
-      return true;
-    };
+    auto ends = [&](std::string_view sfx) { return lab::core::ends_with_ci(p, sfx); };
     const bool data =
         ends(".tsv") || ends(".csv") || ends("u.data") || ends("u.item") || ends("u.user") || ends(".zip");
     const uintmax_t limit = data ? uintmax_t(lab::core::kFileBytesMax) : uintmax_t(4u << 20);

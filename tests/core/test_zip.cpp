@@ -12,6 +12,7 @@
 #include "core/data/zip.h"
 #include "core/recsys/data.h"
 
+#include "core/movielens_test_util.h"
 #include "core/zip_test_util.h"
 
 namespace {
@@ -25,25 +26,8 @@ using File = lab::test::ZipFile;
 bool starts(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
 bool contains(const std::string& s, const std::string& p) { return s.find(p) != std::string::npos; }
 
-// A small MovieLens-100k in its real formats (tab-separated ratings, '|'-separated items and users).
-struct Ml {
-  std::string data, item, user;
-};
-Ml ml_files(int users = 12, int items = 20) {
-  Ml m;
-  for (int u = 1; u <= users; ++u) {
-    m.user += std::to_string(u) + "|" + std::to_string(20 + u) + "|" + (u % 2 ? "M" : "F") + "|student|0211" + std::to_string(u % 10) + "\n";
-    for (int k = 0; k < 6; ++k)
-      m.data += std::to_string(u) + "\t" + std::to_string(1 + (u * 7 + k * 3) % items) + "\t" + std::to_string(1 + (u + k) % 5) +
-                "\t88125" + std::to_string(1000 + u * 10 + k) + "\n";
-  }
-  for (int i = 1; i <= items; ++i) {
-    m.item += std::to_string(i) + "|Movie " + std::to_string(i) + " (1995)|01-Jan-1995||http://example.org/" + std::to_string(i);
-    for (int g = 0; g < 19; ++g) m.item += g == i % 19 ? "|1" : "|0";
-    m.item += "\n";
-  }
-  return m;
-}
+using Ml = lab::test::MovieLensText;
+Ml ml_files() { return lab::test::movielens_text(12, 20, 6); }
 
 std::vector<File> ml_zip_files(const Ml& m) {
   return {{"ml-100k/", "", 0}, {"ml-100k/README", "read me"}, {"ml-100k/u.data", m.data}, {"ml-100k/u.item", m.item, 0},

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/recsys/data.h"
+#include "core/text.h"
 
 using namespace lab::core;
 
@@ -26,6 +27,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<recsys::Rating> ratings;
   const Status st2 = recsys::ml100k_parse_ratings(text.data, "u1.base", ratings);
   if (!st2.ok && st2.message.empty()) __builtin_trap();
-  (void)recsys::latin1_to_utf8(text.item);
+  (void)latin1_to_utf8(text.item);
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include "block_test_util.h"
+#include "core/movielens_test_util.h"
 #include "core/zip_test_util.h"
 
 #include <string>
@@ -20,32 +21,14 @@ using lab::test::metric;
 
 namespace {
 
-// 30 users x 40 movies, 12 ratings each, in MovieLens-100k's format (1-based ids).
-struct SmallMl {
-  std::string data, item, user;
-};
-SmallMl small_movielens() {
-  SmallMl m;
-  for (int u = 1; u <= 30; ++u) {
-    m.user += std::to_string(u) + "|" + std::to_string(20 + u) + "|" + (u % 3 ? "M" : "F") + "|student|1000" + std::to_string(u % 10) + "\n";
-    for (int k = 0; k < 12; ++k) {
-      const int i = 1 + (u * 7 + k * 3) % 40;
-      const int r = 1 + (u + i) % 5;
-      m.data += std::to_string(u) + "\t" + std::to_string(i) + "\t" + std::to_string(r) + "\t" + std::to_string(880000000 + u * 100 + k) + "\n";
-    }
-  }
-  for (int i = 1; i <= 40; ++i) {
-    m.item += std::to_string(i) + "|Movie " + std::to_string(i) + " (1995)|01-Jan-1995||http://x|";
-    for (int g = 0; g < 19; ++g) m.item += std::string(g == i % 19 ? "1" : "0") + (g < 18 ? "|" : "\n");
-  }
-  return m;
-}
+// 30 users x 40 movies, 12 ratings each.
+lab::test::MovieLensText small_movielens() { return lab::test::movielens_text(30, 40, 12); }
 
 }  // namespace
 
 TEST_CASE("rec user data: three files in any order, FILE:LINE on a bad line, the blocks switch and switch back") {
   Session s;
-  const SmallMl m = small_movielens();
+  const lab::test::MovieLensText m = small_movielens();
   std::string msg;
   rec_user_data_forget(s);
   REQUIRE(!rec_user_data());

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "core/memory_budget.h"
+#include "core/text.h"
 
 namespace lab::core {
 
@@ -87,12 +88,6 @@ std::string quoted(std::string_view s) {
   return "'" + q + (s.size() > 40 ? "...'" : "'");
 }
 
-bool ends_with_ci(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  for (size_t i = 0; i < suffix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i]) return false;
-  return true;
-}
 
 }  // namespace
 

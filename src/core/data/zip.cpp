@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 
 #include "core/data/gzip.h"
+#include "core/text.h"
 
 namespace lab::core {
 
@@ -25,26 +25,11 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-std::string latin1_name(std::string_view s) {
-  std::string out;
-  for (const char ch : s) {
-    const auto c = uint8_t(ch);
-    if (c < 0x80) out += ch;
-    else out += char(0xC0 | (c >> 6)), out += char(0x80 | (c & 0x3F));
-  }
-  return out;
-}
-
 constexpr uint32_t kEndRecord = 0x06054b50, kCentral = 0x02014b50, kLocal = 0x04034b50;
 
 }  // namespace
 
-bool zip_is_name(std::string_view name) {
-  if (name.size() < 4) return false;
-  std::string ext(name.substr(name.size() - 4));
-  for (char& c : ext) c = char(std::tolower(uint8_t(c)));
-  return ext == ".zip";
-}
+bool zip_is_name(std::string_view name) { return ends_with_ci(name, ".zip"); }
 
 uint32_t crc32(std::string_view bytes) {
   static const std::array<uint32_t, 256> table = [] {
@@ -106,7 +91,7 @@ Status zip_entries(std::string_view zip, std::string_view archive, std::vector<Z
     e.size = u32(zip, at + 24);
     e.local_offset = u32(zip, at + 42);
     const std::string_view raw = zip.substr(at + 46, name_len);
-    e.name = (e.flags & 0x800) && valid_utf8(raw) ? std::string(raw) : latin1_name(raw);
+    e.name = (e.flags & 0x800) && valid_utf8(raw) ? std::string(raw) : latin1_to_utf8(raw);
     out.push_back(std::move(e));
     q += 46 + uint64_t(name_len) + extra_len + comment_len;
   }
@@ -146,12 +131,9 @@ Status zip_extract(std::string_view zip, const ZipEntry& e, std::string_view arc
     out.assign(data);
   } else if (e.method == 8) {
     bool over = false;
-    const Status st = deflate_inflate(data, where, out, double(e.size), &over);
+    const Status st = deflate_inflate(data, where, out, double(e.size), &over);  // its errors name `where`
     if (over) return fail("unpacks to more than its stated size (" + std::to_string(e.size) + " bytes; damaged)");
-    if (!st) {
-      out.clear();
-      return st.message.rfind(where + ": ", 0) == 0 ? st : fail(st.message);
-    }
+    if (!st) return st;
   } else {
     return fail("compressed with method " + std::to_string(e.method) + " (only stored and deflated entries are read)");
   }

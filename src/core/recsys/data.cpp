@@ -10,6 +10,7 @@
 #include "core/data/zip.h"
 #include "core/memory_budget.h"
 #include "core/rng.h"
+#include "core/text.h"
 
 namespace lab::core::recsys {
 
@@ -471,19 +472,6 @@ double noise_floor_mae(const RecData& d, const std::vector<uint32_t>& rows) {
 }
 
 // ---- MovieLens-100k parsing ------------------------------------------------------------------------
-std::string latin1_to_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (c < 0x80) {
-      out += char(c);
-    } else {
-      out += char(0xC0 | (c >> 6));
-      out += char(0x80 | (c & 0x3F));
-    }
-  }
-  return out;
-}
 
 namespace {
 

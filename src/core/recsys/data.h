@@ -120,8 +120,6 @@ Status ml100k_unzip(std::string_view zip, const std::string& archive, Ml100kFile
 // Ratings only (u.data or any uN.base/uN.test file); ids stay as given (1-based).
 Status ml100k_parse_ratings(std::string_view text, const std::string& file, std::vector<Rating>& out);
 
-// Latin-1 bytes to UTF-8 (MovieLens titles such as "Misérables, Les (1995)").
-std::string latin1_to_utf8(std::string_view s);
 
 // ---- Splits ---------------------------------------------------------------------------------------
 // Indices into RecData::ratings.
