@@ -42,8 +42,8 @@ fuzz_flags() {
 # Each input allocates kilobytes: a 16 MB quarantine still holds every free of thousands of inputs
 # (use-after-free is caught), and keeps ASan from paging in ~400 MB of fresh memory (RSS 430 -> 80 MB).
 export ASAN_OPTIONS="quarantine_size_mb=16${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-failed=0
-for t in "${targets[@]}"; do
+fuzz_target() {  # fuzz_target TARGET: replay, then fuzz; prints its lines, returns non-zero on any finding
+  local t="$1" failed=0
   bin="build/fuzz/tests/fuzz/$t"
   corpus="build/fuzz/corpus/$t"; art="build/fuzz/artifacts/$t/"; kept="tests/fuzz/corpus/$t"
   mkdir -p "$corpus" "$art"
@@ -54,10 +54,10 @@ for t in "${targets[@]}"; do
       echo "fuzz: $t replayed ${#replay[@]} kept inputs: ok"
     else
       echo "fuzz: $t replay FAILED (see build/fuzz/$t.replay.log)"; grep -E "Running:|ERROR|SUMMARY|runtime error" "build/fuzz/$t.replay.log" | tail -n 20
-      failed=1; continue
+      return 1
     fi
   fi
-  [ "$secs" = 0 ] && continue
+  [ "$secs" = 0 ] && return 0
   # 2. fuzz, seeded from the shipped files and the kept corpus (read only: new inputs go to $corpus)
   if [ "$t" = fuzz_model_load ]; then
     printf '\377' > "$corpus/seed-valid-model"; printf '\377\001\002' > "$corpus/seed-valid-model-flipped"
@@ -78,5 +78,21 @@ for t in "${targets[@]}"; do
   else
     echo "fuzz: $t FAILED (see build/fuzz/$t.log and $art)"; tail -n 30 "build/fuzz/$t.log"; failed=1
   fi
+  return $failed
+}
+
+# The targets run side by side, one per core (each libFuzzer process is single-threaded); their lines
+# are printed in order when all are done.
+parallel="${LAB_FUZZ_JOBS:-$(nproc)}"
+pids=()
+for t in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n; done
+  fuzz_target "$t" > "build/fuzz/$t.summary" 2>&1 &
+  pids+=($!)
+done
+failed=0
+for i in "${!targets[@]}"; do
+  wait "${pids[$i]}" || failed=1
+  cat "build/fuzz/${targets[$i]}.summary"
 done
 exit $failed

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes a self-contained static folder to publish EmbedLab from (`scripts/lab site [DIR]` builds first,
-// then runs this): the page and its build files from a web build, the lessons from the source tree,
-// and lessons/index.json. Any static host serves it as it is (GitHub Pages, a university web server,
+// then runs this): the page and its build files from a web build (with its data sets and its no-SIMD
+// build), the lessons from the source tree, and lessons/index.json. Any static host serves it as it is (GitHub Pages, a university web server,
 // `python3 -m http.server`, scripts/serve.mjs); README.md, "Publishing a course site".
 //   node scripts/site.mjs [--from build/web-release/site] [--to build/site] [--lessons lessons] [--quiet]
 // An existing site folder is updated in place: the build files are replaced and the shipped lessons
@@ -42,6 +42,23 @@ for (const f of BUILD_FILES) {
   fs.renameSync(tmp, path.join(to, f));
   for (const ext of ['.br', '.gz']) fs.rmSync(path.join(to, f + ext), { force: true });  // stale siblings of an older build
 }
+// The data sets the page fetches when a step needs them (assets/data/: digits, Fashion-MNIST), and the
+// build for browsers without WebAssembly SIMD (nosimd/, when the web build has one): replaced whole.
+const OPTIONAL_TREES = ['assets', 'nosimd'];
+const FALLBACK_FILES = ['index.js', 'index.wasm', 'index.data'];
+let treeFiles = 0;
+for (const dir of OPTIONAL_TREES) {
+  const src = path.join(from, dir), dst = path.join(to, dir);
+  const have = dir === 'nosimd' ? FALLBACK_FILES.every((f) => fs.existsSync(path.join(src, f))) : fs.existsSync(src);
+  fs.rmSync(dst, { recursive: true, force: true });
+  if (!have) {
+    if (dir === 'nosimd') say('the web build has no no-SIMD build (build/web-release-nosimd): browsers without WebAssembly SIMD will be told so');
+    continue;
+  }
+  fs.cpSync(src, dst, { recursive: true, filter: (p) => !path.basename(p).startsWith('.') });
+  treeFiles += fs.readdirSync(dst, { recursive: true }).length;
+}
+
 // GitHub Pages runs Jekyll unless told not to, and Jekyll turns Markdown with a front matter (every
 // lesson) into HTML pages: lessons/*.md would then be missing. .nojekyll switches it off.
 fs.writeFileSync(path.join(to, '.nojekyll'), '');
@@ -56,11 +73,19 @@ let copied = 0;
     else if (e.isFile()) { fs.copyFileSync(s, d); ++copied; }
   }
 })(lessonsSrc, path.join(to, 'lessons'));
+// The shipped lessons' text as static HTML (NAME.html beside NAME.md, written by the web build): what
+// browsers that cannot run the lab show.
+const builtLessons = path.join(from, 'lessons');
+for (const name of fs.existsSync(builtLessons) ? fs.readdirSync(builtLessons) : [])
+  if (name.endsWith('.html') && fs.existsSync(path.join(lessonsSrc, name.replace(/\.html$/, '.md')))) {
+    fs.copyFileSync(path.join(builtLessons, name), path.join(to, 'lessons', name));
+    ++copied;
+  }
 
 const index = writeLessonIndex(path.join(to, 'lessons'), { log: say });
 const bytes = (dir) => fs.readdirSync(dir, { withFileTypes: true }).reduce((n, e) =>
   n + (e.isDirectory() ? bytes(path.join(dir, e.name)) : e.isFile() ? fs.statSync(path.join(dir, e.name)).size : 0), 0);
-say(`wrote ${to}: ${BUILD_FILES.length} build files, ${copied} lesson files, lessons/index.json lists ${index.lessons.length} ` +
+say(`wrote ${to}: ${BUILD_FILES.length} build files, ${treeFiles} files of data sets and the no-SIMD build, ${copied} lesson files, lessons/index.json lists ${index.lessons.length} ` +
     `lessons; ${(bytes(to) / 1e6).toFixed(2)} MB in all`);
 if (!quiet) {
   const rel = path.relative(process.cwd(), to) || '.';

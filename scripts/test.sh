@@ -2,7 +2,8 @@
 # Builds everything and runs every test suite; called as `scripts/lab test`. Exit status is non-zero
 # if anything failed; the last line is a one-line summary.
 #   1. native: doctest suite + CLI and native-window smoke tests (CTest, build/native-release)
-#   2. wasm:   the same doctest suite compiled to WebAssembly, run under node (CTest, build/web-release)
+#   2. wasm:   the same doctest suite compiled to WebAssembly, run under node (CTest, build/web-release), and
+#              again without SIMD (build/web-release-nosimd: the page for browsers without WebAssembly SIMD)
 #      server: scripts/serve.mjs on a fixture site: hostile requests, compression, caching (tests/server; no build needed)
 #   3. browser: headless Chromium loads the served page and checks it (tests/browser/smoke.mjs, links.mjs,
 #      lessons.mjs, a11y.mjs; publish.mjs: a published folder, a lesson added without rebuilding, the service worker;
@@ -53,20 +54,41 @@ else
   record native 1 "build failed (see build/logs/build-native.log)"
 fi
 
-# 2. wasm
-say "wasm: configure + build (Emscripten)"
+# 2. wasm, twice: the page's build (-msimd128) and the one for browsers without WebAssembly SIMD, which
+#    the first copies into its site's nosimd/ (so it is built first). Each suite is one node process on
+#    one core: the two run side by side.
+say "wasm: configure + build (Emscripten; without SIMD, then with)"
+wasm_cases() { node --no-experimental-fetch "$1/tests/lab_tests.js" --count 2>/dev/null | sed -n 's/.*unskipped test cases passing the current filters: \([0-9]*\).*/\1/p'; }
+if cmake --preset web-release-nosimd >"$logs/build-web-nosimd.log" 2>&1 &&
+   cmake --build --preset web-release-nosimd -j "$jobs" --target embedlab lab_tests lab_site >>"$logs/build-web-nosimd.log" 2>&1; then
+  nosimd_built=1
+else
+  tail -n 40 "$logs/build-web-nosimd.log"
+  nosimd_built=0
+fi
 if cmake --preset web-release -DLAB_BUILD_APP=ON -DLAB_BUILD_TESTS=ON >"$logs/build-web.log" 2>&1 &&
    cmake --build --preset web-release -j "$jobs" >>"$logs/build-web.log" 2>&1; then
-  say "wasm: run tests under node"
+  say "wasm: run both suites under node"
+  # Each suite its own temporary folder (tests/node_env.js): in WebAssembly every process's pid is 42.
+  mkdir -p build/web-release-nosimd/tmp
+  [ "$nosimd_built" = 1 ] && { TMPDIR="$root/build/web-release-nosimd/tmp" ctest --preset web-release-nosimd >"$logs/ctest-web-nosimd.log" 2>&1
+                               echo $? >"$logs/ctest-web-nosimd.status"; } &
   ctest --preset web-release 2>&1 | tee "$logs/ctest-web.log" | tail -n 15
   st=${PIPESTATUS[0]}
-  cases=$(node --no-experimental-fetch build/web-release/tests/lab_tests.js --count 2>/dev/null | sed -n 's/.*unskipped test cases passing the current filters: \([0-9]*\).*/\1/p')
-  record wasm "$st" "$(ctest_counts "$logs/ctest-web.log") (${cases:-?} doctest cases)"
+  record wasm "$st" "$(ctest_counts "$logs/ctest-web.log") ($(wasm_cases build/web-release) doctest cases)"
   wasm_ok=1
 else
   tail -n 40 "$logs/build-web.log"
   record wasm 1 "build failed (see build/logs/build-web.log)"
   wasm_ok=0
+fi
+if [ "$nosimd_built" = 1 ]; then
+  wait
+  tail -n 5 "$logs/ctest-web-nosimd.log"
+  record wasm-nosimd "$(cat "$logs/ctest-web-nosimd.status" 2>/dev/null || echo 1)" \
+    "$(ctest_counts "$logs/ctest-web-nosimd.log") ($(wasm_cases build/web-release-nosimd) doctest cases, no SIMD)"
+else
+  record wasm-nosimd 1 "build failed (see build/logs/build-web-nosimd.log)"
 fi
 
 # server: needs no build (the tests make a fixture site), and installs the package serve.mjs uses,

@@ -1,10 +1,15 @@
 # Script mode (cmake -P): fills the page templates. The cache id = git build id + a hash of the
-# js, wasm and data files, so every content change gets a new service-worker cache and new ?v= URLs.
+# js, wasm and data files (and the no-SIMD build's wasm), so every content change gets a new service-worker cache and new ?v= URLs.
 # (Lessons are not in it: the page fetches them fresh, and the service worker keeps the last copy.)
 file(SHA256 "${JS}" js_hash)
 file(SHA256 "${WASM}" wasm_hash)
 file(SHA256 "${DATA}" data_hash)
-string(SHA256 content_hash "${js_hash}${wasm_hash}${data_hash}")
+# The no-SIMD build in nosimd/ (web/copy_fallback.cmake), when there is one, is asked for with the same ?v=.
+set(fallback_hash "")
+if(FALLBACK AND EXISTS "${FALLBACK}/index.wasm")
+  file(SHA256 "${FALLBACK}/index.wasm" fallback_hash)
+endif()
+string(SHA256 content_hash "${js_hash}${wasm_hash}${data_hash}${fallback_hash}")
 string(SUBSTRING "${content_hash}" 0 12 content_hash)
 set(LAB_BUILD_ID "${BUILD_ID}")
 set(LAB_CACHE_ID "${BUILD_ID}-${content_hash}")

@@ -162,20 +162,10 @@ Module.labInbox = [];
 })();
 Module.labMirrorState = { key: null, blocks: [], announced: {}, liveQueue: [], liveTimer: null, lastInput: 0 };
 
+// Links and images of lesson prose: the page shell's one policy (web/index.html.in, embedlabSafeLinks),
+// which its text-only view for browsers that cannot run the lab uses too.
 Module.labMirrorSafeLinks = function (root) {
-  root.querySelectorAll('a').forEach(function (a) {
-    var href = a.getAttribute('href') || '';
-    if (/^https?:\/\//i.test(href)) { a.target = '_blank'; a.rel = 'noopener noreferrer'; }
-    else if (/^#[^\s]*$/.test(href) || /^mailto:/i.test(href)) { /* a lesson route or an address: fine */ }
-    else { var span = document.createElement('span'); span.textContent = a.textContent; a.replaceWith(span); }
-  });
-  // Lesson images live in the packed assets (index.data), not on the site: give their description.
-  root.querySelectorAll('img').forEach(function (img) {
-    var span = document.createElement('span');
-    span.className = 'img-alt';
-    span.textContent = '[Image' + (img.alt ? ': ' + img.alt : '') + ']';
-    img.replaceWith(span);
-  });
+  window.embedlabSafeLinks(root);
   root.querySelectorAll('table').forEach(function (t) {
     var wrap = document.createElement('div');
     wrap.className = 'table-wrap';

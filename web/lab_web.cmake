@@ -1,6 +1,7 @@
 # Emscripten-only build settings: the only CMake that knows Emscripten flags. Included from the root
 # CMakeLists.txt when EMSCRIPTEN. Produces a folder of static files, build/<preset>/site/:
 #   index.html  index.js  index.wasm  index.data  sw.js  manifest.webmanifest  favicon.svg
+#   nosimd/  (index.js, .wasm, .data of the build without -msimd128, for browsers without WASM SIMD)
 #   (and in release builds their .br/.gz siblings, scripts/precompress.mjs)
 #   lessons/  (the lessons as files, and lessons/index.json listing them: read by the page at run time)
 #   assets/data/  (the data sets, fetched by the page when a step needs them: web/assets_fetch.js)
@@ -64,6 +65,22 @@ if(TARGET embedlab)
   set(LAB_SITE_DATA_FILES ${LAB_SITE_DATA}/digits.csv ${LAB_SITE_DATA}/fashion-mnist-LICENSE.txt
       ${LAB_SITE_DATA}/fashion-mnist/t10k-images-idx3-ubyte ${LAB_SITE_DATA}/fashion-mnist/t10k-labels-idx1-ubyte)
 
+  # The page for browsers without WebAssembly SIMD (Safari before 16.4, Chrome before 91, Firefox
+  # before 89): the web-release-nosimd build's index.js/.wasm/.data, copied into site/nosimd/, which
+  # index.html loads when its feature test fails. `scripts/lab` builds that tree first; a site built
+  # without it tells such a browser so (web/copy_fallback.cmake warns at build time).
+  set(LAB_WEB_FALLBACK_SITE "" CACHE PATH "A no-SIMD web build's site folder, copied into site/nosimd/ (empty: none)")
+  set(LAB_FALLBACK_DEPS "")
+  if(LAB_WEB_SIMD)
+    set(LAB_FALLBACK_STAMP ${LAB_SITE_DIR}/nosimd/.copied)
+    add_custom_target(lab_site_fallback
+      COMMAND ${CMAKE_COMMAND} -DFROM=${LAB_WEB_FALLBACK_SITE} -DTO=${LAB_SITE_DIR}/nosimd -DSTAMP=${LAB_FALLBACK_STAMP}
+              -P ${PROJECT_SOURCE_DIR}/web/copy_fallback.cmake
+      BYPRODUCTS ${LAB_FALLBACK_STAMP}
+      COMMENT "Copying the no-SIMD build into site/nosimd/" VERBATIM)
+    set(LAB_FALLBACK_DEPS lab_site_fallback ${LAB_FALLBACK_STAMP})
+  endif()
+
   # Page shell and service worker. The cache id (git build id + a hash of index.js, .wasm and .data)
   # names the service worker's cache and is the ?v= of every build file the page asks for, so a
   # redeploy is never answered with the previous build's files (web/sw.js.in says how).
@@ -74,20 +91,32 @@ if(TARGET embedlab)
     COMMAND ${CMAKE_COMMAND} -DSRC=${PROJECT_SOURCE_DIR}/web -DDST=${LAB_SITE_DIR}
             -DBUILD_ID=${LAB_BUILD_ID} -DVERSION=${PROJECT_VERSION}
             -DJS=${LAB_SITE_DIR}/index.js -DWASM=${LAB_SITE_DIR}/index.wasm -DDATA=${LAB_SITE_DIR}/index.data
+            -DFALLBACK=${LAB_SITE_DIR}/nosimd
             -P ${PROJECT_SOURCE_DIR}/web/configure_site.cmake
-    DEPENDS embedlab ${PROJECT_SOURCE_DIR}/web/index.html.in ${PROJECT_SOURCE_DIR}/web/sw.js.in
+    DEPENDS embedlab ${LAB_FALLBACK_DEPS} ${PROJECT_SOURCE_DIR}/web/index.html.in ${PROJECT_SOURCE_DIR}/web/sw.js.in
             ${PROJECT_SOURCE_DIR}/web/manifest.webmanifest ${PROJECT_SOURCE_DIR}/web/favicon.svg
             ${PROJECT_SOURCE_DIR}/web/configure_site.cmake
     COMMENT "Writing the page shell and service worker")
   # The lessons as files beside the page, and their list (the command an instructor runs after
   # copying a lesson into a built site). Rewritten whole, so a deleted lesson goes too.
+  # Beside each shipped lesson, its text as static HTML (NAME.html, `embedlab lesson html`, run by the
+  # CLI built for node): what a browser without WebAssembly or WebGL 2 shows (web/index.html.in).
+  set(LAB_LESSON_HTML_COMMAND "")
+  set(LAB_LESSON_HTML_DEPENDS "")
+  if(LAB_WEB_SIMD)
+    file(GLOB LAB_LESSON_MD CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/lessons/*.md)
+    list(FILTER LAB_LESSON_MD EXCLUDE REGEX "/README\\.md$")
+    set(LAB_LESSON_HTML_COMMAND COMMAND ${LAB_NODE} --no-experimental-fetch $<TARGET_FILE:embedlab_node> lesson html --out ${LAB_SITE_DIR}/lessons ${LAB_LESSON_MD})
+    set(LAB_LESSON_HTML_DEPENDS embedlab_node)
+  endif()
   add_custom_command(
     OUTPUT ${LAB_SITE_DIR}/lessons/index.json
     COMMAND ${CMAKE_COMMAND} -E rm -rf ${LAB_SITE_DIR}/lessons
     COMMAND ${CMAKE_COMMAND} -E copy_directory ${PROJECT_SOURCE_DIR}/lessons ${LAB_SITE_DIR}/lessons
+    ${LAB_LESSON_HTML_COMMAND}
     COMMAND ${LAB_NODE} ${PROJECT_SOURCE_DIR}/scripts/lesson-index.mjs ${LAB_SITE_DIR}/lessons --quiet
-    DEPENDS ${LAB_LESSON_FILES} ${PROJECT_SOURCE_DIR}/scripts/lesson-index.mjs
-    COMMENT "Copying the lessons beside the page and writing lessons/index.json")
+    DEPENDS ${LAB_LESSON_FILES} ${PROJECT_SOURCE_DIR}/scripts/lesson-index.mjs ${LAB_LESSON_HTML_DEPENDS}
+    COMMENT "Copying the lessons beside the page (with their text as HTML) and writing lessons/index.json")
   add_custom_target(lab_site ALL DEPENDS ${LAB_SITE_DIR}/index.html ${LAB_SITE_DIR}/sw.js ${LAB_SITE_DIR}/lessons/index.json
                     ${LAB_SITE_DATA_FILES})
   # Pre-compressed siblings (NAME.br at brotli 11, NAME.gz), which scripts/serve.mjs and static hosts

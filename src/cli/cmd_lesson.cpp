@@ -1,11 +1,14 @@
-// `embedlab lesson check FILE...` and `embedlab lesson kinds [--markdown]`.
+// `embedlab lesson check FILE...`, `embedlab lesson html --out DIR FILE...` and `embedlab lesson kinds [--markdown]`.
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
 #include "runtime/lab_block.h"
 #include "runtime/lesson_check.h"
+#include "runtime/lesson_html.h"
 
 namespace lab::cli {
 
@@ -17,10 +20,43 @@ const char* kUsage =
     "                                          --controls also runs each block's control (the effect\n"
     "                                          removed, e.g. an untrained model) and fails every expect\n"
     "                                          on an effect that holds for the control too\n"
+    "       embedlab lesson html --out DIR FILE...\n"
+    "                                          write DIR/NAME.html per lesson: its text as static HTML,\n"
+    "                                          which the page shows to browsers that cannot run the lab\n"
     "       embedlab lesson kinds [--markdown] list the lab-block kinds with their parameters and metrics\n"
     "\n"
     "check exits 0 when every file is fine, 1 on any error or failed expect (messages as\n"
     "FILE:LINE: error: ... on stderr), 2 on a usage error. Metrics of each block go to stdout.\n";
+
+int html(Args args) {
+  std::string out;
+  std::vector<std::string_view> files;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--out" && i + 1 < args.size()) out = std::string(args[++i]);
+    else if (args[i].starts_with("-")) return usage_error("lesson html", "unknown option '" + std::string(args[i]) + "'", kUsage);
+    else files.push_back(args[i]);
+  }
+  if (out.empty()) return usage_error("lesson html", "say where to write with --out DIR", kUsage);
+  if (files.empty()) return usage_error("lesson html", "name at least one lesson file", kUsage);
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  bool all_ok = true;
+  for (std::string_view f : files) {
+    const runtime::Lesson lesson = runtime::lesson_load(std::string(f));
+    // A lesson with errors still has text to read; its errors go to stderr, and the exit status says so.
+    for (const runtime::Diagnostic& d : lesson.diagnostics) std::fprintf(stderr, "%s\n", runtime::diagnostic_format(d).c_str());
+    if (lesson.has_errors()) all_ok = false;
+    if (lesson.steps.empty()) continue;
+    const std::string path = (std::filesystem::path(out) / (lesson.id + ".html")).string();
+    std::ofstream o(path, std::ios::binary);
+    o << runtime::lesson_static_html(lesson);
+    if (!o.flush()) {
+      std::fprintf(stderr, "%s: could not write\n", path.c_str());
+      all_ok = false;
+    }
+  }
+  return all_ok ? 0 : 1;
+}
 
 int check(Args args) {
   runtime::LessonCheckOptions options;
@@ -112,19 +148,20 @@ std::string kinds_text(bool markdown) {
 std::string lesson_kinds_reference(bool markdown) { return kinds_text(markdown); }
 
 int cmd_lesson(Args args) {
-  if (args.empty()) return usage_error("lesson", "say 'check' or 'kinds'", kUsage);
+  if (args.empty()) return usage_error("lesson", "say 'check', 'html' or 'kinds'", kUsage);
   if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::fputs(kUsage, stdout);
     return 0;
   }
   if (args[0] == "check") return check(args.subspan(1));
+  if (args[0] == "html") return html(args.subspan(1));
   if (args[0] == "kinds") {
     const bool md = args.size() > 1 && args[1] == "--markdown";
     if (args.size() > 2 || (args.size() == 2 && !md)) return usage_error("lesson kinds", "the only option is --markdown", kUsage);
     std::fputs(kinds_text(md).c_str(), stdout);
     return 0;
   }
-  return usage_error("lesson", "unknown subcommand '" + std::string(args[0]) + "' (check, kinds)", kUsage);
+  return usage_error("lesson", "unknown subcommand '" + std::string(args[0]) + "' (check, html, kinds)", kUsage);
 }
 
 }  // namespace lab::cli

@@ -20,7 +20,7 @@ std::string build_simd() {
 #if defined(__wasm_simd128__)
   return "wasm simd128";
 #elif defined(__wasm__)
-  return "none (scalar wasm)";
+  return "none: the build for browsers without WebAssembly SIMD";
 #elif defined(__AVX512F__)
   return "AVX-512";
 #elif defined(__AVX2__)

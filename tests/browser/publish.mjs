@@ -52,6 +52,15 @@ const dataSha = sha(path.join(pub, 'index.data'));
 const index0 = JSON.parse(fs.readFileSync(path.join(pub, 'lessons/index.json'), 'utf8'));
 check(index0.lessons.length === shippedCount && fs.existsSync(path.join(pub, '.nojekyll')),
       `scripts/site.mjs wrote a site: lessons/index.json lists ${index0.lessons.length} of ${shippedCount} shipped lessons, .nojekyll present`);
+// The data sets the page fetches when a step needs them, and the build for browsers without SIMD, as the build has them.
+{
+  const same = (rel) => fs.existsSync(path.join(site, rel)) && fs.existsSync(path.join(pub, rel)) &&
+                        sha(path.join(site, rel)) === sha(path.join(pub, rel));
+  const want = ['assets/data/digits.csv', 'assets/data/fashion-mnist/t10k-images-idx3-ubyte', 'assets/data/fashion-mnist-LICENSE.txt',
+                'nosimd/index.js', 'nosimd/index.wasm', 'nosimd/index.data'];
+  const missing = want.filter((rel) => !same(rel));
+  check(missing.length === 0, `the published site carries the data sets and the no-SIMD build, byte for byte (missing or different: [${missing}])`);
+}
 
 const { srv, url } = await startServer(pub);
 const browser = await launch();

@@ -1,7 +1,8 @@
 // Browser smoke test: serve the built site on 127.0.0.1, load it in headless Chromium (Debian's
 // /usr/bin/chromium via playwright-core), and check that the lab starts, that nothing is logged as an
 // error, that the right-arrow key moves to the next step, that a #lesson/step deep link opens that
-// step, and that the screenshots are not blank (checked on pixels with ImageMagick).
+// step, that the screenshots are not blank (checked on pixels with ImageMagick), and that a browser without
+// WebAssembly SIMD gets the build without it (nosimd/) with the same results.
 //   node tests/browser/smoke.mjs --site build/web-release/site --out build/screenshots
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -124,6 +125,79 @@ try {
   {
     const viewport = fs.readFileSync(path.join(site, 'index.html'), 'utf8').match(/<meta name="viewport" content="([^"]*)"/);
     check(viewport && !/user-scalable\s*=\s*no|maximum-scale\s*=\s*1(\D|$)/.test(viewport[1]), `the viewport allows zoom (${viewport && viewport[1]})`);
+  }
+
+  // A browser without WebAssembly SIMD (?nosimd makes the page's feature test fail) gets the build
+  // without it, from nosimd/, which runs the lesson to the same results.
+  {
+    const finished = async (page, route) => {
+      await page.waitForFunction((r) => { const m = window.embedlab.mirror; return m && m.step && m.step.route === r &&
+        m.parts.some((p) => p.type === 'block') && m.parts.every((p) => p.type !== 'block' || p.progress === 1); }, route, { timeout: 120000 }).catch(() => {});
+      return page.evaluate(() => window.embedlab.mirror.parts.filter((p) => p.type === 'block').map((b) => ({
+        done: b.progress === 1, status: b.status, metrics: b.metrics.map((m) => `${m.name}=${m.value}`),
+        expects: b.expects.map((e) => e.state) })));
+    };
+    const route = '01-symbols/4';  // trains an embedding: the dense kernels run
+    const runs = {};
+    for (const variant of ['nosimd', 'simd']) {
+      const context = await browser.newContext({ viewport: { width: 1024, height: 700 }, serviceWorkers: 'block' });
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      await page.goto(`${url}${variant === 'nosimd' ? '?nosimd' : ''}#${route}`);
+      await waitReady(page);
+      const st = await page.evaluate(() => ({ ready: window.embedlab.ready, failed: window.embedlab.failed, error: window.embedlab.error,
+        simd: window.embedlab.build && window.embedlab.build.simd,
+        wasm: performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm')) }));
+      const want = variant === 'simd';
+      const wasmOk = st.wasm.length === 1 && (want ? !st.wasm[0].includes('/nosimd/') : st.wasm[0].endsWith('/nosimd/index.wasm'));
+      check(st.ready && !st.failed && st.simd === want && wasmOk,
+            `${variant}: the page loads ${st.wasm.join(', ') || 'no wasm'} (simd ${st.simd}; ${st.error || 'ready'})`);
+      runs[variant] = await finished(page, route);
+      check(runs[variant].length > 0 && runs[variant].every((b) => b.done && !b.status && b.metrics.length > 0),
+            `${variant}: ${route} trains to the end (${JSON.stringify(runs[variant].map((b) => b.metrics))})`);
+      if (variant === 'nosimd') {
+        await page.screenshot({ path: path.join(out, 'nosimd.png') });
+        check(imageStats(path.join(out, 'nosimd.png')).colours > 200, 'nosimd: the lab is drawn');
+      }
+      check(errors.length === 0, `${variant}: no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
+      await context.close();
+    }
+    check(JSON.stringify(runs.nosimd) === JSON.stringify(runs.simd), `nosimd: the same metrics and ✓/✗ as the SIMD build`);
+  }
+
+  // A browser that cannot run the lab at all (no WebAssembly; no WebGL 2) says what is missing and
+  // shows the lessons' text: every lesson, its steps' headings and prose, readable and findable.
+  {
+    const index = JSON.parse(fs.readFileSync(path.join(site, 'lessons/index.json'), 'utf8'));
+    const first = fs.readFileSync(path.join(site, 'lessons', index.lessons[0].file), 'utf8');
+    const firstStep = /^## (.+)$/m.exec(first)[1];
+    const cases = [
+      { name: 'no-wasm', missing: /WebAssembly/, init: () => { delete window.WebAssembly; } },
+      { name: 'no-webgl2', missing: /WebGL 2/, init: () => {
+        const get = HTMLCanvasElement.prototype.getContext;
+        HTMLCanvasElement.prototype.getContext = function (type, ...rest) { return type === 'webgl2' ? null : get.call(this, type, ...rest); };
+      } },
+    ];
+    for (const c of cases) {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, serviceWorkers: 'block' });
+      const page = await context.newPage();
+      await page.addInitScript(c.init);
+      const requests = [];
+      page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+      await page.goto(url);
+      await page.waitForFunction(() => window.embedlab && window.embedlab.lessonText !== undefined, null, { timeout: 20000 }).catch(() => {});
+      const st = await page.evaluate(() => ({ failed: window.embedlab.failed, error: window.embedlab.error, n: window.embedlab.lessonText,
+        text: document.body.innerText, h2: [...document.querySelectorAll('#lesson-text article h2')].map((h) => h.textContent),
+        unsafe: [...document.querySelectorAll('#lesson-text a')].filter((a) => !/^(https?:|#|mailto:)/i.test(a.getAttribute('href') || '')).length }));
+      check(st.failed && c.missing.test(st.error), `${c.name}: the page says what is missing (${st.error})`);
+      check(st.n === index.lessons.length && st.h2.length === index.lessons.length && st.h2[0] === index.lessons[0].title,
+            `${c.name}: the text of all ${index.lessons.length} lessons follows (${st.n} shown; first '${st.h2[0]}')`);
+      check(st.text.includes(`Step 1 of `) && st.text.includes(firstStep) && st.unsafe === 0,
+            `${c.name}: the first lesson's step headings and prose are on the page as text, links safe`);
+      check(!requests.some((p) => p.endsWith('.wasm')), `${c.name}: the lab's build is not downloaded (${requests.filter((p) => /index\./.test(p)).join(', ')})`);
+      await page.screenshot({ path: path.join(out, `${c.name}.png`) });
+      await context.close();
+    }
   }
 
   // Deep link straight to a step.

@@ -41,12 +41,6 @@ void write_pair(const std::string& dir, std::string& vectors, std::string& metad
   std::ofstream(metadata) << m;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Clears the process-wide user data whatever happens (other tests expect the lessons' data).
 struct UserDataReset {
@@ -63,7 +57,7 @@ TEST_CASE("byod: a Projector pair gives the same t-SNE and metrics in a projecti
 
   // The page's path: the files' texts, as dropped, become the projection's data.
   std::shared_ptr<const runtime::ProjectionUserData> u;
-  const core::Status st = runtime::projection_user_data_parse("vectors.tsv", slurp(vectors), "metadata.tsv", slurp(metadata), u);
+  const core::Status st = runtime::projection_user_data_parse("vectors.tsv", lab::test::read_file(vectors), "metadata.tsv", lab::test::read_file(metadata), u);
   REQUIRE_MESSAGE(st.ok, st.message);
   REQUIRE(u->x.rows() == 120);
   const int colour = core::projector_default_column(u->meta);
@@ -89,7 +83,7 @@ TEST_CASE("byod: a Projector pair gives the same t-SNE and metrics in a projecti
                          "exact"}) == 0);
   core::LabeledData cli;
   core::CsvError where;
-  REQUIRE(core::labeled_csv_parse(slurp(out), cli, &where).ok);
+  REQUIRE(core::labeled_csv_parse(lab::test::read_file(out), cli, &where).ok);
   REQUIRE(cli.x.rows() == 120);
   double max_diff = 0;
   for (core::Index i = 0; i < 120; ++i)

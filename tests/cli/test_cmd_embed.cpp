@@ -15,15 +15,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using lab::test::read_file;
 using lab::test::temp_path;
 using lab::test::write_file;
 
-std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
 int run(std::vector<std::string> args) { return lab::test::run_cli(std::move(args)); }
 

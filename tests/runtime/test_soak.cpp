@@ -30,6 +30,7 @@ namespace {
 // backward, ~1.2 GMAC). Worst slices measured on the project's 2-core machine (Nov 2026):
 //   release, native:  ~110 ms quiet, 310 ms with 3 soaks at once, 510 ms during a -j 2 build
 //   release, WASM:    ~140 ms quiet, 380 ms with 3 soaks at once
+//   WASM without SIMD: 898-1019 ms during a -j 2 build (Dec 2026; core::kBuildSlowdown is 3 there)
 //   ASan + UBSan:    ~1290 ms quiet, 4310 ms during a -j 2 build (about 10 x release)
 // (Every other kind stays under ~60 ms quiet; the slow slices of t-SNE's initialisation, 0.2-0.9 s,
 // and of batchnorm-inference's evaluation, 0.3-1.7 s, are gone.) The bounds leave 2 x the worst.
