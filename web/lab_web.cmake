@@ -1,6 +1,7 @@
 # Emscripten-only build settings: the only CMake that knows Emscripten flags. Included from the root
 # CMakeLists.txt when EMSCRIPTEN. Produces a folder of static files, build/<preset>/site/:
 #   index.html  index.js  index.wasm  index.data  sw.js  manifest.webmanifest  favicon.svg
+#   reader.js  (the lessons' text, for browsers that cannot run the lab)
 #   nosimd/  (index.js, .wasm, .data of the build without -msimd128, for browsers without WASM SIMD)
 #   (and in release builds their .br/.gz siblings, scripts/precompress.mjs)
 #   lessons/  (the lessons as files, and lessons/index.json listing them: read by the page at run time)
@@ -84,17 +85,17 @@ if(TARGET embedlab)
   # Page shell and service worker. The cache id (git build id + a hash of index.js, .wasm and .data)
   # names the service worker's cache and is the ?v= of every build file the page asks for, so a
   # redeploy is never answered with the previous build's files (web/sw.js.in says how).
-  set(LAB_WEB_FILES index.html sw.js manifest.webmanifest favicon.svg)
+  set(LAB_WEB_FILES index.html sw.js manifest.webmanifest favicon.svg reader.js)
   add_custom_command(
     OUTPUT ${LAB_SITE_DIR}/index.html ${LAB_SITE_DIR}/sw.js
-           ${LAB_SITE_DIR}/manifest.webmanifest ${LAB_SITE_DIR}/favicon.svg
+           ${LAB_SITE_DIR}/manifest.webmanifest ${LAB_SITE_DIR}/favicon.svg ${LAB_SITE_DIR}/reader.js
     COMMAND ${CMAKE_COMMAND} -DSRC=${PROJECT_SOURCE_DIR}/web -DDST=${LAB_SITE_DIR}
             -DBUILD_ID=${LAB_BUILD_ID} -DVERSION=${PROJECT_VERSION}
             -DJS=${LAB_SITE_DIR}/index.js -DWASM=${LAB_SITE_DIR}/index.wasm -DDATA=${LAB_SITE_DIR}/index.data
             -DFALLBACK=${LAB_SITE_DIR}/nosimd
             -P ${PROJECT_SOURCE_DIR}/web/configure_site.cmake
     DEPENDS embedlab ${LAB_FALLBACK_DEPS} ${PROJECT_SOURCE_DIR}/web/index.html.in ${PROJECT_SOURCE_DIR}/web/sw.js.in
-            ${PROJECT_SOURCE_DIR}/web/manifest.webmanifest ${PROJECT_SOURCE_DIR}/web/favicon.svg
+            ${PROJECT_SOURCE_DIR}/web/manifest.webmanifest ${PROJECT_SOURCE_DIR}/web/favicon.svg ${PROJECT_SOURCE_DIR}/web/reader.js
             ${PROJECT_SOURCE_DIR}/web/configure_site.cmake
     COMMENT "Writing the page shell and service worker")
   # The lessons as files beside the page, and their list (the command an instructor runs after

@@ -26,7 +26,7 @@ int cmd_help(Args);
 const Command kCommands[] = {
     {"help", "show this text (also --help, -h)", cmd_help},
     {"version", "print version, build id and SIMD in use (also --version)", cmd_version},
-    {"lesson", "check lessons headless (lesson check FILE...), list lab-block kinds", cmd_lesson},
+    {"lesson", "check lessons headless (lesson check FILE...), write their text as HTML (lesson html), list lab-block kinds", cmd_lesson},
     {"bench", "benchmarks: native, WASM under node, peers; prints BENCH lines", cmd_bench},
     {"tsne", "t-SNE of a labelled CSV file (label,f1,...,fD) to label,x,y", cmd_tsne},
     {"pca", "PCA of a labelled CSV file to label,x,y[,z]", cmd_pca},
