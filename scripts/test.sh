@@ -10,7 +10,7 @@
 #      editor.mjs: the lesson editor's round trip; byod.mjs: a dropped Projector TSV pair; assets.mjs: data sets fetched
 #      when a step needs them, and the Fashion-MNIST map)
 #   4. asan:   the doctest suite again, natively under AddressSanitizer + UndefinedBehaviorSanitizer
-#   5. fuzz:   every kept fuzz input replayed, then every libFuzzer target for LAB_FUZZ_SECONDS (default 30) each
+#   5. fuzz:   every kept fuzz input replayed, then every libFuzzer target for LAB_FUZZ_SECONDS (default 30) each, one per core
 # LAB_TEST_QUICK=1 skips 4 and 5 (for a fast local loop).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -58,6 +58,12 @@ fi
 #    the first copies into its site's nosimd/ (so it is built first). Each suite is one node process on
 #    one core: the two run side by side.
 say "wasm: configure + build (Emscripten; without SIMD, then with)"
+# Each suite its own temporary folder (tests/node_env.js): in WebAssembly every process's pid is 42.
+nosimd_suite() {
+  mkdir -p build/web-release-nosimd/tmp
+  TMPDIR="$root/build/web-release-nosimd/tmp" ctest --preset web-release-nosimd >"$logs/ctest-web-nosimd.log" 2>&1
+  echo $? >"$logs/ctest-web-nosimd.status"
+}
 wasm_cases() { node --no-experimental-fetch "$1/tests/lab_tests.js" --count 2>/dev/null | sed -n 's/.*unskipped test cases passing the current filters: \([0-9]*\).*/\1/p'; }
 if cmake --preset web-release-nosimd >"$logs/build-web-nosimd.log" 2>&1 &&
    cmake --build --preset web-release-nosimd -j "$jobs" --target embedlab lab_tests lab_site >>"$logs/build-web-nosimd.log" 2>&1; then
@@ -69,10 +75,7 @@ fi
 if cmake --preset web-release -DLAB_BUILD_APP=ON -DLAB_BUILD_TESTS=ON >"$logs/build-web.log" 2>&1 &&
    cmake --build --preset web-release -j "$jobs" >>"$logs/build-web.log" 2>&1; then
   say "wasm: run both suites under node"
-  # Each suite its own temporary folder (tests/node_env.js): in WebAssembly every process's pid is 42.
-  mkdir -p build/web-release-nosimd/tmp
-  [ "$nosimd_built" = 1 ] && { TMPDIR="$root/build/web-release-nosimd/tmp" ctest --preset web-release-nosimd >"$logs/ctest-web-nosimd.log" 2>&1
-                               echo $? >"$logs/ctest-web-nosimd.status"; } &
+  [ "$nosimd_built" = 1 ] && { nosimd_suite & }
   ctest --preset web-release 2>&1 | tee "$logs/ctest-web.log" | tail -n 15
   st=${PIPESTATUS[0]}
   record wasm "$st" "$(ctest_counts "$logs/ctest-web.log") ($(wasm_cases build/web-release) doctest cases)"
@@ -83,7 +86,7 @@ else
   wasm_ok=0
 fi
 if [ "$nosimd_built" = 1 ]; then
-  wait
+  [ "$wasm_ok" = 1 ] && wait || nosimd_suite   # beside the SIMD suite, or alone when that build failed
   tail -n 5 "$logs/ctest-web-nosimd.log"
   record wasm-nosimd "$(cat "$logs/ctest-web-nosimd.status" 2>/dev/null || echo 1)" \
     "$(ctest_counts "$logs/ctest-web-nosimd.log") ($(wasm_cases build/web-release-nosimd) doctest cases, no SIMD)"
