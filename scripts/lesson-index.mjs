@@ -53,6 +53,19 @@ function imageSources(text) {
   return [...out];
 }
 
+// CRC-32 (the zip/gzip one, as src/core/data/zip.h's crc32) of a file's bytes: NAME.html, the text a
+// browser that cannot run the lab shows, names the CRC-32 of the NAME.md it was written from.
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; ++k) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+export function crc32(bytes) {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
 // The index of `dir` as an object, plus warnings (sentences) about what an instructor may want to fix.
 export function lessonIndex(dir) {
   const warnings = [];
@@ -87,6 +100,15 @@ export function lessonIndex(dir) {
     if (h.summary) entry.summary = h.summary;
     entry.bytes = st.size;
     entry.images = images;
+    // Its text as HTML for browsers that cannot run the lab (written by the web build), listed only
+    // while it is the text of this very file: an edited lesson is shown as its Markdown instead.
+    const html = path.join(dir, name.replace(/\.md$/, '.html'));
+    if (fs.existsSync(html)) {
+      const m = /data-source-crc32="([0-9a-f]{8})"/.exec(fs.readFileSync(html, 'utf8').slice(0, 4096));
+      if (m && parseInt(m[1], 16) === crc32(bytes)) entry.text = path.basename(html);
+      else warnings.push(`${name}: ${path.basename(html)} was written from another version of it, so browsers that cannot run the lab ` +
+                         `show this lesson's Markdown instead (rebuild the site, or delete ${path.basename(html)})`);
+    }
     lessons.push(entry);
   }
   // The app's order: `order:` then the id (runtime/session.cpp, sort_lessons).

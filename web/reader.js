@@ -1,7 +1,8 @@
 // The page for a browser that cannot run the lab (no WebAssembly, or no WebGL 2): index.html says what
 // is missing, then loads this, which shows the text of every lesson below the message, in the order of
 // lessons/index.json: each shipped lesson as static HTML (lessons/NAME.html, written by the web build
-// with `embedlab lesson html`), a lesson without one (added to a published site) as its Markdown.
+// with `embedlab lesson html`, when the index lists it as the lesson's `text`), any other lesson (added
+// to or edited on a published site) as its Markdown.
 // Fetched only then, so the pages of every other browser do not carry it.
 (function () {
   'use strict';
@@ -30,13 +31,16 @@
     return fetch(url).then(function (r) { if (!r.ok) throw new Error(url + ': HTTP ' + r.status); return r.text(); });
   };
   get('lessons/index.json').then(function (text) {
-    var files = (JSON.parse(text).lessons || []).map(function (l) { return (l && l.file) || l; })
-      .filter(function (f) { return typeof f === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]*\.md$/.test(f); });
-    return Promise.all(files.map(function (f) {
-      var html = 'lessons/' + f.replace(/\.md$/, '.html');
-      return get(html).then(function (h) { return { html: h }; }, function () {
-        return get('lessons/' + f).then(function (md) { return { md: md, file: f }; }, function (e) { return { error: e.message }; });
-      });
+    var NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\.(md|html)$/;
+    var lessons = (JSON.parse(text).lessons || []).map(function (l) { return typeof l === 'string' ? { file: l } : l || {}; })
+      .filter(function (l) { return typeof l.file === 'string' && NAME.test(l.file) && /\.md$/.test(l.file); });
+    return Promise.all(lessons.map(function (l) {
+      var markdown = function () {
+        return get('lessons/' + l.file).then(function (md) { return { md: md }; }, function (e) { return { error: e.message }; });
+      };
+      // l.text: NAME.html, listed by scripts/lesson-index.mjs only while it is this file's text.
+      if (typeof l.text !== 'string' || !NAME.test(l.text)) return markdown();
+      return get('lessons/' + l.text).then(function (h) { return { html: h }; }, markdown);
     }));
   }).then(function (parts) {
     parts.forEach(function (p) {

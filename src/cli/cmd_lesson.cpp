@@ -2,10 +2,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
+#include "core/data/zip.h"
 #include "runtime/lab_block.h"
 #include "runtime/lesson_check.h"
 #include "runtime/lesson_html.h"
@@ -47,9 +49,11 @@ int html(Args args) {
     for (const runtime::Diagnostic& d : lesson.diagnostics) std::fprintf(stderr, "%s\n", runtime::diagnostic_format(d).c_str());
     if (lesson.has_errors()) all_ok = false;
     if (lesson.steps.empty()) continue;
+    std::ifstream in{std::string(f), std::ios::binary};
+    const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     const std::string path = (std::filesystem::path(out) / (lesson.id + ".html")).string();
     std::ofstream o(path, std::ios::binary);
-    o << runtime::lesson_static_html(lesson);
+    o << runtime::lesson_static_html(lesson, core::crc32(bytes));
     if (!o.flush()) {
       std::fprintf(stderr, "%s: could not write\n", path.c_str());
       all_ok = false;

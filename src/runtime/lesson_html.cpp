@@ -1,12 +1,16 @@
 #include "runtime/lesson_html.h"
 
+#include <cstdio>
+
 #include "runtime/markdown_html.h"
 
 namespace lab::runtime {
 
-std::string lesson_static_html(const Lesson& lesson) {
+std::string lesson_static_html(const Lesson& lesson, uint32_t source_crc32) {
+  char crc[9];
+  std::snprintf(crc, sizeof crc, "%08x", unsigned(source_crc32));
   std::string h = "<article class=\"lesson-text\" lang=\"" + html_escape(lesson.lang) + "\" data-lesson=\"" +
-                  html_escape(lesson.id) + "\">\n<h2>" + html_escape(lesson.title) + "</h2>\n";
+                  html_escape(lesson.id) + "\" data-source-crc32=\"" + crc + "\">\n<h2>" + html_escape(lesson.title) + "</h2>\n";
   if (!lesson.summary.empty()) h += "<p>" + html_escape(lesson.summary) + "</p>\n";
   const size_t count = lesson.steps.size();
   for (size_t k = 0; k < count; ++k) {

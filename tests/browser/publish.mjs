@@ -19,6 +19,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { checker, launch, outDir, root, site, startServer, waitReady, collectErrors } from './common.mjs';
+import { lessonIndex } from '../../scripts/lesson-index.mjs';
 
 const out = outDir('build/screenshots/publish');
 fs.rmSync(out, { recursive: true, force: true });
@@ -60,6 +61,22 @@ check(index0.lessons.length === shippedCount && fs.existsSync(path.join(pub, '.n
                 'nosimd/index.js', 'nosimd/index.wasm', 'nosimd/index.data'];
   const missing = want.filter((rel) => !same(rel));
   check(missing.length === 0, `the published site carries the data sets and the no-SIMD build, byte for byte (missing or different: [${missing}])`);
+}
+// Each shipped lesson's text for browsers that cannot run the lab is listed, and only while it is the
+// text of that very file: after an edit on the site the lesson shows as its Markdown.
+{
+  const withText = index0.lessons.filter((l) => l.text === l.file.replace(/\.md$/, '.html'));
+  check(withText.length === shippedCount, `lessons/index.json lists the text (NAME.html) of ${withText.length} of ${shippedCount} lessons`);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'embedlab-stale-'));
+  fs.cpSync(path.join(pub, 'lessons'), tmp, { recursive: true });
+  const edited = index0.lessons[0].file;
+  fs.appendFileSync(path.join(tmp, edited), '\nA sentence added on the published site.\n');
+  const { index, warnings } = lessonIndex(tmp);
+  const e = index.lessons.find((l) => l.file === edited);
+  check(e && e.text === undefined && warnings.some((w) => w.startsWith(`${edited}: `) && /another version/.test(w)) &&
+        index.lessons.filter((l) => l.text).length === shippedCount - 1,
+        `an edited lesson loses its listed text, with a warning (${warnings.find((w) => w.startsWith(edited)) || 'no warning'})`);
+  fs.rmSync(tmp, { recursive: true, force: true });
 }
 
 const { srv, url } = await startServer(pub);

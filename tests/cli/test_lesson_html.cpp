@@ -1,10 +1,12 @@
 // `embedlab lesson html`: a lesson's text as static HTML, for browsers that cannot run the lab.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <string>
 
 #include "cli/cli_test_util.h"
+#include "core/data/zip.h"
 #include "runtime/lesson.h"
 #include "runtime/lesson_html.h"
 
@@ -20,8 +22,8 @@ TEST_CASE("lesson html: every step's heading and prose, each block named with it
       "```lab random-cosine\ntitle: Random <vectors>\nknob dim\n```\n## Second\nA list:\n\n- one\n- two\n",
       "lessons/zz-html.md");
   REQUIRE(!l.has_errors());
-  const std::string h = runtime::lesson_static_html(l);
-  CHECK(h.find("<article class=\"lesson-text\" lang=\"de\" data-lesson=\"zz-html\">") == 0);
+  const std::string h = runtime::lesson_static_html(l, 0xcbf43926u);
+  CHECK(h.find("<article class=\"lesson-text\" lang=\"de\" data-lesson=\"zz-html\" data-source-crc32=\"cbf43926\">") == 0);
   CHECK(h.find("<h2>Cats &amp; &lt;dogs&gt;</h2>") != std::string::npos);
   CHECK(h.find("<h3>Step 1 of 2: First step</h3>") != std::string::npos);
   CHECK(h.find("<h3>Step 2 of 2: Second</h3>") != std::string::npos);
@@ -44,6 +46,9 @@ TEST_CASE("lesson html: the command writes DIR/NAME.html per lesson, and a broke
   const std::string text = read_file(dir + "/" + id + ".html");
   CHECK(text.find("<h3>Step 1 of 1: Only</h3>") != std::string::npos);
   CHECK(text.find("Readable text.") != std::string::npos);
+  char crc[9];  // the file's own bytes, as scripts/lesson-index.mjs checks them
+  std::snprintf(crc, sizeof crc, "%08x", unsigned(core::crc32(read_file(good))));
+  CHECK(text.find(std::string("data-source-crc32=\"") + crc + "\"") != std::string::npos);
   CHECK(run_cli({"lesson", "html", "--out", dir, broken}) == 1);
   CHECK(read_file(dir + "/" + std::filesystem::path(broken).stem().string() + ".html").find("Still readable.") != std::string::npos);
   CHECK(run_cli({"lesson", "html", good}) == 2);            // no --out
