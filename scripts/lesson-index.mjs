@@ -9,10 +9,12 @@
 // then the file name), with the header's title, order and summary (for people and tools reading the
 // index: the page parses each lesson itself and reports its errors at FILE:LINE), its size, and the
 // images the lesson shows that are in DIR (`![alt](images/x.png)` -> DIR/images/x.png), which the
-// page fetches with it. The format (one object; unknown keys are ignored by the page):
+// page fetches with it, and `text`: NAME.html beside it while that is this file's text as HTML (what a
+// browser that cannot run the lab shows; web/reader.js). The format (one object; unknown keys are
+// ignored by the page):
 //   { "format": "embedlab-lessons 1",
 //     "lessons": [ { "file": "01-symbols.md", "title": "…", "order": 1, "summary": "…",
-//                    "bytes": 9120, "images": [] }, … ] }
+//                    "bytes": 9120, "images": [], "text": "01-symbols.html" }, … ] }
 // A file name must be a plain name (letters, digits, . _ -, ending in .md): the page refuses others.
 import fs from 'node:fs';
 import path from 'node:path';
