@@ -44,15 +44,17 @@ for (const f of BUILD_FILES) {
 }
 // The data sets the page fetches when a step needs them (assets/data/: digits, Fashion-MNIST), and the
 // build for browsers without WebAssembly SIMD (nosimd/, when the web build has one): replaced whole.
-const OPTIONAL_TREES = ['assets', 'nosimd'];
-const FALLBACK_FILES = ['index.js', 'index.wasm', 'index.data'];
+const OPTIONAL_TREES = [
+  { dir: 'assets', needs: [] },
+  { dir: 'nosimd', needs: ['index.js', 'index.wasm', 'index.data'],
+    without: 'the web build has no no-SIMD build (build/web-release-nosimd): browsers without WebAssembly SIMD will be told so' },
+];
 let treeFiles = 0;
-for (const dir of OPTIONAL_TREES) {
+for (const { dir, needs, without } of OPTIONAL_TREES) {
   const src = path.join(from, dir), dst = path.join(to, dir);
-  const have = dir === 'nosimd' ? FALLBACK_FILES.every((f) => fs.existsSync(path.join(src, f))) : fs.existsSync(src);
   fs.rmSync(dst, { recursive: true, force: true });
-  if (!have) {
-    if (dir === 'nosimd') say('the web build has no no-SIMD build (build/web-release-nosimd): browsers without WebAssembly SIMD will be told so');
+  if (!fs.existsSync(src) || !needs.every((f) => fs.existsSync(path.join(src, f)))) {
+    if (without) say(without);
     continue;
   }
   fs.cpSync(src, dst, { recursive: true, filter: (p) => !path.basename(p).startsWith('.') });

@@ -23,17 +23,21 @@ string(REPLACE "\"" "'" favicon "${favicon}")
 string(REPLACE "<" "%3C" favicon "${favicon}")
 string(REPLACE ">" "%3E" favicon "${favicon}")
 set(LAB_FAVICON_URI "data:image/svg+xml,${favicon}")
-configure_file("${SRC}/index.html.in" "${DST}/index.html.tmp" @ONLY)
 # What the page's first load carries, smaller: lines that are only a // comment, and indentation, go
 # (the source keeps them). Every line of index.html.in's scripts ends its statement or continues an
-# expression, so no line break or comment line is load-bearing.
-file(READ "${DST}/index.html.tmp" page)
+# expression, so no line break or comment line is load-bearing. Written only when it changed, as
+# configure_file does (so the compressed siblings are not made again).
+file(READ "${SRC}/index.html.in" page)
+string(CONFIGURE "${page}" page @ONLY)
 string(REGEX REPLACE "\n[ \t]*//[^\n]*" "" page "${page}")
 string(REGEX REPLACE "\n[ \t]+" "\n" page "${page}")
-file(REMOVE "${DST}/index.html.tmp")
-file(WRITE "${DST}/index.html.new" "${page}")
-file(COPY_FILE "${DST}/index.html.new" "${DST}/index.html" ONLY_IF_DIFFERENT)
-file(REMOVE "${DST}/index.html.new")
+set(old_page "")
+if(EXISTS "${DST}/index.html")
+  file(READ "${DST}/index.html" old_page)
+endif()
+if(NOT old_page STREQUAL page)
+  file(WRITE "${DST}/index.html" "${page}")
+endif()
 configure_file("${SRC}/sw.js.in" "${DST}/sw.js" @ONLY)
 configure_file("${SRC}/manifest.webmanifest" "${DST}/manifest.webmanifest" COPYONLY)
 configure_file("${SRC}/favicon.svg" "${DST}/favicon.svg" COPYONLY)

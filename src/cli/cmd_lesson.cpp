@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +11,7 @@
 #include "runtime/lab_block.h"
 #include "runtime/lesson_check.h"
 #include "runtime/lesson_html.h"
+#include "runtime/text.h"
 
 namespace lab::cli {
 
@@ -44,16 +45,17 @@ int html(Args args) {
   std::filesystem::create_directories(out, ec);
   bool all_ok = true;
   for (std::string_view f : files) {
-    const runtime::Lesson lesson = runtime::lesson_load(std::string(f));
+    // The file is read once: its bytes are both parsed and named by their CRC-32 in the HTML.
+    std::string err;
+    const std::optional<std::string> bytes = runtime::read_text_file(std::string(f), &err, runtime::kLessonBytesMax);
+    const runtime::Lesson lesson = bytes ? runtime::lesson_parse(*bytes, f) : runtime::lesson_load(std::string(f));
     // A lesson with errors still has text to read; its errors go to stderr, and the exit status says so.
     for (const runtime::Diagnostic& d : lesson.diagnostics) std::fprintf(stderr, "%s\n", runtime::diagnostic_format(d).c_str());
     if (lesson.has_errors()) all_ok = false;
-    if (lesson.steps.empty()) continue;
-    std::ifstream in{std::string(f), std::ios::binary};
-    const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (!bytes || lesson.steps.empty()) continue;
     const std::string path = (std::filesystem::path(out) / (lesson.id + ".html")).string();
     std::ofstream o(path, std::ios::binary);
-    o << runtime::lesson_static_html(lesson, core::crc32(bytes));
+    o << runtime::lesson_static_html(lesson, core::crc32(*bytes));
     if (!o.flush()) {
       std::fprintf(stderr, "%s: could not write\n", path.c_str());
       all_ok = false;

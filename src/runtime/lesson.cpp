@@ -374,7 +374,7 @@ Lesson lesson_parse(std::string_view raw, std::string_view path) {
 
 Lesson lesson_load(const std::string& path) {
   std::string err;
-  const auto text = read_text_file(path, &err, 4u << 20);
+  const auto text = read_text_file(path, &err, kLessonBytesMax);
   if (!text) {
     Lesson lesson;
     lesson.path = path;

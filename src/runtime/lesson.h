@@ -51,6 +51,9 @@ struct Lesson {
   int lab_block_count() const;
 };
 
+// The largest lesson file the lab reads (4 MiB; the page's fetch has the same cap, web/lessons_fetch.js).
+constexpr size_t kLessonBytesMax = size_t(4) << 20;
+
 Lesson lesson_parse(std::string_view text, std::string_view path);
 Lesson lesson_load(const std::string& path);  // reads the file, then lesson_parse; read errors become diagnostics
 

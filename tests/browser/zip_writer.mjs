@@ -2,17 +2,8 @@
 // record), stored or deflated with node's zlib: archives for the lab's zip reader (core/data/zip.h,
 // tested in tests/core/test_zip.cpp) to read in the page, whole or broken. Not shipped.
 import zlib from 'node:zlib';
-
-const crcTable = new Uint32Array(256).map((_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; ++k) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-export function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+// The site's one CRC-32 in JavaScript (scripts/lesson-index.mjs stays a single file without imports).
+import { crc32 } from '../../scripts/lesson-index.mjs';
 
 // files: [{name, data (string or Buffer), method: 0 | 8 (default 8)}] -> Buffer
 export function zipBuild(files) {
