@@ -9,7 +9,7 @@
   var style = document.createElement('style');
   style.textContent = [
     'html.reader, html.reader body { height: auto; overflow: auto; }',
-    'html.reader #canvas { display: none; }',
+    'html.reader #canvas, html.reader #mirror { display: none; }',  // no lab: its text version's buttons mean nothing
     'html.reader #error { position: static; display: block; background: none; }',
     'html.reader #error .card { margin: 1.5rem auto; }',
     '#lesson-text { max-width: 44rem; margin: 0 auto; padding: 0 1.5rem 3rem; line-height: 1.55; }',
