@@ -17,8 +17,10 @@ if(TARGET embedlab)
   # index.data and mounted at /assets, /fonts. Lessons are not: the page fetches them from lessons/
   # beside it (web/lessons_fetch.js), so a course site gains a lesson by copying a file there and
   # updating lessons/index.json, without Emscripten.
+  # GL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0: the lab uses no WebGL extension, and enabling every one
+  # the browser offers cost 100-160 ms of the page's start (bench/README.md, "Ready").
   target_link_options(embedlab PRIVATE
-    -sUSE_GLFW=3 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
+    -sUSE_GLFW=3 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 -sGL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0
     -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=1073741824 -sINITIAL_MEMORY=67108864
     -sENVIRONMENT=web -sEXIT_RUNTIME=0
     "SHELL:--pre-js ${PROJECT_SOURCE_DIR}/web/lab_pre.js"

@@ -103,14 +103,24 @@ void poll_page_events() {
   }
 }
 
-void fit_canvas() {
-  WebState& st = *g_state;
+// The canvas's size in device pixels: its CSS box times the device pixel ratio. The page sizes the
+// canvas the same way before it creates the WebGL context (web/index.html.in), so that the first
+// drawing buffer is already the right size: each resize reallocates it (0.4 s in SwiftShader).
+// Returns the scale (the device pixel ratio, within reason).
+float canvas_pixel_size(int& w, int& h) {
   double css_w = 0, css_h = 0;
   emscripten_get_element_css_size("#canvas", &css_w, &css_h);
   const float dpr = float(emscripten_get_device_pixel_ratio());
   const float scale = dpr > 0.25f && dpr < 8.0f ? dpr : 1.0f;
-  const int w = std::max(1, int(std::lround(css_w * scale)));
-  const int h = std::max(1, int(std::lround(css_h * scale)));
+  w = std::max(1, int(std::lround(css_w * scale)));
+  h = std::max(1, int(std::lround(css_h * scale)));
+  return scale;
+}
+
+void fit_canvas() {
+  WebState& st = *g_state;
+  int w = 0, h = 0;
+  const float scale = canvas_pixel_size(w, h);
   if (w != st.width || h != st.height) {
     st.width = w;
     st.height = h;
@@ -168,7 +178,13 @@ int run(const RunOptions& options, const AppCallbacks& callbacks) {
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
-  GLFWwindow* window = glfwCreateWindow(options.width, options.height, options.title.c_str(), nullptr, nullptr);
+  // ImGui draws in 2D: no depth or stencil buffer. The page creates the context before the app runs
+  // (web/index.html.in, with these attributes); glfwCreateWindow then gets that same context.
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);
+  glfwWindowHint(GLFW_STENCIL_BITS, 0);
+  int w = 0, h = 0;
+  canvas_pixel_size(w, h);  // options.width/height are the native window's
+  GLFWwindow* window = glfwCreateWindow(w, h, options.title.c_str(), nullptr, nullptr);
   if (!window) {
     EM_ASM({ if (Module.labFatal) Module.labFatal('This browser could not create a WebGL 2 context.'); });
     return 1;

@@ -95,6 +95,10 @@ try {
         await page.waitForTimeout(400);
         ++steps;
         // Open the panel as a keyboard user would (focus inside it), then check what a reader gets.
+        // The lab's frames are paused meanwhile (Emscripten's main loop; the DOM stays as the last frame
+        // left it): axe and the snapshot share the page's one thread with training, and took a third
+        // longer beside it.
+        await page.evaluate(() => Module.pauseMainLoop());
         await page.focus('#mirror-theme');
         const snap = await page.locator('body').ariaSnapshot();
         const m = await page.evaluate(() => window.embedlab.mirror);
@@ -123,7 +127,7 @@ try {
           axeFailures++;
           check(false, `${scheme} ${route}: axe: ${bad.map((v) => `${v.impact} ${v.id} (${v.nodes.length}: ${v.nodes[0].target.join(' ')})`).join('; ')}`);
         }
-        await page.evaluate(() => document.activeElement && document.activeElement.blur());
+        await page.evaluate(() => { document.activeElement && document.activeElement.blur(); Module.resumeMainLoop(); });
       }
     }
     // Control: the prose check tells steps apart (another lesson's first step is not ≥ 90% present here).
