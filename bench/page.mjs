@@ -111,18 +111,22 @@ async function measureLoad(url, first) {
 }
 
 // [SECTION] frames: requestAnimationFrame intervals on one step
-// Opens `route`, then records frame intervals while a block trains (progress < 1), at most capMs;
-// with `idleMs`, waits for the training to end and records idleMs of frames with nothing running.
-function stepFrames(page, route, capMs, idleMs = 0) {
-  return page.evaluate(({ route, capMs, idleMs }) => new Promise((resolve) => {
+// Opens `route`, then records frame intervals while a block trains (progress < 1), at most capMs.
+// With `idleMs`: waits for the training to end and records idleMs of frames with nothing running. With
+// `idleMs` and `pause`: lets it train for a second, pauses every block that can be (the text version's
+// Pause, which the canvas's button does too) and records idleMs of frames: the step draws what it
+// drew while training, and trains nothing.
+function stepFrames(page, route, capMs, idleMs = 0, pause = false) {
+  return page.evaluate(({ route, capMs, idleMs, pause }) => new Promise((resolve) => {
     const blocks = () => {
       const m = window.embedlab.mirror;
       if (!m || !m.step || m.step.route.split('?')[0] !== route) return null;  // not there yet
       return m.parts.filter((p) => p.type === 'block');
     };
     const training = (bs) => bs.some((b) => typeof b.progress === 'number' && b.progress < 1);
+    const running = (bs) => bs.some((b) => b.controls.pause && !b.controls.paused);
     const t0 = performance.now();
-    let last = null, trainStart = null, trainEnd = null, idleStart = null;
+    let last = null, trainStart = null, idleStart = null, opened = null, pausedAt = null;
     const dts = [];
     location.hash = '#' + route;
     const tick = (t) => {
@@ -131,6 +135,13 @@ function stepFrames(page, route, capMs, idleMs = 0) {
       last = t;
       if (bs === null) {
         if (t - t0 > 10000) return resolve({ error: 'the step did not open' });
+      } else if (pause && pausedAt === null) {
+        if (opened === null) opened = t;
+        if (t - opened > 1000) {
+          const key = window.embedlab.mirror.key;
+          bs.forEach((b) => { if (b.controls.pause && !b.controls.paused) Module.labMirrorSend({ type: 'run', key, run: String(b.run), action: 'pause' }); });
+          pausedAt = t;
+        }
       } else if (!idleMs) {
         if (training(bs)) {
           if (trainStart === null) trainStart = t;
@@ -139,8 +150,8 @@ function stepFrames(page, route, capMs, idleMs = 0) {
         } else if (trainStart !== null || t - t0 > 1500) {  // done (or nothing to train on this step)
           return resolve({ blocks: bs.length, dts, trainMs: trainStart === null ? 0 : t - trainStart, capped: false });
         }
-      } else if (training(bs)) {
-        if (t - t0 > capMs) return resolve({ error: `still training after ${capMs / 1000} s: no idle frames` });
+      } else if (pause ? running(bs) : training(bs)) {
+        if (t - (pausedAt ?? t0) > capMs) return resolve({ error: pause ? 'the blocks did not pause' : `still training after ${capMs / 1000} s: no idle frames` });
       } else {
         if (idleStart === null) idleStart = t;
         else dts.push(dt);
@@ -149,7 +160,7 @@ function stepFrames(page, route, capMs, idleMs = 0) {
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
-  }), { route, capMs, idleMs });
+  }), { route, capMs, idleMs, pause });
 }
 
 // [SECTION] main
@@ -193,7 +204,7 @@ try {
       await waitReady(page);
       await page.waitForFunction(() => window.embedlab.mirror && window.embedlab.mirror.lessons, null, { timeout: 30000 });
       const lessons = await page.evaluate(() => window.embedlab.mirror.lessons.map((l) => l.route.split('/')[0]));
-      const ratios = [];
+      const ratios = [], pausedRatios = [];
       let idle = null;
       for (const lesson of lessons) {
         if (onlyLessons && !onlyLessons.includes(lesson)) continue;
@@ -232,6 +243,16 @@ try {
         bench(`frames.${lesson}.train_s`, r1(heaviest.trainMs / 1000), 's');
         bench(`frames.${lesson}.p95_over_idle`, Math.round((p95 / idle) * 100) / 100, 'ratio');
         ratios.push(p95 / idle);
+        // The same step paused: its own drawing without the training, the control for the slicing alone.
+        const paused = await stepFrames(page, heaviest.route, 5000, idleS * 1000, true);
+        if (paused.error) {
+          console.error(`page: ${heaviest.route} (paused): ${paused.error}`);
+        } else {
+          const pp = percentile(paused.dts, 0.95);
+          bench(`frames.${lesson}.paused_p95_ms`, r1(pp), 'ms');
+          bench(`frames.${lesson}.p95_over_paused`, Math.round((p95 / pp) * 100) / 100, 'ratio');
+          pausedRatios.push(p95 / pp);
+        }
       }
       // The machine's load drifts over a long walk: the idle step again, to show how much.
       if (idle !== null) {
@@ -241,6 +262,7 @@ try {
       }
       console.log(`# frames: done, ${machine()}`);
       if (ratios.length) bench('frames.worst_p95_over_idle', Math.round(Math.max(...ratios) * 100) / 100, 'ratio');
+      if (pausedRatios.length) bench('frames.worst_p95_over_paused', Math.round(Math.max(...pausedRatios) * 100) / 100, 'ratio');
       if (errors.length) { console.error(`page: errors in the page: ${errors.join(' | ')}`); failures++; }
     } finally {
       await browser.close();

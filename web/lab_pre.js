@@ -277,6 +277,16 @@ Module.labMirrorBlockUpdate = function (section, block) {
   var el = Module.labMirrorEl;
   var dyn = section.querySelector('.dynamic');
   dyn.textContent = '';
+  var c = block.controls || {}, pause = section.querySelector('.run-pause'), reset = section.querySelector('.run-reset');
+  if (pause) {
+    pause.hidden = !c.pause;
+    pause.dataset.action = c.paused ? 'resume' : 'pause';
+    pause.textContent = c.paused ? 'Resume' : 'Pause';
+  }
+  if (reset) {
+    reset.hidden = !c.reset;
+    reset.dataset.action = 'reset';
+  }
   if (block.progress !== null && block.progress_text) {
     var pid = 'progress-' + block.run;
     dyn.appendChild(el('label', { 'for': pid, 'class': 'sr-only' }, 'Progress of ' + block.title));
@@ -410,6 +420,16 @@ Module.labMirrorRender = function (m) {
       part.knobs.forEach(function (k) { fs.appendChild(Module.labMirrorKnob(part, k, m.key)); });
       sec.appendChild(fs);
     }
+    // Pause / Resume and Reset, as on the canvas (shown while the block has them: labMirrorBlockUpdate).
+    var controls = el('div', { 'class': 'run-controls' });
+    [['run-pause', 'Pause'], ['run-reset', 'Reset']].forEach(function (b) {
+      var button = el('button', { type: 'button', 'class': b[0], hidden: '' }, b[1]);
+      button.addEventListener('click', function () {
+        Module.labMirrorSend({ type: 'run', key: m.key, run: String(part.run), action: button.dataset.action });
+      });
+      controls.appendChild(button);
+    });
+    sec.appendChild(controls);
     sec.appendChild(el('div', { 'class': 'dynamic' }));
     main.appendChild(sec);
     st.blocks[part.run] = sec;

@@ -6,7 +6,31 @@
 // file on disk, so its errors read lessons/NAME.md:LINE. Nothing here runs a lesson or fetches from
 // another origin: names are plain file names, images plain relative paths, all under lessons/.
 // A missing or broken list, or a lesson that does not arrive, becomes one sentence the app shows.
-Module.labLessons = { state: 'loading', files: [], images: [], error: '', ms: 0, source: '' };
+// From lessons/index.json the lesson the page opens on (the #route's, else the first listed) comes
+// first, alone: the first frame waits for it only. The others are fetched once that frame is drawn
+// (Module.labLessonsFetchRest, called by src/platform/platform_web.cpp) and handed over as a second
+// batch. A server listing (no index.json) gives every lesson in one batch.
+Module.labLessons = { state: 'loading', files: [], images: [], error: '', ms: 0, source: '', rest: null };
+// Resolves once the opening lesson has been asked for (or the lessons failed), at most 2 s after the
+// start. Two things that hold the page's one thread for a second or more wait for it, so that this
+// request is on its way meanwhile instead of queued behind them: the page's WebGL context
+// (index.html.in) and the app's main() (a run dependency: the WebGL context, the font atlas).
+(function () {
+  var L = Module.labLessons, resolve, asked = false, waiting = false;
+  Module.labLessonsAsked = new Promise(function (r) { resolve = r; });
+  L.asked = function () {
+    if (asked) return;
+    asked = true;
+    resolve();
+    if (waiting) removeRunDependency('embedlab-lessons-asked');
+  };
+  Module.preRun = [].concat(Module.preRun || [], function () {
+    if (asked) return;
+    waiting = true;
+    addRunDependency('embedlab-lessons-asked');
+  });
+  setTimeout(L.asked, 2000);
+})();
 
 (function () {
   var L = Module.labLessons;
@@ -18,6 +42,7 @@ Module.labLessons = { state: 'loading', files: [], images: [], error: '', ms: 0,
   var t0 = (typeof performance !== 'undefined' ? performance : Date).now();
 
   function done(error) {
+    L.asked();
     L.error = error || '';
     L.ms = (typeof performance !== 'undefined' ? performance : Date).now() - t0;
     L.state = 'ready';
@@ -96,7 +121,9 @@ Module.labLessons = { state: 'loading', files: [], images: [], error: '', ms: 0,
       var list = /html/i.test(r.type) ? readListing(r.bytes) : [];
       if (!list.length) throw new Error('no listing');
       L.source = 'listing';
-      return fetchAll(list).then(function () { done(indexProblem && indexProblem.status !== 404 ? indexProblem.message : ''); });
+      var all = fetchAll(list);
+      L.asked();
+      return all.then(function () { done(indexProblem && indexProblem.status !== 404 ? indexProblem.message : ''); });
     }).catch(function () {
       done(indexProblem && indexProblem.status === 404
         ? 'No lessons: the site has no ' + BASE + 'index.json and its server gives no listing of ' + BASE + '.' + HOW
@@ -110,12 +137,34 @@ Module.labLessons = { state: 'loading', files: [], images: [], error: '', ms: 0,
          'Serve the folder instead, e.g. python3 -m http.server in it (README, "Publishing a course site").');
     return;
   }
+  // The lesson a #route names (its id is the file name without .md), else the first listed.
+  function opening(list) {
+    var id = '';
+    try { id = decodeURIComponent(/^#?([^\/?]*)/.exec(window.location.hash)[1]); } catch (e) { /* not a route */ }
+    for (var i = 0; i < list.length; ++i) if (list[i].file === id + '.md') return i;
+    return 0;
+  }
+  Module.labLessonsFetchRest = function () {
+    var rest = L.rest;
+    if (!rest) return;
+    L.rest = null;
+    L.state = 'loading';
+    var t1 = performance.now();
+    fetchAll(rest).then(function () {
+      L.state = 'ready';
+      window.embedlab = Object.assign(window.embedlab || {}, { lessonsRestMs: Math.round(performance.now() - t1) });
+    });
+  };
+
   get(BASE + 'index.json', INDEX_MAX).then(function (r) {
     var list = readIndex(r.bytes);
     L.source = 'index';
-    return fetchAll(list).then(function () {
-      done(list.length ? L.warning || '' : 'No lessons: ' + BASE + 'index.json lists none.' + HOW);
-    });
+    if (!list.length) { done('No lessons: ' + BASE + 'index.json lists none.' + HOW); return; }
+    var first = opening(list);
+    if (list.length > 1) L.rest = list.slice(0, first).concat(list.slice(first + 1));
+    var opened = fetchAll([list[first]]);
+    L.asked();
+    return opened.then(function () { done(L.warning || ''); });
   }, function (e) {
     var problem = new Error(e.status === 404 ? 'missing'
                             : 'No lessons: ' + BASE + 'index.json could not be fetched (' + why(e) + ').');
@@ -124,9 +173,11 @@ Module.labLessons = { state: 'loading', files: [], images: [], error: '', ms: 0,
   }).catch(function (e) { return fromListing(e); });
 })();
 
-// For lessons_web.cpp: 1 once every fetch has settled. Images are written into the in-memory file
-// system under /assets (where lessons read images from), unless the lab's built-in assets have them.
+// For lessons_web.cpp: 1 once every fetch of a batch has settled; then 1 if another batch follows.
+// Images are written into the in-memory file system under /assets (where lessons read images from),
+// unless the lab's built-in assets have them.
 Module.labLessonsSettled = function () { return Module.labLessons.state === 'ready' ? 1 : 0; };
+Module.labLessonsMore = function () { return Module.labLessons.rest ? 1 : 0; };
 Module.labLessonsCount = function () { return Module.labLessons.files.length; };
 Module.labLessonsFile = function (i) { return Module.labLessons.files[i]; };
 Module.labLessonsCopy = function (i, ptr) { HEAPU8.set(Module.labLessons.files[i].bytes, ptr); };
@@ -145,4 +196,5 @@ Module.labLessonsRelease = function () {
   Module.labLessons.files.forEach(function (f) { if (f.bytes && Module.labKeepSource) Module.labKeepSource(f.path, f.bytes); });
   Module.labLessons.files = [];
   Module.labLessons.images = [];
+  Module.labLessons.state = 'delivered';
 };

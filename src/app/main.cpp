@@ -48,7 +48,8 @@ void publish(lab::ui::LabApp& app, std::string& last_route, std::string& last_ke
   const auto rec = lab::runtime::rec_user_data();
   const std::string rec_data = rec ? "{\"name\":" + lab::runtime::json_quote(rec->name) + ",\"drop\":" + std::to_string(rec->drop) + "}"
                                    : std::string("null");
-  const std::string key = route + '\n' + std::to_string(lib.revision) + '\n' + lib.error + (lib.loading ? "\nloading" : "") + data + rec_data;
+  const std::string key = route + '\n' + std::to_string(lib.revision) + '/' + std::to_string(lib.lessons.size()) + '\n' + lib.error +
+                          (lib.loading ? "\nloading" : "") + data + rec_data;
   if (key == last_key) return;
   last_key = key;
   if (route != last_route && !route.empty()) lab::platform::set_route(route);
@@ -66,7 +67,7 @@ void publish(lab::ui::LabApp& app, std::string& last_route, std::string& last_ke
   }
   json += "}";
   json += ",\"lesson\":" + std::to_string(app.session.lesson) + ",\"step\":" + std::to_string(app.session.step) +
-          ",\"lessons\":" + std::to_string(app.session.library.lessons.size());
+          ",\"lessons\":" + std::to_string(app.session.library.lessons.size()) + ",\"lessonsMore\":" + (lib.more ? "true" : "false");
   if (const lab::runtime::Lesson* l = lab::runtime::session_lesson(app.session)) json += ",\"title\":" + lab::runtime::json_quote(l->title);
   json += ",\"knobs\":{";
   bool first = true;
@@ -212,6 +213,7 @@ int main(int argc, char** argv) {
   cb.mirror_knob = [](const std::string& key, int run, const std::string& param, const std::string& value) {
     lab::ui::mirror_knob(app, key, run, param, value);
   };
+  cb.mirror_run = [](const std::string& key, int run, const std::string& action) { lab::ui::mirror_run(app, key, run, action); };
   cb.theme_choice = [](const std::string& choice) {
     if (!lab::ui::theme_choice_parse(choice, &app.ui.theme)) lab::ui::show_toast(app, "unknown theme '" + choice + "' (light, dark or system)");
   };
@@ -221,18 +223,24 @@ int main(int argc, char** argv) {
     if (!lab::runtime::session_apply_route(app.session, route, &error)) lab::ui::show_toast(app, error);
     app.ui.scroll_to_top = true;
   };
-  cb.lessons_fetched = [](const std::vector<lab::platform::FetchedFile>& files, const std::string& error) {
+  cb.lessons_fetched = [](const std::vector<lab::platform::FetchedFile>& files, const std::string& error, bool more) {
     std::vector<lab::runtime::LessonSource> sources;
     for (const lab::platform::FetchedFile& f : files) sources.push_back({f.path, f.bytes, f.error});
+    lab::runtime::LessonLibrary lib = lab::runtime::library_from_sources(app.session.library.dir, sources, error);
     std::string route_error;
-    if (!lab::runtime::session_library_arrived(app.session, lab::runtime::library_from_sources(app.session.library.dir, sources, error),
-                                               &route_error))
-      lab::ui::show_toast(app, route_error);
+    bool route_ok = true;
+    if (app.session.library.loading) {  // the first lesson (or all of them)
+      lib.more = more;
+      route_ok = lab::runtime::session_library_arrived(app.session, std::move(lib), &route_error);
+      app.ui.scroll_to_top = true;
+    } else {  // the others, while the first is on screen: it stays as the student has it
+      route_ok = lab::runtime::session_library_more(app.session, std::move(lib), &route_error);
+    }
+    if (!route_ok) lab::ui::show_toast(app, route_error);
     if (!error.empty()) {
       std::fprintf(stderr, "embedlab: %s\n", error.c_str());
       lab::ui::show_toast(app, error, 15.0);
     }
-    app.ui.scroll_to_top = true;
   };
   cb.notice = [](const std::string& message) {
     std::fprintf(stderr, "embedlab: %s\n", message.c_str());

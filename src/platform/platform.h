@@ -28,10 +28,12 @@ struct AppCallbacks {
   std::function<void(const std::string& name, const std::string& contents)> file_dropped;
   // Something the user should know that is not an error of the app (a file that could not be read).
   std::function<void(const std::string& message)> notice;
-  // Web (lessons_fetched_async()): the site's lessons arrived. `files` holds every lesson the site
-  // lists; `error` is a sentence when the list itself could not be read (`files` may then be empty).
-  // Called once, from the main loop, before the page reports ready. Natively never called.
-  std::function<void(const std::vector<FetchedFile>& files, const std::string& error)> lessons_fetched;
+  // Web (lessons_fetched_async()): the site's lessons arrived. `files` holds the lessons of this
+  // batch; `error` is a sentence when the list itself could not be read (`files` may then be empty).
+  // The first batch comes from the main loop before the page reports ready: the lesson the page opens
+  // on, alone when the site lists more (`more`: the others follow in a second batch, fetched after
+  // the first frame so they are not in its way), or every lesson. Natively never called.
+  std::function<void(const std::vector<FetchedFile>& files, const std::string& error, bool more)> lessons_fetched;
   // The URL route changed (web: the #hash; native: --lesson at start-up).
   std::function<void(const std::string& route)> route_changed;
   // Called after each frame is drawn: if it returns true, the platform reads that rectangle of the
@@ -40,6 +42,8 @@ struct AppCallbacks {
   // The page's accessible mirror moved a knob (web only): `key` names the step its control was built
   // for (ui::mirror_key), `run` the block, then the parameter and its new value as text.
   std::function<void(const std::string& key, int run, const std::string& param, const std::string& value)> mirror_knob;
+  // ... or pressed a block's run control: `action` is "pause", "resume" or "reset".
+  std::function<void(const std::string& key, int run, const std::string& action)> mirror_run;
   // The student picked a theme in the page ("light", "dark" or "system"), or the page restored the
   // one picked last time (web only).
   std::function<void(const std::string& choice)> theme_choice;

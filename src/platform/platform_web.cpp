@@ -28,7 +28,8 @@ struct WebState {
   float scale = 1.0f;
   int width = 0, height = 0;  // canvas backing-store size in pixels
   int frame = 0;
-  bool lessons_delivered = false;  // lessons_poll handed the site's lessons over (lessons_web.cpp)
+  bool lessons_delivered = false;  // lessons_poll handed the first batch of the site's lessons over (lessons_web.cpp)
+  bool lessons_more = true;        // ... and another batch is to come
   bool ready_sent = false;
   std::string renderer = "WebGL 2";
 };
@@ -38,7 +39,7 @@ WebState* g_state = nullptr;
 }  // namespace
 
 std::string capture_png(float x, float y, float w, float h, int fb_width, int fb_height, const std::string& name);
-bool lessons_poll(const AppCallbacks& callbacks);  // lessons_web.cpp
+bool lessons_poll(const AppCallbacks& callbacks, bool* more);  // lessons_web.cpp
 
 namespace {
 
@@ -77,13 +78,19 @@ void poll_page_events() {
       return take_staged(EM_ASM_INT({ return Module.labStage(Module.labInbox[0][UTF8ToString($0)]); }, name));
     };
     const std::string type = field("type");
-    if (type == "knob" && st.callbacks.mirror_knob) {
+    // The block a knob or run control belongs to: its index, or -1 (then the page is told).
+    auto block = [&]() {
       const std::string run = field("run");
       char* end = nullptr;
       const long r = std::strtol(run.c_str(), &end, 10);
-      if (end && *end == '\0' && !run.empty() && r >= 0 && r < 1000)
-        st.callbacks.mirror_knob(field("key"), int(r), field("param"), field("value"));
-      else if (st.callbacks.notice) st.callbacks.notice("the page sent a knob change for block '" + run + "', which is not a block number");
+      if (end && *end == '\0' && !run.empty() && r >= 0 && r < 1000) return int(r);
+      if (st.callbacks.notice) st.callbacks.notice("the page sent a " + type + " message for block '" + run + "', which is not a block number");
+      return -1;
+    };
+    if (type == "knob" && st.callbacks.mirror_knob) {
+      if (const int r = block(); r >= 0) st.callbacks.mirror_knob(field("key"), r, field("param"), field("value"));
+    } else if (type == "run" && st.callbacks.mirror_run) {
+      if (const int r = block(); r >= 0) st.callbacks.mirror_run(field("key"), r, field("action"));
     } else if (type == "theme" && st.callbacks.theme_choice) {
       st.callbacks.theme_choice(field("value"));
     } else if (type == "system-theme" && st.callbacks.system_theme) {
@@ -95,7 +102,7 @@ void poll_page_events() {
   }
   // After the inbox: a draft the lesson editor restored at start-up is added while the site's lessons
   // are still loading, so it stays in front when they arrive (session_library_arrived).
-  if (!st.lessons_delivered) st.lessons_delivered = lessons_poll(st.callbacks);
+  if (st.lessons_more && lessons_poll(st.callbacks, &st.lessons_more)) st.lessons_delivered = true;
   if (EM_ASM_INT({ return Module.labTakeContextRestored(); })) {
     // The WebGL context came back: every GL object is gone, so recreate the renderer's objects.
     ImGui_ImplOpenGL3_Shutdown();
@@ -162,6 +169,7 @@ void main_loop_iteration(void*) {
   if (++st.frame >= 3 && st.lessons_delivered && !st.ready_sent) {
     st.ready_sent = true;
     EM_ASM({ if (Module.labOnReady) Module.labOnReady(); });
+    EM_ASM({ Module.labLessonsFetchRest(); });  // the other lessons, now that the first is on screen
   }
 }
 

@@ -147,6 +147,7 @@ bool session_library_arrived(Session& s, LessonLibrary lib, std::string* error) 
   std::vector<Lesson> added = std::move(s.library.lessons);  // dropped on the page while loading
   lib.revision = s.library.revision + 1;  // never reuse a revision: runs are keyed by it
   lib.loading = false;
+  lib.site_lessons = int(lib.lessons.size());
   s.library = std::move(lib);
   session_select(s, 0, 0);
   for (Lesson& l : added) session_add_lesson(s, std::move(l));
@@ -159,6 +160,42 @@ bool session_library_arrived(Session& s, LessonLibrary lib, std::string* error) 
     return true;
   }
   return session_apply_route(s, route, error);
+}
+
+bool session_library_more(Session& s, LessonLibrary lib, std::string* error) {
+  LessonLibrary& have = s.library;
+  const Lesson* current = session_lesson(s);
+  const std::string current_id = current ? current->id : std::string();
+  // The site's part: what it had, and the newcomers, sorted as library_from_sources sorts.
+  LessonLibrary site;
+  const size_t split = size_t(std::clamp(have.site_lessons, 0, int(have.lessons.size())));
+  for (size_t i = 0; i < split; ++i) {
+    site.lessons.push_back(std::move(have.lessons[i]));
+    site.mtimes.push_back(have.mtimes[i]);
+  }
+  for (size_t i = 0; i < lib.lessons.size(); ++i) {
+    const std::string& id = lib.lessons[i].id;
+    const auto same = [&](const Lesson& l) { return l.id == id; };
+    if (std::any_of(site.lessons.begin(), site.lessons.end(), same) ||
+        std::any_of(have.lessons.begin() + std::ptrdiff_t(split), have.lessons.end(), same))
+      continue;  // came first, or was dropped on the page meanwhile: that one stays
+    site.lessons.push_back(std::move(lib.lessons[i]));
+    site.mtimes.push_back(lib.mtimes[i]);
+  }
+  sort_lessons(site);
+  have.site_lessons = int(site.lessons.size());
+  for (size_t i = split; i < have.lessons.size(); ++i) {
+    site.lessons.push_back(std::move(have.lessons[i]));
+    site.mtimes.push_back(have.mtimes[i]);
+  }
+  have.lessons = std::move(site.lessons);
+  have.mtimes = std::move(site.mtimes);
+  have.more = false;
+  if (!have.lessons.empty()) have.error.clear();
+  for (size_t i = 0; i < have.lessons.size(); ++i)
+    if (have.lessons[i].id == current_id) s.lesson = int(i);  // the step, and so the runs' key, stay
+  const std::string route = std::exchange(s.pending_route, std::string());
+  return route.empty() || session_apply_route(s, route, error);
 }
 
 const Lesson* session_lesson(const Session& s) {
@@ -516,6 +553,7 @@ bool session_apply_route(Session& s, std::string_view route, std::string* error)
     s.pending_route = std::string(route);
     return true;
   }
+  const std::string_view whole = route;
   std::map<std::string, std::string> knobs;
   if (const size_t q = route.find('?'); q != std::string_view::npos) {
     std::string_view query = route.substr(q + 1);
@@ -552,6 +590,10 @@ bool session_apply_route(Session& s, std::string_view route, std::string* error)
       s.runs_key.clear();  // rebuild the step's blocks with the link's knob values
       return true;
     }
+  }
+  if (s.library.more) {  // perhaps one of those still on their way
+    s.pending_route = std::string(whole);
+    return true;
   }
   if (error) {
     std::string valid;

@@ -25,6 +25,10 @@ struct LessonLibrary {
   std::vector<std::filesystem::file_time_type> mtimes;  // for hot reload, parallel to lessons
   int revision = 0;            // bumped whenever a lesson is (re)loaded, added or removed
   bool loading = false;        // the lessons are on their way (session_library_arrived ends it)
+  bool more = false;           // the first lesson came ahead of the others (web), which are still on
+                               // their way (session_library_more ends it)
+  int site_lessons = 0;        // lessons[0, site_lessons) came from the site (web), sorted; lessons
+                               // added on the page (dropped, edited) follow them
 };
 
 LessonLibrary library_load(const std::string& dir);
@@ -72,6 +76,12 @@ void session_init_loading(Session& s, const std::string& lessons_dir);
 // given meanwhile is applied (when lessons were added: only a route to a step of the one in front). Returns
 // false with *error set if that route names no lesson of the library.
 bool session_library_arrived(Session& s, LessonLibrary lib, std::string* error);
+// The rest of the site's lessons arrived (lib.more was set when the first came ahead of them): each
+// one not in the library yet joins the site's lessons in their order. What is on screen stays: the
+// same lesson and step, and the step's running experiments (the library's revision, which keys them,
+// does not change: no lesson already there changed). A route given meanwhile to a lesson that was not
+// there yet is applied now; returns false with *error set if it names none of these either.
+bool session_library_more(Session& s, LessonLibrary lib, std::string* error);
 const Lesson* session_lesson(const Session& s);
 int  session_step_count(const Session& s);
 bool session_next(Session& s);
@@ -105,7 +115,8 @@ bool session_run_at_lesson_values(const Session& s, const BlockRun& run);
 // restores every knob value exactly. The page passes the raw #fragment in and out untouched.
 std::string session_route(const Session& s);
 // Applies a route; returns false (and leaves the session unchanged) with *error set if it names no lesson.
-// While the library is loading, the route is kept (pending_route) and applied when it arrives.
+// While the library is loading, or while more lessons are on their way and the route names none of
+// those there, the route is kept (pending_route) and applied when they arrive.
 bool session_apply_route(Session& s, std::string_view route, std::string* error);
 
 // The current step's knob values, decoded, in route order and with route keys ("name" for the first

@@ -68,11 +68,15 @@ std::string expect_note(const runtime::Session& s, const runtime::BlockRun& run,
          "without a ✓ or ✗; set the knobs back to judge them again.";
 }
 
-std::string progress_line(const runtime::BlockRun& run) {
+RunControls run_controls(const runtime::BlockRun& run) {
   const runtime::Experiment* exp = run.experiment.get();
   if (!exp) return {};
-  const bool takes_time = !exp->done() || run.paused || run.elapsed_ms > 30;
-  if (!takes_time) return {};
+  return {!exp->done() || run.paused, !exp->done() || run.paused || run.elapsed_ms > 30};
+}
+
+std::string progress_line(const runtime::BlockRun& run) {
+  const runtime::Experiment* exp = run.experiment.get();
+  if (!exp || !run_controls(run).reset) return {};
   const std::string text = exp->progress_text();
   if (exp->done()) return "finished" + (text.empty() ? "" : ": " + text) + " in " + number(run.elapsed_ms / 1000.0, "%.2f") + " s";
   const float p = exp->progress();

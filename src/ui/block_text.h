@@ -29,6 +29,15 @@ std::string expect_note(const runtime::Session& s, const runtime::BlockRun& run,
 // instant block (a table, a quiz) that has nothing to report.
 std::string progress_line(const runtime::BlockRun& run);
 
+// The run controls of a block, the same on the canvas and in the page's mirror: Pause / Resume while it
+// runs or is paused (run.paused says which), Reset once it takes time (instant blocks, such as tables
+// and quizzes, need neither).
+struct RunControls {
+  bool pause = false;
+  bool reset = false;
+};
+RunControls run_controls(const runtime::BlockRun& run);
+
 // The lesson's diagnostics that belong to no lab block (header, fences): shown at the top of every
 // step; a block's own diagnostics show in the block.
 std::vector<runtime::Diagnostic> diagnostics_outside_blocks(const runtime::Lesson& lesson);

@@ -176,13 +176,12 @@ void block_view(LabApp& app, int run_index) {
   bool restart = false;
   if (exp) {
     const core::Status st = exp->status();
-    if (!exp->done() || run.paused) {
+    const RunControls controls = run_controls(run);
+    if (controls.pause) {
       if (ImGui::Button(run.paused ? "▶ Resume" : "❚❚ Pause")) run.paused = !run.paused;
       ImGui::SameLine();
     }
-    // Instant blocks (tables, quizzes) need no run controls; anything that takes time shows them.
-    const bool takes_time = !exp->done() || run.paused || run.elapsed_ms > 30;
-    if (takes_time) {
+    if (controls.reset) {
       restart = ImGui::Button("↺ Reset");
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start this experiment again with the current settings");
       ImGui::SameLine();

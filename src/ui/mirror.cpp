@@ -105,7 +105,8 @@ std::string block_json(const LabApp& app, const runtime::LabBlock& block, int ru
   b.member("knobs", knobs.str());
   if (!exp) {
     b.member("progress", "null").member("progress_text", json_quote("")).member("status", json_quote(""));
-    b.member("note", json_quote("")).member("expects", "[]").member("metrics", "[]").member("plots", "[]").member("code", "[]");
+    b.member("note", json_quote("")).member("controls", "{\"pause\":false,\"reset\":false,\"paused\":false}");
+    b.member("expects", "[]").member("metrics", "[]").member("plots", "[]").member("code", "[]");
     return b.str();
   }
   const double progress = exp->done() ? 1.0 : double(exp->progress());
@@ -115,6 +116,10 @@ std::string block_json(const LabApp& app, const runtime::LabBlock& block, int ru
   b.member("status", json_quote(st.ok ? "" : st.message));
   const std::vector<runtime::Metric> metrics = exp->metrics();
   b.member("note", json_quote(expect_note(app.session, *run, block)));
+  const RunControls controls = run_controls(*run);
+  JsonList c('{');
+  c.member("pause", json_bool(controls.pause)).member("reset", json_bool(controls.reset)).member("paused", json_bool(run->paused));
+  b.member("controls", c.str());
   JsonList expects('[');
   for (const ExpectLine& line : expect_lines(app.session, *run, block, metrics)) {
     JsonList e('{');
@@ -239,6 +244,24 @@ core::Status mirror_knob(LabApp& app, const std::string& key, int run, const std
     return st;
   }
   return knob_set(app, run, param, value);
+}
+
+core::Status mirror_run(LabApp& app, const std::string& key, int run, const std::string& action) {
+  core::Status st;
+  runtime::Session& s = app.session;
+  if (key != mirror_key(s)) {
+    st = {false, "that control belonged to a step no longer on screen; nothing was changed"};
+  } else if (run < 0 || run >= int(s.runs.size())) {
+    st = {false, "the page named block " + std::to_string(run) + ", which this step does not have"};
+  } else {
+    runtime::BlockRun& r = s.runs[size_t(run)];
+    const RunControls controls = run_controls(r);
+    if ((action == "pause" || action == "resume") && controls.pause) r.paused = action == "pause";
+    else if (action == "reset" && controls.reset) runtime::session_restart(s, run);
+    else st = {false, "block " + std::to_string(run + 1) + " cannot " + action + " now"};
+  }
+  if (!st.ok) show_toast(app, st.message);
+  return st;
 }
 
 std::optional<std::string> mirror_update(MirrorThrottle& t, const LabApp& app, double now_ms) {

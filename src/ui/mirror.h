@@ -18,6 +18,7 @@
 //                 "knobs":[{"name","doc","control":"range|checkbox|select|text","min","max","step","log",
 //                           "value","choices":[…]}],
 //                 "progress":0..1 or null,"progress_text","status","note",
+//                 "controls":{"pause","reset","paused"} (booleans: which run controls it has now),
 //                 "expects":[{"mark","state":"pending|holds|fails|student","text"}],
 //                 "metrics":[{"name","value","doc"}], "plots":["Plot: …"],
 //                 "code":[{"title","params","keras","pytorch"}] } ] }   one per model (runtime/model_code.h)
@@ -40,6 +41,11 @@ std::string mirror_json(const LabApp& app);
 // changed in between, the change is refused (returned, and shown as a toast) instead of moving a
 // knob of another block. Otherwise this is knob_set(app, run, param, value).
 core::Status mirror_knob(LabApp& app, const std::string& key, int run, const std::string& param, const std::string& value);
+
+// A run control from the page: "pause", "resume" or "reset" of block `run`, as the canvas's buttons do
+// (ui/block_text.h, run_controls). Refused like a knob change when `key` is not the step on screen,
+// and when the block has no such control now.
+core::Status mirror_run(LabApp& app, const std::string& key, int run, const std::string& action);
 
 // When to hand the page a new description: at once when the step (the key) changes, otherwise at
 // most every `interval_ms` (4 Hz by default) and only when something in it changed.

@@ -199,6 +199,26 @@ try {
     check(after.metrics !== before.metrics, 'mirror knob: the block re-ran (its numbers changed)');
     check(after.route.startsWith('01-symbols/4'), 'mirror knob: the arrow key on the slider did not change the step');
 
+    // Reset, Pause and Resume from the text version, by keyboard (WCAG 2.2.2: what moves can be paused).
+    const block = () => page.evaluate(() => { const b = window.embedlab.mirror.parts.find((p) => p.type === 'block');
+      return { progress: b.progress, controls: b.controls, pauseText: document.querySelector('#mirror .run-pause').textContent }; });
+    const press = async (selector) => { await page.focus(selector); await page.keyboard.press('Enter'); };
+    await press('#mirror .run-reset');
+    await page.waitForFunction(() => { const b = window.embedlab.mirror.parts.find((p) => p.type === 'block');
+      return b.progress < 0.5 && b.controls.pause && !b.controls.paused; }, null, { timeout: 5000 }).catch(() => {});
+    await press('#mirror .run-pause');
+    await page.waitForFunction(() => window.embedlab.mirror.parts.find((p) => p.type === 'block').controls.paused, null, { timeout: 5000 }).catch(() => {});
+    const paused = await block();
+    await page.waitForTimeout(1500);
+    const stillPaused = await block();
+    check(paused.controls.paused && paused.pauseText === 'Resume' && stillPaused.progress === paused.progress && paused.progress < 1,
+          `run controls: Reset then Pause in the text version stop the block (progress ${paused.progress} -> ${stillPaused.progress} in 1.5 s; the button now says ${paused.pauseText})`);
+    await press('#mirror .run-pause');
+    await page.waitForTimeout(1500);
+    const resumed = await block();
+    check(!resumed.controls.paused && resumed.progress > paused.progress,
+          `run controls: Resume goes on (progress ${paused.progress} -> ${resumed.progress})`);
+
     // Find-in-page finds the lesson's text (a phrase from this step's prose).
     const md = await (await page.request.get(`${url}lessons/01-symbols.md`)).text();
     const phrase = lessonSteps(md)[3].words.slice(0, 3).join(' ');

@@ -30,9 +30,10 @@ export function startServer(dir = site) {
   });
 }
 
-// The lab publishes window.embedlab; it is ready (or failed) once the first lesson is on screen.
-export const waitReady = (page) => page.waitForFunction(() => window.embedlab && (window.embedlab.ready || window.embedlab.failed),
-                                                        null, { timeout: 90000 });
+// The lab publishes window.embedlab; it is ready (or failed) once the first lesson is on screen. The
+// site's other lessons come just after (lessonsMore, web/lessons_fetch.js): tests wait for them too.
+export const waitReady = (page) => page.waitForFunction(() => window.embedlab &&
+    ((window.embedlab.ready && window.embedlab.lessonsMore === false) || window.embedlab.failed), null, { timeout: 90000 });
 
 // check(ok, what) prints one line per check; checks.failures counts the failed ones.
 export function checker() {

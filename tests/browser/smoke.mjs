@@ -68,6 +68,17 @@ try {
     check(gl.n === 1 && gl.id === 'canvas' && !gl.depth && !gl.stencil && !gl.antialias,
           `dpr ${scale}: one WebGL 2 context, the lab's canvas's, as the app asks for it (${JSON.stringify(gl)})`);
     check(gl.size[0] === gl.want[0] && gl.size[1] === gl.want[1], `dpr ${scale}: the canvas is its box in device pixels (${gl.size} for ${gl.want})`);
+    if (scale === 1) {
+      // The first lesson is the only one fetched before the first frame; the others come after it.
+      const index = JSON.parse(fs.readFileSync(path.join(site, 'lessons/index.json'), 'utf8'));
+      const f = await page.evaluate(() => ({ ready: window.embedlab.readyMs, lessons: window.embedlab.lessons,
+        md: performance.getEntriesByType('resource').filter((e) => /\/lessons\/[^/]+\.md$/.test(e.name))
+                                                     .map((e) => [e.name.split('/').pop(), Math.round(e.startTime)]) }));
+      const before = f.md.filter((e) => e[1] < f.ready).map((e) => e[0]);
+      check(before.length === 1 && before[0] === index.lessons[0].file && f.md.length === index.lessons.length && f.lessons === index.lessons.length,
+            `dpr 1: only ${index.lessons[0].file} is fetched before the first frame (${before}; ready at ${f.ready} ms), ` +
+            `the other ${f.md.length - before.length} after it; ${f.lessons} lessons listed`);
+    }
     check(state0.lessons >= 1, `dpr ${scale}: at least one lesson is listed (${state0.lessons})`);
     await page.waitForTimeout(300);
     const shot0 = path.join(out, `smoke-dpr${scale}-start.png`);
@@ -223,13 +234,17 @@ try {
     }
   }
 
-  // Deep link straight to a step.
+  // Deep link straight to a step of a lesson other than the first: that lesson is the one fetched first.
   const context = await browser.newContext({ viewport: { width: 1024, height: 700 }, serviceWorkers: 'block' });
   const page = await context.newPage();
-  await page.goto(`${url}#01-symbols/3`);
+  const index = JSON.parse(fs.readFileSync(path.join(site, 'lessons/index.json'), 'utf8'));
+  const third = index.lessons[2].file.replace(/\.md$/, '');
+  await page.goto(`${url}#${third}/2`);
   await waitReady(page);
-  const s = await page.evaluate(() => window.embedlab);
-  check(s.route === '01-symbols/3', `deep link #01-symbols/3 opens that step (route ${s.route})`);
+  const s = await page.evaluate(() => Object.assign({}, window.embedlab, { md: performance.getEntriesByType('resource')
+    .filter((e) => /\/lessons\/[^/]+\.md$/.test(e.name)).sort((a, b) => a.startTime - b.startTime).map((e) => e.name.split('/').pop()) }));
+  check(s.route === `${third}/2` && s.md[0] === `${third}.md` && s.lessons === index.lessons.length,
+        `deep link #${third}/2 opens that step (route ${s.route}), its lesson fetched first (${s.md[0]}), then the others (${s.lessons} listed)`);
   await context.close();
 } catch (e) {
   check(false, `unexpected: ${e.message}`);

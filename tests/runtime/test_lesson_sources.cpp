@@ -134,3 +134,100 @@ TEST_CASE("lesson sources: a lesson dropped on the page while the rest load stay
   CHECK(s.library.lessons.size() == shipped_sources().size() + 1);
   CHECK(s.library.revision > revision + 1);  // a new revision: runs built for the empty library are rebuilt
 }
+
+namespace {
+
+// The step (0-based) of `l` with a lab block, or -1.
+int step_with_block(const Lesson& l) {
+  for (size_t i = 0; i < l.steps.size(); ++i)
+    for (const StepPart& p : l.steps[i].parts)
+      if (p.kind == StepPart::Kind::Lab && p.block.ok()) return int(i);
+  return -1;
+}
+
+}  // namespace
+
+TEST_CASE("lesson sources: the opening lesson comes alone, the others after it, and what is on screen stays") {
+  const LessonLibrary disk = library_load(kLessons);
+  REQUIRE(disk.lessons.size() >= 4);
+  const Lesson& opening = disk.lessons[2];  // not the first: the others land on both sides of it
+  const int step = step_with_block(opening);
+  REQUIRE(step >= 0);
+  std::vector<LessonSource> first, rest;
+  for (LessonSource& src : shipped_sources()) (src.path == "lessons/" + opening.id + ".md" ? first : rest).push_back(src);
+  REQUIRE(first.size() == 1);
+
+  Session s;
+  session_init_loading(s, "lessons");
+  std::string error;
+  const std::string route = opening.id + "/" + std::to_string(step + 1);
+  CHECK(session_apply_route(s, route, &error));
+  LessonLibrary lib = library_from_sources("lessons", first, "");
+  lib.more = true;
+  REQUIRE(session_library_arrived(s, std::move(lib), &error));
+  CHECK(s.library.more);
+  REQUIRE(s.library.lessons.size() == 1);
+  CHECK(session_route(s) == route);
+  session_update(s, 1.0);  // builds the step's runs and starts them
+  REQUIRE_FALSE(s.runs.empty());
+  const Experiment* running = s.runs[0].experiment.get();
+  REQUIRE(running);
+  const std::string key = s.runs_key;
+
+  // Meanwhile a link to a lesson that has not come yet is kept, not refused.
+  const Lesson& later = disk.lessons.back();
+  CHECK(session_apply_route(s, later.id + "/1", &error));
+  CHECK(s.pending_route == later.id + "/1");
+  s.pending_route.clear();  // (checked below on its own session)
+
+  REQUIRE(session_library_more(s, library_from_sources("lessons", rest, ""), &error));
+  CHECK_FALSE(s.library.more);
+  REQUIRE(s.library.lessons.size() == disk.lessons.size());
+  for (size_t i = 0; i < disk.lessons.size(); ++i) CHECK(s.library.lessons[i].id == disk.lessons[i].id);  // the folder's order
+  CHECK(s.lesson == 2);
+  CHECK(session_route(s) == route);
+  session_update(s, 1.0);
+  CHECK(s.runs_key == key);
+  REQUIRE_FALSE(s.runs.empty());
+  CHECK(s.runs[0].experiment.get() == running);  // the same experiment, still running: not restarted
+
+  // A link given while the others were on their way opens when they come; one to no lesson says so.
+  for (const std::string& link : {later.id + "/2", std::string("no-such-lesson/1")}) {
+    Session t;
+    session_init_loading(t, "lessons");
+    LessonLibrary one = library_from_sources("lessons", first, "");
+    one.more = true;
+    REQUIRE(session_library_arrived(t, std::move(one), &error));
+    CHECK(session_apply_route(t, link, &error));
+    error.clear();
+    const bool ok = session_library_more(t, library_from_sources("lessons", rest, ""), &error);
+    if (link.starts_with("no-such")) {
+      CHECK_FALSE(ok);
+      CHECK(error.find("no-such-lesson") != std::string::npos);
+      CHECK(t.lesson == 2);  // the opening lesson stays, now at its place in the list
+      CHECK(session_lesson(t)->id == opening.id);
+    } else {
+      CHECK(ok);
+      CHECK(session_route(t) == link);
+    }
+  }
+}
+
+TEST_CASE("lesson sources: a lesson dropped on the page before the others come stays in front of them, after the site's") {
+  const std::vector<LessonSource> all = shipped_sources();
+  Session s;
+  session_init_loading(s, "lessons");
+  LessonLibrary one = library_from_sources("lessons", {all[0]}, "");
+  one.more = true;
+  std::string error;
+  REQUIRE(session_library_arrived(s, std::move(one), &error));
+  session_add_lesson(s, lesson_parse(kTwoSteps, "dropped.md"));
+  s.step = 1;
+  const std::vector<LessonSource> rest(all.begin() + 1, all.end());
+  REQUIRE(session_library_more(s, library_from_sources("lessons", rest, ""), &error));
+  REQUIRE(s.library.lessons.size() == all.size() + 1);
+  CHECK(s.library.lessons.back().id == "dropped");
+  CHECK(session_lesson(s)->id == "dropped");
+  CHECK(s.step == 1);
+  CHECK(s.library.site_lessons == int(all.size()));
+}

@@ -64,6 +64,20 @@ bool has_nan_number(const std::string& json) {
   return false;
 }
 
+// The app on a step, drawn twice (its blocks built and started), as the page has it.
+struct AppOnStep {
+  test::ImGuiScope scope;
+  ui::LabApp app;
+  explicit AppOnStep(const std::string& route) {
+    test::app_open_lessons(app);
+    test::app_fonts_ready(app);
+    std::string err;
+    REQUIRE(runtime::session_apply_route(app.session, route, &err));
+    test::render_frames(app, ImVec2(1280, 800), 2);
+    REQUIRE(!app.session.runs.empty());
+  }
+};
+
 }  // namespace
 
 TEST_CASE("mirror: every shipped step's description has its heading, its prose word for word and each knob") {
@@ -112,14 +126,8 @@ TEST_CASE("mirror: every shipped step's description has its heading, its prose w
 }
 
 TEST_CASE("mirror: a knob moved through the mirror re-runs the block and changes the route, like the slider") {
-  test::ImGuiScope scope;
-  ui::LabApp app;
-  test::app_open_lessons(app);
-  test::app_fonts_ready(app);
-  std::string err;
-  REQUIRE(runtime::session_apply_route(app.session, "01-symbols/4", &err));
-  test::render_frames(app, ImVec2(1280, 800), 2);
-  REQUIRE(!app.session.runs.empty());
+  AppOnStep on("01-symbols/4");
+  ui::LabApp& app = on.app;
   const std::string key = ui::mirror_key(app.session);
   CHECK(key.rfind("01-symbols/4@", 0) == 0);
   const uint64_t before = app.session.runs[0].experiment_id;
@@ -152,6 +160,43 @@ TEST_CASE("mirror: a knob moved through the mirror re-runs the block and changes
   CHECK_FALSE(stale.ok);
   CHECK(stale.message.find("no longer on screen") != std::string::npos);
   CHECK(app.ui.toast == stale.message);
+}
+
+TEST_CASE("mirror: Pause, Resume and Reset from the page do what the canvas's buttons do") {
+  AppOnStep on("01-symbols/4");
+  ui::LabApp& app = on.app;
+  runtime::BlockRun& run = app.session.runs[0];
+  REQUIRE(run.experiment);
+  REQUIRE_FALSE(run.experiment->done());
+  const std::string key = ui::mirror_key(app.session);
+  CHECK(ui::mirror_json(app).find("\"controls\":{\"pause\":true,\"reset\":true,\"paused\":false}") != std::string::npos);
+
+  CHECK(ui::mirror_run(app, key, 0, "pause").ok);
+  CHECK(run.paused);
+  CHECK(ui::mirror_json(app).find("\"paused\":true") != std::string::npos);
+  const float progress = run.experiment->progress();
+  runtime::session_update(app.session, 50.0);
+  CHECK(run.experiment->progress() == progress);  // paused: no work done
+  CHECK(ui::mirror_run(app, key, 0, "resume").ok);
+  CHECK_FALSE(run.paused);
+  runtime::session_update(app.session, 50.0);
+  CHECK(run.experiment->progress() > progress);
+
+  const uint64_t before = run.experiment_id;
+  CHECK(ui::mirror_run(app, key, 0, "reset").ok);
+  CHECK(app.session.runs[0].experiment_id != before);
+  CHECK(app.session.runs[0].experiment->progress() == 0.0f);
+
+  // Bad input: a clear message, nothing changed.
+  const core::Status unknown = ui::mirror_run(app, key, 0, "explode");
+  CHECK_FALSE(unknown.ok);
+  CHECK(unknown.message.find("cannot explode") != std::string::npos);
+  CHECK_FALSE(ui::mirror_run(app, key, 9, "pause").ok);
+  runtime::session_next(app.session);
+  test::render_frames(app, ImVec2(1280, 800), 2);
+  const core::Status stale = ui::mirror_run(app, key, 0, "pause");
+  CHECK_FALSE(stale.ok);
+  CHECK(stale.message.find("no longer on screen") != std::string::npos);
 }
 
 TEST_CASE("mirror: published at once on a step change, otherwise at most every 250 ms and only when changed") {
