@@ -202,7 +202,9 @@ try {
       page.on('pageerror', (e) => errors.push(String(e)));
       await page.goto(url);
       await waitReady(page);
-      await page.waitForFunction(() => window.embedlab.mirror && window.embedlab.mirror.lessons, null, { timeout: 30000 });
+      // Every lesson: the others arrive after the first frame (web/lessons_fetch.js).
+      await page.waitForFunction(() => window.embedlab.lessonsMore === false && window.embedlab.mirror &&
+                                       window.embedlab.mirror.lessons.length === window.embedlab.lessons, null, { timeout: 30000 });
       const lessons = await page.evaluate(() => window.embedlab.mirror.lessons.map((l) => l.route.split('/')[0]));
       const ratios = [], pausedRatios = [];
       let idle = null;
