@@ -109,6 +109,39 @@ TEST_CASE("pca: pinned values identical natively and in WASM") {
   CHECK(y(150, 1) == -5.22002506f);
 }
 
+TEST_CASE("pca: above 256 features (Householder + QL) the same axes as Eigen's solver, and pinned bits") {
+  // 400 rows of 300 features with a decaying spectrum, as image data has.
+  Rng rng(29);
+  Mat x(400, 300);
+  for (Index i = 0; i < x.rows(); ++i)
+    for (Index j = 0; j < x.cols(); ++j) x(i, j) = Scalar(rng_normal(rng) * 30.0 / (1 + j) + (i % 7) * (j % 5) * 0.1);
+  Pca pca;
+  REQUIRE(pca_fit(x, 10, pca));
+  // The reference: Eigen's solver on the same covariance (not bit-identical across platforms).
+  const Eigen::MatrixXd xd = x.cast<double>();
+  const Eigen::MatrixXd centred = xd.rowwise() - xd.colwise().mean();
+  const Eigen::MatrixXd cov = centred.transpose() * centred / double(x.rows() - 1);
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(cov);
+  REQUIRE(eig.info() == Eigen::Success);
+  for (int c = 0; c < 10; ++c) {
+    CAPTURE(c);
+    const double want = eig.eigenvalues()[299 - c];
+    CHECK(double(pca.explained_variance[c]) == doctest::Approx(want).epsilon(1e-5));
+    const Eigen::VectorXd axis = pca.axes.col(c).cast<double>();
+    CHECK(std::abs(axis.dot(eig.eigenvectors().col(299 - c))) == doctest::Approx(1.0).epsilon(1e-5));
+    CHECK((cov * axis - want * axis).norm() <= 1e-5 * want);  // an eigenvector of the covariance
+  }
+  // Pinned: native and WASM suites both hold these, so the two platforms agree to the bit.
+  const Mat y = pca_transform(pca, x);
+  if (std::getenv("LAB_PRINT_PINNED"))
+    std::printf("pinned pca 300: %.9g %.9g %.9g %.9g\n", double(pca.axes(4, 0)), double(pca.explained_variance[3]),
+                double(y(11, 0)), double(y(333, 9)));
+  CHECK(pca.axes(4, 0) == -0.0176037438f);  // floats, printed with %.9g: exact
+  CHECK(pca.explained_variance[3] == 74.3178482f);
+  CHECK(y(11, 0) == 1.99916649f);
+  CHECK(y(333, 9) == -2.00918674f);
+}
+
 TEST_CASE("pca: in pieces (pca_fit_begin/continue, pca_transform_rows), bounded work per piece, same bits") {
   // 600 rows of 300 features (Eigen's solver, above Jacobi's 256): the covariance is 600 x 45,150
   // multiply-adds, so a piece of kPcaPieceWork covers ~88 rows and the fit takes several pieces.

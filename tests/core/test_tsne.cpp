@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/det_math.h"
+#include "core/embed/pca.h"
 #include "core/embed/knn.h"
 #include "core/embed/quality.h"
 #include "core/embed/tsne.h"
@@ -19,9 +20,12 @@ using namespace lab::core;
 #define PIN_KL 1.4267760592917895
 #define PIN_BH_Y50 0.017694933417634815
 #define PIN_BH_Y201 -0.0046544293193872804
+#define PIN_300_Y00 0.83838294576974415
+#define PIN_300_Y771 -1.2227568095666286
 #define PIN_GRAD 0.38757209183986774
 
 namespace {
+
 
 // Three well-separated Gaussian clusters in 10-D: `per` points each, labels 0, 1, 2.
 Mat three_clusters(int per, uint64_t seed, std::vector<int32_t>* labels = nullptr, double scale = 1.0) {
@@ -207,6 +211,27 @@ TEST_CASE("tsne: same seed, same embedding, pinned values identical natively and
   if (std::getenv("LAB_PRINT_PINNED")) std::printf("pinned pca init: %.17g %.17g\n", f.y(0, 0), f.y(23, 1));
   CHECK(f.y(0, 0) == 0.30331078794855953);
   CHECK(f.y(23, 1) == -0.4475289980752965);
+}
+
+TEST_CASE("tsne: images-like input (300 features) through PCA to 50 then Barnes-Hut, pinned natively and in WASM") {
+  // Lesson 03b's path at a test's size: above 256 features PCA is Householder + QL (pca.cpp), still
+  // fixed-order arithmetic, so the 50-D input and the layout have the same bits on both platforms.
+  Rng rng(31);
+  Mat x(150, 300);
+  for (Index i = 0; i < x.rows(); ++i)
+    for (Index j = 0; j < x.cols(); ++j) x(i, j) = Scalar(rng_normal(rng) * 4.0 / (1 + j % 40) + ((i % 3) == (j % 3) ? 2.0 : 0.0));
+  Pca pca;
+  REQUIRE(pca_fit(x, 50, pca));
+  const Mat x50 = pca_transform(pca, x);
+  TsneParams p;
+  p.method = TsneMethod::BarnesHut;
+  p.perplexity = 10;
+  auto [t, st] = tsne_init(x50, p);
+  REQUIRE(st);
+  for (int i = 0; i < 30; ++i) tsne_step(t);
+  if (std::getenv("LAB_PRINT_PINNED")) std::printf("pinned 300 features: %.17g %.17g\n", t.y(0, 0), t.y(77, 1));
+  CHECK(t.y(0, 0) == PIN_300_Y00);
+  CHECK(t.y(77, 1) == PIN_300_Y771);
 }
 
 TEST_CASE("tsne: each point's bandwidth gives the requested perplexity") {

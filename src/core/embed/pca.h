@@ -1,5 +1,6 @@
 // Principal component analysis by the eigen-decomposition of the covariance matrix, in double, with
-// fixed-order arithmetic (Jacobi rotations up to 256 features): the same bits natively and in WASM.
+// fixed-order arithmetic (Jacobi rotations up to 256 features, Householder + QL above): the same bits
+// natively and in WASM.
 // Sign convention, so plots never flip between runs or platforms: in every component the entry with
 // the largest absolute loading is positive (the first such entry on an exact tie).
 #pragma once
