@@ -165,8 +165,12 @@ void main_loop_iteration(void*) {
     const std::string msg = capture_png(cx, cy, cw, ch, fb_w, fb_h, capture_name);
     if (st.callbacks.notice) st.callbacks.notice(msg);
   }
-  // Ready once a few frames are drawn and the lessons are in (tests and the loading overlay wait for it).
-  if (++st.frame >= 3 && st.lessons_delivered && !st.ready_sent) {
+  // Ready once a frame with the opening lesson is drawn (tests and the loading overlay wait for it): the
+  // lessons are handed over before the frame is built (poll_page_events), and the lab's windows have
+  // fixed places, so that frame is the finished picture: natively, frame 1 of a step is pixel for pixel
+  // frame 5 (embedlab --frames N --screenshot). The overlay goes in the same task, so the browser
+  // shows the two together.
+  if (++st.frame >= 1 && st.lessons_delivered && !st.ready_sent) {
     st.ready_sent = true;
     EM_ASM({ if (Module.labOnReady) Module.labOnReady(); });
     EM_ASM({ Module.labLessonsFetchRest(); });  // the other lessons, now that the first is on screen
