@@ -72,8 +72,10 @@ try {
     .catch(() => {});
   d = await data(page);
   ok(d && d.name === 'vectors.tsv + metadata.tsv' && d.points === 120 && d.dims === 6, `after the drop the page uses the student's pair: ${JSON.stringify(d)}`);
-  await page.waitForFunction(() => { const m = window.embedlab.mirror; return m && (m.parts || []).some((p) => p.type === 'block' && p.progress === 1 &&
-    (p.metrics || []).some((x) => x.name === 'points' && Number(x.value) === 120)); }, null, { timeout: 30000 }).catch(() => {});
+  // The projection block (the one with explained_variance_2, as projectionMetrics reads it) finished on the 120 points.
+  await page.waitForFunction(() => { const m = window.embedlab.mirror;
+    const b = m && (m.parts || []).find((p) => p.type === 'block' && (p.metrics || []).some((x) => x.name === 'explained_variance_2'));
+    return b && b.progress === 1 && b.metrics.some((x) => x.name === 'points' && Number(x.value) === 120); }, null, { timeout: 30000 }).catch(() => {});
   const mx = await projectionMetrics(page);
   ok(mx && mx.points === 120, `the PCA block finished on 120 points in ${Date.now() - t0} ms: ${JSON.stringify(mx)}`);
   ok(mx && mx.knn_accuracy > 0.95, `coloured by the metadata's cluster column, the three clusters stay apart (k-NN accuracy ${mx && mx.knn_accuracy})`);
