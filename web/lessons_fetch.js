@@ -131,12 +131,6 @@ Module.labLessons = { state: 'loading', files: [], images: [], error: '', ms: 0,
     });
   }
 
-  if (typeof fetch !== 'function' || typeof window === 'undefined') { done('This browser cannot fetch the lessons (no fetch()).'); return; }
-  if (window.location.protocol === 'file:') {
-    done('No lessons: this page was opened from a file (file://), and browsers do not let a page read the files beside it. ' +
-         'Serve the folder instead, e.g. python3 -m http.server in it (README, "Publishing a course site").');
-    return;
-  }
   // The lesson a #route names (its id is the file name without .md), else the first listed.
   function opening(list) {
     var id = '';
@@ -149,13 +143,15 @@ Module.labLessons = { state: 'loading', files: [], images: [], error: '', ms: 0,
     if (!rest) return;
     L.rest = null;
     L.state = 'loading';
-    var t1 = performance.now();
-    fetchAll(rest).then(function () {
-      L.state = 'ready';
-      window.embedlab = Object.assign(window.embedlab || {}, { lessonsRestMs: Math.round(performance.now() - t1) });
-    });
+    fetchAll(rest).then(function () { L.state = 'ready'; });
   };
 
+  if (typeof fetch !== 'function' || typeof window === 'undefined') { done('This browser cannot fetch the lessons (no fetch()).'); return; }
+  if (window.location.protocol === 'file:') {
+    done('No lessons: this page was opened from a file (file://), and browsers do not let a page read the files beside it. ' +
+         'Serve the folder instead, e.g. python3 -m http.server in it (README, "Publishing a course site").');
+    return;
+  }
   get(BASE + 'index.json', INDEX_MAX).then(function (r) {
     var list = readIndex(r.bytes);
     L.source = 'index';

@@ -27,7 +27,6 @@ struct WebState {
   RunOptions options;
   float scale = 1.0f;
   int width = 0, height = 0;  // canvas backing-store size in pixels
-  int frame = 0;
   bool lessons_delivered = false;  // lessons_poll handed the first batch of the site's lessons over (lessons_web.cpp)
   bool lessons_more = true;        // ... and another batch is to come
   bool ready_sent = false;
@@ -170,7 +169,7 @@ void main_loop_iteration(void*) {
   // fixed places, so that frame is the finished picture: natively, frame 1 of a step is pixel for pixel
   // frame 5 (embedlab --frames N --screenshot). The overlay goes in the same task, so the browser
   // shows the two together.
-  if (++st.frame >= 1 && st.lessons_delivered && !st.ready_sent) {
+  if (st.lessons_delivered && !st.ready_sent) {
     st.ready_sent = true;
     EM_ASM({ if (Module.labOnReady) Module.labOnReady(); });
     EM_ASM({ Module.labLessonsFetchRest(); });  // the other lessons, now that the first is on screen

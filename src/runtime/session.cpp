@@ -191,7 +191,6 @@ bool session_library_more(Session& s, LessonLibrary lib, std::string* error) {
   have.lessons = std::move(site.lessons);
   have.mtimes = std::move(site.mtimes);
   have.more = false;
-  if (!have.lessons.empty()) have.error.clear();
   for (size_t i = 0; i < have.lessons.size(); ++i)
     if (have.lessons[i].id == current_id) s.lesson = int(i);  // the step, and so the runs' key, stay
   const std::string route = std::exchange(s.pending_route, std::string());

@@ -86,6 +86,14 @@ std::string knob_json(const runtime::LabBlock& block, const runtime::Knob& knob,
   return k.str();
 }
 
+// The run controls the block has now (ui/block_text.h), and whether it is paused.
+std::string controls_json(const runtime::BlockRun* run) {
+  const RunControls controls = run ? run_controls(*run) : RunControls{};
+  JsonList c('{');
+  c.member("pause", json_bool(controls.pause)).member("reset", json_bool(controls.reset)).member("paused", json_bool(run && run->paused));
+  return c.str();
+}
+
 std::string block_json(const LabApp& app, const runtime::LabBlock& block, int run_index, const runtime::BlockRun* run) {
   JsonList b('{');
   b.member("type", json_quote("block")).member("run", std::to_string(run_index));
@@ -105,7 +113,7 @@ std::string block_json(const LabApp& app, const runtime::LabBlock& block, int ru
   b.member("knobs", knobs.str());
   if (!exp) {
     b.member("progress", "null").member("progress_text", json_quote("")).member("status", json_quote(""));
-    b.member("note", json_quote("")).member("controls", "{\"pause\":false,\"reset\":false,\"paused\":false}");
+    b.member("note", json_quote("")).member("controls", controls_json(run));
     b.member("expects", "[]").member("metrics", "[]").member("plots", "[]").member("code", "[]");
     return b.str();
   }
@@ -116,10 +124,7 @@ std::string block_json(const LabApp& app, const runtime::LabBlock& block, int ru
   b.member("status", json_quote(st.ok ? "" : st.message));
   const std::vector<runtime::Metric> metrics = exp->metrics();
   b.member("note", json_quote(expect_note(app.session, *run, block)));
-  const RunControls controls = run_controls(*run);
-  JsonList c('{');
-  c.member("pause", json_bool(controls.pause)).member("reset", json_bool(controls.reset)).member("paused", json_bool(run->paused));
-  b.member("controls", c.str());
+  b.member("controls", controls_json(run));
   JsonList expects('[');
   for (const ExpectLine& line : expect_lines(app.session, *run, block, metrics)) {
     JsonList e('{');

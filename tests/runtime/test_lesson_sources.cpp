@@ -162,7 +162,8 @@ TEST_CASE("lesson sources: the opening lesson comes alone, the others after it, 
   std::string error;
   const std::string route = opening.id + "/" + std::to_string(step + 1);
   CHECK(session_apply_route(s, route, &error));
-  LessonLibrary lib = library_from_sources("lessons", first, "");
+  const std::string warning = "lessons/index.json names \"../x\", not a plain lesson file name; left out.";
+  LessonLibrary lib = library_from_sources("lessons", first, warning);
   lib.more = true;
   REQUIRE(session_library_arrived(s, std::move(lib), &error));
   CHECK(s.library.more);
@@ -190,6 +191,7 @@ TEST_CASE("lesson sources: the opening lesson comes alone, the others after it, 
   CHECK(s.runs_key == key);
   REQUIRE_FALSE(s.runs.empty());
   CHECK(s.runs[0].experiment.get() == running);  // the same experiment, still running: not restarted
+  CHECK(s.library.error == warning);  // what the list said stays said
 
   // A link given while the others were on their way opens when they come; one to no lesson says so.
   for (const std::string& link : {later.id + "/2", std::string("no-such-lesson/1")}) {
