@@ -79,6 +79,7 @@ int cmd_tsne(Args args) {
       if (v == "auto") params.method = TsneMethod::Automatic;
       else if (v == "exact") params.method = TsneMethod::Exact;
       else if (v == "bh" || v == "barnes-hut") params.method = TsneMethod::BarnesHut;
+      else if (v == "fft") params.method = TsneMethod::Fft;
       else return "--method must be auto, exact or bh, got '" + std::string(v) + "'";
     } else if (a == "--theta") {
       if (!flag_double(v, d) || d < 0) return "--theta needs a number >= 0, got '" + std::string(v) + "'";

@@ -101,6 +101,12 @@ TEST_CASE("memory budget: t-SNE refuses an exact N x N or a Barnes-Hut N x k ove
     CHECK_MESSAGE(has(st.message, "lower the perplexity (at most"), st.message);
     CHECK(run.first.p_val.empty());
   }
+  p.method = TsneMethod::Fft;  // the same P, and its grids on top
+  {
+    const auto run = tsne_init(spiral(20000), p);
+    check_refusal(run.second, "t-SNE (FFT): 20000 points with 3001 neighbours each");
+    CHECK(run.first.p_val.empty());
+  }
   // PCA initialisation runs while P is held: a D x D covariance of 4000 features is over the budget.
   p.method = TsneMethod::Exact;
   p.perplexity = 3;
@@ -111,7 +117,7 @@ TEST_CASE("memory budget: t-SNE refuses an exact N x N or a Barnes-Hut N x k ove
     check_refusal(st, "t-SNE (PCA initialisation): a 4000 x 4000 covariance matrix");
     CHECK_MESSAGE(has(st.message, "use init random"), st.message);
   }
-  // Automatic: the exact method only while its N x N fits; above that, Barnes-Hut (which then runs).
+  // Automatic: the exact method only while its N x N fits; above that, FFT (which then runs).
   p.method = TsneMethod::Automatic;
   p.exact_max_n = 100000;
   p.init = TsneInit::Random;
@@ -119,7 +125,7 @@ TEST_CASE("memory budget: t-SNE refuses an exact N x N or a Barnes-Hut N x k ove
   {
     const auto run = tsne_init(spiral(3500), p);
     REQUIRE_MESSAGE(run.second.ok, run.second.message);
-    CHECK(run.first.method == TsneMethod::BarnesHut);
+    CHECK(run.first.method == TsneMethod::Fft);
   }
   // A normal request still works.
   p.method = TsneMethod::Exact;

@@ -23,6 +23,8 @@ using namespace lab::core;
 #define PIN_300_Y00 0.83838294576974415
 #define PIN_300_Y771 -1.2227568095666286
 #define PIN_GRAD 0.38757209183986774
+#define PIN_FFT_Y00 -0.26660760516138599
+#define PIN_FFT_Y3331 0.68088924244815152
 
 namespace {
 
@@ -136,7 +138,66 @@ TEST_CASE("tsne: Barnes-Hut agrees with the exact gradient on small data") {
   p.method = TsneMethod::Automatic;
   p.exact_max_n = 100;
   auto [automatic, s3] = tsne_init(x, p);
-  CHECK(automatic.method == TsneMethod::BarnesHut);
+  CHECK(automatic.method == TsneMethod::Fft);
+}
+
+TEST_CASE("tsne: FFT interpolation agrees with the exact repulsion, then hands over to Barnes-Hut") {
+  std::vector<int32_t> labels;
+  const Mat x = three_clusters(200, 7, &labels);  // 600 points: the smallest grid (64 x 64) fits 8 N
+  TsneParams p;
+  p.method = TsneMethod::Fft;
+  p.kl_every = 0;
+  auto [s, st] = tsne_init(x, p);
+  REQUIRE(st);
+  CHECK(s.method == TsneMethod::Fft);
+  const TsneState& state = s;  // (a lambda cannot capture a structured binding in C++20)
+  // The exact repulsion at the positions a step used (s.pos), against what the step computed.
+  auto force_error = [&state] {
+    const TsneState& s = state;
+    double err = 0, total = 0;
+    for (int i = 0; i < s.n; ++i) {
+      double fx = 0, fy = 0;
+      for (int j = 0; j < s.n; ++j) {
+        const double dx = s.pos[2 * i] - s.pos[2 * j], dy = s.pos[2 * i + 1] - s.pos[2 * j + 1];
+        const double w = 1 / (1 + dx * dx + dy * dy);
+        fx += w * w * dx;
+        fy += w * w * dy;
+      }
+      const double ex = s.force_rep[2 * i] - fx, ey = s.force_rep[2 * i + 1] - fy;
+      err += ex * ex + ey * ey;
+      total += fx * fx + fy * fy;
+    }
+    return std::sqrt(err / total);
+  };
+  int fft_steps = 0, bh_steps = 0, first_bh = -1;
+  double worst_fft_error = 0;
+  while (s.iteration < 1000) {
+    const TsneStepStats stats = tsne_step(s);
+    if (stats.repulsion == TsneMethod::Fft) {
+      CHECK(bh_steps == 0);  // the layout only grows: once on the tree, it stays there
+      ++fft_steps;
+      if (s.iteration % 25 == 0) worst_fft_error = std::max(worst_fft_error, force_error());
+    } else {
+      CHECK(stats.repulsion == TsneMethod::BarnesHut);
+      if (first_bh < 0) first_bh = s.iteration;
+      ++bh_steps;
+    }
+  }
+  MESSAGE("FFT steps " << fft_steps << ", Barnes-Hut from step " << first_bh << ", worst FFT force error "
+                       << worst_fft_error << ", grid " << s.fft.n << " nodes, " << s.fft.kernel_builds << " kernel builds");
+  CHECK(fft_steps >= 50);
+  CHECK(bh_steps > 0);
+  CHECK(worst_fft_error > 0);
+  CHECK(worst_fft_error < 0.02);  // Barnes-Hut at theta 0.5: ~0.5 %
+  // The layout is as good as Barnes-Hut's alone.
+  TsneParams pb = p;
+  pb.method = TsneMethod::BarnesHut;
+  auto [b, sb] = tsne_init(x, pb);
+  while (b.iteration < 1000) tsne_step(b);
+  CHECK(tsne_kl(s) == doctest::Approx(tsne_kl(b)).epsilon(0.05));
+  double acc = 0;
+  REQUIRE(knn_accuracy_compute(tsne_embedding(s), labels, 10, acc));
+  CHECK(acc == 1.0);
 }
 
 TEST_CASE("tsne: the automatic method is exact up to exact_max_n points and where Barnes-Hut cannot run") {
@@ -145,13 +206,13 @@ TEST_CASE("tsne: the automatic method is exact up to exact_max_n points and wher
   p.init = TsneInit::Random;
   TsneState s;
   REQUIRE(tsne_init_begin(s, x, p));  // defaults: perplexity 30, exact_max_n 150
-  CHECK(s.method == TsneMethod::BarnesHut);
+  CHECK(s.method == TsneMethod::Fft);
   REQUIRE(tsne_init_begin(s, x.topRows(150), p));
   CHECK(s.method == TsneMethod::Exact);
   // Barnes-Hut keeps floor(3 perplexity + 1) neighbours, so it needs 3 perplexity < N - 1 = 179:
-  p.perplexity = 59;  // 177 < 179: Barnes-Hut
+  p.perplexity = 59;  // 177 < 179: the sparse P, with FFT (and Barnes-Hut)
   REQUIRE(tsne_init_begin(s, x, p));
-  CHECK(s.method == TsneMethod::BarnesHut);
+  CHECK(s.method == TsneMethod::Fft);
   p.perplexity = 60;  // 180 >= 179: only the exact method can run
   REQUIRE(tsne_init_begin(s, x, p));
   CHECK(s.method == TsneMethod::Exact);
@@ -200,6 +261,21 @@ TEST_CASE("tsne: same seed, same embedding, pinned values identical natively and
   if (std::getenv("LAB_PRINT_PINNED")) std::printf("pinned bh: %.17g %.17g\n", d.y(5, 0), d.y(20, 1));
   CHECK(d.y(5, 0) == PIN_BH_Y50);
   CHECK(d.y(20, 1) == PIN_BH_Y201);
+
+  // FFT too: its twiddles and sums are fixed-order arithmetic (core/fft.h)
+  {
+    const Mat x600 = three_clusters(200, 9);
+    TsneParams pf;
+    pf.method = TsneMethod::Fft;
+    auto [g, sg] = tsne_init(x600, pf);
+    REQUIRE(sg);
+    int fft_steps = 0;
+    for (int i = 0; i < 30; ++i) fft_steps += tsne_step(g).repulsion == TsneMethod::Fft;
+    CHECK(fft_steps == 30);
+    if (std::getenv("LAB_PRINT_PINNED")) std::printf("pinned fft: %.17g %.17g\n", g.y(0, 0), g.y(333, 1));
+    CHECK(g.y(0, 0) == PIN_FFT_Y00);
+    CHECK(g.y(333, 1) == PIN_FFT_Y3331);
+  }
 
   // PCA initialisation too: the PCA is fixed-order arithmetic (pca.cpp), so the start is the same.
   p.method = TsneMethod::Exact;
@@ -308,6 +384,13 @@ TEST_CASE("tsne: bad input gives clear messages") {
   TsneParams bad_theta = p;
   bad_theta.theta = -1;
   CHECK(message(x, bad_theta).find("theta") != std::string::npos);
+  for (double spacing : {0.0, -1.0, double(NAN), double(INFINITY)}) {
+    TsneParams bad_spacing = p;
+    bad_spacing.fft_spacing = spacing;
+    CHECK(message(x, bad_spacing).find("FFT grid spacing must be > 0") != std::string::npos);
+  }
+  big.method = TsneMethod::Fft;
+  CHECK(message(x, big).find("the FFT method needs perplexity < (N-1)/3") != std::string::npos);
 }
 
 TEST_CASE("tsne: duplicates and extreme scales stay finite") {

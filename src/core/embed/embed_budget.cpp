@@ -32,8 +32,9 @@ double pca_bytes(double n, double d) { return 16 * n + 32 * d * d + 64 * d; }
 
 double tsne_bytes(double n, double d, TsneMethod method, double perplexity, TsneInit init) {
   double b = 8 * n * d + 200 * n;
-  if (method == TsneMethod::BarnesHut) b += 100 * n * tsne_k(n, perplexity) + 1024 * n;
-  else b += 30 * n * n;
+  if (method == TsneMethod::Exact) b += 30 * n * n;
+  else b += 100 * n * tsne_k(n, perplexity) + 1024 * n;
+  if (method == TsneMethod::Fft) b += 56 * std::min(8 * n, 1024.0 * 1024.0);  // its grids: (2 nodes)^2 <= 8 N (tsne.cpp)
   if (init == TsneInit::Pca) b += pca_bytes(n, d);
   return b;
 }
@@ -69,13 +70,13 @@ Status tsne_budget_check(Index n, Index d, TsneMethod method, double perplexity,
     return memory_check(bytes, "t-SNE (PCA initialisation)",
                         "a " + memory_shape({dd, dd}) + " covariance matrix with its eigenvectors (while P is held)",
                         "use init random, or fewer features");
-  if (method == TsneMethod::BarnesHut) {
-    // Barnes-Hut needs N > 3 perplexity + 1, so fewer points is no way out of a large perplexity:
+  if (method != TsneMethod::Exact) {
+    // Barnes-Hut and FFT need N > 3 perplexity + 1, so fewer points is no way out of a large perplexity:
     // the hint gives the largest perplexity that fits with these points.
     const double k = tsne_k(nd, perplexity);
     const double per_k = 100 * nd, rest = tsne_bytes(nd, dd, method, perplexity, init) - per_k * k;
     const double max_perplexity = std::floor(((double(kMemoryBudgetBytes) - rest) / per_k - 1) / 3);
-    return memory_check(bytes, "t-SNE (Barnes-Hut)",
+    return memory_check(bytes, method == TsneMethod::Fft ? "t-SNE (FFT)" : "t-SNE (Barnes-Hut)",
                         whole(nd) + " points with " + whole(k) + " neighbours each (3 x perplexity + 1)",
                         max_perplexity >= 1 ? "lower the perplexity (at most " + whole(max_perplexity) + " with " +
                                                   whole(nd) + " points) or use fewer points"

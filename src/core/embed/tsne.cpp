@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -19,6 +20,7 @@ std::string_view tsne_method_name(TsneMethod m) {
     case TsneMethod::Automatic: return "auto";
     case TsneMethod::Exact: return "exact";
     case TsneMethod::BarnesHut: return "bh";
+    case TsneMethod::Fft: return "fft";
   }
   return "?";
 }
@@ -110,6 +112,8 @@ Status tsne_validate(const Mat& x, const TsneParams& params, TsneMethod& method)
   if (!(params.perplexity >= 1))
     return Status::error("t-SNE: perplexity must be at least 1 (got " + num(params.perplexity) + ")");
   if (!(params.theta >= 0)) return Status::error("t-SNE: theta must be >= 0 (got " + num(params.theta) + ")");
+  if (!(params.fft_spacing > 0) || !std::isfinite(params.fft_spacing))
+    return Status::error("t-SNE: the FFT grid spacing must be > 0 (got " + num(params.fft_spacing) + ")");
   if (!(params.early_exaggeration > 0))
     return Status::error("t-SNE: early exaggeration must be > 0 (got " + num(params.early_exaggeration) + ")");
   if (!(params.init_std > 0)) return Status::error("t-SNE: init_std must be > 0");
@@ -117,11 +121,12 @@ Status tsne_validate(const Mat& x, const TsneParams& params, TsneMethod& method)
   if (params.perplexity_max_steps < 1) return Status::error("t-SNE: perplexity_max_steps must be >= 1");
   method = params.method;
   if (method == TsneMethod::Automatic) {
-    // Exact up to exact_max_n points (the measured crossover, tsne.h), and wherever Barnes-Hut cannot
-    // run (3 perplexity >= N - 1) -- unless its N x N memory is over the budget (core/memory_budget.h).
+    // Exact up to exact_max_n points (the measured crossover, tsne.h), and wherever the sparse P cannot
+    // be built (3 perplexity >= N - 1) -- unless its N x N memory is over the budget
+    // (core/memory_budget.h); FFT (with Barnes-Hut where the grid would cost more) above.
     const bool exact_fits = tsne_budget_check(n, x.cols(), TsneMethod::Exact, params.perplexity, params.init).ok;
     const bool bh_possible = 3 * params.perplexity < double(n - 1);
-    method = (n <= params.exact_max_n || !bh_possible) && exact_fits ? TsneMethod::Exact : TsneMethod::BarnesHut;
+    method = (n <= params.exact_max_n || !bh_possible) && exact_fits ? TsneMethod::Exact : TsneMethod::Fft;
   }
   if (method == TsneMethod::Exact) {
     if (params.perplexity >= double(n))
@@ -134,7 +139,8 @@ Status tsne_validate(const Mat& x, const TsneParams& params, TsneMethod& method)
                            " points use Barnes-Hut (method bh)");
   } else {
     if (3 * params.perplexity >= double(n - 1))
-      return Status::error("t-SNE: Barnes-Hut needs perplexity < (N-1)/3 = " + num((n - 1) / 3.0) + " for N = " +
+      return Status::error("t-SNE: " + std::string(method == TsneMethod::Fft ? "the FFT method" : "Barnes-Hut") +
+                           " needs perplexity < (N-1)/3 = " + num((n - 1) / 3.0) + " for N = " +
                            std::to_string(n) + " (it keeps 3 x perplexity neighbours); lower the perplexity or use "
                            "the exact method");
     if (Status st = tsne_budget_check(n, x.cols(), method, params.perplexity, params.init); !st) return st;
@@ -640,6 +646,198 @@ double tsne_repulsion_bh(TsneState& s, double theta) {
   return z;
 }
 
+// ---- FFT-accelerated interpolation (FIt-SNE: Linderman, Rachh, Hoskins, Steinerberger & Kluger 2019)
+// The repulsion needs, for every point i, Z_i = sum_j w_ij and rep_i = sum_j w_ij^2 (y_i - y_j), with
+// w = 1 / (1 + |y_i - y_j|^2): sums of the kernels K0(d) = w, Kx(d) = w^2 d_x, Ky(d) = w^2 d_y over
+// all points. Each point's unit charge is spread onto a uniform n x n grid of spacing h <= fft_spacing
+// by Lagrange interpolation (its 6 x 6 nearest nodes); the grid of charges is convolved with the
+// three kernels sampled at the nodes' offsets, by FFT on a grid padded to 2n x 2n; the potentials are
+// read back at each point with the same weights. Cost per step: O(N) + O(n^2 log n), where n grows
+// with the layout's extent, not with N. FIt-SNE uses 3 nodes per box and 4 charges with one kernel;
+// here the three kernels on a single charge need one forward and two inverse transforms and no
+// cancellation between large terms. The spectra depend only on (n, h): h is rounded up to
+// {1, 1.25, 1.5, 1.75} x a power of two, so they are rebuilt only when the layout's extent crosses a
+// step. The sums use the same operations in the same order everywhere (core/fft.h), so this method
+// too gives the same bits natively and in WASM.
+constexpr int kFftStencil = 6;   // interpolation nodes per axis around each point ...
+constexpr int kFftLow = kFftStencil / 2 - 1;  // ... from kFftLow below its cell to kFftStencil - kFftLow - 1 above
+constexpr int kFftMinNodes = 32;
+constexpr int kFftMaxNodes = 512;  // M = 1024: 16 MB per grid
+// The grid's FFTs cost about as much as Barnes-Hut's tree walk when M^2 is ~25 N (measured on
+// Fashion-MNIST); beyond kFftCellsPerPoint N a step uses the tree instead.
+constexpr double kFftCellsPerPoint = 8;
+
+// Lagrange weights of the kFftStencil nodes -2 .. 3 around a point at fraction t in [0, 1) of the
+// way from node 0 to node 1. The error of interpolating the kernels falls as h^6: about 0.5 % of the
+// repulsion at h = 0.4, Barnes-Hut's at theta = 0.5 (cubic weights needed h = 0.25 for that, four
+// times the grid).
+void lagrange_weights(double t, double* w) {
+  for (int k = 0; k < kFftStencil; ++k) {
+    double num = 1, den = 1;
+    for (int j = 0; j < kFftStencil; ++j) {
+      if (j == k) continue;
+      num *= t - (j - kFftLow);
+      den *= k - j;
+    }
+    w[k] = num / den;
+  }
+}
+
+// The smallest of {0.5, 0.625, 0.75, 0.875, 1} x 2^e that is >= v > 0 (exact binary numbers).
+double spacing_round_up(double v) {
+  int e = 0;
+  const double f = std::frexp(v, &e);  // v = f 2^e, f in [0.5, 1)
+  for (double m : {0.5, 0.625, 0.75, 0.875})
+    if (f <= m) return std::ldexp(m, e);
+  return std::ldexp(1.0, e);
+}
+
+// The kernels' spectra for grid (n, h), divided by M^2 (the inverse transform's scale):
+// mult1 = K0^ + i Kx^ (real: K0^ is real, Kx^ imaginary), mult2 = Ky^ / i (real).
+void fft_kernels(TsneState::FftGrid& g) {
+  const int n = g.n, m = 2 * n;
+  g.fft = Fft2(m);
+  std::vector<double>& a = g.grid1;
+  a.assign(size_t(2) * m * m, 0.0);
+  auto offset = [&](int k) { return k < n ? k : k - m; };  // k = n (never used) gets 0 below
+  for (int r = 0; r < m; ++r)
+    for (int c = 0; c < m; ++c) {
+      if (r == n || c == n) continue;  // keeps the circulant kernels exactly even / odd
+      const double dx = offset(r) * g.h, dy = offset(c) * g.h;
+      const double w = 1 / (1 + dx * dx + dy * dy);
+      a[2 * (size_t(r) * m + c)] = w;               // K0
+      a[2 * (size_t(r) * m + c) + 1] = w * w * dx;  // Kx
+    }
+  g.fft.forward(a.data(), m);
+  // With C = K0^ + i Kx^ (both real kernels): K0^(k) = (C(k) + conj C(-k)) / 2, real as K0 is even;
+  // Kx^(k) = (C(k) - conj C(-k)) / 2i = i (Re C(-k) - Re C(k)) / 2, imaginary as Kx is odd. Ky is Kx
+  // with the axes swapped, so its spectrum is Kx's transposed.
+  const double scale = 1.0 / (double(m) * double(m));
+  g.mult1.resize(size_t(m) * m);
+  g.mult2.resize(size_t(m) * m);
+  std::vector<double> kx(size_t(m) * m);
+  for (int r = 0; r < m; ++r)
+    for (int c = 0; c < m; ++c) {
+      const size_t k = size_t(r) * m + c, mk = size_t((m - r) % m) * m + size_t((m - c) % m);
+      const double k0 = (a[2 * k] + a[2 * mk]) / 2;
+      kx[k] = (a[2 * mk] - a[2 * k]) / 2;
+      g.mult1[k] = k0;
+    }
+  // In the transposed layout [r][c] holds frequency (c, r); Ky^ there is Kx^ at frequency (r, c).
+  for (int r = 0; r < m; ++r)
+    for (int c = 0; c < m; ++c) {
+      const size_t k = size_t(r) * m + c;
+      g.mult1[k] = (g.mult1[k] - kx[k]) * scale;  // K0^ + i (i kx) = k0 - kx
+      g.mult2[k] = kx[size_t(c) * m + r] * scale;
+    }
+  ++g.kernel_builds;
+}
+
+// Repulsive forces by FFT-accelerated interpolation: rep_i = sum_j w_ij^2 (y_i - y_j) (unnormalised),
+// returns Z = sum_{i != j} w_ij.
+struct Box {
+  double x0, x1, y0, y1;
+};
+
+Box layout_box(const TsneState& s) {
+  const double* pos = s.pos.data();
+  Box b{pos[0], pos[0], pos[1], pos[1]};
+  for (int i = 1; i < s.n; ++i) {
+    b.x0 = std::min(b.x0, pos[2 * i]);
+    b.x1 = std::max(b.x1, pos[2 * i]);
+    b.y0 = std::min(b.y0, pos[2 * i + 1]);
+    b.y1 = std::max(b.y1, pos[2 * i + 1]);
+  }
+  return b;
+}
+
+// Nodes per side of the FFT grid for this layout: the fewest (a power of two, at least kFftMinNodes)
+// that keep the spacing <= max_spacing; 0 when that grid would cost more than Barnes-Hut's tree.
+int fft_nodes(const Box& b, double max_spacing, int n_points) {
+  const double extent = std::max(b.x1 - b.x0, b.y1 - b.y0);
+  int n = kFftMinNodes;
+  while (extent / (n - kFftStencil) > max_spacing) {
+    n *= 2;
+    if (n > kFftMaxNodes || 4.0 * n * n > kFftCellsPerPoint * n_points) return 0;
+  }
+  return n;
+}
+
+// Repulsive forces by FFT-accelerated interpolation on an n x n grid: rep_i = sum_j w_ij^2 (y_i - y_j)
+// (unnormalised), returns Z = sum_{i != j} w_ij.
+double tsne_repulsion_fft(TsneState& s, const Box& b, int n) {
+  TsneState::FftGrid& g = s.fft;
+  const int n_pts = s.n;
+  const double* pos = s.pos.data();
+  const double extent = std::max(b.x1 - b.x0, b.y1 - b.y0);
+  // Every point at least (kFftStencil - 1) / 2 nodes inside the grid, so its nodes exist.
+  const double h = spacing_round_up(std::max(extent / (n - kFftStencil), 1e-150));
+  if (n != g.n || h != g.h) {
+    g.n = n;
+    g.h = h;
+    fft_kernels(g);
+  }
+  const int m = 2 * n;
+  const double gx = (b.x0 + b.x1) / 2 - (n - 1) * h / 2, gy = (b.y0 + b.y1) / 2 - (n - 1) * h / 2;
+
+  // Spread: the unit charge of each point onto its 6 x 6 nodes (grid1's real parts, rows < n).
+  constexpr int P = kFftStencil;
+  g.cell.resize(size_t(2) * n_pts);
+  g.weight.resize(size_t(2 * P) * n_pts);
+  g.grid1.assign(size_t(2) * m * m, 0.0);
+  double* q = g.grid1.data();
+  for (int i = 0; i < n_pts; ++i) {
+    const double u = (pos[2 * i] - gx) / h, v = (pos[2 * i + 1] - gy) / h;
+    const int iu = std::clamp(int(u), kFftLow, n - P + kFftLow), iv = std::clamp(int(v), kFftLow, n - P + kFftLow);
+    double* wt = &g.weight[size_t(2 * P) * i];
+    lagrange_weights(u - iu, wt);
+    lagrange_weights(v - iv, wt + P);
+    g.cell[2 * size_t(i)] = iu - kFftLow;
+    g.cell[2 * size_t(i) + 1] = iv - kFftLow;
+    for (int a = 0; a < P; ++a) {
+      double* row = q + 2 * (size_t(iu - kFftLow + a) * m + size_t(iv - kFftLow));
+      for (int b = 0; b < P; ++b) row[2 * b] += wt[a] * wt[P + b];
+    }
+  }
+  // Convolve: one forward transform, then (K0 + i Kx) and Ky in two inverse ones.
+  g.fft.forward(q, n);
+  g.grid2.resize(g.grid1.size());
+  double* p2 = g.grid2.data();
+  for (size_t k = 0; k < size_t(m) * m; ++k) {
+    const double re = q[2 * k], im = q[2 * k + 1];
+    p2[2 * k] = -im * g.mult2[k];  // Q^ x i ky: its inverse is real, the y potential
+    p2[2 * k + 1] = re * g.mult2[k];
+    q[2 * k] = re * g.mult1[k];
+    q[2 * k + 1] = im * g.mult1[k];
+  }
+  g.fft.inverse(q, n);
+  g.fft.inverse(p2, n);
+  // Gather: each point's potentials from its 6 x 6 nodes; the kernel at zero offset (w = 1, no force)
+  // is the point meeting itself, taken out of Z once per point.
+  double z = 0;
+  for (int i = 0; i < n_pts; ++i) {
+    const double* wt = &g.weight[size_t(2 * P) * i];
+    const int cu = g.cell[2 * size_t(i)], cv = g.cell[2 * size_t(i) + 1];
+    double z_i = 0, fx = 0, fy = 0;
+    for (int a = 0; a < P; ++a) {
+      const size_t row = size_t(cu + a) * m + size_t(cv);
+      double za = 0, xa = 0, ya = 0;
+      for (int b = 0; b < P; ++b) {
+        za += wt[P + b] * q[2 * (row + b)];
+        xa += wt[P + b] * q[2 * (row + b) + 1];
+        ya += wt[P + b] * p2[2 * (row + b)];
+      }
+      z_i += wt[a] * za;
+      fx += wt[a] * xa;
+      fy += wt[a] * ya;
+    }
+    s.force_rep[2 * size_t(i)] = fx;
+    s.force_rep[2 * size_t(i) + 1] = fy;
+    z += z_i - 1.0;
+  }
+  return z;
+}
+
 // Attractive forces sum_j p_ij w_ij (y_i - y_j) over the sparse P, visiting each symmetric pair once
 // (upper triangle: one division per pair, applied to both ends). With want_kl also returns
 // KL = sum p log p - sum p log w + log Z (sum p = 1), the first term precomputed at init.
@@ -778,8 +976,16 @@ TsneStepStats tsne_step(TsneState& s) {
   if (s.method == TsneMethod::Exact) {
     z = tsne_repulsion_exact(s);
   } else {
-    tree_build(s);
-    z = tsne_repulsion_bh(s, p.theta);
+    const Box box = layout_box(s);
+    const int nodes = s.method == TsneMethod::Fft ? fft_nodes(box, p.fft_spacing, n) : 0;
+    if (nodes > 0) {
+      z = tsne_repulsion_fft(s, box, nodes);
+      stats.repulsion = TsneMethod::Fft;
+    } else {
+      tree_build(s);
+      z = tsne_repulsion_bh(s, p.theta);
+      stats.repulsion = TsneMethod::BarnesHut;
+    }
   }
   const double kl = tsne_attraction(s, want_kl, z);
 

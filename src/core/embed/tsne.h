@@ -62,15 +62,16 @@
 #include <vector>
 
 #include "core/embed/knn.h"
+#include "core/fft.h"
 #include "core/status.h"
 #include "core/types.h"
 
 namespace lab::core {
 
-enum class TsneMethod { Automatic, Exact, BarnesHut };
+enum class TsneMethod { Automatic, Exact, BarnesHut, Fft };
 enum class TsneInit { Pca, Random };
 
-std::string_view tsne_method_name(TsneMethod m);  // "auto", "exact", "bh"
+std::string_view tsne_method_name(TsneMethod m);  // "auto", "exact", "bh", "fft"
 std::string_view tsne_init_name(TsneInit i);      // "pca", "random"
 
 struct TsneParams {
@@ -92,6 +93,8 @@ struct TsneParams {
                                       // (the measured crossover: see "Choosing the method" above)
   double theta = 0.5;                 // Barnes-Hut accuracy: a cell whose points span a box of diagonal w, at
                                       // distance d from its centre of mass, counts as one body if w/d < theta
+  double fft_spacing = 0.375;          // FFT: the largest spacing of the interpolation grid, in embedding
+                                      // units (the kernel's scale is 1); smaller is slower and more exact
   TsneInit init = TsneInit::Pca;
   double init_std = 1e-4;             // initial spread: random init's std; PCA init scales PC1 to this std
   uint64_t seed = 0;                  // random init
@@ -166,6 +169,18 @@ struct TsneState {
   std::vector<Node> tree;
   std::vector<float> list_x, list_y, list_c;  // Barnes-Hut interaction list of one leaf
   std::vector<float> list_w, list_fx, list_fy;
+  // FFT-accelerated repulsion (Linderman et al. 2019): charges spread onto an n x n grid, convolved
+  // with the kernels by FFT on a grid padded to M = 2n, read back at each point.
+  struct FftGrid {
+    int n = 0;                           // interpolation nodes per side
+    double h = 0;                        // their spacing, which the kernels' spectra are for
+    Fft2 fft;                            // size M = 2n
+    std::vector<double> mult1, mult2;    // (M, M) the kernels' spectra / M^2 (transposed layout)
+    std::vector<double> grid1, grid2;    // (M, M) complex work grids
+    std::vector<int32_t> cell;           // (N, 2) each point's first interpolation node in x and y
+    std::vector<double> weight;          // (N, 12) its six Lagrange weights in x, then in y
+    int kernel_builds = 0;               // how often the spectra were computed (tests, profiling)
+  } fft;
   TsneInitWork init;                     // a steppable initialisation in progress
 };
 
@@ -176,6 +191,7 @@ struct TsneStepStats {
                               // exaggerated) P; Barnes-Hut: Z from the tree (as scikit-learn)
   double grad_norm = 0;       // |dC/dY| (Frobenius), before gains
   bool exaggerating = false;  // early exaggeration was on for this step
+  TsneMethod repulsion = TsneMethod::Exact;  // what computed the repulsion: Exact, BarnesHut or Fft
 };
 
 // Validates x (N >= 4, finite, not all identical) and params, computes P and the initial Y.
