@@ -33,7 +33,8 @@ const char* kTsneUsage =
     "  --perplexity P        effective number of neighbours (default 30)\n"
     "  --iterations N        gradient steps (default 1000)\n"
     "  --seed S              random seed for --init random (default 0)\n"
-    "  --method M            auto | exact | bh (default auto: exact up to 150 points, else Barnes-Hut)\n"
+    "  --method M            auto | exact | bh | fft (default auto: exact up to 150 points, else fft:\n"
+    "                        FFT interpolation while the layout is compact, Barnes-Hut after)\n"
     "  --theta T             Barnes-Hut accuracy, smaller is slower and more exact (default 0.5)\n"
     "  --init I              pca | random (default pca)\n"
     "  --learning-rate R     step size, or 'auto' = max(N / 48, 50) (default auto)\n"
@@ -80,7 +81,7 @@ int cmd_tsne(Args args) {
       else if (v == "exact") params.method = TsneMethod::Exact;
       else if (v == "bh" || v == "barnes-hut") params.method = TsneMethod::BarnesHut;
       else if (v == "fft") params.method = TsneMethod::Fft;
-      else return "--method must be auto, exact or bh, got '" + std::string(v) + "'";
+      else return "--method must be auto, exact, bh or fft, got '" + std::string(v) + "'";
     } else if (a == "--theta") {
       if (!flag_double(v, d) || d < 0) return "--theta needs a number >= 0, got '" + std::string(v) + "'";
       params.theta = d;

@@ -303,12 +303,34 @@ bool pca_fit_continue(const Mat& x, Pca& out, PcaJob& job) {
     case PcaJob::Stage::Covariance: {
       const Index end = std::min(n, job.next + std::max<Index>(1, Index(kPcaPieceWork / (0.5 * double(d) * double(d + 1)))));
       MatD& cov = job.cov;
-      std::vector<double>& row = job.row;
-      for (Index i = job.next; i < end; ++i) {
-        for (Index j = 0; j < d; ++j) row[size_t(j)] = double(x(i, j)) - job.mean[size_t(j)];
+      std::vector<double>& rows = job.row;
+      // Rows in blocks of kCovBlock, so each column of cov is loaded once per block rather than once
+      // per row (the loop is bound by memory otherwise). Every cov(a, b) still adds its products in
+      // row order, so the sums are the same, bit for bit, as one row at a time.
+      constexpr Index kCovBlock = 16;
+      rows.resize(size_t(kCovBlock * d));
+      for (Index i0 = job.next; i0 < end; i0 += kCovBlock) {
+        const Index count = std::min(kCovBlock, end - i0);
+        for (Index k = 0; k < count; ++k)
+          for (Index j = 0; j < d; ++j) rows[size_t(k * d + j)] = double(x(i0 + k, j)) - job.mean[size_t(j)];
         for (Index b = 0; b < d; ++b) {
-          const double rb = row[size_t(b)];
-          for (Index a = b; a < d; ++a) cov(a, b) += row[size_t(a)] * rb;
+          double* col = &cov(0, b);
+          Index a = b;
+          for (; a + 8 <= d; a += 8) {  // eight independent sums in registers (vectorised 2 or 4 wide)
+            double c[8];
+            for (int l = 0; l < 8; ++l) c[l] = col[a + l];
+            for (Index k = 0; k < count; ++k) {
+              const double* r = &rows[size_t(k * d)];
+              const double rb = r[b];
+              for (int l = 0; l < 8; ++l) c[l] += r[a + l] * rb;
+            }
+            for (int l = 0; l < 8; ++l) col[a + l] = c[l];
+          }
+          for (; a < d; ++a) {
+            double c = col[a];
+            for (Index k = 0; k < count; ++k) c += rows[size_t(k * d + a)] * rows[size_t(k * d + b)];
+            col[a] = c;
+          }
         }
       }
       job.next = end;
@@ -344,14 +366,23 @@ Mat pca_transform(const Pca& pca, const Mat& x) {
 }
 
 void pca_transform_rows(const Pca& pca, const Mat& x, Index begin, Index end, Mat& y) {
-  // Fixed-order double sums (not a float GEMM, whose summation order depends on the SIMD width).
+  // Fixed-order double sums (not a float GEMM, whose summation order depends on the SIMD width): each
+  // y(i, c) adds its d products in feature order. All k sums of a row advance together, so they are
+  // independent and vectorise across c, with the axes transposed to make that contiguous.
   const Index d = x.cols(), k = pca.axes.cols();
-  for (Index i = begin; i < end; ++i)
-    for (Index c = 0; c < k; ++c) {
-      double s = 0;
-      for (Index j = 0; j < d; ++j) s += (double(x(i, j)) - double(pca.mean[j])) * double(pca.axes(j, c));
-      y(i, c) = Scalar(s);
+  std::vector<double> at(static_cast<size_t>(d * k)), row(static_cast<size_t>(d)), sum(static_cast<size_t>(k));
+  for (Index j = 0; j < d; ++j)
+    for (Index c = 0; c < k; ++c) at[size_t(j * k + c)] = double(pca.axes(j, c));
+  for (Index i = begin; i < end; ++i) {
+    for (Index j = 0; j < d; ++j) row[size_t(j)] = double(x(i, j)) - double(pca.mean[j]);
+    std::fill(sum.begin(), sum.end(), 0.0);
+    for (Index j = 0; j < d; ++j) {
+      const double r = row[size_t(j)];
+      const double* a = &at[size_t(j * k)];
+      for (Index c = 0; c < k; ++c) sum[size_t(c)] += r * a[c];
     }
+    for (Index c = 0; c < k; ++c) y(i, c) = Scalar(sum[size_t(c)]);
+  }
 }
 
 }  // namespace lab::core

@@ -40,7 +40,7 @@ struct PcaJob {
   Stage stage = Stage::Done;
   Index next = 0;  // first row of the next block of sums
   int components = 0;
-  std::vector<double> mean, row;
+  std::vector<double> mean, row;  // row: a block of centred rows (covariance)
   MatD cov;
   Status status;  // the decomposition's failure, if any, once done
   bool done() const { return stage == Stage::Done; }
