@@ -22,38 +22,56 @@
 // (+0.2 / x0.8, floor 0.01), learning rate 'auto' = max(N / early_exaggeration / 4, 50), and Y
 // re-centred after each step. As in scikit-learn, the optimiser restarts (momentum 0, gains 1) when
 // the exaggeration ends (on the digits, mean trustworthiness(10) over random-init seeds 0-4: 0.99240
-// with the restart, 0.99226 without). The gradient is exact (O(N^2)) for small N and Barnes-Hut above
-// `exact_max_n`, with P restricted to the floor(3 perplexity + 1) nearest neighbours. Our Barnes-Hut
+// with the restart, 0.99226 without). The gradient is exact (O(N^2)) for small N and approximate above
+// `exact_max_n` (FFT or Barnes-Hut, below), with P restricted to the floor(3 perplexity + 1) nearest neighbours. Our Barnes-Hut
 // differs from bhtsne/scikit-learn in its acceptance test, for speed *and* accuracy: the points of
 // each quadtree leaf (<= 16, Morton order) walk the tree together, and a cell is one body when the
 // diagonal of its points' tight bounding box is < theta x its distance to the whole leaf's box.
 // Measured on the digits at theta = 0.5: final KL 0.737 (scikit-learn's Barnes-Hut: 0.754).
 //
-// Choosing the method (TsneMethod::Automatic): exact up to `exact_max_n` = 150 points, Barnes-Hut
-// above, because that is where their costs cross. Measured 2026-12-02 with `embedlab tsne --method
-// exact|bh` on ten Gaussian clusters in 20-D (perplexity 30, 1000 iterations, PCA init), CPU seconds
-// (user), median of 3 runs: the shared 2-core machine was at load average 9-15, so wall times were
-// 5-8x these and meaningless.
+// Three ways to compute the repulsion (the attraction is always over the sparse or dense P):
+//   exact  all N^2 pairs;
+//   bh     Barnes-Hut, as above;
+//   fft    FFT-accelerated interpolation (FIt-SNE: Linderman, Rachh, Hoskins, Steinerberger & Kluger,
+//          Nature Methods 2019): the points' charges on a uniform grid (6 x 6 Lagrange nodes each,
+//          spacing <= fft_spacing = 0.375), the kernels applied by FFT (core/fft.h), the potentials read
+//          back. Its cost grows with the grid, i.e. with the layout's extent squared, not with N, so it
+//          is far cheaper than the tree while the layout is compact (early exaggeration) and dearer
+//          once it has spread out: each step takes the grid while (2 nodes)^2 <= 8 N, Barnes-Hut after
+//          (TsneStepStats::repulsion says which). Force error ~0.5 %, Barnes-Hut's at theta 0.5.
+//          Measured on Fashion-MNIST's 10,000 test images (PCA to 50, perplexity 30, 1000 iterations,
+//          native, 2026-12-03): the first 250 iterations 1.1 s (Barnes-Hut alone: 4.9 s), all 1000
+//          13.1 s (17.9 s), KL 1.4902 and trustworthiness(10) 0.9955 for both. On 1,000 and 3,000
+//          images: 0.70 s vs 0.79 s, 2.60 s vs 3.07 s. Below ~512 points the smallest grid (64 x 64
+//          padded) never fits 8 N, so fft is Barnes-Hut there. FIt-SNE itself keeps the grid all the
+//          way (3 nodes per unit, at least 50 intervals); here, at 10,000 points and an extent of ~170
+//          at the end, that grid (1024^2 padded) costs several times the tree.
+//
+// Choosing the method (TsneMethod::Automatic): exact up to `exact_max_n` = 150 points, fft (with its
+// Barnes-Hut hand-over) above, because that is where exact's and Barnes-Hut's costs cross. Measured
+// 2026-12-02 with `embedlab tsne --method exact|bh` on ten Gaussian clusters in 20-D (perplexity 30,
+// 1000 iterations, PCA init), CPU seconds (user), median of 3 runs: the shared 2-core machine was at
+// load average 9-15, so wall times were 5-8x these and meaningless.
 //     N                   100    150    200    250    300    400    600    800
 //     exact  CPU s        0.04   0.07   0.14   0.20   0.28   0.49   1.16   2.35
 //     bh     CPU s        0.04   0.06   0.08   0.11   0.13   0.19   0.31   0.54
 //     trustworthiness(10), exact minus bh: -0.0016 .. +0.0006 (e.g. 0.98461 vs 0.98439 at 800)
 // Barnes-Hut's P keeps the 3 x perplexity nearest neighbours, which hold nearly all of each point's
-// probability, so the layouts are as good. Exact is also used where Barnes-Hut cannot run at all
+// probability, so the layouts are as good. Exact is also used where the sparse P cannot be built
 // (N <= 3 perplexity + 1) when its N x N memory fits the budget. `embedlab bench` repeats the
-// comparison at 200 and 800 points and times Barnes-Hut at 5,000 and 10,000 (tsne.clusters<N>.*).
+// comparison at 200 and 800 points and times the others at 5,000 and 10,000 (tsne.clusters<N>.*).
 //
 // Learning rate: 'auto' follows scikit-learn; its floor of 50 exceeds the stable rate for early
 // exaggeration (~N / early_exaggeration, Linderman & Steinerberger 2019) below N ~ 600, where the
 // cost oscillates for the first 250 iterations. Lessons animating small sets should pass
 // learning_rate = N / 12 (or so) for a calm animation.
 //
-// Determinism: the perplexity search, P, the gradients, the random initialisation and the PCA
-// initialisation (pca.cpp: fixed-order sums, Jacobi rotations) use only IEEE +-*/, sqrt, det_exp and
-// det_log, in a fixed order, so the same seed gives bit-identical embeddings natively and in WASM,
-// for both methods and both inits (tests/core/test_tsne.cpp pins literals). One caveat: Barnes-Hut
-// picks each point's neighbour candidates from a float matrix product, so two candidates tied to
-// within float rounding could be picked differently.
+// Determinism: the perplexity search, P, the gradients (the FFT's twiddles included), the random
+// initialisation and the PCA initialisation (pca.cpp: fixed-order sums, Jacobi rotations) use only
+// IEEE +-*/, sqrt, det_exp and det_log, in a fixed order, so the same seed gives bit-identical
+// embeddings natively and in WASM, for every method and both inits (tests/core/test_tsne.cpp pins
+// literals). One caveat: bh and fft pick each point's neighbour candidates from a float matrix
+// product, so two candidates tied to within float rounding could be picked differently.
 #pragma once
 
 #include <cstdint>
@@ -89,7 +107,7 @@ struct TsneParams {
   bool restart_after_exaggeration = true;  // zero the momentum and reset the gains to 1 when early
                                            // exaggeration ends (scikit-learn; bhtsne keeps them)
   TsneMethod method = TsneMethod::Automatic;
-  int exact_max_n = 150;              // automatic: exact gradient up to this N, Barnes-Hut above
+  int exact_max_n = 150;              // automatic: exact gradient up to this N, fft above
                                       // (the measured crossover: see "Choosing the method" above)
   double theta = 0.5;                 // Barnes-Hut accuracy: a cell whose points span a box of diagonal w, at
                                       // distance d from its centre of mass, counts as one body if w/d < theta
@@ -220,7 +238,7 @@ TsneInitProgress tsne_init_progress(const TsneState& state);
 // One gradient-descent step. Never fails on a state tsne_init accepted.
 TsneStepStats tsne_step(TsneState& state);
 
-// KL(P || Q) of the current embedding, with Q over all pairs (O(N^2), exact for both methods).
+// KL(P || Q) of the current embedding, with Q over all pairs (O(N^2), exact for every method).
 double tsne_kl(const TsneState& state);
 
 // The same in pieces (~262k pairs, or ~16k entries of P: about a millisecond), for callers within a
