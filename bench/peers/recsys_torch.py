@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
 """PyTorch peer for `embedlab bench --suite recsys`: one training epoch of the same recommender
-models at the same sizes as src/cli/bench_recsys.cpp.
+models at the same sizes, on the same data, as src/cli/bench_recsys.cpp.
+
+Usage: recsys_torch.py DATA_DIR [--runs N] [--threads T] [--models mf,...]
+DATA_DIR (written by `embedlab bench`): train.csv (user,item,rating: the training ratings the lab
+trains on), user_features.csv and item_features.csv (deep-meta's metadata features, one row per
+user / item). Implicit models train on the ratings >= 4, as the lab does.
 
 Sizes: 943 users x 1682 items (MovieLens-100k shape), embedding dim 64, MLP hidden 64, batch 64,
 Adam lr 1e-3, shuffled. Explicit models train on --ratings (user, item, rating) triples, implicit
@@ -17,24 +22,25 @@ Two optimiser set-ups per model, both reported:
   torch_sparse  nn.Embedding(sparse=True) + torch.optim.SparseAdam for the embedding tables,
                 torch.optim.Adam for the MLP (what EmbedLab's lazy Adam corresponds to)
 
-One thread (torch.set_num_threads(1)), as the lab runs single-threaded in the browser. The data are
-random ids of the same sizes (the timing does not depend on the values). Prints
-  BENCH recsys.<model>.torch_<dense|sparse>.seconds <s> s
+One thread (torch.set_num_threads(1)), as the lab runs single-threaded in the browser. Each figure:
+one warm-up epoch, then the median (min, max) of --runs epochs, each from a fresh model. Prints
+  BENCH recsys.<model>.torch_<dense|sparse>.seconds <median> s   (and _min, _max, _runs, .loss)
 Uses Debian's python3-torch (1.13); no other dependency.
 """
 import argparse
+import os
 import time
 
 import torch
 
-USERS, ITEMS, DIM, HIDDEN, BATCH = 943, 1682, 64, 64, 64
-USER_META, ITEM_META = 23, 22
+DIM, HIDDEN, BATCH = 64, 64, 64
 
 
 class Explicit(torch.nn.Module):
     def __init__(self, deep, meta, sparse, mean):
         super().__init__()
-        self.deep, self.meta, self.mean = deep, meta, mean
+        USERS, ITEMS = DATA["users"], DATA["items"]
+        self.deep, self.meta, self.mean = deep, meta, mean  # meta: (user features, item features) or None
         self.u = torch.nn.Embedding(USERS, DIM, sparse=sparse)
         self.v = torch.nn.Embedding(ITEMS, DIM, sparse=sparse)
         self.bu = torch.nn.Embedding(USERS, 1, sparse=sparse)
@@ -44,7 +50,7 @@ class Explicit(torch.nn.Module):
         for e in (self.bu, self.bi):
             torch.nn.init.zeros_(e.weight)
         if deep:
-            width = 2 * DIM + (USER_META + ITEM_META if meta else 0)
+            width = 2 * DIM + (meta[0].shape[1] + meta[1].shape[1] if meta else 0)
             self.mlp = torch.nn.Sequential(torch.nn.Linear(width, HIDDEN), torch.nn.ReLU(), torch.nn.Dropout(0.5),
                                            torch.nn.Linear(HIDDEN, 1))
 
@@ -57,13 +63,14 @@ class Explicit(torch.nn.Module):
             return bias + (self.u(u) * self.v(i)).sum(1)
         parts = [self.u(u), self.v(i)]
         if self.meta:
-            parts += [uf[u], itf[i]]
+            parts += [self.meta[0][u], self.meta[1][i]]
         return bias + self.mlp(torch.cat(parts, 1)).squeeze(1)
 
 
 class Triplet(torch.nn.Module):
     def __init__(self, deep, sparse):
         super().__init__()
+        USERS, ITEMS = DATA["users"], DATA["items"]
         self.deep = deep
         self.u = torch.nn.Embedding(USERS, DIM, sparse=sparse)
         self.v = torch.nn.Embedding(ITEMS, DIM, sparse=sparse)
@@ -97,21 +104,34 @@ def optimisers(model, sparse):
     return opts
 
 
-def epoch(name, sparse, n_ratings, n_pos):
-    g = torch.Generator().manual_seed(7)
+DATA = {}
+
+
+def load(folder):
+    import numpy as np
+    t = np.loadtxt(os.path.join(folder, "train.csv"), delimiter=",", skiprows=1, dtype=np.float64, ndmin=2)
+    uf = np.loadtxt(os.path.join(folder, "user_features.csv"), delimiter=",", dtype=np.float32, ndmin=2)
+    itf = np.loadtxt(os.path.join(folder, "item_features.csv"), delimiter=",", dtype=np.float32, ndmin=2)
+    DATA["users"], DATA["items"] = uf.shape[0], itf.shape[0]
+    DATA["u"] = torch.from_numpy(t[:, 0].astype(np.int64))
+    DATA["i"] = torch.from_numpy(t[:, 1].astype(np.int64))
+    DATA["r"] = torch.from_numpy(t[:, 2].astype(np.float32))
+    pos = t[:, 2] >= 4
+    DATA["pu"] = torch.from_numpy(t[pos, 0].astype(np.int64))
+    DATA["pi"] = torch.from_numpy(t[pos, 1].astype(np.int64))
+    DATA["uf"], DATA["itf"] = torch.from_numpy(uf), torch.from_numpy(itf)
+
+
+def epoch(name, sparse):
     if name in ("triplet", "deep-triplet"):
         model = Triplet(name == "deep-triplet", sparse)
-        users = torch.randint(0, USERS, (n_pos,), generator=g)
-        items = torch.randint(0, ITEMS, (n_pos,), generator=g)
-        n = n_pos
+        users, items = DATA["pu"], DATA["pi"]
     else:
-        users = torch.randint(0, USERS, (n_ratings,), generator=g)
-        items = torch.randint(0, ITEMS, (n_ratings,), generator=g)
-        ratings = torch.randint(1, 6, (n_ratings,), generator=g).float()
-        uf, itf = torch.randn(USERS, USER_META, generator=g), torch.randn(ITEMS, ITEM_META, generator=g)
-        model = Explicit(name != "mf", name == "deep-meta", sparse, ratings.mean().item())
+        users, items, ratings = DATA["u"], DATA["i"], DATA["r"]
+        uf, itf = DATA["uf"], DATA["itf"]
+        model = Explicit(name != "mf", (uf, itf) if name == "deep-meta" else None, sparse, ratings.mean().item())
         loss_fn = torch.nn.MSELoss()
-        n = n_ratings
+    n = len(users)
     model.train()
     opts = optimisers(model, sparse)
     t0 = time.perf_counter()
@@ -122,7 +142,7 @@ def epoch(name, sparse, n_ratings, n_pos):
         for o in opts:
             o.zero_grad()
         if isinstance(model, Triplet):
-            neg = torch.randint(0, ITEMS, (len(idx),))  # negatives drawn afresh, as EmbedLab does
+            neg = torch.randint(0, DATA["items"], (len(idx),))  # negatives drawn afresh, as EmbedLab does
             loss = model(users[idx], items[idx], neg)
         else:
             loss = loss_fn(model(users[idx], items[idx], uf, itf), ratings[idx])
@@ -135,21 +155,26 @@ def epoch(name, sparse, n_ratings, n_pos):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--ratings", type=int, default=80_000)
-    ap.add_argument("--positives", type=int, default=43_000)
+    ap.add_argument("data", help="folder with train.csv, user_features.csv, item_features.csv")
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--quick", action="store_true", help="one repetition instead of the best of 3")
+    ap.add_argument("--runs", type=int, default=5, help="timed epochs after one warm-up epoch")
     ap.add_argument("--models", default="mf,deep,deep-meta,triplet,deep-triplet")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(7)
-    reps = 1 if args.quick else 3
+    load(args.data)
     for name in args.models.split(","):
         for sparse in (False, True):
-            best, loss = min(epoch(name, sparse, args.ratings, args.positives) for _ in range(reps))
             tag = "torch_sparse" if sparse else "torch_dense"
-            print(f"BENCH recsys.{name}.{tag}.seconds {best:.6g} s", flush=True)
-            print(f"BENCH recsys.{name}.{tag}.loss {loss:.6g}", flush=True)
+            epoch(name, sparse)  # warm-up
+            runs = [epoch(name, sparse) for _ in range(args.runs)]
+            secs = sorted(r[0] for r in runs)
+            key = f"recsys.{name}.{tag}"
+            print(f"BENCH {key}.seconds {secs[len(secs) // 2]:.6g} s", flush=True)
+            print(f"BENCH {key}.seconds_min {secs[0]:.6g} s", flush=True)
+            print(f"BENCH {key}.seconds_max {secs[-1]:.6g} s", flush=True)
+            print(f"BENCH {key}.seconds_runs {len(secs)} count", flush=True)
+            print(f"BENCH {key}.loss {runs[-1][1]:.6g}", flush=True)
     print(f"BENCH recsys.torch.threads {args.threads} threads", flush=True)
 
 

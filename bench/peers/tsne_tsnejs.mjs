@@ -1,7 +1,8 @@
 // Peer for `embedlab bench`: tsnejs (npm `tsne` 1.0.1, a fork of Karpathy's tsnejs; exact O(N^2)
 // t-SNE in JavaScript) on the UCI digits, under node.
 // Install once: npm install --prefix bench/peers   (node_modules/ is not committed)
-// Usage: node bench/peers/tsne_tsnejs.mjs OUT.csv [DIGITS.csv]
+// Usage: node bench/peers/tsne_tsnejs.mjs OUT.csv [DIGITS.csv]   (label first, header line; the bench
+// passes the file it hands every peer)
 // Prints BENCH tsne.digits.tsnejs.seconds / .ms_per_iteration / .init_seconds, and writes the
 // embedding as label,x,y to OUT.csv so that the bench suite scores it with the same trustworthiness /
 // k-NN code as ours.
