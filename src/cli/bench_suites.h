@@ -1,6 +1,6 @@
 // The benchmark suites `embedlab bench` runs, one line each. A suite prints its figures with
-// bench_print() and names them with bench_platform() so that the native and WASM runs of the same
-// suite print different names: e.g. "dense.native.gflops" / "dense.wasm_simd.gflops".
+// bench_print() / bench_samples() and names them with bench_platform() so that the native and WASM
+// runs of the same suite print different names: e.g. "dense.native.gflops" / "dense.wasm_simd.gflops".
 #pragma once
 
 #include <string>
@@ -23,16 +23,5 @@ inline const BenchSuite kBenchSuites[] = {
     {"embed", bench_suite_embed},
     {"recsys", bench_suite_recsys},
 };
-
-// "native", "wasm_simd" or "wasm_nosimd": what this binary was compiled for.
-inline std::string bench_platform() {
-#if defined(__wasm_simd128__)
-  return "wasm_simd";
-#elif defined(__wasm__)
-  return "wasm_nosimd";
-#else
-  return "native";
-#endif
-}
 
 }  // namespace lab::cli
