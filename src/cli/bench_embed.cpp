@@ -259,7 +259,7 @@ bool digits_bench(const BenchOptions& options) {
     std::fprintf(stderr, "bench embed: scikit-learn on the digits, %d thread(s)\n", threads);
     int rc = -1;
     bench_run(sklearn_command(input, "digits", tag, threads, options.runs, out,
-                              threads == 1 ? " --seeds " + std::to_string(kQualitySeeds) : ""),
+                              " --warmup" + (threads == 1 ? " --seeds " + std::to_string(kQualitySeeds) : std::string())),
               &rc);
     if (rc != 0) {
       bench_note("scikit-learn peer failed or is not installed (Debian: python3-sklearn python3-threadpoolctl)");
@@ -358,6 +358,13 @@ bool fmnist_bench(const BenchOptions& options, bool large) {
                " (Debian: apt-get install dataset-fashion-mnist); skipped");
     return true;
   }
+  // The lab's memory budget (core/embed/embed_budget.h) is checked before the PCA, which takes
+  // minutes at 70,000 images: a size the lab refuses gives a NOTE, not a figure.
+  const TsneParams defaults;
+  if (Status fits = tsne_budget_check(images.x.rows(), 50, defaults.method, defaults.perplexity, defaults.init); !fits) {
+    bench_note("tsne." + name + "." + bench_platform() + ": no figure: " + fits.message);
+    return true;
+  }
   // 10k: 3 runs natively (each is tens of seconds), 1 in the WASM builds without SIMD; 70k: 1 run.
   // No warm-up run: each run is long next to what a warm-up removes (page faults, caches).
   const std::string plat = bench_platform();
@@ -413,7 +420,8 @@ bool fmnist_bench(const BenchOptions& options, bool large) {
     return true;
   }
   bench_note("tsne." + name + ".sklearn: scikit-learn's t-SNE (Barnes-Hut, its defaults, 1000 iterations) on our "
-             "PCA-50 file, 2 threads, " + std::to_string(runs) + " run(s); its time excludes the PCA, ours includes it");
+             "PCA-50 file, 2 threads, " + std::to_string(runs) + " run(s), no warm-up; its time excludes the PCA, ours "
+             "includes it");
   if (!large) layout_score(pca50, out + ".csv", "tsne." + name + ".sklearn");
   return true;
 }

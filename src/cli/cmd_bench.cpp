@@ -155,6 +155,7 @@ std::string build_info() {
   std::string compiler;
 #if defined(__clang__)
   compiler = "clang " __clang_version__;
+  while (!compiler.empty() && compiler.back() == ' ') compiler.pop_back();
 #elif defined(__GNUC__)
   compiler = "GCC " __VERSION__;
 #else
