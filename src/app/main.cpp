@@ -204,7 +204,11 @@ int main(int argc, char** argv) {
     app.gl_info = lab::platform::renderer_info();
     if (app.ui.show_about) app.offline_use = lab::platform::offline_use();
     lab::runtime::rec_user_data_update(app.session);  // "back to the generated data", asked by a widget
-    lab::runtime::session_update(app.session, 8.0);  // experiments get ~8 ms per frame
+    static lab::runtime::FrameBudget budget;  // experiments get 8-50 ms per frame (session.h)
+    const auto train_start = std::chrono::steady_clock::now();
+    lab::runtime::session_update(
+        app.session, budget.frame_start(std::chrono::duration<double, std::milli>(train_start.time_since_epoch()).count()));
+    budget.trained(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - train_start).count());
     lab::ui::show_app(app);
     publish(app, last_route, last_publish_key);
     const double now_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();

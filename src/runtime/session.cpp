@@ -385,6 +385,21 @@ void session_update(Session& s, double budget_ms) {
   }
 }
 
+double FrameBudget::frame_start(double now_ms) {
+  if (last_start_ms_ >= 0) {
+    other_[next_] = std::max(0.0, now_ms - last_start_ms_ - last_train_ms_);
+    next_ = (next_ + 1) % kFrames;
+    count_ = std::min(count_ + 1, kFrames);
+  }
+  last_start_ms_ = now_ms;
+  last_train_ms_ = 0;
+  if (count_ == 0) return kMinMs;
+  double sorted[kFrames];
+  std::copy(other_, other_ + count_, sorted);
+  std::nth_element(sorted, sorted + count_ / 2, sorted + count_);
+  return std::clamp(0.5 * sorted[count_ / 2], kMinMs, kMaxMs);
+}
+
 void session_restart(Session& s, int run_index) {
   if (run_index < 0 || run_index >= int(s.runs.size())) return;
   BlockRun& r = s.runs[size_t(run_index)];

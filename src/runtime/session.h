@@ -98,6 +98,27 @@ void session_edit_lesson(Session& s, Lesson lesson);
 // Makes sure `runs` matches the current step, then advances the running experiments, sharing
 // budget_ms between them. Called once per frame by the app and in a loop by the headless runner.
 void session_update(Session& s, double budget_ms);
+
+// How long a frame lets the experiments train: half of what the rest of a frame takes (drawing,
+// and waiting for the display), so a frame that trains takes at most 1.5x one that does not (the
+// frames target of bench/page.mjs), and at least kMinMs, at most kMaxMs. On a fast screen that is
+// the floor, 8 ms of a 16.7 ms frame; on a slow one (software GL, an old laptop: 50-100 ms to draw)
+// training keeps a third of the time instead of a fixed 8 ms of a long frame. "The rest" is the
+// median over the last frames, so one slow frame (a hidden tab, a paused loop) does not move it.
+class FrameBudget {
+ public:
+  static constexpr double kMinMs = 8, kMaxMs = 50;
+  // At the start of each frame: the budget for this frame's training.
+  double frame_start(double now_ms);
+  // After it: how long the training took.
+  void trained(double ms) { last_train_ms_ = ms; }
+
+ private:
+  static constexpr int kFrames = 15;
+  double last_start_ms_ = -1, last_train_ms_ = 0;
+  double other_[kFrames] = {};
+  int count_ = 0, next_ = 0;
+};
 const LabBlock* session_run_block(const Session& s, const BlockRun& run);
 // Rebuilds a block's experiment from its current config (after a knob moved, or "Reset").
 void session_restart(Session& s, int run_index);
