@@ -161,9 +161,8 @@ std::string build_info() {
 #else
   compiler = "unknown compiler";
 #endif
-#if defined(__EMSCRIPTEN__)
-  compiler = "Emscripten " + std::to_string(__EMSCRIPTEN_major__) + "." + std::to_string(__EMSCRIPTEN_minor__) + "." +
-             std::to_string(__EMSCRIPTEN_tiny__) + " (" + compiler + ")";
+#if defined(LAB_TOOLCHAIN)  // "Emscripten 3.1.6" in the web builds (src/CMakeLists.txt)
+  compiler = std::string(LAB_TOOLCHAIN) + " (" + compiler + ")";
 #endif
   const char* simd =
 #if defined(__wasm_simd128__)
