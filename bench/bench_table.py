@@ -92,13 +92,14 @@ def markdown(path):
         if unit == "x" or name.endswith(("_minus_sklearn", "_minus_sklearn_1thread", "_minus_sklearn_2threads")):
             md.append(f"| `{name}` | {fmt(value)}{' x' if unit == 'x' else ''} |")
     md += ["", "### Every figure", "", "Median of the runs after a warm-up, with the range; `runs` empty: a single value "
-           "(a quality measure, or a count).", "", "| figure | median | min | max | runs | unit |", "|---|---|---|---|---|---|"]
+           "(a quality measure, or a count).", "", "<details><summary>every figure of the run</summary>", "",
+           "| figure | median | min | max | runs | unit |", "|---|---|---|---|---|---|"]
     for name, value, lo, hi, runs, unit in all_rows:
         if unit == "x":
             continue
         md.append(f"| `{name}` | {fmt(value)} | {fmt(lo) if lo is not None else ''} | {fmt(hi) if hi is not None else ''} | "
                   f"{int(runs) if runs is not None else ''} | {unit} |")
-    md += ["", "### Notes printed by the run", ""] + [f"- {n}" for n in notes]
+    md += ["", "</details>", "", "### Notes printed by the run", ""] + [f"- {n}" for n in dict.fromkeys(notes)]
     return "\n".join(md) + "\n"
 
 
