@@ -25,6 +25,8 @@ using namespace lab::core;
 #define PIN_GRAD 0.38757209183986774
 #define PIN_FFT_Y00 -0.26660760516138599
 #define PIN_FFT_Y3331 0.68088924244815152
+#define PIN_FFT64_Y00 1.7975126502324643
+#define PIN_FFT64_Y20001 2.3708541854325373
 
 namespace {
 
@@ -275,6 +277,19 @@ TEST_CASE("tsne: same seed, same embedding, pinned values identical natively and
     if (std::getenv("LAB_PRINT_PINNED")) std::printf("pinned fft: %.17g %.17g\n", g.y(0, 0), g.y(333, 1));
     CHECK(g.y(0, 0) == PIN_FFT_Y00);
     CHECK(g.y(333, 1) == PIN_FFT_Y3331);
+    // ... and on a larger grid, after its spectra were rebuilt as the layout spread (2,100 points:
+    // a 64-node grid fits 8 N).
+    const Mat x2100 = three_clusters(700, 11);
+    auto [h, sh] = tsne_init(x2100, pf);
+    REQUIRE(sh);
+    while (h.fft.n < 64 && h.iteration < 400) tsne_step(h);
+    for (int i = 0; i < 5; ++i) CHECK(tsne_step(h).repulsion == TsneMethod::Fft);
+    CHECK(h.fft.n == 64);
+    CHECK(h.fft.kernel_builds > 10);
+    if (std::getenv("LAB_PRINT_PINNED"))
+      std::printf("pinned fft 64: %d %.17g %.17g\n", h.iteration, h.y(0, 0), h.y(2000, 1));
+    CHECK(h.y(0, 0) == PIN_FFT64_Y00);
+    CHECK(h.y(2000, 1) == PIN_FFT64_Y20001);
   }
 
   // PCA initialisation too: the PCA is fixed-order arithmetic (pca.cpp), so the start is the same.
