@@ -17,6 +17,7 @@
 
 #include "cli/bench_suites.h"
 #include "cli/commands.h"
+#include "core/build_info.h"
 #include "core/nn/kernels.h"
 
 namespace lab::cli {
@@ -164,23 +165,7 @@ std::string build_info() {
 #if defined(LAB_TOOLCHAIN)  // "Emscripten 3.1.6" in the web builds (src/CMakeLists.txt)
   compiler = std::string(LAB_TOOLCHAIN) + " (" + compiler + ")";
 #endif
-  const char* simd =
-#if defined(__wasm_simd128__)
-      "wasm simd128";
-#elif defined(__wasm__)
-      "none (scalar wasm)";
-#elif defined(__AVX512F__)
-      "AVX-512 (-march=native)";
-#elif defined(__AVX2__) && defined(__FMA__)
-      "AVX2 + FMA (-march=native)";
-#elif defined(__AVX__)
-      "AVX";
-#elif defined(__SSE2__)
-      "SSE2 (portable x86-64 baseline)";
-#else
-      "unknown";
-#endif
-  return bench_platform() + ": " + compiler + ", SIMD " + simd + ", products " + core::nn::matmul_kernel_name();
+  return bench_platform() + ": " + compiler + ", SIMD " + core::build_simd() + ", products " + core::nn::matmul_kernel_name();
 }
 
 std::string read_file(const std::string& path) {

@@ -704,7 +704,7 @@ double spacing_round_up(double v) {
 // mult1 = K0^ + i Kx^ (real: K0^ is real, Kx^ imaginary), mult2 = Ky^ / i (real).
 void fft_kernels(TsneState::FftGrid& g) {
   const int n = g.n, m = 2 * n;
-  g.fft = Fft2(m);
+  if (g.fft.size() != m) g.fft = Fft2(m);  // its twiddles depend on the size only
   std::vector<double>& a = g.grid1;
   a.assign(size_t(2) * m * m, 0.0);
   auto offset = [&](int k) { return k < n ? k : k - m; };  // k = n (never used) gets 0 below
@@ -745,6 +745,7 @@ void fft_kernels(TsneState::FftGrid& g) {
 // returns Z = sum_{i != j} w_ij.
 struct Box {
   double x0, x1, y0, y1;
+  double extent() const { return std::max(x1 - x0, y1 - y0); }
 };
 
 Box layout_box(const TsneState& s) {
@@ -762,7 +763,7 @@ Box layout_box(const TsneState& s) {
 // Nodes per side of the FFT grid for this layout: the fewest (a power of two, at least kFftMinNodes)
 // that keep the spacing <= max_spacing; 0 when that grid would cost more than Barnes-Hut's tree.
 int fft_nodes(const Box& b, double max_spacing, int n_points) {
-  const double extent = std::max(b.x1 - b.x0, b.y1 - b.y0);
+  const double extent = b.extent();
   int n = kFftMinNodes;
   while (extent / (n - kFftStencil) > max_spacing) {
     n *= 2;
@@ -777,7 +778,7 @@ double tsne_repulsion_fft(TsneState& s, const Box& b, int n) {
   TsneState::FftGrid& g = s.fft;
   const int n_pts = s.n;
   const double* pos = s.pos.data();
-  const double extent = std::max(b.x1 - b.x0, b.y1 - b.y0);
+  const double extent = b.extent();
   // Every point at least (kFftStencil - 1) / 2 nodes inside the grid, so its nodes exist.
   const double h = spacing_round_up(std::max(extent / (n - kFftStencil), 1e-150));
   if (n != g.n || h != g.h) {
