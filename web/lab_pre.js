@@ -71,6 +71,11 @@ Module.labStage = function (s) { Module.labTmp = (s === undefined || s === null)
 Module.labCopyStaged = function (ptr, len) { stringToUTF8(Module.labTmp, ptr, len + 1); };
 
 Module.labTakeHashChanged = function () { var c = Module.labHashChanged; Module.labHashChanged = false; return c ? 1 : 0; };
+// Frames that drew something (the app skips the GL work of a frame that changed nothing; tests), and
+// a request to redraw every pixel next frame (tests compare that with the partial redraws).
+Module.labFramesDrawn = 0;
+Module.labRedrawAll = false;
+Module.labTakeRedrawAll = function () { var c = Module.labRedrawAll; Module.labRedrawAll = false; return c ? 1 : 0; };
 Module.labTakeContextRestored = function () { var c = Module.labContextRestored; Module.labContextRestored = false; return c ? 1 : 0; };
 // The raw #fragment, not decoded: the route's keys and values are percent-encoded one by one and
 // only C++ (session_apply_route) splits and decodes them, so an encoded & = # ? inside a value stays in it.

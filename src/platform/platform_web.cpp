@@ -11,11 +11,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "platform/platform.h"
+#include "ui/draw_damage.h"
 
 namespace lab::platform {
 
@@ -31,6 +33,10 @@ struct WebState {
   bool lessons_more = true;        // ... and another batch is to come
   bool ready_sent = false;
   std::string renderer = "WebGL 2";
+  // The canvas keeps its pixels between frames (the page asks for preserveDrawingBuffer), so a frame
+  // redraws only what changed, and nothing when nothing did (ui/draw_damage.h).
+  ui::DrawDamage damage;
+  bool preserved = false;  // the context keeps its pixels (else a frame that changed redraws it all)
 };
 
 WebState* g_state = nullptr;
@@ -106,7 +112,9 @@ void poll_page_events() {
     // The WebGL context came back: every GL object is gone, so recreate the renderer's objects.
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplOpenGL3_Init("#version 300 es");
+    st.damage.invalidate();
   }
+  if (EM_ASM_INT({ return Module.labTakeRedrawAll(); })) st.damage.invalidate();
 }
 
 // The canvas's size in device pixels: its CSS box times the device pixel ratio. The page sizes the
@@ -133,12 +141,14 @@ void fit_canvas() {
     // Not glfwSetWindowSize: Emscripten's GLFW turns a window the size of the screen into a
     // fullscreen request. Browser.setCanvasSize notifies GLFW through its resize listener.
     EM_ASM({ Browser.setCanvasSize($0, $1); }, w, h);
+    st.damage.invalidate();  // a new drawing buffer
   }
   if (scale != st.scale) {
     st.scale = scale;
     if (st.callbacks.rescale) st.callbacks.rescale(scale);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
+    st.damage.invalidate();  // the font texture may have kept its id
   }
 }
 
@@ -154,10 +164,25 @@ void main_loop_iteration(void*) {
   ImGui::Render();
   int fb_w = 0, fb_h = 0;
   glfwGetFramebufferSize(st.window, &fb_w, &fb_h);
-  glViewport(0, 0, fb_w, fb_h);
-  glClearColor(0.97f, 0.97f, 0.96f, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  ImDrawData* dd = ImGui::GetDrawData();
+  std::vector<ImRect> dirty = st.damage.update(*dd);
+  if (!st.preserved && !dirty.empty())
+    dirty = {ImRect(dd->DisplayPos.x, dd->DisplayPos.y, dd->DisplayPos.x + dd->DisplaySize.x, dd->DisplayPos.y + dd->DisplaySize.y)};
+  if (!dirty.empty()) {
+    ui::draw_data_clip(*dd, dirty);
+    const ImVec2 s = dd->FramebufferScale, o = dd->DisplayPos;
+    glViewport(0, 0, fb_w, fb_h);
+    glEnable(GL_SCISSOR_TEST);
+    glClearColor(0.97f, 0.97f, 0.96f, 1.0f);
+    for (const ImRect& r : dirty) {
+      const int x0 = int(std::floor((r.Min.x - o.x) * s.x)), x1 = int(std::ceil((r.Max.x - o.x) * s.x));
+      const int y0 = int(std::floor((r.Min.y - o.y) * s.y)), y1 = int(std::ceil((r.Max.y - o.y) * s.y));
+      glScissor(x0, fb_h - y1, x1 - x0, y1 - y0);  // GL counts rows from the bottom
+      glClear(GL_COLOR_BUFFER_BIT);
+    }
+    ImGui_ImplOpenGL3_RenderDrawData(dd);
+    EM_ASM({ Module.labFramesDrawn++; });
+  }
   float cx, cy, cw, ch;
   std::string capture_name;
   if (st.callbacks.capture_request && st.callbacks.capture_request(cx, cy, cw, ch, capture_name)) {
@@ -202,6 +227,7 @@ int run(const RunOptions& options, const AppCallbacks& callbacks) {
   }
   g_state->window = window;
   glfwMakeContextCurrent(window);
+  g_state->preserved = EM_ASM_INT({ var a = GLctx.getContextAttributes(); return a && a.preserveDrawingBuffer ? 1 : 0; });
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();

@@ -105,6 +105,33 @@ try {
     check(fwd === state1.step, `dpr ${scale}: Forward returns to step ${state1.step + 1} (step ${fwd + 1})`);
     const title = await page.title();
     check(state1.title && title.startsWith(state1.title), `dpr ${scale}: the document title follows the lesson (${title})`);
+    // The canvas keeps its pixels and a frame redraws only what changed, nothing when nothing did
+    // (src/ui/draw_damage.h). After pointing, tooltips and a step there and back, the
+    // picture equals a redraw of every pixel; and an idle page draws no frame at all.
+    for (const [x, y] of [[420, 300], [700, 520], [900, 420], [300, 200]]) { await page.mouse.move(x, y); await page.waitForTimeout(150); }
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(400);
+    await page.keyboard.press('ArrowLeft');
+    await page.mouse.move(5, 795);
+    const drawn = () => page.evaluate(() => Module.labFramesDrawn);
+    let idle = false;
+    for (let i = 0, last = -1; i < 60 && !idle; ++i) {  // up to 15 s for the step's experiment to finish
+      const d = await drawn();
+      idle = d === last;
+      last = d;
+      if (!idle) await page.waitForTimeout(250);
+    }
+    const d0 = await drawn();
+    await page.waitForTimeout(1000);
+    const d1 = await drawn();
+    check(idle && d1 === d0, `dpr ${scale}: an idle page draws nothing (${d1 - d0} frames drawn in 1 s)`);
+    const partial = await page.screenshot();
+    await page.evaluate(() => { Module.labRedrawAll = true; });
+    await page.waitForFunction((d) => Module.labFramesDrawn > d, d1, { timeout: 5000 }).catch(() => {});
+    const whole = await page.screenshot();
+    check((await drawn()) > d1 && partial.equals(whole),
+          `dpr ${scale}: the picture built from partial redraws equals a redraw of every pixel (${partial.equals(whole) ? 'same' : 'different'} PNG)`);
+    if (!partial.equals(whole)) { fs.writeFileSync(path.join(out, `smoke-dpr${scale}-partial.png`), partial); fs.writeFileSync(path.join(out, `smoke-dpr${scale}-whole.png`), whole); }
     check(errors.length === 0, `dpr ${scale}: no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
     await context.close();
   }
