@@ -42,9 +42,10 @@ const capS = Number(opt('--cap-s', '20'));
 const idleS = Number(opt('--idle-s', '8'));
 const onlyLessons = opt('--lessons', '') ? opt('--lessons', '').split(',') : null;
 const verbose = flag('--verbose');
-// Frames are measured at a small window by default: at 1280×800 SwiftShader spends 80–120 ms drawing
-// each frame of the idle page here, which hides a training slice; at 640×400 the idle page holds
-// 60 fps (bench/README.md). Loads are always at 1280×800.
+// Frames are measured at a small window by default: at 1280×800 SwiftShader spends 80–120 ms on a
+// frame that redraws the whole page here, which hides a training slice; at 640×400 it holds 60 fps
+// (bench/README.md). An idle page redraws nothing at any size (src/ui/draw_damage.h). Loads are
+// always at 1280×800.
 const [vw, vh] = opt('--viewport', '640x400').split('x').map(Number);
 const viewport = { width: vw, height: vh };
 

@@ -8,6 +8,7 @@
 #include "cli/embed_io.h"
 #include "core/embed/quality.h"
 #include "core/embed/tsne.h"
+#include "core/memory_budget.h"
 
 namespace lab::cli {
 
@@ -38,6 +39,8 @@ const char* kTsneUsage =
     "  --theta T             Barnes-Hut accuracy, smaller is slower and more exact (default 0.5)\n"
     "  --init I              pca | random (default pca)\n"
     "  --learning-rate R     step size, or 'auto' = max(N / 48, 50) (default auto)\n"
+    "  --memory-budget SIZE  the lab's memory budget for this command (default 256MiB, as in the page;\n"
+    "                        natively e.g. 2GiB for all 70,000 Fashion-MNIST images)\n"
     "  --verbose             print the KL every 50 iterations\n"
     "  --help                show this text\n"
     "\n"
@@ -48,6 +51,10 @@ const char* kTsneUsage =
 
 int cmd_tsne(Args args) {
   using namespace lab::core;
+  struct BudgetBack {  // --memory-budget holds for this command only (the tests run commands in one process)
+    int64_t bytes = memory_budget();
+    ~BudgetBack() { (void)memory_budget_set(bytes); }
+  } budget_back;
   std::string input, output, labels, metadata, label_column;
   TsneParams params;
   bool verbose = false;
@@ -89,6 +96,10 @@ int cmd_tsne(Args args) {
       if (v == "pca") params.init = TsneInit::Pca;
       else if (v == "random") params.init = TsneInit::Random;
       else return "--init must be pca or random, got '" + std::string(v) + "'";
+    } else if (a == "--memory-budget") {
+      int64_t bytes = 0;
+      if (!memory_size_parse(v, bytes)) return "--memory-budget needs a size such as 2GiB or 900MiB, got '" + std::string(v) + "'";
+      if (const Status set = memory_budget_set(bytes); !set) return "--memory-budget: " + set.message;
     } else if (a == "--learning-rate") {
       if (v == "auto") params.learning_rate = 0;
       else if (flag_double(v, d) && d > 0) params.learning_rate = d;
@@ -108,6 +119,8 @@ int cmd_tsne(Args args) {
   auto [state, status] = tsne_init(data.x, params);
   if (!status) {
     std::fprintf(stderr, "embedlab tsne: %s: %s\n", input.c_str(), status.message.c_str());
+    if (status.message.find("memory budget") != std::string::npos)
+      std::fprintf(stderr, "embedlab tsne: --memory-budget SIZE raises the budget for this command (e.g. 2GiB)\n");
     return 1;
   }
   while (state.iteration < params.iterations) {

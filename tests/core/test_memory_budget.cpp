@@ -349,3 +349,33 @@ TEST_CASE("memory budget: a file over the read limit is refused from its size, b
   REQUIRE(text.has_value());
   CHECK(text->size() > 100'000);
 }
+
+TEST_CASE("memory budget: the native command line can raise it for one command; the lab's default stays the page's") {
+  using namespace lab::core;
+  int64_t b = 0;
+  CHECK((memory_size_parse("2GiB", b) && b == (int64_t(2) << 30)));
+  CHECK((memory_size_parse("900MiB", b) && b == 900 * 1048576LL));
+  CHECK((memory_size_parse("1.5GiB", b) && b == 1610612736LL));
+  CHECK((memory_size_parse("268435456", b) && b == 268435456LL));
+  for (const char* bad : {"", "GiB", "2GB", "2 GiB", "-1GiB", "1e30GiB", "two"}) CHECK_FALSE(memory_size_parse(bad, b));
+
+  REQUIRE(memory_budget() == kMemoryBudgetBytes);
+  // All 70,000 Fashion-MNIST images after PCA-50, with t-SNE's defaults: over the page's budget...
+  const Status refused = tsne_budget_check(70000, 50, TsneMethod::Fft, 30, TsneInit::Pca);
+  CHECK_FALSE(refused);
+  CHECK(refused.message.find("256 MiB") != std::string::npos);
+  CHECK_FALSE(memory_budget_set(kMemoryBudgetBytes / 2));  // never below the page's
+#ifdef __wasm__
+  CHECK_FALSE(memory_budget_set(int64_t(2) << 30));  // a 1 GiB heap
+#else
+  // ... and within 2 GiB natively, where the message names the budget in force.
+  REQUIRE(memory_budget_set(int64_t(2) << 30));
+  CHECK(memory_budget() == (int64_t(2) << 30));
+  CHECK(tsne_budget_check(70000, 50, TsneMethod::Fft, 30, TsneInit::Pca));
+  const Status still = tsne_budget_check(70000, 50, TsneMethod::Exact, 30, TsneInit::Pca);
+  CHECK_FALSE(still);
+  CHECK(still.message.find("2.0 GiB memory budget") != std::string::npos);
+  REQUIRE(memory_budget_set(kMemoryBudgetBytes));
+#endif
+  CHECK(memory_budget() == kMemoryBudgetBytes);
+}

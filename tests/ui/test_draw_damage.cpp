@@ -44,8 +44,12 @@ Picture rasterise(const ImDrawData& dd) {
         const float area = (v[1]->pos.x - v[0]->pos.x) * (v[2]->pos.y - v[0]->pos.y) -
                            (v[2]->pos.x - v[0]->pos.x) * (v[1]->pos.y - v[0]->pos.y);
         if (area == 0) continue;
-        for (int y = y0; y < y1; ++y)
-          for (int x = x0; x < x1; ++x) {
+        const float lo_x = std::min({v[0]->pos.x, v[1]->pos.x, v[2]->pos.x}), hi_x = std::max({v[0]->pos.x, v[1]->pos.x, v[2]->pos.x});
+        const float lo_y = std::min({v[0]->pos.y, v[1]->pos.y, v[2]->pos.y}), hi_y = std::max({v[0]->pos.y, v[1]->pos.y, v[2]->pos.y});
+        const int tx0 = std::max(x0, int(std::floor(lo_x))), tx1 = std::min(x1, int(std::ceil(hi_x)) + 1);
+        const int ty0 = std::max(y0, int(std::floor(lo_y))), ty1 = std::min(y1, int(std::ceil(hi_y)) + 1);
+        for (int y = ty0; y < ty1; ++y)
+          for (int x = tx0; x < tx1; ++x) {
             const float px = float(x) + 0.5f, py = float(y) + 0.5f;
             float w[3];
             for (int k = 0; k < 3; ++k) {

@@ -75,7 +75,7 @@ Status tsne_budget_check(Index n, Index d, TsneMethod method, double perplexity,
     // the hint gives the largest perplexity that fits with these points.
     const double k = tsne_k(nd, perplexity);
     const double per_k = 100 * nd, rest = tsne_bytes(nd, dd, method, perplexity, init) - per_k * k;
-    const double max_perplexity = std::floor(((double(kMemoryBudgetBytes) - rest) / per_k - 1) / 3);
+    const double max_perplexity = std::floor(((double(memory_budget()) - rest) / per_k - 1) / 3);
     return memory_check(bytes, method == TsneMethod::Fft ? "t-SNE (FFT)" : "t-SNE (Barnes-Hut)",
                         whole(nd) + " points with " + whole(k) + " neighbours each (3 x perplexity + 1)",
                         max_perplexity >= 1 ? "lower the perplexity (at most " + whole(max_perplexity) + " with " +
