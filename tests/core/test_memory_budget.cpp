@@ -350,7 +350,7 @@ TEST_CASE("memory budget: a file over the read limit is refused from its size, b
   CHECK(text->size() > 100'000);
 }
 
-TEST_CASE("memory budget: the native command line can raise it for one command; the lab's default stays the page's") {
+TEST_CASE("memory budget: the native command line can raise it for one command, and the lab's default stays the page's") {
   using namespace lab::core;
   int64_t b = 0;
   CHECK((memory_size_parse("2GiB", b) && b == (int64_t(2) << 30)));

@@ -142,7 +142,7 @@ const ImDrawData& draw(const Scene& s) {
 
 }  // namespace
 
-TEST_CASE("draw damage: outside its rectangles the pixels are last frame's; nothing changed is nothing to draw") {
+TEST_CASE("draw damage: outside its rectangles the pixels are last frame's, and nothing changed is nothing to draw") {
   test::ImGuiScope imgui;
   unsigned char* pixels = nullptr;
   int tw = 0, th = 0;
