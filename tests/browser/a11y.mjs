@@ -79,6 +79,9 @@ try {
     await waitReady(page);
     await page.waitForFunction(() => window.embedlab.mirror, null, { timeout: 20000 });
     await page.waitForFunction((d) => window.embedlab.mirror.dark === d, scheme === 'dark', { timeout: 5000 }).catch(() => {});
+    // Every lesson listed: the page fetches the others once the first is drawn (web/lessons_fetch.js).
+    const listed = JSON.parse(fs.readFileSync(path.join(site, 'lessons/index.json'), 'utf8')).lessons.length;
+    await page.waitForFunction((n) => (window.embedlab.mirror.lessons || []).length >= n, listed, { timeout: 20000 }).catch(() => {});
     const m0 = await page.evaluate(() => window.embedlab.mirror);
     check(m0.dark === (scheme === 'dark'), `${scheme}: the lab's theme follows prefers-color-scheme (dark = ${m0.dark})`);
     check(await page.evaluate(() => document.documentElement.dataset.theme) === scheme, `${scheme}: the page's theme too`);
