@@ -118,7 +118,9 @@ try {
     ok(m.trustworthiness > m.trustworthiness_pca && m.knn_accuracy > m.knn_accuracy_pca,
        `[${name}] t-SNE keeps neighbours better than PCA alone: trustworthiness ${m.trustworthiness} vs ${m.trustworthiness_pca}, ` +
        `k-NN accuracy ${m.knn_accuracy} vs ${m.knn_accuracy_pca}`);
-    ok((b.expects || []).length > 0 && b.expects.every((e) => e.state === 'holds'),
+    // With --points the knob differs from the lesson's, so its expects are shown as the lesson's claim
+    // beside the student's numbers, not judged (session_run_at_lesson_values).
+    if (!points) ok((b.expects || []).length > 0 && b.expects.every((e) => e.state === 'holds'),
        `[${name}] the step's expects hold: ${(b.expects || []).map((e) => e.mark + ' ' + e.text).join('; ')}`);
     await page.screenshot({ path: path.join(out, '3-fmnist-desktop.png') });
     // The finished map at 390×844 and in the dark theme (the same run: no second t-SNE).
