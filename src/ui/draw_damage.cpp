@@ -20,9 +20,12 @@ struct TriangleSeq {
       : vtx(v.Data), idx(i.Data), cmds(c.Data) {
     cmd_of.reserve(size_t(i.Size / 3));
     unsigned next = 0;
-    for (int k = 0; k < c.Size && plain; ++k) {
+    for (int k = 0; k < c.Size; ++k) {
       const ImDrawCmd& cmd = c[k];
-      if (cmd.UserCallback || cmd.IdxOffset != next || cmd.ElemCount % 3) plain = false;
+      if (cmd.UserCallback || cmd.IdxOffset != next || cmd.ElemCount % 3 || size_t(next) + cmd.ElemCount > size_t(i.Size)) {
+        plain = false;  // (only the triangles before it are listed: each names indices that exist)
+        break;
+      }
       next += cmd.ElemCount;
       cmd_of.insert(cmd_of.end(), cmd.ElemCount / 3, k);
     }
