@@ -366,9 +366,7 @@ bool fmnist_bench(const BenchOptions& options, bool large) {
   // minutes at 70,000 images: a size the lab refuses gives a NOTE, not a figure. 70,000 images need
   // about 800 MiB, over the page's 256 MiB: natively the run raises it as `embedlab tsne
   // --memory-budget 2GiB` would, and puts it back after.
-  struct BudgetScope {
-    ~BudgetScope() { (void)core::memory_budget_set(core::kMemoryBudgetBytes); }
-  } budget_scope;
+  const MemoryBudgetScope budget_scope;
   if (large) {
     (void)memory_budget_set(int64_t(2) << 30);
     bench_note("tsne." + name + ": with the memory budget at 2 GiB (embedlab tsne --memory-budget 2GiB)");

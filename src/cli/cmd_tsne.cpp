@@ -51,10 +51,7 @@ const char* kTsneUsage =
 
 int cmd_tsne(Args args) {
   using namespace lab::core;
-  struct BudgetBack {  // --memory-budget holds for this command only (the tests run commands in one process)
-    int64_t bytes = memory_budget();
-    ~BudgetBack() { (void)memory_budget_set(bytes); }
-  } budget_back;
+  const MemoryBudgetScope budget_scope;  // --memory-budget holds for this command only (tests run commands in one process)
   std::string input, output, labels, metadata, label_column;
   TsneParams params;
   bool verbose = false;

@@ -49,6 +49,17 @@ std::string memory_format(double bytes);
 int64_t memory_budget();
 // Sets it: at least kMemoryBudgetBytes, and in WebAssembly at most that (its heap is 1 GiB).
 Status memory_budget_set(int64_t bytes);
+// Puts the budget back as it was when it goes out of scope (a command that raised it for itself).
+class MemoryBudgetScope {
+ public:
+  MemoryBudgetScope() = default;
+  MemoryBudgetScope(const MemoryBudgetScope&) = delete;
+  MemoryBudgetScope& operator=(const MemoryBudgetScope&) = delete;
+  ~MemoryBudgetScope() { (void)memory_budget_set(saved_); }
+
+ private:
+  int64_t saved_ = memory_budget();
+};
 // "2GiB", "900MiB", "1.5GiB", "512KiB" or a number of bytes; false if not a size.
 bool memory_size_parse(std::string_view text, int64_t& bytes);
 

@@ -104,29 +104,27 @@ std::vector<ImRect> tidy(std::vector<ImRect> rs, const ImRect& display) {
     for (size_t k = 1; k < rs.size(); ++k) rs[0].Add(rs[k]);
     rs.resize(1);
   }
-  for (bool merged = true; merged;) {
-    merged = false;
+  // Merges rs[j] into rs[i].
+  const auto merge = [&](size_t i, size_t j) {
+    rs[i].Add(rs[j]);
+    rs.erase(rs.begin() + std::ptrdiff_t(j));
+  };
+  for (;;) {
+    bool merged = false;  // first every overlapping pair (a union can overlap a third: start again)
     for (size_t i = 0; i < rs.size() && !merged; ++i)
-      for (size_t j = i + 1; j < rs.size() && !merged; ++j) {
-        const bool must = overlap(rs[i], rs[j]);
-        if (!must && rs.size() <= kMaxRects) continue;
-        if (!must) {  // too many: find the cheapest pair to merge
-          size_t bi = 0, bj = 1;
-          float best = 0;
-          bool any = false;
-          for (size_t a = 0; a < rs.size(); ++a)
-            for (size_t b = a + 1; b < rs.size(); ++b) {
-              ImRect u = rs[a];
-              u.Add(rs[b]);
-              const float extra = area(u) - area(rs[a]) - area(rs[b]);
-              if (!any || extra < best) any = true, best = extra, bi = a, bj = b;
-            }
-          i = bi, j = bj;
-        }
-        rs[i].Add(rs[j]);
-        rs.erase(rs.begin() + std::ptrdiff_t(j));
-        merged = true;
+      for (size_t j = i + 1; j < rs.size() && !merged; ++j)
+        if (overlap(rs[i], rs[j])) merge(i, j), merged = true;
+    if (merged) continue;
+    if (rs.size() <= kMaxRects) break;
+    size_t bi = 0, bj = 1;  // then, while too many, the pair whose union adds least area
+    float best = INFINITY;
+    for (size_t a = 0; a < rs.size(); ++a)
+      for (size_t b = a + 1; b < rs.size(); ++b) {
+        ImRect u = rs[a];
+        u.Add(rs[b]);
+        if (const float extra = area(u) - area(rs[a]) - area(rs[b]); extra < best) best = extra, bi = a, bj = b;
       }
+    merge(bi, bj);
   }
   return rs;
 }
@@ -148,22 +146,27 @@ std::vector<ImRect> DrawDamage::update(const ImDrawData& dd) {
     c.vtx = l.VtxBuffer;
     c.idx = l.IdxBuffer;
     c.cmds = l.CmdBuffer;
-    const TriangleSeq seq(c.vtx, c.idx, c.cmds);
-    c.bounds = bounds_of(seq, 0, seq.size());
-    if (!seq.plain) whole = true;
+    for (const ImDrawCmd& k : c.cmds)
+      if (k.UserCallback) whole = true;  // it may draw anything, changed or not
     if (whole) continue;
     int old = -1;
     for (int k = 0; k < int(last_.size()); ++k)
       if (last_[size_t(k)].list == &l) old = k;
+    if (old >= 0) {
+      if (old < last_seen) whole = true;  // two windows changed places
+      last_seen = old;
+      kept[size_t(old)] = 1;
+      const ListCopy& o = last_[size_t(old)];
+      if (same_bytes(c.vtx, o.vtx) && same_bytes(c.idx, o.idx) && same_bytes(c.cmds, o.cmds)) continue;
+    }
+    const TriangleSeq seq(c.vtx, c.idx, c.cmds);
+    if (!seq.plain) whole = true;
+    if (whole) continue;
     if (old < 0) {  // a list that was not drawn last frame (a tooltip, a popup)
-      damage.push_back(c.bounds);
+      damage.push_back(bounds_of(seq, 0, seq.size()));
       continue;
     }
-    if (old < last_seen) whole = true;  // two windows changed places
-    last_seen = old;
-    kept[size_t(old)] = 1;
     const ListCopy& o = last_[size_t(old)];
-    if (same_bytes(c.vtx, o.vtx) && same_bytes(c.idx, o.idx) && same_bytes(c.cmds, o.cmds)) continue;
     const TriangleSeq before(o.vtx, o.idx, o.cmds);
     // The same commands (clip rectangles and textures) in the same order: compare command by
     // command, so an unchanged plot beside a changing one is not redrawn. Else the list as a whole.
@@ -181,7 +184,10 @@ std::vector<ImRect> DrawDamage::update(const ImDrawData& dd) {
     }
   }
   for (size_t k = 0; k < last_.size() && !whole; ++k)
-    if (!kept[k]) damage.push_back(last_[k].bounds);  // a list that went away
+    if (!kept[k]) {  // a list that went away (it was drawn, so its triangles are plain)
+      const TriangleSeq gone(last_[k].vtx, last_[k].idx, last_[k].cmds);
+      damage.push_back(bounds_of(gone, 0, gone.size()));
+    }
   last_ = std::move(now);
   display_pos_ = dd.DisplayPos;
   display_size_ = dd.DisplaySize;

@@ -47,7 +47,6 @@ class DrawDamage {
     ImVector<ImDrawVert> vtx;
     ImVector<ImDrawIdx> idx;
     ImVector<ImDrawCmd> cmds;
-    ImRect bounds;                     // of all its triangles, clipped
   };
   std::vector<ListCopy> last_;
   ImVec2 display_pos_{0, 0}, display_size_{0, 0};
