@@ -57,7 +57,7 @@ void knn_prepare(const Mat& base, const Mat& queries, int k, Measure m, Knn& out
   out.value.assign(size_t(queries.rows()) * k, 0);
   job = KnnJob{};
   job.measure = m;
-  job.keys.reserve(size_t(base.rows()));
+  job.keys.reserve(size_t(k));
 }
 
 // One piece of the search: a block's metric matrix, or the selection for a few of its queries.
@@ -79,15 +79,29 @@ bool knn_piece(const Mat& base, const Mat& queries, bool exclude_self, Knn& out,
   for (Index q = job.next; q < stop; ++q) {
     const Scalar* v = job.values.col(q - job.block_begin).data();
     // One 64-bit key per candidate: (nearness as an order-preserving integer, index). Keys are
-    // unique, so the selected set and its order are the same with any selection algorithm.
+    // unique, so the selected set and its order are the same with any selection algorithm. Here a
+    // max-heap of the k nearest so far: most candidates cost one comparison with its top (half the
+    // time of keying every candidate and partitioning, measured on Fashion-MNIST 10k in WASM).
     keys.clear();
-    for (Index j = 0; j < n_base; ++j) {
-      if (exclude_self && j == q) continue;
-      const float near = larger_is_closer ? -float(v[j]) : float(v[j]);
-      keys.push_back((uint64_t(float_order_key(near)) << 32) | uint32_t(j));
+    Index c = 0;
+    for (; c < n_base && keys.size() < size_t(k); ++c) {
+      if (exclude_self && c == q) continue;
+      const float near = larger_is_closer ? -float(v[c]) : float(v[c]);
+      keys.push_back((uint64_t(float_order_key(near)) << 32) | uint32_t(c));
     }
-    if (size_t(k) < keys.size()) std::nth_element(keys.begin(), keys.begin() + k, keys.end());
-    std::sort(keys.begin(), keys.begin() + k);
+    std::make_heap(keys.begin(), keys.end());
+    uint64_t top = keys.front();
+    for (; c < n_base; ++c) {
+      const float near = larger_is_closer ? -float(v[c]) : float(v[c]);
+      const uint64_t key = (uint64_t(float_order_key(near)) << 32) | uint32_t(c);
+      if (key < top && !(exclude_self && c == q)) {
+        std::pop_heap(keys.begin(), keys.end());
+        keys.back() = key;
+        std::push_heap(keys.begin(), keys.end());
+        top = keys.front();
+      }
+    }
+    std::sort(keys.begin(), keys.end());
     for (int j = 0; j < k; ++j) {
       const int32_t idx = int32_t(keys[j] & 0xFFFFFFFFu);
       out.index[size_t(q) * k + j] = idx;

@@ -262,7 +262,7 @@ void piece_bandwidths_sparse(TsneState& s) {
   }
 }
 
-// Upper-triangle copy of P and sum p log p, for tsne_attraction: rows [i0, i1).
+// Upper-triangle copy of P (its values in float) and sum p log p, for tsne_attraction: rows [i0, i1).
 void p_upper_rows(TsneState& s, int i0, int i1) {
   if (i0 == 0) {
     s.pu_row.assign(size_t(s.n) + 1, 0);
@@ -275,7 +275,7 @@ void p_upper_rows(TsneState& s, int i0, int i1) {
       if (s.p_val[e] > 0) s.p_log_p += s.p_val[e] * det_log(s.p_val[e]);
       if (s.p_col[e] > i) {
         s.pu_col.push_back(s.p_col[e]);
-        s.pu_val.push_back(s.p_val[e]);
+        s.pu_val.push_back(float(s.p_val[e]));
       }
     }
     s.pu_row[i + 1] = int32_t(s.pu_col.size());
@@ -462,6 +462,7 @@ typedef float F32x4 __attribute__((vector_size(16)));
 
 constexpr int kTreeLevels = 16;  // Morton keys of 2 x 16 bits
 constexpr int kLeafSize = 16;    // cells with at most this many points are not split further
+constexpr size_t kBhBlock = 64;  // bodies (16 per lane) summed in float before a double sum
 
 // Builds node `node` over order[begin, end) (sorted by Morton key, so every cell is a range).
 // A cell summarises its points by their centre of mass and the squared diagonal of their tight
@@ -564,9 +565,12 @@ double tsne_repulsion_bh(TsneState& s, double theta) {
   const TsneState::Node* tree = s.tree.data();
   double z = 0;
   int32_t stack[4 * (kTreeLevels + 2)];
-  auto& lx = s.list_x;
-  auto& ly = s.list_y;
-  auto& lc = s.list_c;
+  s.list_x.resize(size_t(s.n) + 3);
+  s.list_y.resize(size_t(s.n) + 3);
+  s.list_c.resize(size_t(s.n) + 3);
+  float* __restrict lx = s.list_x.data();
+  float* __restrict ly = s.list_y.data();
+  float* __restrict lc = s.list_c.data();
   for (size_t leaf = 0; leaf < s.tree.size(); ++leaf) {
     const TsneState::Node& g = tree[leaf];
     if (g.first >= 0) continue;
@@ -577,9 +581,8 @@ double tsne_repulsion_bh(TsneState& s, double theta) {
       gy0 = std::min(gy0, sp[2 * m + 1]);
       gy1 = std::max(gy1, sp[2 * m + 1]);
     }
-    lx.clear();
-    ly.clear();
-    lc.clear();
+    // Every point is in the list at most once (alone or in a cell), plus up to 3 of padding.
+    size_t len = 0;
     int top = 0;
     stack[top++] = 0;
     while (top > 0) {
@@ -587,61 +590,57 @@ double tsne_repulsion_bh(TsneState& s, double theta) {
       const double dx = std::max(0.0, std::max(gx0 - nd.cx, nd.cx - gx1));
       const double dy = std::max(0.0, std::max(gy0 - nd.cy, nd.cy - gy1));
       if (nd.width2 < theta2 * (dx * dx + dy * dy)) {
-        lx.push_back(float(nd.cx));
-        ly.push_back(float(nd.cy));
-        lc.push_back(float(nd.count));
+        lx[len] = float(nd.cx);
+        ly[len] = float(nd.cy);
+        lc[len++] = float(nd.count);
       } else if (nd.first < 0) {
         for (int32_t m = nd.begin; m < nd.begin + nd.count; ++m) {
-          lx.push_back(float(sp[2 * m]));
-          ly.push_back(float(sp[2 * m + 1]));
-          lc.push_back(1.0f);
+          lx[len] = float(sp[2 * m]);
+          ly[len] = float(sp[2 * m + 1]);
+          lc[len++] = 1.0f;
         }
       } else {
         for (int c = nd.nchild - 1; c >= 0; --c) stack[top++] = nd.first + c;
       }
     }
     // Pad the list to a multiple of 4 with zero-mass bodies (far away: no force, no Z).
-    while (lx.size() % 4) {
-      lx.push_back(0.0f);
-      ly.push_back(0.0f);
-      lc.push_back(0.0f);
+    while (len % 4) {
+      lx[len] = 0.0f;
+      ly[len] = 0.0f;
+      lc[len++] = 0.0f;
     }
-    const size_t len = lx.size();
-    s.list_w.resize(len);
-    s.list_fx.resize(len);
-    s.list_fy.resize(len);
-    const float* __restrict px = lx.data();
-    const float* __restrict py = ly.data();
-    const float* __restrict pc = lc.data();
-    float* __restrict tw = s.list_w.data();
-    float* __restrict tx = s.list_fx.data();
-    float* __restrict ty = s.list_fy.data();
+    const float* px = lx;
+    const float* py = ly;
+    const float* pc = lc;
     for (int32_t mi = g.begin; mi < g.begin + g.count; ++mi) {
       const double xi = sp[2 * mi], yi = sp[2 * mi + 1];
-      // Element-wise first, in float, four bodies at a time (float is what scikit-learn's Barnes-Hut
-      // uses throughout; each lane does exactly the scalar operations, so SIMD changes no bit) ...
+      // Four bodies at a time in float (what scikit-learn's Barnes-Hut uses; each lane does exactly
+      // the scalar operations, so SIMD changes no bit), summed in float over blocks of kBhBlock
+      // bodies per lane and the blocks in double, in a fixed order (the same on every platform).
       const float xf = float(xi), yf = float(yi);
-      for (size_t e = 0; e < len; e += 4) {
-        F32x4 bx, by, bc;
-        std::memcpy(&bx, px + e, sizeof bx);
-        std::memcpy(&by, py + e, sizeof by);
-        std::memcpy(&bc, pc + e, sizeof bc);
-        const F32x4 dx = xf - bx, dy = yf - by;
-        const F32x4 w = 1.0f / (1.0f + dx * dx + dy * dy);
-        const F32x4 cw = bc * w;
-        const F32x4 fx4 = cw * w * dx, fy4 = cw * w * dy;
-        std::memcpy(tw + e, &cw, sizeof cw);
-        std::memcpy(tx + e, &fx4, sizeof fx4);
-        std::memcpy(ty + e, &fy4, sizeof fy4);
-      }
-      // ... then the sums, in four fixed lanes (same order on every platform).
       double z4[4] = {0, 0, 0, 0}, x4[4] = {0, 0, 0, 0}, y4[4] = {0, 0, 0, 0};
-      for (size_t e = 0; e < len; e += 4)
-        for (int l = 0; l < 4; ++l) {
-          z4[l] += tw[e + l];
-          x4[l] += tx[e + l];
-          y4[l] += ty[e + l];
+      for (size_t e0 = 0; e0 < len; e0 += kBhBlock) {
+        const size_t e1 = std::min(len, e0 + kBhBlock);
+        F32x4 zs = {0, 0, 0, 0}, xs = zs, ys = zs;
+        for (size_t e = e0; e < e1; e += 4) {
+          F32x4 bx, by, bc;
+          std::memcpy(&bx, px + e, sizeof bx);
+          std::memcpy(&by, py + e, sizeof by);
+          std::memcpy(&bc, pc + e, sizeof bc);
+          const F32x4 dx = xf - bx, dy = yf - by;
+          const F32x4 w = 1.0f / (1.0f + dx * dx + dy * dy);
+          const F32x4 cw = bc * w;
+          const F32x4 cww = cw * w;
+          zs += cw;
+          xs += cww * dx;
+          ys += cww * dy;
         }
+        for (int l = 0; l < 4; ++l) {
+          z4[l] += zs[l];
+          x4[l] += xs[l];
+          y4[l] += ys[l];
+        }
+      }
       const double zi = (z4[0] + z4[1]) + (z4[2] + z4[3]);
       const double fx = (x4[0] + x4[1]) + (x4[2] + x4[3]);
       const double fy = (y4[0] + y4[1]) + (y4[2] + y4[3]);
@@ -848,31 +847,68 @@ double tsne_repulsion_fft(TsneState& s, const Box& b, int n) {
 }
 
 // Attractive forces sum_j p_ij w_ij (y_i - y_j) over the sparse P, visiting each symmetric pair once
-// (upper triangle: one division per pair, applied to both ends). With want_kl also returns
-// KL = sum p log p - sum p log w + log Z (sum p = 1), the first term precomputed at init.
+// (upper triangle: one division per pair, applied to both ends). In float (positions, P, forces),
+// four pairs of a row at a time: their neighbours gathered, the four divisions in one instruction,
+// the row's own sums in four lanes and the other ends' updates in pair order. 30% faster than in
+// double one pair at a time (natively and in WASM, measured on Fashion-MNIST 10k); the forces
+// differ by ~1e-5 relative, as the Barnes-Hut repulsion's float arithmetic does. Each lane does the
+// scalar operations, in a fixed order: the same bits everywhere.
+// With want_kl also returns KL = sum p log p - sum p log w + log Z (sum p = 1), in double, the first
+// term precomputed at init.
 double tsne_attraction(TsneState& s, bool want_kl, double z) {
+  const int n = s.n;
   const double* pos = s.pos.data();
-  double* f = s.force_attr.data();
-  std::fill(s.force_attr.begin(), s.force_attr.end(), 0.0);
-  double sum_p_log_w = 0;
-  for (int i = 0; i < s.n; ++i) {
-    const double xi = pos[2 * i], yi = pos[2 * i + 1];
-    double fx = 0, fy = 0;
-    for (int32_t e = s.pu_row[i]; e < s.pu_row[i + 1]; ++e) {
-      const int32_t j = s.pu_col[e];
-      const double dx = xi - pos[2 * j], dy = yi - pos[2 * j + 1];
-      const double w = 1 / (1 + dx * dx + dy * dy);
-      const double pw = s.pu_val[e] * w;
-      fx += pw * dx;
-      fy += pw * dy;
+  s.pos_f.resize(size_t(2) * n);
+  s.force_f.assign(size_t(2) * n, 0.0f);
+  float* pf = s.pos_f.data();
+  float* f = s.force_f.data();
+  for (size_t k = 0; k < size_t(2) * n; ++k) pf[k] = float(pos[k]);
+  const int32_t* col = s.pu_col.data();
+  const float* pv = s.pu_val.data();
+  for (int i = 0; i < n; ++i) {
+    const float xi = pf[2 * i], yi = pf[2 * i + 1];
+    F32x4 fx4 = {0, 0, 0, 0}, fy4 = fx4;
+    int32_t e = s.pu_row[i];
+    const int32_t end = s.pu_row[i + 1];
+    for (; e + 4 <= end; e += 4) {
+      const int32_t j0 = col[e], j1 = col[e + 1], j2 = col[e + 2], j3 = col[e + 3];
+      const F32x4 bx = {pf[2 * j0], pf[2 * j1], pf[2 * j2], pf[2 * j3]};
+      const F32x4 by = {pf[2 * j0 + 1], pf[2 * j1 + 1], pf[2 * j2 + 1], pf[2 * j3 + 1]};
+      F32x4 bp;
+      std::memcpy(&bp, pv + e, sizeof bp);
+      const F32x4 dx = xi - bx, dy = yi - by;
+      const F32x4 pw = bp / (1.0f + dx * dx + dy * dy);
+      const F32x4 gx = pw * dx, gy = pw * dy;
+      fx4 += gx;
+      fy4 += gy;
+      const int32_t js[4] = {j0, j1, j2, j3};
+      for (int l = 0; l < 4; ++l) {
+        f[2 * js[l]] -= gx[l];
+        f[2 * js[l] + 1] -= gy[l];
+      }
+    }
+    for (; e < end; ++e) {  // the row's last 0-3 pairs, in lane 0
+      const int32_t j = col[e];
+      const float dx = xi - pf[2 * j], dy = yi - pf[2 * j + 1];
+      const float pw = pv[e] / (1.0f + dx * dx + dy * dy);
+      fx4[0] += pw * dx;
+      fy4[0] += pw * dy;
       f[2 * j] -= pw * dx;
       f[2 * j + 1] -= pw * dy;
-      if (want_kl) sum_p_log_w += s.pu_val[e] * det_log(w);
     }
-    f[2 * i] += fx;
-    f[2 * i + 1] += fy;
+    f[2 * i] += (fx4[0] + fx4[1]) + (fx4[2] + fx4[3]);
+    f[2 * i + 1] += (fy4[0] + fy4[1]) + (fy4[2] + fy4[3]);
   }
+  for (size_t k = 0; k < size_t(2) * n; ++k) s.force_attr[k] = f[k];
   if (!want_kl) return 0;
+  double sum_p_log_w = 0;
+  for (int i = 0; i < n; ++i)
+    for (int32_t e = s.p_row[i]; e < s.p_row[i + 1]; ++e) {
+      const int32_t j = s.p_col[e];
+      if (j <= i) continue;
+      const double dx = pos[2 * i] - pos[2 * j], dy = pos[2 * i + 1] - pos[2 * j + 1];
+      sum_p_log_w += s.p_val[e] * det_log(1 / (1 + dx * dx + dy * dy));
+    }
   return s.p_log_p - 2 * sum_p_log_w + det_log(z);
 }
 

@@ -39,10 +39,11 @@
 //          is far cheaper than the tree while the layout is compact (early exaggeration) and dearer
 //          once it has spread out: each step takes the grid while (2 nodes)^2 <= 8 N, Barnes-Hut after
 //          (TsneStepStats::repulsion says which). Force error ~0.5 %, Barnes-Hut's at theta 0.5.
-//          Measured on Fashion-MNIST's 10,000 test images (PCA to 50, perplexity 30, 1000 iterations,
-//          native, 2026-12-03): the first 250 iterations 1.1 s (Barnes-Hut alone: 4.9 s), all 1000
-//          13.1 s (17.9 s), KL 1.4902 and trustworthiness(10) 0.9955 for both. On 1,000 and 3,000
-//          images: 0.70 s vs 0.79 s, 2.60 s vs 3.07 s. Below ~512 points the smallest grid (64 x 64
+//          Measured on Fashion-MNIST's 10,000 test images (PCA to 50, perplexity 30, native,
+//          2026-12-03, `embedlab tsne`, neighbours and P included): to iteration 250 2.9 s (Barnes-Hut
+//          alone: 3.5 s), all 1000 9.0 s (11.5 s), KL 1.4902 and trustworthiness(10) 0.9955 for
+//          both. On 1,000 and 3,000 images (measured before the float attraction and the fused
+//          Barnes-Hut sums): 0.70 s vs 0.79 s, 2.60 s vs 3.07 s. Below ~512 points the smallest grid (64 x 64
 //          padded) never fits 8 N, so fft is Barnes-Hut there. FIt-SNE itself keeps the grid all the
 //          way (3 nodes per unit, at least 50 intervals); here, at 10,000 points and an extent of ~170
 //          at the end, that grid (1024^2 padded) costs several times the tree.
@@ -173,8 +174,9 @@ struct TsneState {
   std::vector<int32_t> order;
   std::vector<uint32_t> keys, keys_sorted;
   std::vector<uint64_t> sort_buf;
-  std::vector<int32_t> pu_row, pu_col;  // P's upper triangle (j > i), for the attractive forces
-  std::vector<double> pu_val;
+  std::vector<int32_t> pu_row, pu_col;  // P's upper triangle (j > i), for the attractive forces ...
+  std::vector<float> pu_val;            // ... its values in float
+  std::vector<float> pos_f, force_f;    // pos and the attractive forces in float
   double p_log_p = 0;                   // sum p log p, the constant part of the KL
   struct Node {
     double cx, cy;    // centre of mass
@@ -186,7 +188,6 @@ struct TsneState {
   };
   std::vector<Node> tree;
   std::vector<float> list_x, list_y, list_c;  // Barnes-Hut interaction list of one leaf
-  std::vector<float> list_w, list_fx, list_fy;
   // FFT-accelerated repulsion (Linderman et al. 2019): charges spread onto an n x n grid, convolved
   // with the kernels by FFT on a grid padded to M = 2n, read back at each point.
   struct FftGrid {
