@@ -429,7 +429,7 @@ void piece_start(TsneState& s) {
   s.update = MatD::Zero(n, 2);
   s.gains = MatD::Ones(n, 2);
   s.grad.assign(size_t(2) * n, 0);
-  s.force_attr.assign(size_t(2) * n, 0);
+  s.force_attr.assign(size_t(2) * n, 0.0f);
   s.force_rep.assign(size_t(2) * n, 0);
   s.init = TsneInitWork{};  // done: frees the work buffers
 }
@@ -609,9 +609,6 @@ double tsne_repulsion_bh(TsneState& s, double theta) {
       ly[len] = 0.0f;
       lc[len++] = 0.0f;
     }
-    const float* px = lx;
-    const float* py = ly;
-    const float* pc = lc;
     for (int32_t mi = g.begin; mi < g.begin + g.count; ++mi) {
       const double xi = sp[2 * mi], yi = sp[2 * mi + 1];
       // Four bodies at a time in float (what scikit-learn's Barnes-Hut uses; each lane does exactly
@@ -624,9 +621,9 @@ double tsne_repulsion_bh(TsneState& s, double theta) {
         F32x4 zs = {0, 0, 0, 0}, xs = zs, ys = zs;
         for (size_t e = e0; e < e1; e += 4) {
           F32x4 bx, by, bc;
-          std::memcpy(&bx, px + e, sizeof bx);
-          std::memcpy(&by, py + e, sizeof by);
-          std::memcpy(&bc, pc + e, sizeof bc);
+          std::memcpy(&bx, lx + e, sizeof bx);
+          std::memcpy(&by, ly + e, sizeof by);
+          std::memcpy(&bc, lc + e, sizeof bc);
           const F32x4 dx = xf - bx, dy = yf - by;
           const F32x4 w = 1.0f / (1.0f + dx * dx + dy * dy);
           const F32x4 cw = bc * w;
@@ -859,9 +856,9 @@ double tsne_attraction(TsneState& s, bool want_kl, double z) {
   const int n = s.n;
   const double* pos = s.pos.data();
   s.pos_f.resize(size_t(2) * n);
-  s.force_f.assign(size_t(2) * n, 0.0f);
+  s.force_attr.assign(size_t(2) * n, 0.0f);
   float* pf = s.pos_f.data();
-  float* f = s.force_f.data();
+  float* f = s.force_attr.data();
   for (size_t k = 0; k < size_t(2) * n; ++k) pf[k] = float(pos[k]);
   const int32_t* col = s.pu_col.data();
   const float* pv = s.pu_val.data();
@@ -899,7 +896,6 @@ double tsne_attraction(TsneState& s, bool want_kl, double z) {
     f[2 * i] += (fx4[0] + fx4[1]) + (fx4[2] + fx4[3]);
     f[2 * i + 1] += (fy4[0] + fy4[1]) + (fy4[2] + fy4[3]);
   }
-  for (size_t k = 0; k < size_t(2) * n; ++k) s.force_attr[k] = f[k];
   if (!want_kl) return 0;
   double sum_p_log_w = 0;
   for (int i = 0; i < n; ++i)

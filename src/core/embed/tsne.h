@@ -170,13 +170,13 @@ struct TsneState {
   double kl = -1;                         // last KL computed by tsne_step (-1: none yet)
   int kl_iteration = -1;                  // the iteration at which `kl` was computed
   // Scratch buffers reused between steps (no allocation per step).
-  std::vector<double> grad, pos, pos_sorted, force_attr, force_rep;
+  std::vector<double> grad, pos, pos_sorted, force_rep;
   std::vector<int32_t> order;
   std::vector<uint32_t> keys, keys_sorted;
   std::vector<uint64_t> sort_buf;
   std::vector<int32_t> pu_row, pu_col;  // P's upper triangle (j > i), for the attractive forces ...
   std::vector<float> pu_val;            // ... its values in float
-  std::vector<float> pos_f, force_f;    // pos and the attractive forces in float
+  std::vector<float> pos_f, force_attr;  // pos in float, and the attractive forces (computed in float)
   double p_log_p = 0;                   // sum p log p, the constant part of the KL
   struct Node {
     double cx, cy;    // centre of mass
