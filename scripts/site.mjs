@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { writeLessonIndex } from './lesson-index.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BUILD_FILES = ['index.html', 'index.js', 'index.wasm', 'index.data', 'sw.js', 'manifest.webmanifest', 'favicon.svg', 'reader.js'];
+const BUILD_FILES = ['index.html', 'index.js', 'index.wasm', 'index.data', 'sw.js', 'manifest.webmanifest', 'favicon.svg', 'reader.js',
+  'compute_worker.js', 'compute.js', 'compute.wasm'];
 
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 && i + 1 < args.length ? args[i + 1] : def; };

@@ -1,5 +1,6 @@
 # Script mode (cmake -P): fills the page templates. The cache id = git build id + a hash of the
-# js, wasm and data files (and the no-SIMD build's wasm), so every content change gets a new service-worker cache and new ?v= URLs.
+# js, wasm and data files, of the compute worker's (compute.js/.wasm, compute_worker.js) and of the
+# no-SIMD build's wasm, so every content change gets a new service-worker cache and new ?v= URLs.
 # (Lessons are not in it: the page fetches them fresh, and the service worker keeps the last copy.)
 file(SHA256 "${JS}" js_hash)
 file(SHA256 "${WASM}" wasm_hash)
@@ -9,7 +10,12 @@ set(fallback_hash "")
 if(FALLBACK AND EXISTS "${FALLBACK}/index.wasm")
   file(SHA256 "${FALLBACK}/index.wasm" fallback_hash)
 endif()
-string(SHA256 content_hash "${js_hash}${wasm_hash}${data_hash}${fallback_hash}")
+set(compute_hash "")
+foreach(f "${DST}/compute.js" "${DST}/compute.wasm" "${SRC}/compute_worker.js")
+  file(SHA256 "${f}" h)
+  string(APPEND compute_hash "${h}")
+endforeach()
+string(SHA256 content_hash "${js_hash}${wasm_hash}${data_hash}${compute_hash}${fallback_hash}")
 string(SUBSTRING "${content_hash}" 0 12 content_hash)
 set(LAB_BUILD_ID "${BUILD_ID}")
 set(LAB_CACHE_ID "${BUILD_ID}-${content_hash}")
@@ -42,3 +48,4 @@ configure_file("${SRC}/sw.js.in" "${DST}/sw.js" @ONLY)
 configure_file("${SRC}/manifest.webmanifest" "${DST}/manifest.webmanifest" COPYONLY)
 configure_file("${SRC}/favicon.svg" "${DST}/favicon.svg" COPYONLY)
 configure_file("${SRC}/reader.js" "${DST}/reader.js" COPYONLY)
+configure_file("${SRC}/compute_worker.js" "${DST}/compute_worker.js" COPYONLY)

@@ -1,8 +1,8 @@
-# Script mode (cmake -P): copies the no-SIMD build's index.js/.wasm/.data (FROM, a web-release-nosimd
-# site folder) into TO (site/nosimd/), and touches STAMP only when a file changed, so the page shell
+# Script mode (cmake -P): copies the no-SIMD build's index.js/.wasm/.data and its compute worker
+# (compute.js/.wasm, compute_worker.js) (FROM, a web-release-nosimd site folder) into TO (site/nosimd/), and touches STAMP only when a file changed, so the page shell
 # and its cache id are rewritten only then. Without FROM's files the site has no fallback: say so,
 # and remove a stale copy (the page then tells a browser without SIMD that this site has no build for it).
-set(files index.js index.wasm index.data)
+set(files index.js index.wasm index.data compute.js compute.wasm compute_worker.js)
 set(have TRUE)
 foreach(f IN LISTS files)
   if(NOT FROM OR NOT EXISTS "${FROM}/${f}")

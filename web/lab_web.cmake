@@ -1,6 +1,7 @@
 # Emscripten-only build settings: the only CMake that knows Emscripten flags. Included from the root
 # CMakeLists.txt when EMSCRIPTEN. Produces a folder of static files, build/<preset>/site/:
 #   index.html  index.js  index.wasm  index.data  sw.js  manifest.webmanifest  favicon.svg
+#   compute_worker.js  compute.js  compute.wasm  (the Web Worker for big projections; see below)
 #   reader.js  (the lessons' text, for browsers that cannot run the lab)
 #   nosimd/  (index.js, .wasm, .data of the build without -msimd128, for browsers without WASM SIMD)
 #   (and in release builds their .br/.gz siblings, scripts/precompress.mjs)
@@ -28,6 +29,7 @@ if(TARGET embedlab)
     "SHELL:--pre-js ${PROJECT_SOURCE_DIR}/web/editor.js"
     "SHELL:--pre-js ${PROJECT_SOURCE_DIR}/web/byod.js"
     "SHELL:--pre-js ${PROJECT_SOURCE_DIR}/web/assets_fetch.js"
+    "SHELL:--pre-js ${PROJECT_SOURCE_DIR}/web/compute_client.js"
     "SHELL:--preload-file ${PROJECT_SOURCE_DIR}/assets@/assets"
     "SHELL:--exclude-file */assets/data/*.csv" "SHELL:--exclude-file */assets/data/*LICENSE*"
     "SHELL:--preload-file ${LAB_GEN_DIR}/fonts@/fonts"
@@ -37,8 +39,20 @@ if(TARGET embedlab)
   file(GLOB_RECURSE LAB_LESSON_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/lessons/*)
   set_property(TARGET embedlab APPEND PROPERTY LINK_DEPENDS ${LAB_PACKED_FILES} ${LAB_FONT_FILES}
                ${PROJECT_SOURCE_DIR}/web/lab_pre.js ${PROJECT_SOURCE_DIR}/web/lessons_fetch.js ${PROJECT_SOURCE_DIR}/web/editor.js
-               ${PROJECT_SOURCE_DIR}/web/byod.js ${PROJECT_SOURCE_DIR}/web/assets_fetch.js)
+               ${PROJECT_SOURCE_DIR}/web/byod.js ${PROJECT_SOURCE_DIR}/web/assets_fetch.js ${PROJECT_SOURCE_DIR}/web/compute_client.js)
   find_program(LAB_NODE node REQUIRED)  # Emscripten itself runs on node
+
+  # The compute worker: core's PCA and t-SNE in a WebAssembly instance of their own, which
+  # web/compute_worker.js runs on a Web Worker's thread for big projections (src/platform/
+  # compute_worker.cpp; runtime/blocks/projection.h, ProjectionOffload), so t-SNE of 10,000 images gets
+  # a core to itself. Only core: 1/10 of index.wasm, fetched the first time a step needs it. Built for
+  # node too, so the WebAssembly tests can hold it to the bits of the page's own computation.
+  add_executable(lab_compute ${PROJECT_SOURCE_DIR}/src/platform/compute_worker.cpp)
+  target_link_libraries(lab_compute PRIVATE lab_core)
+  set_target_properties(lab_compute PROPERTIES OUTPUT_NAME compute SUFFIX ".js" RUNTIME_OUTPUT_DIRECTORY "${LAB_SITE_DIR}")
+  target_link_options(lab_compute PRIVATE --no-entry -sENVIRONMENT=worker,node -sMODULARIZE=1 -sEXPORT_NAME=createLabCompute
+    -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=1073741824 -sEXPORTED_FUNCTIONS=_malloc,_free
+    -sEXPORTED_RUNTIME_METHODS=UTF8ToString)
 
   # Data sets, fetched by the page when a step needs them (src/runtime/assets.h, lazy_assets), so the
   # first lesson's page does not carry them: left out of index.data above and put in site/assets/data/.
@@ -87,16 +101,18 @@ if(TARGET embedlab)
   # Page shell and service worker. The cache id (git build id + a hash of index.js, .wasm and .data)
   # names the service worker's cache and is the ?v= of every build file the page asks for, so a
   # redeploy is never answered with the previous build's files (web/sw.js.in says how).
-  set(LAB_WEB_FILES index.html sw.js manifest.webmanifest favicon.svg reader.js)
+  set(LAB_WEB_FILES index.html sw.js manifest.webmanifest favicon.svg reader.js compute_worker.js)
   add_custom_command(
     OUTPUT ${LAB_SITE_DIR}/index.html ${LAB_SITE_DIR}/sw.js
            ${LAB_SITE_DIR}/manifest.webmanifest ${LAB_SITE_DIR}/favicon.svg ${LAB_SITE_DIR}/reader.js
+           ${LAB_SITE_DIR}/compute_worker.js
     COMMAND ${CMAKE_COMMAND} -DSRC=${PROJECT_SOURCE_DIR}/web -DDST=${LAB_SITE_DIR}
             -DBUILD_ID=${LAB_BUILD_ID} -DVERSION=${PROJECT_VERSION}
             -DJS=${LAB_SITE_DIR}/index.js -DWASM=${LAB_SITE_DIR}/index.wasm -DDATA=${LAB_SITE_DIR}/index.data
             -DFALLBACK=${LAB_SITE_DIR}/nosimd
             -P ${PROJECT_SOURCE_DIR}/web/configure_site.cmake
-    DEPENDS embedlab ${LAB_FALLBACK_DEPS} ${PROJECT_SOURCE_DIR}/web/index.html.in ${PROJECT_SOURCE_DIR}/web/sw.js.in
+    DEPENDS embedlab lab_compute ${LAB_FALLBACK_DEPS} ${PROJECT_SOURCE_DIR}/web/index.html.in ${PROJECT_SOURCE_DIR}/web/sw.js.in
+            ${PROJECT_SOURCE_DIR}/web/compute_worker.js
             ${PROJECT_SOURCE_DIR}/web/manifest.webmanifest ${PROJECT_SOURCE_DIR}/web/favicon.svg ${PROJECT_SOURCE_DIR}/web/reader.js
             ${PROJECT_SOURCE_DIR}/web/configure_site.cmake
     COMMENT "Writing the page shell and service worker")

@@ -102,6 +102,7 @@ std::string edit_result_json(const lab::runtime::Lesson& l, double parse_ms) {
 
 int main(int argc, char** argv) {
   lab::runtime::assets_dir_set(lab::platform::assets_dir());  // headless commands read data too
+  lab::runtime::projection_offload_set(lab::platform::projection_offload());
   if (lab::platform::asset_fetch_available()) {  // the page: data sets come from the site when a step needs them
     lab::runtime::asset_fetcher_set({
         [](const std::string& name) {

@@ -394,7 +394,7 @@ int cmd_bench(Args args) {
   }
   if (page) {
     std::fprintf(stderr, "bench: running bench/page.mjs on %s\n", page_site.c_str());
-    if (run_child("node " + src + "/bench/page.mjs --site " + page_site + (opt.quick ? " --loads 3 --cap-s 8" : "")) != 0)
+    if (run_child("node " + src + "/bench/page.mjs --site " + page_site + (opt.quick ? " --loads 3 --cap-s 8 --fmnist-runs 1" : "")) != 0)
       bench_note("bench/page.mjs failed (a built site? tests/browser's playwright-core? Chromium?)");
   }
   const std::string load = read_file("/proc/loadavg");
@@ -457,6 +457,12 @@ int cmd_bench(Args args) {
   target("tsne.fmnist10k.trustworthiness10_minus_sklearn", true, -0.005);
   target("tsne.fmnist70k.native_over_sklearn", false, 0.2,
          opt.large ? note_find("tsne.fmnist70k.native: no figure") : "run with --large");
+  // The page (issues #17 and #18), measured by bench/page.mjs.
+  const std::string no_page = page ? note_find("bench/page.mjs failed") : "run with --page";
+  target("page.transfer_bytes", false, 900000, no_page);
+  target("page.ready_ms", false, 1000, no_page);
+  target("frames.worst_p95_over_idle", false, 1.5, no_page);
+  target("page.fmnist10k.tsne_s", false, 15, no_page);
   if (opt.quick) bench_note("QUICK RUN: not for comparison");
   return 0;
 }

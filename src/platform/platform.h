@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace lab::runtime {
+struct ProjectionOffload;
+}
+
 namespace lab::platform {
 
 // A file the platform fetched for the app (web: a lesson from the site's lessons/ folder).
@@ -101,6 +105,9 @@ bool asset_fetch_available();
 void asset_fetch_start(const std::string& name, double expected_bytes);
 // -1: failed (*error says why, naming the file); 0..1: the share arrived; 2: written to assets_dir()/name.
 double asset_fetch_poll(const std::string& name, std::string* error);
+// Big projections (PCA, t-SNE) computed away from the frame loop: the page hands them to a Web Worker
+// (compute_web.cpp); natively the offload is empty and the experiments compute in their own slices.
+runtime::ProjectionOffload projection_offload();
 // Uploads an RGBA8 image as a texture for ImGui::Image; nullptr on failure.
 void* texture_create(const unsigned char* rgba, int width, int height);
 std::string platform_name();

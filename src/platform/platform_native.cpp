@@ -17,6 +17,7 @@
 #include "core/memory_budget.h"
 #include "core/text.h"
 #include "platform/platform.h"
+#include "runtime/blocks/projection.h"
 
 #ifndef GL_RENDERER
 #define GL_RENDERER 0x1F01
@@ -232,6 +233,7 @@ std::string lessons_dir() {
 }
 
 bool lessons_fetched_async() { return false; }
+runtime::ProjectionOffload projection_offload() { return {}; }  // the desktop draws on the GPU: t-SNE's share is ample
 bool asset_fetch_available() { return false; }
 void asset_fetch_start(const std::string&, double) {}
 double asset_fetch_poll(const std::string&, std::string* error) {

@@ -1,6 +1,8 @@
 // Data sets loaded only when a step needs them (issue #18 §1, src/runtime/assets.h, web/assets_fetch.js):
-//   - the first lesson's page fetches no data set (digits, Fashion-MNIST);
-//   - a digits step fetches the digits (and not Fashion-MNIST) and its block finishes on them;
+//   - the first lesson's page fetches no data set (digits, Fashion-MNIST), nor the compute worker;
+//   - a digits step fetches the digits (and not Fashion-MNIST) and its block finishes on them, its
+//     PCA computed by the compute worker; a t-SNE step gives the same numbers in the worker, with
+//     ?noworker on the page's thread, and with ?nosimd in the no-SIMD build's worker;
 //   - a failed fetch is one message in the block, naming the file, and the app keeps running;
 //   - the Fashion-MNIST step fetches its images, runs t-SNE live (frames keep flowing: p95 interval
 //     reported) and finishes with its quality numbers; screenshots of the finished map drawn with the
@@ -29,6 +31,13 @@ const firstBlock = (page) => page.evaluate(() => {
   const m = window.embedlab.mirror;
   return m && (m.parts || []).find((p) => p.type === 'block') || null;
 });
+// Requests for the compute worker's files (web/compute_worker.js, compute.js, compute.wasm).
+function computeRequests(page) {
+  const seen = [];
+  page.on('request', (r) => { const f = new URL(r.url()).pathname.split('/').slice(-2).join('/').replace(/^(?!nosimd\/)[^/]*\//, '');
+    if (/(^|\/)compute/.test(f)) seen.push(f); });
+  return seen;
+}
 const metricsOf = (b) => Object.fromEntries(((b && b.metrics) || []).map((x) => [x.name, Number(x.value)]));
 const waitBlock = (page, pred, timeout) => page.waitForFunction(pred, null, { timeout, polling: 250 }).then(() => true, () => false);
 
@@ -41,9 +50,11 @@ try {
     const page = await context.newPage();
     const errors = collectErrors(page);
     const seen = dataRequests(page);
+    const workerFiles = computeRequests(page);
     await page.goto(url);
     await waitReady(page);
     await page.waitForTimeout(1500);
+    ok(workerFiles.length === 0, `the first lesson's page does not fetch the compute worker (${JSON.stringify(workerFiles)})`);
     ok(seen.length === 0, `the first lesson's page fetches no data set (${JSON.stringify(seen)})`);
     await page.evaluate(() => { location.hash = '#03-seeing-embeddings/1'; });
     const done = await waitBlock(page, () => { const m = window.embedlab.mirror; const b = m && (m.parts || []).find((p) => p.type === 'block');
@@ -52,7 +63,36 @@ try {
     ok(seen.includes('data/digits.csv'), `the digits step fetched data/digits.csv (${JSON.stringify(seen)})`);
     ok(!seen.some((s) => /fashion-mnist/.test(s)), 'and not Fashion-MNIST');
     ok(errors.length === 0, `no console errors (${errors.slice(0, 3).join(' | ')})`);
+    ok(workerFiles.includes('compute.wasm'), `its PCA ran in the compute worker (${JSON.stringify(workerFiles)})`);
     await context.close();
+  }
+  // 1b. A t-SNE step computed by the worker, on the page's thread (?noworker), and by the build for
+  // browsers without WebAssembly SIMD (?nosimd: its own worker): the same numbers, every one of them
+  // (the same core functions in the same order: runtime/blocks/projection.h; the same bits with and
+  // without SIMD: tests/core/test_tsne.cpp).
+  {
+    const runs = {};
+    const expectFile = { worker: 'compute.wasm', noworker: null, nosimd: 'nosimd/compute.wasm' };
+    for (const mode of ['worker', 'noworker', 'nosimd']) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+      const page = await context.newPage();
+      const files = computeRequests(page);
+      await page.goto(url + (mode === 'worker' ? '' : '?' + mode) + '#03-seeing-embeddings/2');
+      await waitReady(page);
+      const done = await waitBlock(page, () => { const m = window.embedlab.mirror; const b = m && (m.parts || []).find((p) => p.type === 'block');
+        return b && b.progress === 1 && (b.metrics || []).some((x) => x.name === 'kl'); }, 180000);
+      runs[mode] = metricsOf(await firstBlock(page));
+      ok(done && (expectFile[mode] ? files.includes(expectFile[mode]) : files.length === 0),
+         `[${mode}] the digits' t-SNE finished ${expectFile[mode] ? `in the compute worker (${expectFile[mode]})` : 'on the page\'s thread'} ` +
+         `(${JSON.stringify(files)})`);
+      await context.close();
+    }
+    const names = Object.keys(runs.worker);
+    for (const other of ['noworker', 'nosimd'])
+      ok(names.includes('kl') && names.every((k) => Object.is(runs[other][k], runs.worker[k])) &&
+         Object.keys(runs[other]).length === names.length,
+         `the worker and ${other === 'noworker' ? 'the page\'s thread' : 'the no-SIMD build\'s worker'} give the same metrics: ` +
+         names.map((k) => `${k} ${runs.worker[k]}/${runs[other][k]}`).join(', '));
   }
 
   // 2. A failed fetch: one message in the block; the app keeps running.

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -515,9 +516,21 @@ TEST_CASE("tsne: the initialisation in slices is bit-identical to tsne_init") {
             method == TsneMethod::Exact
                 ? std::vector<std::string>{"fitting bandwidths", "joint probabilities"}
                 : std::vector<std::string>{"finding neighbours", "fitting bandwidths", "joint probabilities"};
-        REQUIRE(stages.size() == expected.size() + 1);
-        for (size_t i = 0; i < expected.size(); ++i) CHECK(stages[i] == expected[i]);
-        CHECK(stages.back() == (init == TsneInit::Pca ? "PCA start" : "random start"));
+        std::vector<std::string> all = expected;
+        all.emplace_back(init == TsneInit::Pca ? "PCA start" : "random start");
+        if (budget == 0) {
+          CHECK(stages == all);  // one piece per call: every stage is seen
+        } else {
+          // A call may finish one stage and do all of a short next one within its budget: the stages
+          // seen are then some of them, in order.
+          auto it = all.begin();
+          for (const std::string& st : stages) {
+            it = std::find(it, all.end(), st);
+            CHECK_MESSAGE(it != all.end(), "stage '" << st << "' out of order");
+            if (it == all.end()) break;
+            ++it;
+          }
+        }
         CHECK(tsne_init_progress(s).fraction == 1.0);
         same(s, whole);
         // ... and so are the steps that follow

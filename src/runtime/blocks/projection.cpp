@@ -56,6 +56,11 @@ void projection_user_data_set(std::shared_ptr<const ProjectionUserData> data, in
 std::shared_ptr<const ProjectionUserData> projection_user_data() { return g_user; }
 
 namespace {
+ProjectionOffload g_offload;  // set by the page (src/app/main.cpp); empty natively
+}  // namespace
+void projection_offload_set(ProjectionOffload offload) { g_offload = std::move(offload); }
+
+namespace {
 
 // Dropped files waiting for their partner (see projection_file_dropped).
 struct Dropped {
@@ -215,7 +220,9 @@ static bool finish_step(ProjectionExperiment& e) {
   } else if (stage <= layouts) {
     const int r = stage - 1;
     // t-SNE: first the exact KL of this layout, in pieces.
-    if (e.method == ProjectionMethod::Tsne && !core::tsne_kl_step(e.runs[size_t(r)].state, e.kl_job)) return false;
+    // (Offloaded: the worker computed it with the same pieces.)
+    if (e.method == ProjectionMethod::Tsne && e.offload_id) e.kl_job.kl = e.runs[size_t(r)].final_kl;
+    else if (e.method == ProjectionMethod::Tsne && !core::tsne_kl_step(e.runs[size_t(r)].state, e.kl_job)) return false;
     const std::string sfx = r == 0 ? "" : "_b";
     const core::Mat y = e.layout(r);
     m.push_back({"trustworthiness" + sfx, e.quality[size_t(r)].trustworthiness});
@@ -273,17 +280,21 @@ static bool finish_step(ProjectionExperiment& e) {
 }
 
 // The layouts are final: measure them (in slices, see core/embed/quality.h).
+// Neighbours for trustworthiness and for the label vote, within what N allows.
+static int quality_k_trust(int n) { return std::max(1, std::min(trust_k(n), (n - 1) / 2)); }
+static int quality_k_vote(int n) { return std::max(1, std::min(kKnnK, n - 1)); }
+
 static void start_quality(ProjectionExperiment& e) {
   const int layouts = e.method == ProjectionMethod::Pca ? 1 : int(e.runs.size());
   const int n = int(e.x.rows());
   e.quality.resize(size_t(layouts + (e.pca_beside() ? 1 : 0)));
   for (int r = 0; r < int(e.quality.size()) && e.error; ++r)
     e.error = core::layout_quality_begin(e.quality[size_t(r)], e.input(), r < layouts ? e.layout(r) : e.pca_y, e.labels,
-                                         std::max(1, std::min(trust_k(n), (n - 1) / 2)), std::max(1, std::min(kKnnK, n - 1)));
+                                         quality_k_trust(n), quality_k_vote(n));
 }
 
-// t-SNE's settings and the start of its initialisation (which runs in slices: see step()).
-static void start_tsne(ProjectionExperiment& e) {
+// t-SNE's settings, one per run (the second: another seed).
+static std::vector<core::TsneParams> tsne_params(ProjectionExperiment& e) {
   const int n = int(e.x.rows());
   core::TsneParams p;
   p.iterations = e.iterations;
@@ -295,12 +306,97 @@ static void start_tsne(ProjectionExperiment& e) {
   p.init = e.init;
   p.kl_every = 25;
   p.exact_max_n = 200;  // Barnes-Hut above 200 points: several times faster, same picture
-  e.runs.resize(e.second_seed >= 0 ? 2 : 1);
-  e.runs[0].seed = e.seed;
-  if (e.runs.size() == 2) e.runs[1].seed = uint64_t(e.second_seed);
-  for (TsneRun& r : e.runs) {
-    p.seed = r.seed;
-    if (e.error = core::tsne_init_begin(r.state, e.input(), p); !e.error) return;
+  std::vector<core::TsneParams> runs(e.second_seed >= 0 ? 2 : 1, p);
+  runs[0].seed = e.seed;
+  if (runs.size() == 2) runs[1].seed = uint64_t(e.second_seed);
+  e.runs.resize(runs.size());
+  for (size_t r = 0; r < runs.size(); ++r) e.runs[r].seed = runs[r].seed;
+  return runs;
+}
+
+// The start of t-SNE's initialisation (which runs in slices: see step()).
+static void start_tsne(ProjectionExperiment& e) {
+  const std::vector<core::TsneParams> params = tsne_params(e);
+  for (size_t r = 0; r < params.size(); ++r)
+    if (e.error = core::tsne_init_begin(e.runs[r].state, e.input(), params[r]); !e.error) return;
+}
+
+// The PCA's components (pca_x) are there: what t-SNE works in (pca_dims) and what PCA alone shows.
+static void pca_adopt(ProjectionExperiment& e) {
+  if (e.pca_dims > 0 && e.pca_dims < e.x.cols()) {
+    e.tsne_x = std::move(e.pca_x);
+    e.pca_y = e.tsne_x.leftCols(2);
+  } else {
+    e.pca_y = e.pca_x.leftCols(2);
+  }
+  e.pca_x = core::Mat{};
+}
+
+// Hands the PCA and t-SNE to the platform's worker when there is one and the set is big enough;
+// false: the experiment computes them itself.
+static bool offload(ProjectionExperiment& e, int components) {
+  if (!g_offload.start || e.x.rows() < kOffloadMinPoints) return false;
+  ProjectionOffloadJob job;
+  job.x = &e.x;
+  job.components = components;
+  job.tsne_of_pca = e.pca_dims > 0 && e.pca_dims < e.x.cols();  // as pca_adopt
+  if (e.method == ProjectionMethod::Tsne) job.runs = tsne_params(e);
+  job.iterations = e.iterations;
+  job.labels = &e.labels;
+  job.k_trust = quality_k_trust(int(e.x.rows()));
+  job.k_vote = quality_k_vote(int(e.x.rows()));
+  e.offload_id = g_offload.start(job);
+  if (e.offload_id > 0) {
+    for (size_t r = 0; r < job.runs.size(); ++r) e.runs[r].state.params = job.runs[r];
+    return true;
+  }
+  e.offload_id = 0;
+  e.runs.clear();
+  return false;
+}
+
+// Takes what the worker sent. Its failure (it could not start, say) is not the student's: the
+// experiment starts again and computes in its own slices. Core refusing the input is (Error).
+static void offload_step(ProjectionExperiment& e) {
+  ProjectionOffloadNews& news = e.offload_news;
+  if (!g_offload.poll || !g_offload.poll(e.offload_id, news)) return;
+  if (news.phase == OffloadPhase::Error) {
+    e.error = core::Status::error(news.error);
+    return;
+  }
+  if (news.phase == OffloadPhase::Failed) {
+    std::fprintf(stderr, "projection: computing on the page's thread instead of the worker: %s\n", news.error.c_str());
+    if (g_offload.stop) g_offload.stop(e.offload_id);
+    e.offload_id = 0;
+    e.offload_news = ProjectionOffloadNews{};
+    e.runs.clear();
+    e.prepared = false;
+    return;
+  }
+  if (news.has_pca && e.pca_y.rows() == 0) {
+    e.pca = std::move(news.pca);
+    e.pca_x = std::move(news.pca_x);
+    pca_adopt(e);
+  }
+  const int n = int(e.x.rows());
+  for (size_t r = 0; r < e.runs.size() && r < news.y.size(); ++r) {
+    TsneRun& run = e.runs[r];
+    if (news.y[r].rows() == n) run.state.y = news.y[r];
+    run.state.n = n;
+    run.state.iteration = news.iteration;
+    run.kl_iteration = news.kl_iteration[r];
+    run.kl_value = news.kl_value[r];
+    if (r < news.final_kl.size()) run.final_kl = news.final_kl[r];
+  }
+  if (news.phase != OffloadPhase::Done) return;
+  // The pictures and their quality, measured as start_quality would (unless the labels changed since).
+  const size_t pictures = (e.method == ProjectionMethod::Pca ? 1 : e.runs.size()) + (e.pca_beside() ? 1 : 0);
+  if (e.offload_labels_changed || news.quality.size() != pictures) return start_quality(e);
+  e.quality.assign(pictures, core::LayoutQualityJob{});  // no points left to measure: done()
+  for (size_t r = 0; r < pictures; ++r) {
+    e.quality[r].trustworthiness = news.quality[r][0];
+    e.quality[r].knn_accuracy = news.quality[r][1];
+    e.quality[r].knn_accuracy_input = news.quality[r][2];
   }
 }
 
@@ -319,6 +415,7 @@ static void prepare(ProjectionExperiment& e) {
   } else if (e.method == ProjectionMethod::Pca) {
     comps = int(std::min<core::Index>(std::min<core::Index>(10, e.x.cols()), n - 1));
   }
+  if (offload(e, comps)) return;
   if (comps == 0) return start_tsne(e);
   // The PCA runs in pieces (step(), pca_piece): 10,000 images of 784 pixels take seconds in one go.
   if (e.error = core::pca_fit_begin(e.x, std::max(2, comps), e.pca_job); !e.error) return;
@@ -342,13 +439,7 @@ static void pca_piece(ProjectionExperiment& e) {
   e.pca_rows = end;
   if (end < e.x.rows()) return;
   e.pca_pending = false;
-  if (e.pca_dims > 0 && e.pca_dims < e.x.cols()) {
-    e.tsne_x = std::move(e.pca_x);
-    e.pca_y = e.tsne_x.leftCols(2);
-  } else {
-    e.pca_y = e.pca_x.leftCols(2);
-  }
-  e.pca_x = core::Mat{};
+  pca_adopt(e);
   if (e.method == ProjectionMethod::Pca) return start_quality(e);
   start_tsne(e);
 }
@@ -386,6 +477,10 @@ void ProjectionExperiment::step(double budget_ms) {
     prepare(*this);
     if (done() || elapsed() > budget_ms) return;
   }
+  if (offload_id && quality.empty()) {
+    offload_step(*this);
+    if (quality.empty() || done()) return;  // else measured: the final metrics follow
+  }
   while (pca_pending) {
     pca_piece(*this);
     if (done() || elapsed() > budget_ms) return;
@@ -416,22 +511,37 @@ void ProjectionExperiment::step(double budget_ms) {
     if (elapsed() > budget_ms) return;
 }
 
+ProjectionExperiment::~ProjectionExperiment() {
+  if (offload_id && g_offload.stop) g_offload.stop(offload_id);
+}
+
 float ProjectionExperiment::progress() const {
   if (finished) return 1.0f;
   if (!quality.empty()) {
     float p = 0;
     for (const core::LayoutQualityJob& q : quality) p += q.progress();
-    return 0.95f + 0.05f * p / float(quality.size());
+    return std::min(0.999f, 0.95f + 0.05f * p / float(quality.size()));  // 1: the final metrics are in
   }
   if (data == ProjectionData::Words && x.rows() == 0) return 0.2f * words.progress();
   const float base = data == ProjectionData::Words && !user ? 0.2f : 0.0f;
-  if (runs.empty()) return base;
+  if (runs.empty() || (offload_id && offload_news.phase < OffloadPhase::Iterating)) return base;
+  if (offload_id && offload_news.phase >= OffloadPhase::Kl)  // the worker's exact KL and measures
+    return 0.95f + (offload_news.phase == OffloadPhase::Quality ? 0.04f * float(offload_news.fraction) : 0.0f);
   return base + (1.0f - base) * float(runs[0].state.iteration) / float(std::max(1, iterations));
 }
 
 std::string ProjectionExperiment::progress_text() const {
   if (!quality.empty() && !finished) return "measuring the picture (trustworthiness, k-NN accuracy)";
   if (data == ProjectionData::Words && x.rows() == 0) return "training the word embeddings: " + words.progress_text();
+  if (offload_id && offload_news.phase < OffloadPhase::Iterating) {
+    char pct[16];
+    std::snprintf(pct, sizeof pct, " %d %%", int(100 * offload_news.fraction));
+    const std::string what = offload_news.phase == OffloadPhase::Pca ? "PCA of " + std::to_string(x.cols()) + " features: "
+                                                                       : std::string("t-SNE: ");
+    return what + (offload_news.stage.empty() ? "starting" : offload_news.stage) + (offload_news.fraction > 0 ? pct : "");
+  }
+  if (offload_id && offload_news.phase == OffloadPhase::Kl) return "t-SNE: the exact KL of the picture";
+  if (offload_id && offload_news.phase == OffloadPhase::Quality) return "measuring the picture (trustworthiness, k-NN accuracy)";
   if (pca_pending) {
     char pct[16];
     std::snprintf(pct, sizeof pct, " %d %%", int(100 * (pca_job.done() ? 1.0 : pca_job.progress(x.rows()))));
@@ -466,7 +576,10 @@ void ProjectionExperiment::colour_by(int column) {
   if (!user || column < 0 || size_t(column) >= user->meta.columns.size() || column == colour) return;
   colour = g_colour = column;  // blocks built later (a knob change, another step) keep it
   user_labels(*user, colour, labels, group_names, point_labels);
-  if (quality.empty()) return;  // still projecting: the metrics will use the new labels
+  if (quality.empty()) {  // still projecting: the metrics will use the new labels
+    offload_labels_changed = offload_id != 0;
+    return;
+  }
   // Measured already: measure the label-based metrics again (the layouts stay).
   quality.clear();
   results.clear();

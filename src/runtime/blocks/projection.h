@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,7 +60,51 @@ struct TsneRun {
   uint64_t seed = 0;
   core::TsneState state;
   std::vector<float> kl_iteration, kl_value;  // the KL curve (every kl_every iterations)
+  double final_kl = -1;                       // offloaded: the exact KL the worker computed at the end
 };
+
+// Where the platform can compute a big projection away from the frame loop (the page: a Web Worker
+// running core's PCA and t-SNE in a WebAssembly instance of its own, src/platform/compute_worker.cpp),
+// so t-SNE gets a processor core to itself instead of the share of each frame FrameBudget leaves it.
+// Unset natively and under node: the experiment then computes in its own slices. Both ways run the
+// same core functions in the same order on the same input: the same results, bit for bit.
+// A job is the PCA (components > 0; fit, then the points projected onto its axes), then the t-SNE
+// runs of the result (or of x) in lockstep for `iterations` steps, then each run's exact KL, then the
+// quality of each picture (t-SNE's, then PCA's own when there is a PCA), as start_quality measures it.
+struct ProjectionOffloadJob {
+  const core::Mat* x = nullptr;
+  int components = 0;
+  bool tsne_of_pca = false;            // t-SNE and the quality measures work on the components, not x
+  std::vector<core::TsneParams> runs;  // empty: the PCA only
+  int iterations = 0;
+  const std::vector<int32_t>* labels = nullptr;  // (N) for the k-NN accuracies
+  int k_trust = 0, k_vote = 0;
+};
+// As compute_worker.cpp. Failed: the worker's own failure (the experiment then computes on the page's
+// thread); Error: core refused the input (its message is the student's, as it would be on the thread).
+enum class OffloadPhase { Failed = -1, Pca = 0, TsneInit = 1, Iterating = 2, Kl = 3, Quality = 4, Done = 5, Error = 6 };
+// A job's latest state, as the worker last posted it.
+struct ProjectionOffloadNews {
+  OffloadPhase phase = OffloadPhase::Pca;
+  std::string stage, error;  // what it is doing; why it failed
+  double fraction = 0;       // of that stage
+  int iteration = 0;         // t-SNE steps done
+  std::vector<core::MatD> y; // per run: the layout (N, 2)
+  std::vector<std::vector<float>> kl_iteration, kl_value;
+  std::vector<double> final_kl;
+  std::vector<std::array<double, 3>> quality;  // per picture: trustworthiness, k-NN accuracy, input k-NN accuracy
+  bool has_pca = false;      // the PCA (fit and projected points), once it is done
+  core::Pca pca;
+  core::Mat pca_x;
+};
+struct ProjectionOffload {
+  std::function<int(const ProjectionOffloadJob&)> start;          // a job id, or 0 if it cannot
+  std::function<bool(int id, ProjectionOffloadNews& news)> poll;  // true when news arrived (news updated)
+  std::function<void(int id)> stop;                               // the experiment is gone
+};
+void projection_offload_set(ProjectionOffload offload);
+// Points from which a projection is offloaded (below, the worker's start-up costs more than it saves).
+inline constexpr int kOffloadMinPoints = 1000;
 
 struct ProjectionExperiment final : Experiment {
   // Settings.
@@ -106,7 +151,11 @@ struct ProjectionExperiment final : Experiment {
   core::KnnJob overlap_job;                  // ... found in pieces
   bool overlap_ok = true;
   core::Status error;
+  int offload_id = 0;                        // > 0: the platform computes PCA and t-SNE (ProjectionOffload)
+  ProjectionOffloadNews offload_news;        // ... and this is what it has sent so far
+  bool offload_labels_changed = false;       // colour_by while offloaded: the worker's accuracies are stale
 
+  ~ProjectionExperiment() override;
   void step(double budget_ms) override;
   bool done() const override { return finished || !error.ok; }
   float progress() const override;

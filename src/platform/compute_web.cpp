@@ -1,0 +1,114 @@
+// Web: big projections computed on a Web Worker (runtime/blocks/projection.h, ProjectionOffload). The
+// jobs go to web/compute_client.js, which runs web/compute_worker.js (compute_worker.cpp in a
+// WebAssembly instance of its own) and keeps each job's latest update; poll() copies it in, once a frame.
+#include <emscripten.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "platform/platform.h"
+#include "runtime/blocks/projection.h"
+
+namespace lab::platform {
+
+namespace {
+
+using core::Index;
+
+double number(int id, const char* key, int r = 0) {
+  return EM_ASM_DOUBLE({ return Module.labComputeNumber($0, UTF8ToString($1), $2); }, id, key, r);
+}
+
+std::string text(int id, const char* key) {
+  const int len = EM_ASM_INT({ return Module.labComputeText($0, UTF8ToString($1)); }, id, key);
+  std::string s(size_t(len), '\0');
+  if (len > 0) EM_ASM({ Module.labCopyStaged($0, $1); }, s.data(), len);
+  return s;
+}
+
+// Copies array `key` (run r) of the current update into `dst` (sized by the caller); false if the
+// update had fewer bytes (the caller then keeps what it had).
+bool copy(int id, const char* key, int r, void* dst, size_t bytes) {
+  if (bytes == 0) return true;
+  const int got = EM_ASM_INT({ return Module.labComputeCopy($0, UTF8ToString($1), $2, $3, $4); }, id, key, r, dst, int(bytes));
+  return size_t(got) == bytes;
+}
+
+int start(const runtime::ProjectionOffloadJob& job) {
+  const core::Mat& x = *job.x;
+  std::vector<double> params;
+  for (const core::TsneParams& p : job.runs)
+    params.insert(params.end(), {double(p.seed), p.perplexity, p.learning_rate, p.init == core::TsneInit::Pca ? 0.0 : 1.0,
+                                 double(p.kl_every), double(p.exact_max_n)});
+  if (params.empty()) params.push_back(0);
+  std::vector<int32_t> labels = job.labels ? *job.labels : std::vector<int32_t>{};
+  labels.resize(size_t(x.rows()), 0);
+  return EM_ASM_INT({ return Module.labComputeStart($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11); }, x.data(),
+                    int(x.rows()), int(x.cols()), int(sizeof(core::Scalar)), job.components, job.tsne_of_pca ? 1 : 0,
+                    int(job.runs.size()), params.data(), job.iterations, labels.data(), job.k_trust, job.k_vote);
+}
+
+bool poll(int id, runtime::ProjectionOffloadNews& news) {
+  if (!EM_ASM_INT({ return Module.labComputePoll($0); }, id)) return false;
+  news.phase = runtime::OffloadPhase(int(number(id, "phase")));
+  news.stage = text(id, "stage");
+  news.error = text(id, "error");
+  if (news.phase == runtime::OffloadPhase::Failed || news.phase == runtime::OffloadPhase::Error) {
+    if (news.error.empty()) news.error = "the compute worker failed";
+    return true;
+  }
+  news.fraction = number(id, "fraction");
+  news.iteration = int(number(id, "iteration"));
+  const int runs = int(number(id, "runs"));
+  news.y.resize(size_t(runs));
+  news.kl_iteration.resize(size_t(runs));
+  news.kl_value.resize(size_t(runs));
+  news.final_kl.assign(size_t(runs), -1);
+  for (int r = 0; r < runs; ++r) {
+    const int n = int(number(id, "n"));
+    core::MatD y(n, 2);
+    if (copy(id, "y", r, y.data(), sizeof(double) * size_t(y.size()))) news.y[size_t(r)] = std::move(y);
+    const int k = int(number(id, "kl_count", r));
+    news.kl_iteration[size_t(r)].resize(size_t(k));
+    news.kl_value[size_t(r)].resize(size_t(k));
+    copy(id, "kl_iteration", r, news.kl_iteration[size_t(r)].data(), sizeof(float) * size_t(k));
+    copy(id, "kl_value", r, news.kl_value[size_t(r)].data(), sizeof(float) * size_t(k));
+    const double kl = number(id, "final_kl", r);
+    if (std::isfinite(kl)) news.final_kl[size_t(r)] = kl;
+  }
+  news.quality.resize(size_t(number(id, "quality_count")));
+  for (size_t q = 0; q < news.quality.size(); ++q)
+    for (int k = 0; k < 3; ++k) news.quality[q][size_t(k)] = number(id, ("quality" + std::to_string(k)).c_str(), int(q));
+  const int comps = int(number(id, "pca_components"));
+  if (comps > 0 && !news.has_pca) {
+    const int n = int(number(id, "n")), d = int(number(id, "d"));
+    core::Pca& p = news.pca;
+    p.components = comps;
+    p.total_variance = number(id, "pca_total_variance");
+    p.mean.resize(d);
+    p.axes.resize(d, comps);
+    p.explained_variance.resize(comps);
+    p.explained_variance_ratio.resize(comps);
+    news.pca_x.resize(n, comps);
+    const size_t s = sizeof(core::Scalar);
+    news.has_pca = copy(id, "pca_mean", 0, p.mean.data(), s * size_t(d)) &&
+                   copy(id, "pca_axes", 0, p.axes.data(), s * size_t(d) * size_t(comps)) &&
+                   copy(id, "pca_variance", 0, p.explained_variance.data(), s * size_t(comps)) &&
+                   copy(id, "pca_variance_ratio", 0, p.explained_variance_ratio.data(), s * size_t(comps)) &&
+                   copy(id, "pca_x", 0, news.pca_x.data(), s * size_t(n) * size_t(comps));
+    if (!news.has_pca) {
+      news.phase = runtime::OffloadPhase::Failed;
+      news.error = "the compute worker sent an incomplete PCA";
+    }
+  }
+  return true;
+}
+
+void stop(int id) { EM_ASM({ Module.labComputeStop($0); }, id); }
+
+}  // namespace
+
+runtime::ProjectionOffload projection_offload() { return {start, poll, stop}; }
+
+}  // namespace lab::platform
