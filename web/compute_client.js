@@ -51,7 +51,7 @@ Module.labComputePoll = function (id) {
   return 1;
 };
 
-// Numbers of the current update: 'phase', 'fraction', 'iteration', 'runs', 'n', 'd', 'final_kl' (run r),
+// Numbers of the current update: 'phase', 'fraction', 'busy_ms', 'iteration', 'runs', 'n', 'd', 'final_kl' (run r),
 // 'kl_count' (run r), 'pca_components', 'pca_total_variance', 'quality_count', 'quality0' ..
 // 'quality2' (picture r: trustworthiness, k-NN accuracy, input k-NN accuracy).
 Module.labComputeNumber = function (id, key, r) {

@@ -1,11 +1,12 @@
-// EmbedLab's compute worker (a classic Web Worker, started by web/compute_client.js): runs the jobs of
-// src/platform/compute_worker.cpp (compute.js/.wasm, from the same build as the page's index.js) and
-// posts their progress back. Messages in:
+// EmbedLab's compute worker (a classic Web Worker, started by web/compute_client.js): runs projection
+// jobs (core/embed/projection_job.h, through src/platform/compute_worker.cpp: compute.js/.wasm, from the
+// same build as the page's index.js) and posts their progress back. Messages in:
 //   { type: 'start', id, x (Float32Array or Float64Array, column-major), n, d, components, tsneOfPca,
 //     runs, params (Float64Array, 6 per run), iterations, labels (Int32Array), kTrust, kVote }
 //   { type: 'ack', id }    the page took the last update: the job may run ahead again
 //   { type: 'stop', id }   the experiment is gone
-// Messages out: { type: 'update', id, phase, stage, fraction, iteration, y: [Float64Array per run],
+// Messages out: { type: 'update', id, phase (core's ProjectionPhase as a number; -1: the worker failed),
+//   stage, stage_run, fraction, busy_ms (its computing time so far), iteration, y: [Float64Array per run],
 //   kl: [[iterations, values] per run], final_kl, pca (once, when projected), quality (at the end:
 //   [trustworthiness, k-NN accuracy, input k-NN accuracy] per picture), error }.
 // A job runs at most two updates ahead of what the page has taken, so a paused or hidden experiment
@@ -30,18 +31,19 @@ function start(job) {
   mod.HEAPU8.set(new Uint8Array(m.x.buffer, m.x.byteOffset, bytes), xp);
   mod.HEAPU8.set(new Uint8Array(m.params.buffer, m.params.byteOffset, m.params.byteLength), pp);
   mod.HEAPU8.set(new Uint8Array(m.labels.buffer, m.labels.byteOffset, m.labels.byteLength), lp);
-  var rc = mod._cw_begin(m.id, xp, m.n, m.d, m.components, m.tsneOfPca, m.runs, pp, m.iterations, lp, m.kTrust, m.kVote);
+  var phase = mod._cw_begin(m.id, xp, m.n, m.d, m.components, m.tsneOfPca, m.runs, pp, m.iterations, lp, m.kTrust, m.kVote);
   mod._free(xp);
   mod._free(pp);
   mod._free(lp);
   job.started = true;
   m.x = null;
-  return rc;
+  return phase;
 }
 
 function update(id, job, phase) {
   var n = job.msg.n, Scalar = mod._cw_scalar_bytes() === 8 ? Float64Array : Float32Array;
   var u = { type: 'update', id: id, runs: job.msg.runs, n: n, d: job.msg.d, phase: phase, stage: mod.UTF8ToString(mod._cw_stage(id)),
+            stage_run: mod._cw_stage_run(id), busy_ms: job.busy,
             fraction: mod._cw_fraction(id), iteration: mod._cw_iteration(id), y: [], kl: [], final_kl: [],
             quality: [], error: phase < 0 || phase === 6 ? mod.UTF8ToString(mod._cw_error(id)) : '' };
   for (var q = 0; q < mod._cw_quality_count(id); ++q)
@@ -81,9 +83,10 @@ function pump() {
   var ids = Object.keys(jobs).filter(function (k) { return jobs[k].ahead < AHEAD; });
   if (!ids.length) return;
   var id = Number(ids[turn++ % ids.length]), job = jobs[id];
-  var phase;
-  if (!job.started && start(job) < 0) phase = -1;
-  else phase = mod._cw_run(id, SLICE_MS);
+  var t = performance.now();
+  var phase = job.started ? -2 : start(job);
+  if (phase !== 6) phase = mod._cw_run(id, SLICE_MS);  // 6: core refused the input
+  job.busy += performance.now() - t;
   job.ahead++;
   update(id, job, phase);
   if (phase < 0 || phase >= 5) {  // failed, done, or core refused the input
@@ -97,7 +100,7 @@ self.onmessage = function (e) {
   var m = e.data;
   if (m.type === 'start') {
     if (failed) { post({ type: 'update', id: m.id, phase: -1, error: failed }); return; }
-    jobs[m.id] = { msg: m, started: false, ahead: 0, pcaSent: false };
+    jobs[m.id] = { msg: m, started: false, ahead: 0, pcaSent: false, busy: 0 };
   } else if (m.type === 'ack' && jobs[m.id]) {
     jobs[m.id].ahead = 0;
   } else if (m.type === 'stop' && jobs[m.id]) {

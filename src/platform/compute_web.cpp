@@ -1,6 +1,7 @@
 // Web: big projections computed on a Web Worker (runtime/blocks/projection.h, ProjectionOffload). The
-// jobs go to web/compute_client.js, which runs web/compute_worker.js (compute_worker.cpp in a
-// WebAssembly instance of its own) and keeps each job's latest update; poll() copies it in, once a frame.
+// jobs (core/embed/projection_job.h) go to web/compute_client.js, which runs web/compute_worker.js
+// (compute_worker.cpp in a WebAssembly instance of its own) and keeps each job's latest update; poll()
+// copies it in, once a frame.
 #include <emscripten.h>
 
 #include <cmath>
@@ -35,38 +36,41 @@ bool copy(int id, const char* key, int r, void* dst, size_t bytes) {
   return size_t(got) == bytes;
 }
 
-int start(const runtime::ProjectionOffloadJob& job) {
-  const core::Mat& x = *job.x;
+int start(const core::Mat& x, const core::ProjectionJobSettings& s) {
   std::vector<double> params;
-  for (const core::TsneParams& p : job.runs)
+  for (const core::TsneParams& p : s.runs)
     params.insert(params.end(), {double(p.seed), p.perplexity, p.learning_rate, p.init == core::TsneInit::Pca ? 0.0 : 1.0,
                                  double(p.kl_every), double(p.exact_max_n)});
   if (params.empty()) params.push_back(0);
-  std::vector<int32_t> labels = job.labels ? *job.labels : std::vector<int32_t>{};
+  std::vector<int32_t> labels = s.labels;
   labels.resize(size_t(x.rows()), 0);
   return EM_ASM_INT({ return Module.labComputeStart($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11); }, x.data(),
-                    int(x.rows()), int(x.cols()), int(sizeof(core::Scalar)), job.components, job.tsne_of_pca ? 1 : 0,
-                    int(job.runs.size()), params.data(), job.iterations, labels.data(), job.k_trust, job.k_vote);
+                    int(x.rows()), int(x.cols()), int(sizeof(core::Scalar)), s.components, s.tsne_of_pca ? 1 : 0,
+                    int(s.runs.size()), params.data(), s.iterations, labels.data(), s.k_trust, s.k_vote);
 }
 
-bool poll(int id, runtime::ProjectionOffloadNews& news) {
+bool poll(int id, runtime::ProjectionNews& news) {
   if (!EM_ASM_INT({ return Module.labComputePoll($0); }, id)) return false;
-  news.phase = runtime::OffloadPhase(int(number(id, "phase")));
-  news.stage = text(id, "stage");
+  const int phase = int(number(id, "phase"));
+  news.worker_failed = phase < 0;
   news.error = text(id, "error");
-  if (news.phase == runtime::OffloadPhase::Failed || news.phase == runtime::OffloadPhase::Error) {
+  if (news.worker_failed) {
     if (news.error.empty()) news.error = "the compute worker failed";
     return true;
   }
+  news.phase = core::ProjectionPhase(phase);
+  if (news.phase == core::ProjectionPhase::Error) return true;
+  news.stage = text(id, "stage");
+  news.stage_run = int(number(id, "stage_run"));
   news.fraction = number(id, "fraction");
+  news.worker_ms = number(id, "busy_ms");
   news.iteration = int(number(id, "iteration"));
-  const int runs = int(number(id, "runs"));
-  news.y.resize(size_t(runs));
+  const int runs = int(number(id, "runs")), n = int(number(id, "n"));
+  news.y.assign(size_t(runs), core::MatD{});
   news.kl_iteration.resize(size_t(runs));
   news.kl_value.resize(size_t(runs));
   news.final_kl.assign(size_t(runs), -1);
   for (int r = 0; r < runs; ++r) {
-    const int n = int(number(id, "n"));
     core::MatD y(n, 2);
     if (copy(id, "y", r, y.data(), sizeof(double) * size_t(y.size()))) news.y[size_t(r)] = std::move(y);
     const int k = int(number(id, "kl_count", r));
@@ -81,8 +85,8 @@ bool poll(int id, runtime::ProjectionOffloadNews& news) {
   for (size_t q = 0; q < news.quality.size(); ++q)
     for (int k = 0; k < 3; ++k) news.quality[q][size_t(k)] = number(id, ("quality" + std::to_string(k)).c_str(), int(q));
   const int comps = int(number(id, "pca_components"));
-  if (comps > 0 && !news.has_pca) {
-    const int n = int(number(id, "n")), d = int(number(id, "d"));
+  if (comps > 0 && !news.has_pca && !news.pca_taken) {
+    const int d = int(number(id, "d"));
     core::Pca& p = news.pca;
     p.components = comps;
     p.total_variance = number(id, "pca_total_variance");
@@ -98,7 +102,7 @@ bool poll(int id, runtime::ProjectionOffloadNews& news) {
                    copy(id, "pca_variance_ratio", 0, p.explained_variance_ratio.data(), s * size_t(comps)) &&
                    copy(id, "pca_x", 0, news.pca_x.data(), s * size_t(n) * size_t(comps));
     if (!news.has_pca) {
-      news.phase = runtime::OffloadPhase::Failed;
+      news.worker_failed = true;
       news.error = "the compute worker sent an incomplete PCA";
     }
   }

@@ -157,6 +157,7 @@ struct AssetGate final : Experiment {
   std::vector<Metric> metrics() const override { return inner ? inner->metrics() : std::vector<Metric>{}; }
   std::vector<ModelCode> model_code() const override { return inner ? inner->model_code() : Experiment::model_code(); }
   DataSetInfo data_set() const override { return inner ? inner->data_set() : DataSetInfo{}; }
+  double worker_ms() const override { return inner ? inner->worker_ms() : 0; }
 };
 
 }  // namespace

@@ -61,6 +61,9 @@ class Experiment {
   virtual std::vector<ModelCode> model_code() const;
   // The data set it uses, once it has one (none by default).
   virtual DataSetInfo data_set() const { return {}; }
+  // Computing time spent outside step() (the page's compute worker: runtime/blocks/projection.h), which
+  // the block's "finished in" adds to the time its steps took.
+  virtual double worker_ms() const { return 0; }
 };
 
 }  // namespace lab::runtime

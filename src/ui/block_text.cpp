@@ -78,7 +78,8 @@ std::string progress_line(const runtime::BlockRun& run) {
   const runtime::Experiment* exp = run.experiment.get();
   if (!exp || !run_controls(run).reset) return {};
   const std::string text = exp->progress_text();
-  if (exp->done()) return "finished" + (text.empty() ? "" : ": " + text) + " in " + number(run.elapsed_ms / 1000.0, "%.2f") + " s";
+  if (exp->done())
+    return "finished" + (text.empty() ? "" : ": " + text) + " in " + number((run.elapsed_ms + exp->worker_ms()) / 1000.0, "%.2f") + " s";
   const float p = exp->progress();
   const std::string pct = std::isfinite(p) ? number(std::round(100.0 * std::clamp(double(p), 0.0, 1.0)), "%.0f") + "%" : "";
   return std::string(run.paused ? "paused" : "running") + (text.empty() ? "" : ": " + text) + (pct.empty() ? "" : " (" + pct + ")");

@@ -219,7 +219,8 @@ TEST_CASE("projection: t-SNE initialises in slices, says what it is doing, and s
   auto& e = dynamic_cast<ProjectionExperiment&>(*exp);
   std::vector<std::string> texts;
   int slices = 0;
-  while (e.runs.empty() || !core::tsne_init_done(e.runs.back().state)) {
+  // The block's job (core/embed/projection_job.h) runs here: natively there is no worker.
+  while (!e.job || e.job->runs.empty() || !core::tsne_init_done(e.job->runs.back())) {
     REQUIRE(slices++ < 100000);
     e.step(0.0);  // the smallest slice each time: one piece of work
     REQUIRE_MESSAGE(e.status().ok, e.status().message);
@@ -235,12 +236,12 @@ TEST_CASE("projection: t-SNE initialises in slices, says what it is doing, and s
   CHECK(seen("t-SNE: fitting bandwidths"));
   CHECK(seen(" %"));
   CHECK(seen("t-SNE (second seed): "));
-  CHECK(e.runs[0].state.iteration == 0);
-  auto [whole, st] = core::tsne_init(e.x, e.runs[1].state.params);
+  CHECK(e.job->runs[0].iteration == 0);
+  auto [whole, st] = core::tsne_init(e.x, e.job->settings.runs[1]);
   REQUIRE(st.ok);
-  CHECK(e.runs[1].state.y == whole.y);
-  CHECK(e.runs[1].state.p_val == whole.p_val);
-  CHECK(e.runs[1].state.pu_val == whole.pu_val);
+  CHECK(e.job->runs[1].y == whole.y);
+  CHECK(e.job->runs[1].p_val == whole.p_val);
+  CHECK(e.job->runs[1].pu_val == whole.pu_val);
   for (int i = 0; i < 1000000 && !e.done(); ++i) e.step(0.0);  // one unit of work per slice to the end
   REQUIRE(e.done());
   CHECK(metric(e, "knn_accuracy") > 0.9);

@@ -189,8 +189,8 @@ void planted_blobs(ProjectionData which, uint64_t seed, core::Mat& x, std::vecto
 // ---- the experiment --------------------------------------------------------------------------
 core::Mat ProjectionExperiment::layout(int r) const {
   if (method == ProjectionMethod::Pca) return pca_y;
-  if (r < 0 || r >= int(runs.size()) || runs[size_t(r)].state.y.rows() == 0) return {};
-  return runs[size_t(r)].state.y.cast<core::Scalar>();
+  if (r < 0 || r >= int(runs.size()) || runs[size_t(r)].y.rows() == 0) return {};
+  return runs[size_t(r)].y.cast<core::Scalar>();
 }
 
 // Cluster size and gap ratios; a subsample can leave too few groups to compare.
@@ -219,16 +219,11 @@ static bool finish_step(ProjectionExperiment& e) {
     m.push_back(gap_ratio_metric("gap_ratio_input", e.input(), e.labels));
   } else if (stage <= layouts) {
     const int r = stage - 1;
-    // t-SNE: first the exact KL of this layout, in pieces.
-    // (Offloaded: the worker computed it with the same pieces.)
-    if (e.method == ProjectionMethod::Tsne && e.offload_id) e.kl_job.kl = e.runs[size_t(r)].final_kl;
-    else if (e.method == ProjectionMethod::Tsne && !core::tsne_kl_step(e.runs[size_t(r)].state, e.kl_job)) return false;
     const std::string sfx = r == 0 ? "" : "_b";
     const core::Mat y = e.layout(r);
     m.push_back({"trustworthiness" + sfx, e.quality[size_t(r)].trustworthiness});
     m.push_back({"knn_accuracy" + sfx, e.quality[size_t(r)].knn_accuracy});
-    if (e.method == ProjectionMethod::Tsne) m.push_back({"kl" + sfx, e.kl_job.kl});
-    e.kl_job = core::TsneKlJob{};
+    if (e.method == ProjectionMethod::Tsne) m.push_back({"kl" + sfx, e.runs[size_t(r)].final_kl});  // exact: the job's
     m.push_back(spread_ratio_metric("spread_ratio_output" + sfx, y, e.labels));
     m.push_back(gap_ratio_metric("gap_ratio_output" + sfx, y, e.labels));
   } else if (stage == layouts + 1) {
@@ -244,7 +239,7 @@ static bool finish_step(ProjectionExperiment& e) {
       m.push_back({"explained_variance_2", two});
     } else {
       m.push_back({"perplexity_used", e.perplexity_used});
-      m.push_back({"iterations", double(e.runs[0].state.iteration)});
+      m.push_back({"iterations", double(e.runs[0].iteration)});
     }
     if (e.runs.size() != 2) return e.finished = true;
     e.overlap_layout[0] = e.layout(0);
@@ -279,11 +274,13 @@ static bool finish_step(ProjectionExperiment& e) {
   return false;
 }
 
-// The layouts are final: measure them (in slices, see core/embed/quality.h).
 // Neighbours for trustworthiness and for the label vote, within what N allows.
 static int quality_k_trust(int n) { return std::max(1, std::min(trust_k(n), (n - 1) / 2)); }
 static int quality_k_vote(int n) { return std::max(1, std::min(kKnnK, n - 1)); }
 
+// The layouts are final: measure them again here, in slices (core/embed/quality.h), when the labels
+// changed after the job measured them (colour_by). The pictures in the job's order: each run's (PCA:
+// its own), then PCA's beside t-SNE's.
 static void start_quality(ProjectionExperiment& e) {
   const int layouts = e.method == ProjectionMethod::Pca ? 1 : int(e.runs.size());
   const int n = int(e.x.rows());
@@ -306,149 +303,127 @@ static std::vector<core::TsneParams> tsne_params(ProjectionExperiment& e) {
   p.init = e.init;
   p.kl_every = 25;
   p.exact_max_n = 200;  // Barnes-Hut above 200 points: several times faster, same picture
+  e.exaggeration_iterations = p.exaggeration_iterations;
   std::vector<core::TsneParams> runs(e.second_seed >= 0 ? 2 : 1, p);
   runs[0].seed = e.seed;
   if (runs.size() == 2) runs[1].seed = uint64_t(e.second_seed);
-  e.runs.resize(runs.size());
+  e.runs.assign(runs.size(), TsneRun{});
   for (size_t r = 0; r < runs.size(); ++r) e.runs[r].seed = runs[r].seed;
   return runs;
 }
 
-// The start of t-SNE's initialisation (which runs in slices: see step()).
-static void start_tsne(ProjectionExperiment& e) {
-  const std::vector<core::TsneParams> params = tsne_params(e);
-  for (size_t r = 0; r < params.size(); ++r)
-    if (e.error = core::tsne_init_begin(e.runs[r].state, e.input(), params[r]); !e.error) return;
+// What the block computes (core/embed/projection_job.h).
+static core::ProjectionJobSettings job_settings(ProjectionExperiment& e) {
+  const int n = int(e.x.rows());
+  // Sizes: at most 1797 points of at most 64 features (the digits; words: 30, blobs: 300), or 10,000
+  // Fashion-MNIST images of 784 pixels, whose PCA (a 784 x 784 covariance) gives t-SNE and the quality
+  // measures 50 features: all far below the memory budget; tsne_init checks its own anyway.
+  int comps = 0;
+  core::ProjectionJobSettings s;
+  if (e.pca_dims > 0 && e.pca_dims < e.x.cols()) {
+    // t-SNE of the first pca_dims principal components, the usual first step for images (van der
+    // Maaten & Hinton 2008, section 4.2: 30 components; scikit-learn and openTSNE suggest 50); the
+    // layouts are judged in that space too. Their first two are PCA's own picture, drawn beside.
+    comps = int(std::min<core::Index>(e.pca_dims, n - 1));
+    s.tsne_of_pca = comps > 0;
+  } else if (e.method == ProjectionMethod::Pca) {
+    comps = int(std::min<core::Index>(std::min<core::Index>(10, e.x.cols()), n - 1));
+  }
+  s.components = comps > 0 ? std::max(2, comps) : 0;
+  if (e.method == ProjectionMethod::Tsne) s.runs = tsne_params(e);
+  s.iterations = e.iterations;
+  s.labels = e.labels;
+  s.k_trust = quality_k_trust(n);
+  s.k_vote = quality_k_vote(n);
+  return s;
 }
 
-// The PCA's components (pca_x) are there: what t-SNE works in (pca_dims) and what PCA alone shows.
-static void pca_adopt(ProjectionExperiment& e) {
+// The computation starts: on the platform's worker when there is one and the set is big enough,
+// else here, in the block's own slices (step()).
+static void prepare(ProjectionExperiment& e, bool here = false) {
+  e.prepared = true;
+  e.news = ProjectionNews{};
+  core::ProjectionJobSettings s = job_settings(e);
+  if (!here && g_offload.start && e.x.rows() >= kOffloadMinPoints && (e.offload_id = g_offload.start(e.x, s)) > 0) return;
+  e.offload_id = 0;
+  e.job = std::make_unique<core::ProjectionJob>();
+  if (core::Status st = core::projection_job_begin(*e.job, e.x, std::move(s)); !st) e.error = st;
+}
+
+// The job's state as news (what the worker posts), for the block to take in one way either way.
+static void news_from_job(const core::ProjectionJob& j, ProjectionNews& n) {
+  n.phase = j.phase;
+  n.error = j.error.message;
+  n.stage = j.stage;
+  n.stage_run = j.stage_run;
+  n.fraction = j.fraction;
+  n.iteration = j.runs.empty() ? 0 : j.runs[0].iteration;
+  const bool pictures = j.phase >= core::ProjectionPhase::Iterating;  // every run initialised
+  n.y.resize(j.runs.size());
+  n.kl_iteration = j.kl_iteration;
+  n.kl_value = j.kl_value;
+  n.final_kl = j.final_kl;
+  for (size_t r = 0; r < j.runs.size(); ++r) n.y[r] = pictures ? j.runs[r].y : core::MatD{};
+  n.quality.clear();
+  if (j.phase == core::ProjectionPhase::Done)
+    for (const core::LayoutQualityJob& q : j.quality) n.quality.push_back({q.trustworthiness, q.knn_accuracy, q.knn_accuracy_input});
+  if (!n.pca_taken && j.phase > core::ProjectionPhase::Pca && j.settings.components > 0) {
+    n.has_pca = true;
+    n.pca = j.pca;
+    n.pca_x = j.pca_x;
+  }
+}
+
+// The PCA's components are there: what t-SNE works in (pca_dims) and what PCA alone shows.
+static void pca_adopt(ProjectionExperiment& e, core::Mat components) {
   if (e.pca_dims > 0 && e.pca_dims < e.x.cols()) {
-    e.tsne_x = std::move(e.pca_x);
+    e.tsne_x = std::move(components);
     e.pca_y = e.tsne_x.leftCols(2);
   } else {
-    e.pca_y = e.pca_x.leftCols(2);
+    e.pca_y = components.leftCols(2);
   }
-  e.pca_x = core::Mat{};
 }
 
-// Hands the PCA and t-SNE to the platform's worker when there is one and the set is big enough;
-// false: the experiment computes them itself.
-static bool offload(ProjectionExperiment& e, int components) {
-  if (!g_offload.start || e.x.rows() < kOffloadMinPoints) return false;
-  ProjectionOffloadJob job;
-  job.x = &e.x;
-  job.components = components;
-  job.tsne_of_pca = e.pca_dims > 0 && e.pca_dims < e.x.cols();  // as pca_adopt
-  if (e.method == ProjectionMethod::Tsne) job.runs = tsne_params(e);
-  job.iterations = e.iterations;
-  job.labels = &e.labels;
-  job.k_trust = quality_k_trust(int(e.x.rows()));
-  job.k_vote = quality_k_vote(int(e.x.rows()));
-  e.offload_id = g_offload.start(job);
-  if (e.offload_id > 0) {
-    for (size_t r = 0; r < job.runs.size(); ++r) e.runs[r].state.params = job.runs[r];
-    return true;
+// Takes the news in: the PCA once, the pictures and KL curves, and at the end their quality.
+static void take_news(ProjectionExperiment& e) {
+  ProjectionNews& news = e.news;
+  if (news.worker_failed) {
+    // The worker's failure (it could not start, say) is not the student's: compute here instead.
+    std::fprintf(stderr, "projection: computing on the page's thread instead of the worker: %s\n", news.error.c_str());
+    if (g_offload.stop) g_offload.stop(e.offload_id);
+    return prepare(e, true);
   }
-  e.offload_id = 0;
-  e.runs.clear();
-  return false;
-}
-
-// Takes what the worker sent. Its failure (it could not start, say) is not the student's: the
-// experiment starts again and computes in its own slices. Core refusing the input is (Error).
-static void offload_step(ProjectionExperiment& e) {
-  ProjectionOffloadNews& news = e.offload_news;
-  if (!g_offload.poll || !g_offload.poll(e.offload_id, news)) return;
-  if (news.phase == OffloadPhase::Error) {
+  if (news.phase == core::ProjectionPhase::Error) {
     e.error = core::Status::error(news.error);
     return;
   }
-  if (news.phase == OffloadPhase::Failed) {
-    std::fprintf(stderr, "projection: computing on the page's thread instead of the worker: %s\n", news.error.c_str());
-    if (g_offload.stop) g_offload.stop(e.offload_id);
-    e.offload_id = 0;
-    e.offload_news = ProjectionOffloadNews{};
-    e.runs.clear();
-    e.prepared = false;
-    return;
-  }
-  if (news.has_pca && e.pca_y.rows() == 0) {
+  if (news.has_pca) {
     e.pca = std::move(news.pca);
-    e.pca_x = std::move(news.pca_x);
-    pca_adopt(e);
+    pca_adopt(e, std::move(news.pca_x));
+    news.has_pca = false;
+    news.pca_taken = true;
   }
-  const int n = int(e.x.rows());
   for (size_t r = 0; r < e.runs.size() && r < news.y.size(); ++r) {
     TsneRun& run = e.runs[r];
-    if (news.y[r].rows() == n) run.state.y = news.y[r];
-    run.state.n = n;
-    run.state.iteration = news.iteration;
-    run.kl_iteration = news.kl_iteration[r];
-    run.kl_value = news.kl_value[r];
+    if (news.y[r].rows() == e.x.rows()) run.y = std::move(news.y[r]);
+    run.iteration = news.iteration;
+    if (r < news.kl_value.size()) {
+      run.kl_iteration = news.kl_iteration[r];
+      run.kl_value = news.kl_value[r];
+    }
     if (r < news.final_kl.size()) run.final_kl = news.final_kl[r];
   }
-  if (news.phase != OffloadPhase::Done) return;
-  // The pictures and their quality, measured as start_quality would (unless the labels changed since).
+  if (news.phase != core::ProjectionPhase::Done) return;
+  e.job.reset();
+  // The pictures' quality, as start_quality measures it (unless the labels changed since).
   const size_t pictures = (e.method == ProjectionMethod::Pca ? 1 : e.runs.size()) + (e.pca_beside() ? 1 : 0);
-  if (e.offload_labels_changed || news.quality.size() != pictures) return start_quality(e);
+  if (e.labels_changed || news.quality.size() != pictures) return start_quality(e);
   e.quality.assign(pictures, core::LayoutQualityJob{});  // no points left to measure: done()
   for (size_t r = 0; r < pictures; ++r) {
     e.quality[r].trustworthiness = news.quality[r][0];
     e.quality[r].knn_accuracy = news.quality[r][1];
     e.quality[r].knn_accuracy_input = news.quality[r][2];
   }
-}
-
-static void prepare(ProjectionExperiment& e) {
-  e.prepared = true;
-  const int n = int(e.x.rows());
-  // Sizes: at most 1797 points of at most 64 features (the digits; words: 30, blobs: 300), or 10,000
-  // Fashion-MNIST images of 784 pixels, whose PCA (a 784 x 784 covariance) gives t-SNE and the quality
-  // measures 50 features: all far below the memory budget; tsne_init checks its own anyway.
-  int comps = 0;
-  if (e.pca_dims > 0 && e.pca_dims < e.x.cols()) {
-    // t-SNE of the first pca_dims principal components, the usual first step for images (van der
-    // Maaten & Hinton 2008, section 4.2: 30 components; scikit-learn and openTSNE suggest 50); the
-    // layouts are judged in that space too. Their first two are PCA's own picture, drawn beside.
-    comps = int(std::min<core::Index>(e.pca_dims, n - 1));
-  } else if (e.method == ProjectionMethod::Pca) {
-    comps = int(std::min<core::Index>(std::min<core::Index>(10, e.x.cols()), n - 1));
-  }
-  if (offload(e, comps)) return;
-  if (comps == 0) return start_tsne(e);
-  // The PCA runs in pieces (step(), pca_piece): 10,000 images of 784 pixels take seconds in one go.
-  if (e.error = core::pca_fit_begin(e.x, std::max(2, comps), e.pca_job); !e.error) return;
-  e.pca_pending = true;
-}
-
-// One piece of the PCA prepare() started: a piece of the fit, or the projection of a block of rows.
-// When the last piece is done, what follows starts: the quality measures (PCA) or t-SNE of the
-// components (pca_dims).
-static void pca_piece(ProjectionExperiment& e) {
-  if (!e.pca_job.done()) {
-    if (!core::pca_fit_continue(e.x, e.pca, e.pca_job)) return;
-    if (e.error = e.pca_job.status; !e.error) return;
-    e.pca_x.resize(e.x.rows(), e.pca.axes.cols());
-    e.pca_rows = 0;
-    return;
-  }
-  const core::Index end = std::min<core::Index>(
-      e.x.rows(), e.pca_rows + std::max<core::Index>(1, core::Index(core::kPcaPieceWork / double(e.x.cols() * e.pca.axes.cols()))));
-  core::pca_transform_rows(e.pca, e.x, e.pca_rows, end, e.pca_x);
-  e.pca_rows = end;
-  if (end < e.x.rows()) return;
-  e.pca_pending = false;
-  pca_adopt(e);
-  if (e.method == ProjectionMethod::Pca) return start_quality(e);
-  start_tsne(e);
-}
-
-// The first t-SNE run whose initialisation is not finished, or -1.
-static int initialising_run(const ProjectionExperiment& e) {
-  for (int r = 0; r < int(e.runs.size()); ++r)
-    if (!core::tsne_init_done(e.runs[size_t(r)].state)) return r;
-  return -1;
 }
 
 void ProjectionExperiment::step(double budget_ms) {
@@ -477,32 +452,18 @@ void ProjectionExperiment::step(double budget_ms) {
     prepare(*this);
     if (done() || elapsed() > budget_ms) return;
   }
-  if (offload_id && quality.empty()) {
-    offload_step(*this);
-    if (quality.empty() || done()) return;  // else measured: the final metrics follow
-  }
-  while (pca_pending) {
-    pca_piece(*this);
-    if (done() || elapsed() > budget_ms) return;
-  }
-  // t-SNE's initialisation, a piece at a time (the 1797 digits take ~0.2 s natively).
-  for (int r; (r = initialising_run(*this)) >= 0;) {
-    if (error = core::tsne_init_step(runs[size_t(r)].state, budget_ms - elapsed()); !error) return;
-    if (elapsed() > budget_ms) return;
-  }
-  // Advance the runs in lockstep until the budget is spent (at least one step each).
-  while (quality.empty() && !done()) {
-    for (TsneRun& r : runs) {
-      const core::TsneStepStats s = core::tsne_step(r.state);
-      if (s.kl_computed) {
-        r.kl_iteration.push_back(float(s.iteration - 1));
-        r.kl_value.push_back(float(s.kl));
-      }
+  // PCA, t-SNE and the pictures' quality (core/embed/projection_job.h), here or on the worker.
+  if (quality.empty()) {
+    if (job) {
+      core::projection_job_step(*job, budget_ms - elapsed());
+      news_from_job(*job, news);
+      take_news(*this);
+    } else if (g_offload.poll && g_offload.poll(offload_id, news)) {
+      take_news(*this);
     }
-    if (runs[0].state.iteration >= iterations) start_quality(*this);
-    if (elapsed() > budget_ms) return;
+    if (quality.empty() || done() || elapsed() > budget_ms) return;
   }
-  // Then measure the pictures, a block of points at a time, and compute the final metrics.
+  // Measures still to take (after colour_by), then the final metrics.
   for (core::LayoutQualityJob& q : quality) {
     if (!q.done()) core::layout_quality_step(q, budget_ms - elapsed());
     if (!q.done()) return;
@@ -524,41 +485,43 @@ float ProjectionExperiment::progress() const {
   }
   if (data == ProjectionData::Words && x.rows() == 0) return 0.2f * words.progress();
   const float base = data == ProjectionData::Words && !user ? 0.2f : 0.0f;
-  if (runs.empty() || (offload_id && offload_news.phase < OffloadPhase::Iterating)) return base;
-  if (offload_id && offload_news.phase >= OffloadPhase::Kl)  // the worker's exact KL and measures
-    return 0.95f + (offload_news.phase == OffloadPhase::Quality ? 0.04f * float(offload_news.fraction) : 0.0f);
-  return base + (1.0f - base) * float(runs[0].state.iteration) / float(std::max(1, iterations));
+  using P = core::ProjectionPhase;
+  switch (news.phase) {
+    case P::Iterating:
+      return base + (1.0f - base) * 0.95f * float(news.iteration) / float(std::max(1, iterations));
+    case P::Kl:
+      return base + (1.0f - base) * 0.95f;
+    case P::Quality:
+      return base + (1.0f - base) * (0.95f + 0.04f * float(news.fraction));
+    default:
+      return base;
+  }
 }
 
 std::string ProjectionExperiment::progress_text() const {
   if (!quality.empty() && !finished) return "measuring the picture (trustworthiness, k-NN accuracy)";
   if (data == ProjectionData::Words && x.rows() == 0) return "training the word embeddings: " + words.progress_text();
-  if (offload_id && offload_news.phase < OffloadPhase::Iterating) {
-    char pct[16];
-    std::snprintf(pct, sizeof pct, " %d %%", int(100 * offload_news.fraction));
-    const std::string what = offload_news.phase == OffloadPhase::Pca ? "PCA of " + std::to_string(x.cols()) + " features: "
-                                                                       : std::string("t-SNE: ");
-    return what + (offload_news.stage.empty() ? "starting" : offload_news.stage) + (offload_news.fraction > 0 ? pct : "");
-  }
-  if (offload_id && offload_news.phase == OffloadPhase::Kl) return "t-SNE: the exact KL of the picture";
-  if (offload_id && offload_news.phase == OffloadPhase::Quality) return "measuring the picture (trustworthiness, k-NN accuracy)";
-  if (pca_pending) {
-    char pct[16];
-    std::snprintf(pct, sizeof pct, " %d %%", int(100 * (pca_job.done() ? 1.0 : pca_job.progress(x.rows()))));
-    return "PCA of " + std::to_string(x.cols()) + " features: " +
-           (pca_job.done() ? "projecting the points" : std::string("covariance") + pct);
+  char pct[16];
+  std::snprintf(pct, sizeof pct, " %d %%", int(100 * news.fraction));
+  using P = core::ProjectionPhase;
+  if (!prepared) return method == ProjectionMethod::Pca ? "PCA" : "t-SNE: starting";
+  switch (news.phase) {
+    case P::Pca:
+      return "PCA of " + std::to_string(x.cols()) + " features: " + (news.stage.empty() ? "starting" : news.stage) +
+             (news.stage == "covariance" ? pct : "");
+    case P::TsneInit:
+      return std::string("t-SNE") + (news.stage_run > 0 ? " (second seed)" : "") + ": " + news.stage +
+             (news.fraction > 0 ? pct : "");
+    case P::Kl:
+      return "t-SNE: " + news.stage;
+    case P::Quality:
+      return news.stage;
+    default:
+      break;
   }
   if (method == ProjectionMethod::Pca) return "PCA";
-  if (const int r = initialising_run(*this); r >= 0) {
-    const core::TsneInitProgress p = core::tsne_init_progress(runs[size_t(r)].state);
-    char pct[16];
-    std::snprintf(pct, sizeof pct, " %d %%", int(100 * p.fraction));
-    return std::string("t-SNE") + (r > 0 ? " (second seed)" : "") + ": " + std::string(p.stage) +
-           (p.fraction > 0 ? pct : "");
-  }
-  const int it = runs.empty() ? 0 : runs[0].state.iteration;
-  std::string s = "t-SNE iteration " + std::to_string(it) + " / " + std::to_string(iterations);
-  if (!runs.empty() && it < runs[0].state.params.exaggeration_iterations) s += " (early exaggeration)";
+  std::string s = "t-SNE iteration " + std::to_string(news.iteration) + " / " + std::to_string(iterations);
+  if (news.iteration < exaggeration_iterations) s += " (early exaggeration)";
   return s;
 }
 
@@ -577,7 +540,7 @@ void ProjectionExperiment::colour_by(int column) {
   colour = g_colour = column;  // blocks built later (a knob change, another step) keep it
   user_labels(*user, colour, labels, group_names, point_labels);
   if (quality.empty()) {  // still projecting: the metrics will use the new labels
-    offload_labels_changed = offload_id != 0;
+    labels_changed = true;
     return;
   }
   // Measured already: measure the label-based metrics again (the layouts stay).
@@ -585,7 +548,6 @@ void ProjectionExperiment::colour_by(int column) {
   results.clear();
   finished = false;
   finish_stage = 0;
-  kl_job = core::TsneKlJob{};
   overlap_job = core::KnnJob{};
   overlap_knn[0] = overlap_knn[1] = core::Knn{};
   start_quality(*this);
@@ -595,7 +557,7 @@ std::vector<Metric> ProjectionExperiment::metrics() const {
   if (finished) return results;
   std::vector<Metric> m = {{"points", double(x.rows())}};
   if (!runs.empty()) {
-    m.push_back({"iterations", double(runs[0].state.iteration)});
+    m.push_back({"iterations", double(runs[0].iteration)});
     if (!runs[0].kl_value.empty()) m.push_back({"kl", runs[0].kl_value.back()});
   }
   return m;

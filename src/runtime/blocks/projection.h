@@ -14,6 +14,7 @@
 
 #include "core/data/projector_tsv.h"
 #include "core/embed/pca.h"
+#include "core/embed/projection_job.h"
 #include "core/embed/tsne.h"
 #include "core/embed/quality.h"
 #include "runtime/blocks/word_embedding.h"
@@ -56,51 +57,45 @@ core::Status projection_user_data_parse(const std::string& vectors_name, std::st
 struct Session;
 core::Status projection_file_dropped(Session& s, const std::string& name, std::string contents, std::string& message);
 
+// One t-SNE run as the block draws and measures it: its picture so far and its KL curve.
 struct TsneRun {
   uint64_t seed = 0;
-  core::TsneState state;
+  core::MatD y;                               // (N, 2) the layout; empty while t-SNE initialises
+  int iteration = 0;                          // steps done
   std::vector<float> kl_iteration, kl_value;  // the KL curve (every kl_every iterations)
-  double final_kl = -1;                       // offloaded: the exact KL the worker computed at the end
+  double final_kl = -1;                       // the exact KL at the end
 };
 
-// Where the platform can compute a big projection away from the frame loop (the page: a Web Worker
-// running core's PCA and t-SNE in a WebAssembly instance of its own, src/platform/compute_worker.cpp),
-// so t-SNE gets a processor core to itself instead of the share of each frame FrameBudget leaves it.
-// Unset natively and under node: the experiment then computes in its own slices. Both ways run the
-// same core functions in the same order on the same input: the same results, bit for bit.
-// A job is the PCA (components > 0; fit, then the points projected onto its axes), then the t-SNE
-// runs of the result (or of x) in lockstep for `iterations` steps, then each run's exact KL, then the
-// quality of each picture (t-SNE's, then PCA's own when there is a PCA), as start_quality measures it.
-struct ProjectionOffloadJob {
-  const core::Mat* x = nullptr;
-  int components = 0;
-  bool tsne_of_pca = false;            // t-SNE and the quality measures work on the components, not x
-  std::vector<core::TsneParams> runs;  // empty: the PCA only
-  int iterations = 0;
-  const std::vector<int32_t>* labels = nullptr;  // (N) for the k-NN accuracies
-  int k_trust = 0, k_vote = 0;
-};
-// As compute_worker.cpp. Failed: the worker's own failure (the experiment then computes on the page's
-// thread); Error: core refused the input (its message is the student's, as it would be on the thread).
-enum class OffloadPhase { Failed = -1, Pca = 0, TsneInit = 1, Iterating = 2, Kl = 3, Quality = 4, Done = 5, Error = 6 };
-// A job's latest state, as the worker last posted it.
-struct ProjectionOffloadNews {
-  OffloadPhase phase = OffloadPhase::Pca;
-  std::string stage, error;  // what it is doing; why it failed
-  double fraction = 0;       // of that stage
-  int iteration = 0;         // t-SNE steps done
-  std::vector<core::MatD> y; // per run: the layout (N, 2)
+// What the block's computation (core/embed/projection_job.h) has got to: filled from the job itself
+// when the block computes in its own frame slices, or from what the page's worker last posted.
+struct ProjectionNews {
+  core::ProjectionPhase phase = core::ProjectionPhase::Pca;
+  bool worker_failed = false;  // the worker itself failed (not the computation): `error` says why
+  std::string stage, error;    // what it is doing; core's message (phase Error) or the worker's
+  int stage_run = 0;           // the t-SNE run `stage` is about
+  double fraction = 0;         // of that stage
+  double worker_ms = 0;        // the worker's computing time so far (0 when computed here)
+  int iteration = 0;           // t-SNE steps done
+  std::vector<core::MatD> y;   // per run: the layout (N, 2), once initialised
   std::vector<std::vector<float>> kl_iteration, kl_value;
   std::vector<double> final_kl;
   std::vector<std::array<double, 3>> quality;  // per picture: trustworthiness, k-NN accuracy, input k-NN accuracy
-  bool has_pca = false;      // the PCA (fit and projected points), once it is done
+  bool has_pca = false;        // the PCA (fit and projected points) is here, once it is done ...
+  bool pca_taken = false;      // ... and the block took it (it is not sent again)
   core::Pca pca;
   core::Mat pca_x;
 };
+
+// Where the platform can compute a big projection away from the frame loop (the page: a Web Worker
+// running core's projection job in a WebAssembly instance of its own, src/platform/compute_worker.cpp),
+// so t-SNE gets a processor core to itself instead of the share of each frame FrameBudget leaves it.
+// Unset natively and under node: the block then runs the job in its own frame slices. Both run the same
+// job (core/embed/projection_job.h) on the same input: the same results, bit for bit.
 struct ProjectionOffload {
-  std::function<int(const ProjectionOffloadJob&)> start;          // a job id, or 0 if it cannot
-  std::function<bool(int id, ProjectionOffloadNews& news)> poll;  // true when news arrived (news updated)
-  std::function<void(int id)> stop;                               // the experiment is gone
+  // A job id, or 0 if it cannot (the block then computes itself).
+  std::function<int(const core::Mat& x, const core::ProjectionJobSettings& settings)> start;
+  std::function<bool(int id, ProjectionNews& news)> poll;  // true when news arrived (news updated)
+  std::function<void(int id)> stop;                        // the block is gone
 };
 void projection_offload_set(ProjectionOffload offload);
 // Points from which a projection is offloaded (below, the worker's start-up costs more than it saves).
@@ -114,6 +109,7 @@ struct ProjectionExperiment final : Experiment {
   int pca_dims = 0;             // t-SNE of the first pca_dims principal components (0: of x itself)
   int iterations = 750;
   double perplexity = 30, perplexity_used = 30;
+  int exaggeration_iterations = 250;  // t-SNE's (core's default), for the KL plot's marker
   double learning_rate = 0;     // 0: automatic
   core::TsneInit init = core::TsneInit::Random;
   uint64_t seed = 1;
@@ -135,25 +131,22 @@ struct ProjectionExperiment final : Experiment {
   // Results.
   bool prepared = false, finished = false;
   core::Pca pca;
-  core::PcaJob pca_job;                      // the fit, in pieces (10,000 x 784 pixels: seconds in one go) ...
-  core::Mat pca_x;                           // ... then the projection onto its axes, a block of rows at a time
-  core::Index pca_rows = 0;                  //     (rows of pca_x done)
-  bool pca_pending = false;                  // prepare() started a PCA that step() has not finished
   core::Mat pca_y;                           // (N, 2) PCA coordinates (t-SNE with pca_dims: PCA alone, for comparison)
   core::Mat tsne_x;                          // t-SNE with pca_dims: (N, pca_dims) its input; quality is measured in it
   std::vector<TsneRun> runs;                 // 1 or 2 t-SNE runs
   std::vector<core::LayoutQualityJob> quality;  // per layout, evaluated in slices after the runs
   std::vector<Metric> results;               // final metrics (complete when finished)
   int finish_stage = 0;                      // final metrics: units done (see finish_step)
-  core::TsneKlJob kl_job;                    // a layout's exact KL, in pieces
   core::Mat overlap_layout[2];               // two seeds: the pictures whose neighbours are compared ...
   core::Knn overlap_knn[2];                  // ... their 10 nearest neighbours ...
   core::KnnJob overlap_job;                  // ... found in pieces
   bool overlap_ok = true;
   core::Status error;
-  int offload_id = 0;                        // > 0: the platform computes PCA and t-SNE (ProjectionOffload)
-  ProjectionOffloadNews offload_news;        // ... and this is what it has sent so far
-  bool offload_labels_changed = false;       // colour_by while offloaded: the worker's accuracies are stale
+  // The computation (PCA, t-SNE, the pictures' quality): in the block's own slices, or on the page's worker.
+  std::unique_ptr<core::ProjectionJob> job;  // computing here ...
+  int offload_id = 0;                        // ... or there (ProjectionOffload)
+  ProjectionNews news;                       // what it has got to
+  bool labels_changed = false;               // colour_by while computing: the job's accuracies are stale
 
   ~ProjectionExperiment() override;
   void step(double budget_ms) override;
@@ -173,6 +166,7 @@ struct ProjectionExperiment final : Experiment {
   // t-SNE with pca_dims: the first two of those components are drawn beside it ("what PCA alone shows").
   bool pca_beside() const { return method == ProjectionMethod::Tsne && pca_y.rows() > 0; }
   DataSetInfo data_set() const override;
+  double worker_ms() const override { return news.worker_ms; }
   // User data: group the points by metadata column `column` (the layouts stay; the label-based
   // metrics are measured again).
   void colour_by(int column);

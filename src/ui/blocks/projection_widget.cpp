@@ -173,7 +173,7 @@ BlockCommand widget_projection(LabApp& app, const runtime::BlockRun& run, const 
   if ((pca && e->pca_y.rows() == 0) || (!pca && e->runs.empty())) return command;
   // Nothing to draw while t-SNE initialises (the progress bar says which stage it is at).
   for (const runtime::TsneRun& r : e->runs)
-    if (!core::tsne_init_done(r.state)) return command;
+    if (r.y.rows() == 0) return command;
   const float font = ImGui::GetFontSize();
   const float avail = ImGui::GetContentRegionAvail().x;
   const float gap = ImGui::GetStyle().ItemSpacing.x;
@@ -268,7 +268,7 @@ BlockCommand widget_projection(LabApp& app, const runtime::BlockRun& run, const 
       if (plot_begin("##kl", ks, ImVec2(sw, std::min(sw * 0.75f, font * 13)))) {
         const runtime::TsneRun& r = e->runs[0];
         plot_line("KL", r.kl_iteration.data(), r.kl_value.data(), int(r.kl_value.size()));
-        plot_vline("end of early exaggeration", r.state.params.exaggeration_iterations);
+        plot_vline("end of early exaggeration", e->exaggeration_iterations);
         plot_end();
       }
       ImGui::EndGroup();
