@@ -2,7 +2,8 @@
 //   - the first lesson's page fetches no data set (digits, Fashion-MNIST), nor the compute worker;
 //   - a digits step fetches the digits (and not Fashion-MNIST) and its block finishes on them, its
 //     PCA computed by the compute worker; a t-SNE step gives the same numbers in the worker, with
-//     ?noworker on the page's thread, and with ?nosimd in the no-SIMD build's worker;
+//     ?noworker on the page's thread, with ?nosimd in the no-SIMD build's worker, and on the page's
+//     thread when the site lacks compute.wasm (the console says why);
 //   - a failed fetch is one message in the block, naming the file, and the app keeps running;
 //   - the Fashion-MNIST step fetches its images, runs t-SNE live (frames keep flowing: p95 interval
 //     reported) and finishes with its quality numbers; screenshots of the finished map drawn with the
@@ -87,11 +88,27 @@ try {
          `(${JSON.stringify(files)})`);
       await context.close();
     }
+    // A site published without the worker's files: the block computes on the page's thread instead.
+    {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+      const page = await context.newPage();
+      const logged = [];
+      page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') logged.push(m.text()); });
+      await page.route(/compute\.wasm/, (r) => r.fulfill({ status: 404, body: 'gone' }));
+      await page.goto(url + '#03-seeing-embeddings/2');
+      await waitReady(page);
+      const done = await waitBlock(page, () => { const m = window.embedlab.mirror; const b = m && (m.parts || []).find((p) => p.type === 'block');
+        return b && b.progress === 1 && (b.metrics || []).some((x) => x.name === 'kl'); }, 180000);
+      runs.missing = metricsOf(await firstBlock(page));
+      ok(done && logged.some((t) => /instead of the worker/.test(t)),
+         `without compute.wasm (404) the step still finishes, on the page's thread, and the console says why (${logged.slice(-1)})`);
+      await context.close();
+    }
     const names = Object.keys(runs.worker);
-    for (const other of ['noworker', 'nosimd'])
+    for (const other of ['noworker', 'nosimd', 'missing'])
       ok(names.includes('kl') && names.every((k) => Object.is(runs[other][k], runs.worker[k])) &&
          Object.keys(runs[other]).length === names.length,
-         `the worker and ${other === 'noworker' ? 'the page\'s thread' : 'the no-SIMD build\'s worker'} give the same metrics: ` +
+         `the worker and ${{ noworker: 'the page\'s thread', nosimd: 'the no-SIMD build\'s worker', missing: 'the fallback' }[other]} give the same metrics: ` +
          names.map((k) => `${k} ${runs.worker[k]}/${runs[other][k]}`).join(', '));
   }
 
