@@ -7,8 +7,8 @@
 Module.labCompute = { worker: null, next: 1, jobs: {},  // id -> { latest, current }
                       failed: typeof location !== 'undefined' && /[?&]noworker\b/.test(location.search) ? 'switched off (?noworker)' : '' };
 
-Module.labComputeStart = function (xPtr, n, d, scalarBytes, components, tsneOfPca, runs, paramsPtr, iterations, labelsPtr,
-                                   kTrust, kVote) {
+// The settings come as numbers (core::projection_settings_numbers); `runs`: how many t-SNE runs.
+Module.labComputeStart = function (xPtr, n, d, scalarBytes, numbersPtr, count, runs, labelsPtr) {
   var c = Module.labCompute;
   if (c.failed || typeof Worker === 'undefined') return 0;
   if (!c.worker) {
@@ -30,12 +30,11 @@ Module.labComputeStart = function (xPtr, n, d, scalarBytes, components, tsneOfPc
   var id = c.next++;
   var Type = scalarBytes === 8 ? Float64Array : Float32Array;
   var x = new Type(HEAPU8.slice(xPtr, xPtr + n * d * scalarBytes).buffer);
-  var params = HEAPF64.slice(paramsPtr / 8, paramsPtr / 8 + 6 * runs);
+  var numbers = HEAPF64.slice(numbersPtr / 8, numbersPtr / 8 + count);
   var labels = HEAP32.slice(labelsPtr / 4, labelsPtr / 4 + n);
   c.jobs[id] = { latest: null, current: null };
-  c.worker.postMessage({ type: 'start', id: id, x: x, n: n, d: d, components: components, tsneOfPca: tsneOfPca, runs: runs,
-                         params: params, iterations: iterations, labels: labels, kTrust: kTrust, kVote: kVote },
-                       [x.buffer, labels.buffer]);
+  c.worker.postMessage({ type: 'start', id: id, x: x, n: n, d: d, runs: runs, numbers: numbers, labels: labels },
+                       [x.buffer, numbers.buffer, labels.buffer]);
   return id;
 };
 

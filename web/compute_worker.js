@@ -1,8 +1,8 @@
 // EmbedLab's compute worker (a classic Web Worker, started by web/compute_client.js): runs projection
 // jobs (core/embed/projection_job.h, through src/platform/compute_worker.cpp: compute.js/.wasm, from the
 // same build as the page's index.js) and posts their progress back. Messages in:
-//   { type: 'start', id, x (Float32Array or Float64Array, column-major), n, d, components, tsneOfPca,
-//     runs, params (Float64Array, 6 per run), iterations, labels (Int32Array), kTrust, kVote }
+//   { type: 'start', id, x (Float32Array or Float64Array, column-major), n, d, runs (t-SNE runs),
+//     numbers (Float64Array: the settings, core::projection_settings_numbers), labels (Int32Array) }
 //   { type: 'ack', id }    the page took the last update: the job may run ahead again
 //   { type: 'stop', id }   the experiment is gone
 // Messages out: { type: 'update', id, phase (core's ProjectionPhase as a number; -1: the worker failed),
@@ -27,11 +27,11 @@ function copy(ptr, count, Type) {
 
 function start(job) {
   var m = job.msg, bytes = m.x.byteLength;
-  var xp = mod._malloc(bytes), pp = mod._malloc(m.params.byteLength || 8), lp = mod._malloc(4 * m.n || 4);
+  var xp = mod._malloc(bytes), pp = mod._malloc(m.numbers.byteLength), lp = mod._malloc(4 * m.n || 4);
   mod.HEAPU8.set(new Uint8Array(m.x.buffer, m.x.byteOffset, bytes), xp);
-  mod.HEAPU8.set(new Uint8Array(m.params.buffer, m.params.byteOffset, m.params.byteLength), pp);
+  mod.HEAPU8.set(new Uint8Array(m.numbers.buffer, m.numbers.byteOffset, m.numbers.byteLength), pp);
   mod.HEAPU8.set(new Uint8Array(m.labels.buffer, m.labels.byteOffset, m.labels.byteLength), lp);
-  var phase = mod._cw_begin(m.id, xp, m.n, m.d, m.components, m.tsneOfPca, m.runs, pp, m.iterations, lp, m.kTrust, m.kVote);
+  var phase = mod._cw_begin(m.id, xp, m.n, m.d, pp, m.numbers.length, lp);
   mod._free(xp);
   mod._free(pp);
   mod._free(lp);

@@ -37,16 +37,12 @@ bool copy(int id, const char* key, int r, void* dst, size_t bytes) {
 }
 
 int start(const core::Mat& x, const core::ProjectionJobSettings& s) {
-  std::vector<double> params;
-  for (const core::TsneParams& p : s.runs)
-    params.insert(params.end(), {double(p.seed), p.perplexity, p.learning_rate, p.init == core::TsneInit::Pca ? 0.0 : 1.0,
-                                 double(p.kl_every), double(p.exact_max_n)});
-  if (params.empty()) params.push_back(0);
+  const std::vector<double> numbers = core::projection_settings_numbers(s);
   std::vector<int32_t> labels = s.labels;
   labels.resize(size_t(x.rows()), 0);
-  return EM_ASM_INT({ return Module.labComputeStart($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11); }, x.data(),
-                    int(x.rows()), int(x.cols()), int(sizeof(core::Scalar)), s.components, s.tsne_of_pca ? 1 : 0,
-                    int(s.runs.size()), params.data(), s.iterations, labels.data(), s.k_trust, s.k_vote);
+  return EM_ASM_INT({ return Module.labComputeStart($0, $1, $2, $3, $4, $5, $6, $7); }, x.data(), int(x.rows()),
+                    int(x.cols()), int(sizeof(core::Scalar)), numbers.data(), int(numbers.size()), int(s.runs.size()),
+                    labels.data());
 }
 
 bool poll(int id, runtime::ProjectionNews& news) {

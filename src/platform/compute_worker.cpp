@@ -38,31 +38,13 @@ ProjectionJob* find(int id) {
 
 extern "C" {
 
-// A new job: x is (n, d) in column-major order (Eigen's); `params` holds per run: seed, perplexity,
-// learning rate, init (0 PCA, 1 random), kl_every, exact_max_n (the block's choices; the rest are
-// core's defaults on both sides); labels (n) and the neighbours k_trust, k_vote are for the quality
-// measures. Returns the job's phase (6: core refused the input, cw_error says why).
-EMSCRIPTEN_KEEPALIVE int cw_begin(int id, const Scalar* x, int n, int d, int components, int tsne_of_pca, int runs,
-                                  const double* params, int iterations, const int32_t* labels, int k_trust, int k_vote) {
-  ProjectionJobSettings s;
-  s.components = components;
-  s.tsne_of_pca = tsne_of_pca != 0;
-  for (int r = 0; r < runs; ++r) {
-    const double* q = params + 6 * r;
-    TsneParams p;
-    p.seed = uint64_t(q[0]);
-    p.perplexity = q[1];
-    p.learning_rate = q[2];
-    p.init = q[3] == 0 ? TsneInit::Pca : TsneInit::Random;
-    p.kl_every = int(q[4]);
-    p.exact_max_n = int(q[5]);
-    p.iterations = iterations;
-    s.runs.push_back(p);
-  }
-  s.iterations = iterations;
+// A new job: x is (n, d) in column-major order (Eigen's); the settings as numbers
+// (core::projection_settings_numbers) and the labels (n) apart. Returns the job's phase (6: core
+// refused the input, cw_error says why).
+EMSCRIPTEN_KEEPALIVE int cw_begin(int id, const Scalar* x, int n, int d, const double* numbers, int count,
+                                  const int32_t* labels) {
+  ProjectionJobSettings s = projection_settings_from_numbers({numbers, size_t(count)});
   s.labels.assign(labels, labels + n);
-  s.k_trust = k_trust;
-  s.k_vote = k_vote;
   auto j = std::make_unique<Job>();
   j->x = Eigen::Map<const Mat>(x, n, d);
   projection_job_begin(j->job, j->x, std::move(s));

@@ -130,3 +130,30 @@ TEST_CASE("projection job: input core refuses stops it with core's message") {
   projection_job_step(job, 1e9);  // nothing more happens
   CHECK(job.phase == ProjectionPhase::Error);
 }
+
+TEST_CASE("projection job: the settings as numbers (how they reach the page's worker) give the same job") {
+  std::vector<int32_t> labels;
+  const Mat x = clusters(labels);
+  const ProjectionJobSettings s = settings(labels);
+  ProjectionJobSettings back = projection_settings_from_numbers(projection_settings_numbers(s));
+  CHECK(back.components == s.components);
+  CHECK(back.tsne_of_pca == s.tsne_of_pca);
+  CHECK(back.iterations == s.iterations);
+  CHECK(back.k_trust == s.k_trust);
+  CHECK(back.k_vote == s.k_vote);
+  REQUIRE(back.runs.size() == 2);
+  CHECK(back.runs[1].seed == 4);
+  CHECK(back.labels.empty());  // labels travel apart
+  back.labels = labels;
+  ProjectionJob a, b;
+  REQUIRE(projection_job_begin(a, x, s));
+  REQUIRE(projection_job_begin(b, x, back));
+  projection_job_step(a, 1e9);
+  projection_job_step(b, 1e9);
+  for (size_t r = 0; r < 2; ++r) CHECK(a.runs[r].y == b.runs[r].y);
+  CHECK(a.quality[0].knn_accuracy == b.quality[0].knn_accuracy);
+  // A short list is not read past its end.
+  const std::vector<double> v = projection_settings_numbers(s);
+  CHECK(projection_settings_from_numbers(std::span<const double>(v.data(), v.size() - 1)).runs.size() == 1);
+  CHECK(projection_settings_from_numbers(std::span<const double>(v.data(), 3)).runs.empty());
+}

@@ -116,6 +116,43 @@ void piece(ProjectionJob& j) {
 
 }  // namespace
 
+namespace {
+constexpr size_t kHead = 6, kPerRun = 6;  // the numbers before the runs; the numbers of each run
+}  // namespace
+
+std::vector<double> projection_settings_numbers(const ProjectionJobSettings& s) {
+  std::vector<double> v = {double(s.components), s.tsne_of_pca ? 1.0 : 0.0, double(s.iterations),
+                           double(s.k_trust),    double(s.k_vote),          double(s.runs.size())};
+  for (const TsneParams& p : s.runs)
+    v.insert(v.end(), {double(p.seed), p.perplexity, p.learning_rate, p.init == TsneInit::Pca ? 0.0 : 1.0,
+                       double(p.kl_every), double(p.exact_max_n)});
+  return v;
+}
+
+ProjectionJobSettings projection_settings_from_numbers(std::span<const double> v) {
+  ProjectionJobSettings s;
+  if (v.size() < kHead) return s;
+  s.components = int(v[0]);
+  s.tsne_of_pca = v[1] != 0;
+  s.iterations = int(v[2]);
+  s.k_trust = int(v[3]);
+  s.k_vote = int(v[4]);
+  const size_t runs = std::min(size_t(v[5]), (v.size() - kHead) / kPerRun);
+  for (size_t r = 0; r < runs; ++r) {
+    const double* q = v.data() + kHead + kPerRun * r;
+    TsneParams p;
+    p.iterations = s.iterations;
+    p.seed = uint64_t(q[0]);
+    p.perplexity = q[1];
+    p.learning_rate = q[2];
+    p.init = q[3] == 0 ? TsneInit::Pca : TsneInit::Random;
+    p.kl_every = int(q[4]);
+    p.exact_max_n = int(q[5]);
+    s.runs.push_back(p);
+  }
+  return s;
+}
+
 Status projection_job_begin(ProjectionJob& job, const Mat& x, ProjectionJobSettings settings) {
   job = ProjectionJob{};
   job.settings = std::move(settings);

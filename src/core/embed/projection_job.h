@@ -7,6 +7,7 @@
 // bits either way.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,13 @@ struct ProjectionJobSettings {
   std::vector<int32_t> labels;   // (N) each point's group, for the k-NN accuracies (empty: none)
   int k_trust = 0, k_vote = 0;   // neighbours for trustworthiness and for the label vote (quality.h)
 };
+
+// The settings but the labels as a list of numbers, and back: how they travel to the page's worker
+// (src/platform/compute_web.cpp, compute_worker.cpp). Only what the projection block sets per run
+// travels (seed, perplexity, learning rate, init, kl_every, exact_max_n); the rest are core's defaults
+// on both sides.
+std::vector<double> projection_settings_numbers(const ProjectionJobSettings& s);
+ProjectionJobSettings projection_settings_from_numbers(std::span<const double> numbers);
 
 // In order (the page's worker passes them as numbers: 0 Pca ... 6 Error).
 enum class ProjectionPhase { Pca, TsneInit, Iterating, Kl, Quality, Done, Error };

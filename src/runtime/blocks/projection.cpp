@@ -407,9 +407,9 @@ static void take_news(ProjectionExperiment& e) {
     TsneRun& run = e.runs[r];
     if (news.y[r].rows() == e.x.rows()) run.y = std::move(news.y[r]);
     run.iteration = news.iteration;
-    if (r < news.kl_value.size()) {
-      run.kl_iteration = news.kl_iteration[r];
-      run.kl_value = news.kl_value[r];
+    if (r < news.kl_value.size()) {  // news is filled afresh by every poll: take its curves
+      run.kl_iteration = std::move(news.kl_iteration[r]);
+      run.kl_value = std::move(news.kl_value[r]);
     }
     if (r < news.final_kl.size()) run.final_kl = news.final_kl[r];
   }
