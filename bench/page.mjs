@@ -6,11 +6,20 @@
 //   node bench/page.mjs [--site build/web-release/site] [--loads 5] [--no-frames] [--no-load]
 //                       [--lessons 01-symbols,04-overfitting] [--cap-s 20] [--idle-s 8]
 //                       [--viewport 640x400] [--fmnist-runs 3] [--no-fmnist] [--verbose]
-// Load (one fresh browser per load: no HTTP cache, no compiled-code cache, service worker blocked):
+// Load (one fresh browser per load: no HTTP cache, no compiled-code cache, service worker blocked;
+// the browser has started and sat on about:blank for 2 s before the navigation, as a student's has
+// when they follow a link):
 //   page.transfer_bytes      bytes on the wire (headers + encoded bodies, Resource Timing transferSize)
 //                            of every request that finished before the first lesson frame
 //   page.ready_ms            navigation start to the page's ready signal: the first lesson on screen
 //                            and the loading overlay gone (window.embedlab.readyMs, web/lab_pre.js)
+//   page.ready.context_ms, .main_start_ms, .main_ms, .first_frame_ms: where that time went
+//                            (window.embedlab.startup): creating the WebGL context, navigation to the
+//                            app's main() (downloads, compile), main() (fonts, the lesson), the frame
+//   page.ready_ms_webgl_floor the same browser and server, a page that only creates a WebGL 2 context
+//                            and draws one frame: what no WebGL page on this machine can beat
+//   page.ready_ms_at_launch  page.ready_ms navigated at once after the browser's launch, as measured
+//                            until 2026-12-04: it adds the browser's own start-up (~1 s here)
 //   each as the median of --loads, with _min and _max; page.transfer_bytes_total: every request of
 //   the first load, 2 s after ready (what arrives after the first frame is not in transfer_bytes).
 // Frames (one browser, --viewport 640x400 by default): every step of every lesson is opened by its
@@ -95,12 +104,28 @@ const waitReady = (page) => page.waitForFunction(() => window.embedlab && (windo
                                                  null, { timeout: 120000, polling: 50 });
 
 // [SECTION] load: bytes and time to the first lesson frame
-async function measureLoad(url, first) {
+// The control page for page.ready_ms_webgl_floor (served by the test browser itself, same origin).
+const WEBGL_FLOOR_PAGE = `<!doctype html><html><body style="margin:0"><canvas style="width:100vw;height:100vh"></canvas><script>
+const c = document.querySelector('canvas'); c.width = 1280; c.height = 800;
+const gl = c.getContext('webgl2', { alpha: true, antialias: false, depth: false, stencil: false, preserveDrawingBuffer: true });
+gl.clearColor(0.97, 0.97, 0.96, 1); gl.clear(gl.COLOR_BUFFER_BIT);
+requestAnimationFrame(() => { window.embedlab = { readyMs: Math.round(performance.now()) }; });
+</script></body></html>`;
+
+// One cold load of `url` (or of the control page with `floor`). `settle`: the browser sits on
+// about:blank for 2 s first. `first`: also waits 2 s after ready, for page.transfer_bytes_total.
+async function measureLoad(url, { first = false, settle = true, floor = false } = {}) {
   const browser = await launch();
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
     const page = await context.newPage();
-    await page.goto(url);
+    const target = floor ? url + '__bench_webgl_floor.html' : url;
+    if (floor) await page.route(target, (route) => route.fulfill({ contentType: 'text/html', body: WEBGL_FLOOR_PAGE }));
+    if (settle) {
+      await page.goto('about:blank');
+      await page.waitForTimeout(2000);
+    }
+    await page.goto(target);
     await waitReady(page);
     await page.waitForTimeout(first ? 2000 : 0);
     return await page.evaluate(() => {
@@ -111,7 +136,7 @@ async function measureLoad(url, first) {
         files.push({ name: new URL(e.name).pathname.slice(1) || e.name, bytes: e.transferSize, start: e.startTime, end: e.responseEnd,
                      body: e.encodedBodySize, decoded: e.decodedBodySize });
       const before = files.filter((f) => f.end <= ready);
-      return { ready, failed: !!window.embedlab.failed, files,
+      return { ready, failed: !!window.embedlab.failed, files, startup: window.embedlab.startup || {},
                bytes: before.reduce((s, f) => s + f.bytes, 0), total: files.reduce((s, f) => s + f.bytes, 0) };
     });
   } finally {
@@ -213,12 +238,17 @@ const machine = () => `load average ${os.loadavg().map((x) => x.toFixed(1)).join
 console.log(`# page: ${site}, ${machine()}`);
 try {
   if (!flag('--no-load')) {
-    const runs = [];
+    const runs = [], floors = [], atLaunch = [];
     for (let i = 0; i < loads; ++i) {
-      const r = await measureLoad(url, i === 0);
+      const r = await measureLoad(url, { first: i === 0 });
       if (r.failed) throw new Error('the page reported a failure while loading');
       runs.push(r);
-      if (verbose) console.error(`page: load ${i + 1}: ${r.bytes} bytes before the first frame, ready at ${r.ready} ms`);
+      floors.push((await measureLoad(url, { floor: true })).ready);
+      atLaunch.push((await measureLoad(url, { settle: false })).ready);
+      const st = r.startup;
+      if (verbose) console.error(`page: load ${i + 1}: ${r.bytes} bytes before the first frame, ready at ${r.ready} ms ` +
+                                 `(context ${st.context}+${st.contextMs} ms, main ${st.main}, frame ${st.frame}); ` +
+                                 `WebGL floor ${floors[i]} ms, at launch ${atLaunch[i]} ms`);
       if (i === 0 && verbose)
         for (const f of r.files.sort((a, b) => b.bytes - a.bytes))
           console.error(`page:   ${String(f.bytes).padStart(8)} B on the wire (${String(f.decoded ?? '').padStart(8)} decoded)` +
@@ -229,9 +259,21 @@ try {
     bench('page.transfer_bytes_min', Math.min(...bytes), 'bytes');
     bench('page.transfer_bytes_max', Math.max(...bytes), 'bytes');
     bench('page.transfer_bytes_total', runs[0].total, 'bytes');
-    bench('page.ready_ms', median(ready), 'ms');
-    bench('page.ready_ms_min', Math.min(...ready), 'ms');
-    bench('page.ready_ms_max', Math.max(...ready), 'ms');
+    const figure = (name, xs) => {
+      bench(name, median(xs), 'ms');
+      bench(name + '_min', Math.min(...xs), 'ms');
+      bench(name + '_max', Math.max(...xs), 'ms');
+    };
+    figure('page.ready_ms', ready);
+    const phases = runs.filter((r) => r.startup.main && r.startup.frame);
+    if (phases.length) {
+      bench('page.ready.context_ms', median(phases.map((r) => r.startup.contextMs)), 'ms');
+      bench('page.ready.main_start_ms', median(phases.map((r) => r.startup.main)), 'ms');
+      bench('page.ready.main_ms', median(phases.map((r) => r.startup.frame - r.startup.main)), 'ms');
+      bench('page.ready.first_frame_ms', median(phases.map((r) => r.ready - r.startup.frame)), 'ms');
+    }
+    figure('page.ready_ms_webgl_floor', floors);
+    figure('page.ready_ms_at_launch', atLaunch);
     bench('page.loads', runs.length, 'count');
     console.log(`# load: done, ${machine()}`);
   }

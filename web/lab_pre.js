@@ -497,8 +497,14 @@ Module.labInstallMirror = function () {
 };
 
 // bench/page.mjs: when the first lesson frame was drawn (the page's ready signal), in ms since
-// navigation started (performance.now()), so load time is measured by the page, not by polling.
+// navigation started (performance.now()), so load time is measured by the page, not by polling. And
+// where the time went (window.embedlab.startup): the WebGL context (index.html.in: when it began,
+// how long it took), when the app's main() began (the downloads and the compile were done), when its
+// first frame began.
 (function (onReady) {
+  var startup = function () { return (window.embedlab = window.embedlab || {}).startup = window.embedlab.startup || {}; };
+  Module.onRuntimeInitialized = function () { startup().main = Math.round(performance.now()); };
+  Module.labFirstFrame = function () { startup().frame = Math.round(performance.now()); };
   Module.labOnReady = function () {
     window.embedlab = Object.assign(window.embedlab || {}, { readyMs: Math.round(performance.now()) });
     if (onReady) onReady();

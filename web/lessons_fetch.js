@@ -11,25 +11,23 @@
 // (Module.labLessonsFetchRest, called by src/platform/platform_web.cpp) and handed over as a second
 // batch. A server listing (no index.json) gives every lesson in one batch.
 Module.labLessons = { state: 'loading', files: [], images: [], error: '', ms: 0, source: '', rest: null };
-// Resolves once the opening lesson has been asked for (or the lessons failed), at most 2 s after the
-// start. Two things that hold the page's one thread for a second or more wait for it, so that this
-// request is on its way meanwhile instead of queued behind them: the page's WebGL context
-// (index.html.in) and the app's main() (a run dependency: the WebGL context, the font atlas).
+// The app's main() waits for the opening lesson (a run dependency), at most 2 s after the start, so
+// that the first frame shows it and its response is not queued behind main()'s work (fonts, the
+// lab's state). The page asked for the lesson list and the lesson before index.js (embedlabEarly), so
+// this costs no wait while index.wasm compiles.
 (function () {
-  var L = Module.labLessons, resolve, asked = false, waiting = false;
-  Module.labLessonsAsked = new Promise(function (r) { resolve = r; });
-  L.asked = function () {
-    if (asked) return;
-    asked = true;
-    resolve();
-    if (waiting) removeRunDependency('embedlab-lessons-asked');
+  var L = Module.labLessons, opened = false, waiting = false;
+  L.opened = function () {
+    if (opened) return;
+    opened = true;
+    if (waiting) removeRunDependency('embedlab-opening-lesson');
   };
   Module.preRun = [].concat(Module.preRun || [], function () {
-    if (asked) return;
+    if (opened) return;
     waiting = true;
-    addRunDependency('embedlab-lessons-asked');
+    addRunDependency('embedlab-opening-lesson');
   });
-  setTimeout(L.asked, 2000);
+  setTimeout(L.opened, 2000);
 })();
 
 (function () {
@@ -42,15 +40,18 @@ Module.labLessons = { state: 'loading', files: [], images: [], error: '', ms: 0,
   var t0 = (typeof performance !== 'undefined' ? performance : Date).now();
 
   function done(error) {
-    L.asked();
     L.error = error || '';
     L.ms = (typeof performance !== 'undefined' ? performance : Date).now() - t0;
     L.state = 'ready';
     window.embedlab = Object.assign(window.embedlab || {}, { lessonsMs: Math.round(L.ms), lessonsFrom: L.source });
+    L.opened();  // last: the app's main() may run inside it, and takes the lesson at once (platform_web.cpp)
   }
   // fetch with revalidation (a lesson edited on the server shows up on the next load) and a size cap.
+  // The page may have made the request already (index.html.in, embedlabEarly): its response is used, once.
   function get(url, max) {
-    return fetch(url, { cache: 'no-cache', credentials: 'same-origin' }).then(function (r) {
+    var early = window.embedlabEarly || {}, started = early[url];
+    delete early[url];
+    return (started || fetch(url, { cache: 'no-cache', credentials: 'same-origin' })).then(function (r) {
       if (!r.ok) { var e = new Error('HTTP ' + r.status + (r.statusText ? ' ' + r.statusText : '')); e.status = r.status; throw e; }
       var len = Number(r.headers.get('Content-Length') || 0);
       if (len > max) throw new Error('larger than ' + (max >> 20) + ' MiB');
@@ -121,9 +122,7 @@ Module.labLessons = { state: 'loading', files: [], images: [], error: '', ms: 0,
       var list = /html/i.test(r.type) ? readListing(r.bytes) : [];
       if (!list.length) throw new Error('no listing');
       L.source = 'listing';
-      var all = fetchAll(list);
-      L.asked();
-      return all.then(function () { done(indexProblem && indexProblem.status !== 404 ? indexProblem.message : ''); });
+      return fetchAll(list).then(function () { done(indexProblem && indexProblem.status !== 404 ? indexProblem.message : ''); });
     }).catch(function () {
       done(indexProblem && indexProblem.status === 404
         ? 'No lessons: the site has no ' + BASE + 'index.json and its server gives no listing of ' + BASE + '.' + HOW
@@ -131,12 +130,10 @@ Module.labLessons = { state: 'loading', files: [], images: [], error: '', ms: 0,
     });
   }
 
-  // The lesson a #route names (its id is the file name without .md), else the first listed.
+  // The lesson a #route names, else the first listed (index.html.in says which: one rule for both).
   function opening(list) {
-    var id = '';
-    try { id = decodeURIComponent(/^#?([^\/?]*)/.exec(window.location.hash)[1]); } catch (e) { /* not a route */ }
-    for (var i = 0; i < list.length; ++i) if (list[i].file === id + '.md') return i;
-    return 0;
+    var files = list.map(function (l) { return l.file; });
+    return window.embedlabOpeningLesson ? Math.max(0, files.indexOf(window.embedlabOpeningLesson(files))) : 0;
   }
   Module.labLessonsFetchRest = function () {
     var rest = L.rest;
@@ -158,9 +155,7 @@ Module.labLessons = { state: 'loading', files: [], images: [], error: '', ms: 0,
     if (!list.length) { done('No lessons: ' + BASE + 'index.json lists none.' + HOW); return; }
     var first = opening(list);
     if (list.length > 1) L.rest = list.slice(0, first).concat(list.slice(first + 1));
-    var opened = fetchAll([list[first]]);
-    L.asked();
-    return opened.then(function () { done(L.warning || ''); });
+    return fetchAll([list[first]]).then(function () { done(L.warning || ''); });
   }, function (e) {
     var problem = new Error(e.status === 404 ? 'missing'
                             : 'No lessons: ' + BASE + 'index.json could not be fetched (' + why(e) + ').');

@@ -160,6 +160,7 @@ int main(int argc, char** argv) {
     lab::ui::fonts_load(app, scale);
     lab::ui::style_apply(scale, app.ui.style_dark);
   };
+  cb.fonts_update = [] { return lab::ui::fonts_update(app); };
   // A file dropped on the window or page, or named by --open (handled on the first frame, once the
   // UI that shows its message exists).
   static const auto file_dropped = [](const std::string& name, const std::string& contents) {

@@ -26,6 +26,9 @@ struct AppCallbacks {
   // Called when the display scale changes (moving to another monitor, browser zoom): rebuild fonts.
   // The platform re-uploads the font texture afterwards.
   std::function<void(float scale)> rescale;
+  // Called before each frame: returns true when it rebuilt the fonts (the lab has text with characters
+  // the atlas lacked). The platform re-uploads the font texture afterwards.
+  std::function<bool()> fonts_update;
   // Called once per frame between ImGui::NewFrame() and ImGui::Render().
   std::function<void()> frame;
   // A file was dropped on the window/page: its name and contents.

@@ -173,6 +173,9 @@ int run(const RunOptions& options, const AppCallbacks& callbacks) {
       callbacks.rescale(scale);
       ImGui_ImplOpenGL3_DestroyFontsTexture();
       ImGui_ImplOpenGL3_CreateFontsTexture();
+    } else if (callbacks.fonts_update && callbacks.fonts_update()) {
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
     }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();

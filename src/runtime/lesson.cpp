@@ -184,6 +184,7 @@ Lesson lesson_parse(std::string_view raw, std::string_view path) {
     lesson.title = lesson.id;
     return lesson;
   }
+  lesson.characters = text_characters(raw);
   const std::string text = normalize_newlines(raw);
   const std::vector<std::string_view> lines = split_lines(text);
   if (trim(text).empty()) {

@@ -46,6 +46,7 @@ struct Lesson {
   std::string lang = "en";  // language of the lesson's text (header 'lang', a BCP 47 tag): the page's <html lang>
   std::vector<LessonStep> steps;
   std::vector<Diagnostic> diagnostics;
+  std::u32string characters;  // every character of the file beyond ASCII, sorted, once (the font atlas holds them)
 
   bool has_errors() const;
   int lab_block_count() const;

@@ -268,6 +268,20 @@ char32_t utf8_next(std::string_view text, size_t* i) {
   return cp;
 }
 
+std::u32string text_characters(std::string_view text) {
+  std::u32string out;
+  for (size_t i = 0; i < text.size();) {
+    if ((unsigned char)text[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    out.push_back(utf8_next(text, &i));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::string json_quote(std::string_view text) {
   std::string out = "\"";
   out.reserve(text.size() + 2);

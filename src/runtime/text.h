@@ -83,5 +83,7 @@ std::span<const GlyphRange> glyph_ranges();
 bool glyph_drawable(char32_t c);
 // Decodes the UTF-8 character at text[*i] and advances *i past it (the text must be valid UTF-8).
 char32_t utf8_next(std::string_view text, size_t* i);
+// The characters of valid UTF-8 text beyond ASCII, sorted, each once (what a font must hold to draw it).
+std::u32string text_characters(std::string_view text);
 
 }  // namespace lab::runtime

@@ -1,12 +1,13 @@
 // The app's single root state (LabApp) and the one per-frame entry point, ui::show_app().
 // Platform code owns the window and the loop; it calls ui::fonts_load() when the display scale
-// changes and ui::show_app() once per frame. No GLFW, GL or Emscripten here.
+// changes, ui::fonts_update() before each frame and ui::show_app() once per frame. No GLFW, GL or Emscripten here.
 #pragma once
 
 #include <functional>
 #include <map>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "imgui.h"
@@ -26,7 +27,19 @@ struct Fonts {
   ImFont* mono = nullptr;
   bool fallback = false;   // true when the DejaVu files were missing and ImGui's default font is used
   std::string source;      // where the body font came from, for the About panel
+  ImVector<ImWchar> ranges, ranges_every_face;  // what the atlas was built from (ImGui reads them while building)
+  std::vector<ImVec4> box_uv;  // each font's box glyph (U+FFFD) in the atlas: u0, v0, u1, v1
 };
+
+// Which characters the font atlas holds (ui/fonts.cpp says why not all of them): besides Basic
+// Latin, Latin-1 and the UI's own, those of the session's lessons, or, once the lab drew text with a
+// character outside those, every character of runtime/glyph_ranges.inc.
+struct FontCover {
+  std::u32string chars;  // the lessons' characters beyond those always held: sorted, each once
+  bool every = false;
+  std::tuple<int, size_t, const void*> lessons_seen{-1, 0, nullptr};  // the library as last read
+};
+bool font_cover_holds(const FontCover& cover, char32_t c);
 
 // Light or dark: the student's choice, or the system's (the page's prefers-color-scheme).
 enum class ThemeChoice { System, Light, Dark };
@@ -59,6 +72,7 @@ struct LabApp {
   runtime::Session session;
   UiState ui;
   Fonts fonts;
+  FontCover font_cover;
   std::string fonts_dir;      // folder holding DejaVuSans.ttf and DejaVuSansMono.ttf
   std::string platform_name;  // "native (GLFW + OpenGL 3)" or "web (Emscripten + WebGL 2)"
   std::string gl_info;        // renderer string, for the About panel
@@ -87,8 +101,13 @@ void export_buttons(LabApp& app, const char* plot_id, const std::string& file_st
 // Saves a file through the platform and shows where it went.
 void export_file(LabApp& app, const std::string& name, const std::string& bytes);
 
-// (Re)builds the font atlas for the given display scale. The caller re-uploads the atlas texture.
+// (Re)builds the font atlas for the given display scale, holding app.font_cover and the characters
+// of the session's lessons. The caller re-uploads the atlas texture.
 void fonts_load(LabApp& app, float scale);
+// Before a frame (the last frame's draw data is still there): rebuilds the atlas if the session's
+// lessons need characters it lacks, or if the last frame drew the box glyph (then with every
+// character). Returns whether it did; the caller then re-uploads the atlas texture.
+bool fonts_update(LabApp& app);
 // Sets the style (colours, spacing) scaled to the display, light or dark; also the plots' theme.
 void style_apply(float scale, bool dark = false);
 

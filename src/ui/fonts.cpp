@@ -1,7 +1,18 @@
 // Fonts: DejaVu Sans for prose (Latin, Greek, maths operators, arrows, super/subscripts), DejaVu Sans
 // Mono for code, each subset by the build to runtime/glyph_ranges.inc. Rasterised at the display
 // scale so text stays crisp on HiDPI screens.
+// The atlas holds the characters the lab has text for, not all ~1,550 of glyph_ranges.inc in each of
+// its six fonts: Basic Latin, Latin-1, the UI's own (kUiCharacters) and those of the lessons in the
+// session (Lesson::characters). With every shipped lesson that is 1,524 glyphs instead of 9,318, and
+// a 512×1024 texture instead of 2048×2048, which the page rasterises and uploads before its first
+// frame (bench/README.md, "Time to the first lesson"). Text from anywhere else (a data set's labels,
+// a file name) that needs a character outside them is drawn with a box glyph (U+FFFD) at first;
+// seeing that box in the frame, fonts_update() rebuilds the atlas with every character of
+// glyph_ranges.inc, once.
+#include <algorithm>
 #include <filesystem>
+#include <string_view>
+#include <tuple>
 
 #include "imgui.h"
 #include "runtime/text.h"
@@ -10,41 +21,128 @@
 
 namespace lab::ui {
 
-// The ranges are runtime's list (runtime/glyph_ranges.inc), which the build also subsets the fonts to
-// and the lesson checker reads to warn about characters that would show as boxes. `every_face`: only
-// the ranges all four fonts carry (bold, oblique and mono are subset to those).
-static const ImWchar* glyph_ranges(bool every_face) {
-  static ImVector<ImWchar> ranges[2];  // must outlive the atlas build; built once
-  ImVector<ImWchar>& out = ranges[every_face ? 1 : 0];
-  if (out.empty()) {
-    for (const runtime::GlyphRange& r : runtime::glyph_ranges()) {
-      if (every_face && r.faces != runtime::GlyphFaces::All) continue;
-      out.push_back(ImWchar(r.first));
-      out.push_back(ImWchar(r.last));
+namespace {
+
+// The characters beyond Basic Latin and Latin-1 that the lab's own labels, marks and messages use
+// (src/ui, src/runtime, src/platform, src/app). tests/ui/test_fonts.cpp reads those sources and fails
+// naming the file and line of any character missing here. U+2026 is also ImGui's ellipsis.
+constexpr std::u32string_view kUiCharacters =
+    U"āŷΔαβγθλσᵈᵢ\u2009—‖“”•…⁰⁴⁵⁶⁷⁸⁹⁺⁻₁₂ₓℝ←→↓↺∈−√∝∞≈≤≥▶◀⚠✓✗❚ⱼ𝔼𝟙";
+
+// The box drawn for a character the atlas does not hold (U+FFFD, ImGui's first choice of fallback).
+constexpr char32_t kBoxChar = 0xFFFD;
+
+bool always_held(char32_t c) {
+  return c < 0x80 || (c >= 0xA0 && c <= 0xFF) || kUiCharacters.find(c) != std::u32string_view::npos;
+}
+
+// ImGui's glyph ranges (first, last pairs, then 0) for the characters held: of runtime's ranges
+// (glyph_ranges.inc, which the build also subsets the fonts to), those of `cover` or all when
+// cover.every. `every_face`: only the ranges all four fonts carry (bold, oblique and mono are subset
+// to those).
+void ranges_build(ImVector<ImWchar>& out, const FontCover& cover, bool every_face) {
+  out.clear();
+  for (const runtime::GlyphRange& r : runtime::glyph_ranges()) {
+    if (every_face && r.faces != runtime::GlyphFaces::All) continue;
+    for (char32_t c = r.first; c <= r.last; ++c) {
+      if (!cover.every && !font_cover_holds(cover, c)) continue;
+      if (!out.empty() && out.back() == ImWchar(c - 1)) out.back() = ImWchar(c);
+      else out.push_back(ImWchar(c)), out.push_back(ImWchar(c));
     }
-    out.push_back(0);
   }
-  return out.Data;
+  out.push_back(0);
 }
 
 // Adds a bold, oblique or mono face, then DejaVu Sans merged into it for the characters that face
 // does not carry (maths, arrows, ✓): ImGui keeps the glyphs a font already has and takes only the
 // missing ones from the merged file, so ∑ in bold text is drawn, in the regular weight.
-static ImFont* face_add(const std::string& file, const std::string& sans, float px, const ImFontConfig& cfg) {
+ImFont* face_add(const std::string& file, const std::string& sans, float px, const ImFontConfig& cfg, const Fonts& fonts) {
   ImGuiIO& io = ImGui::GetIO();
-  ImFont* font = io.Fonts->AddFontFromFileTTF(file.c_str(), px, &cfg, glyph_ranges(true));
+  ImFont* font = io.Fonts->AddFontFromFileTTF(file.c_str(), px, &cfg, fonts.ranges_every_face.Data);
   if (!font) return nullptr;
   ImFontConfig merge = cfg;
   merge.MergeMode = true;
-  io.Fonts->AddFontFromFileTTF(sans.c_str(), px, &merge, glyph_ranges(false));
+  io.Fonts->AddFontFromFileTTF(sans.c_str(), px, &merge, fonts.ranges.Data);
   return font;
+}
+
+// Reserves each font's box glyph in the atlas (drawn by box_draw once the atlas is built).
+std::vector<int> boxes_add(const Fonts& fonts) {
+  std::vector<int> rects;
+  std::vector<ImFont*> done;  // a face whose file is missing is the body font again
+  for (ImFont* f : {fonts.body, fonts.heading, fonts.title, fonts.bold, fonts.italic, fonts.mono}) {
+    if (!f || std::find(done.begin(), done.end(), f) != done.end()) continue;
+    done.push_back(f);
+    const float px = f->ConfigData->SizePixels;
+    const int w = std::max(3, int(px * 0.5f)), h = std::max(4, int(px * 0.7f));
+    rects.push_back(ImGui::GetIO().Fonts->AddCustomRectFontGlyph(f, ImWchar(kBoxChar), w, h, float(w) + px * 0.15f,
+                                                                  ImVec2(px * 0.05f, px * 0.25f)));
+  }
+  return rects;
+}
+
+// Draws the outlined boxes into the built atlas and keeps their texture coordinates (fonts_update
+// looks for them in the frame).
+void boxes_draw(Fonts& fonts, const std::vector<int>& rects) {
+  ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  unsigned char* pixels = nullptr;
+  int tex_w = 0, tex_h = 0;
+  atlas->GetTexDataAsAlpha8(&pixels, &tex_w, &tex_h);
+  fonts.box_uv.clear();
+  for (int id : rects) {
+    const ImFontAtlasCustomRect* r = atlas->GetCustomRectByIndex(id);
+    for (int y = 0; y < r->Height; ++y)
+      for (int x = 0; x < r->Width; ++x) {
+        const bool edge = x == 0 || y == 0 || x == r->Width - 1 || y == r->Height - 1;
+        pixels[(r->Y + y) * tex_w + r->X + x] = edge ? 0xFF : 0x00;
+      }
+    ImVec2 uv0, uv1;
+    atlas->CalcCustomRectUV(r, &uv0, &uv1);
+    fonts.box_uv.push_back(ImVec4(uv0.x, uv0.y, uv1.x, uv1.y));
+  }
+}
+
+// Whether the last frame drew a box glyph: some text needed a character the atlas does not hold.
+bool frame_drew_box(const Fonts& fonts) {
+  const ImDrawData* dd = ImGui::GetDrawData();
+  if (!dd || fonts.box_uv.empty()) return false;
+  for (int n = 0; n < dd->CmdListsCount; ++n)
+    for (const ImDrawVert& v : dd->CmdLists[n]->VtxBuffer)
+      for (const ImVec4& b : fonts.box_uv)
+        if (v.uv.x >= b.x && v.uv.x <= b.z && v.uv.y >= b.y && v.uv.y <= b.w) return true;
+  return false;
+}
+
+// Adds the drawable characters of the session's lessons that the cover lacks; true if there were any.
+bool cover_add_lessons(FontCover& cover, const runtime::LessonLibrary& lib) {
+  const auto seen = std::make_tuple(lib.revision, lib.lessons.size(), static_cast<const void*>(lib.lessons.data()));
+  if (seen == cover.lessons_seen) return false;
+  cover.lessons_seen = seen;
+  std::u32string add;
+  for (const runtime::Lesson& l : lib.lessons)
+    for (char32_t c : l.characters)
+      if (runtime::glyph_drawable(c) && !font_cover_holds(cover, c)) add.push_back(c);
+  if (add.empty()) return false;
+  cover.chars += add;
+  std::sort(cover.chars.begin(), cover.chars.end());
+  cover.chars.erase(std::unique(cover.chars.begin(), cover.chars.end()), cover.chars.end());
+  return true;
+}
+
+}  // namespace
+
+bool font_cover_holds(const FontCover& cover, char32_t c) {
+  return cover.every || always_held(c) || std::binary_search(cover.chars.begin(), cover.chars.end(), c);
 }
 
 void fonts_load(LabApp& app, float scale) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
+  cover_add_lessons(app.font_cover, app.session.library);
   app.fonts = {};
   app.ui.scale = scale;
+  ranges_build(app.fonts.ranges, app.font_cover, false);
+  ranges_build(app.fonts.ranges_every_face, app.font_cover, true);
   const float px = app.ui.base_font_px * scale;
   const std::string sans = app.fonts_dir + "/DejaVuSans.ttf";
   const std::string mono = app.fonts_dir + "/DejaVuSansMono.ttf";
@@ -56,14 +154,14 @@ void fonts_load(LabApp& app, float scale) {
   cfg.OversampleV = 1;
   cfg.PixelSnapH = false;
   if (std::filesystem::exists(sans, ec)) {
-    app.fonts.body = io.Fonts->AddFontFromFileTTF(sans.c_str(), px, &cfg, glyph_ranges(false));
-    app.fonts.heading = io.Fonts->AddFontFromFileTTF(sans.c_str(), px * 1.3f, &cfg, glyph_ranges(false));
-    app.fonts.title = io.Fonts->AddFontFromFileTTF(sans.c_str(), px * 1.6f, &cfg, glyph_ranges(false));
+    app.fonts.body = io.Fonts->AddFontFromFileTTF(sans.c_str(), px, &cfg, app.fonts.ranges.Data);
+    app.fonts.heading = io.Fonts->AddFontFromFileTTF(sans.c_str(), px * 1.3f, &cfg, app.fonts.ranges.Data);
+    app.fonts.title = io.Fonts->AddFontFromFileTTF(sans.c_str(), px * 1.6f, &cfg, app.fonts.ranges.Data);
     app.fonts.source = sans;
   }
-  if (app.fonts.body && std::filesystem::exists(bold, ec)) app.fonts.bold = face_add(bold, sans, px, cfg);
-  if (app.fonts.body && std::filesystem::exists(italic, ec)) app.fonts.italic = face_add(italic, sans, px, cfg);
-  if (app.fonts.body && std::filesystem::exists(mono, ec)) app.fonts.mono = face_add(mono, sans, px * 0.92f, cfg);
+  if (app.fonts.body && std::filesystem::exists(bold, ec)) app.fonts.bold = face_add(bold, sans, px, cfg, app.fonts);
+  if (app.fonts.body && std::filesystem::exists(italic, ec)) app.fonts.italic = face_add(italic, sans, px, cfg, app.fonts);
+  if (app.fonts.body && std::filesystem::exists(mono, ec)) app.fonts.mono = face_add(mono, sans, px * 0.92f, cfg, app.fonts);
   if (!app.fonts.body) {
     ImFontConfig def;
     def.SizePixels = 13.0f * scale;
@@ -76,7 +174,17 @@ void fonts_load(LabApp& app, float scale) {
   if (!app.fonts.bold) app.fonts.bold = app.fonts.body;
   if (!app.fonts.italic) app.fonts.italic = app.fonts.body;
   io.FontDefault = app.fonts.body;
+  const std::vector<int> boxes = app.fonts.fallback || app.font_cover.every ? std::vector<int>{} : boxes_add(app.fonts);
   io.Fonts->Build();
+  boxes_draw(app.fonts, boxes);
+}
+
+bool fonts_update(LabApp& app) {
+  if (app.font_cover.every || app.fonts.fallback) return false;
+  if (frame_drew_box(app.fonts)) app.font_cover.every = true;
+  else if (!cover_add_lessons(app.font_cover, app.session.library)) return false;
+  fonts_load(app, app.ui.scale);
+  return true;
 }
 
 // Text colours reach WCAG AA (4.5:1) on the window and block backgrounds of their theme; accents

@@ -40,6 +40,7 @@ TEST_CASE("fonts: every character the lesson checker accepts is in every face's 
   test::ImGuiScope scope;
   ui::LabApp app;
   app.fonts_dir = LAB_GEN_DIR "/fonts";
+  app.font_cover.every = true;  // the atlas fonts_update builds once text needs a character outside the cover
   test::app_fonts_ready(app);
   REQUIRE_FALSE(app.fonts.fallback);
   REQUIRE(app.fonts.bold != app.fonts.body);
@@ -72,11 +73,14 @@ TEST_CASE("fonts: every character the lesson checker accepts is in every face's 
   CHECK(app.fonts.mono->FindGlyphNoFallback(U'i')->AdvanceX == app.fonts.mono->FindGlyphNoFallback(U'W')->AdvanceX);
 }
 
-TEST_CASE("fonts: the UI's own labels use only characters the fonts draw") {
-  // Every non-ASCII character outside comments in src/ui and src/runtime (labels, marks such as ⚠ ✓ ▶).
-  std::string bad;
+TEST_CASE("fonts: the UI's own labels use only characters the fonts draw, and the atlas always holds them") {
+  // Every non-ASCII character outside comments in the code that makes what the lab shows (labels,
+  // marks such as ⚠ ✓ ▶), written as itself or as a \u escape.
+  std::string bad, not_held;
   int files = 0;
-  for (const char* dir : {LAB_SOURCE_DIR "/src/ui", LAB_SOURCE_DIR "/src/runtime"})
+  const ui::FontCover start;  // what the atlas holds before any lesson arrives
+  for (const char* dir : {LAB_SOURCE_DIR "/src/ui", LAB_SOURCE_DIR "/src/runtime", LAB_SOURCE_DIR "/src/platform",
+                          LAB_SOURCE_DIR "/src/app"})
     for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
       const std::string ext = e.path().extension().string();
       if (ext != ".cpp" && ext != ".h") continue;
@@ -95,17 +99,82 @@ TEST_CASE("fonts: the UI's own labels use only characters the fonts draw") {
         const std::string_view code(line.data(), end);
         for (size_t i = 0; i < code.size();) {
           const size_t at = i;
-          const char32_t c = runtime::utf8_next(code, &i);
+          char32_t c = runtime::utf8_next(code, &i);
+          if (c == '\\' && i < code.size()) {  // an escape: \uXXXX is a character, the others are ASCII
+            const std::string_view hex4 = code.substr(i + 1, 4);
+            if (code[i] == 'u' && hex4.size() == 4 && hex4.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos) {
+              c = char32_t(std::stoul(std::string(hex4), nullptr, 16));
+              i += 5;
+            } else {
+              ++i;
+            }
+          }
           // The checker's own hint quotes the combining accents it rejects (runtime/lesson.cpp).
           const bool quoted_on_purpose = e.path().filename() == "lesson.cpp" && (c == 0x0302 || c == 0x0304);
-          if (c >= 0x80 && !runtime::glyph_drawable(c) && !quoted_on_purpose)
-            bad += e.path().filename().string() + ":" + std::to_string(n) + " " + std::string(code.substr(at, i - at)) + " " + hex(c);
+          if (c < 0x80 || quoted_on_purpose) continue;
+          const std::string where = e.path().filename().string() + ":" + std::to_string(n) + " " +
+                                    std::string(code.substr(at, i - at)) + " " + hex(c);
+          if (!runtime::glyph_drawable(c)) bad += where;
+          else if (!ui::font_cover_holds(start, c)) not_held += where;
         }
       }
     }
   CHECK(files > 20);
   INFO("characters the fonts do not draw: " << bad);
   CHECK(bad.empty());
+  INFO("characters missing from ui/fonts.cpp's kUiCharacters: " << not_held);
+  CHECK(not_held.empty());
+}
+
+TEST_CASE("fonts: the atlas holds the lessons' characters, and every character once text needs another") {
+  test::ImGuiScope scope;
+  ui::LabApp app;
+  app.fonts_dir = LAB_GEN_DIR "/fonts";
+  test::app_fonts_ready(app);
+  REQUIRE_FALSE(app.fonts.fallback);
+  ImFont* body = app.fonts.body;
+  CHECK(body->FindGlyphNoFallback(U'W'));
+  CHECK(body->FindGlyphNoFallback(U'é'));   // Latin-1: in data (film titles)
+  CHECK(body->FindGlyphNoFallback(U'✓'));   // the UI's
+  CHECK(app.fonts.bold->FindGlyphNoFallback(U'≤'));
+  CHECK_FALSE(body->FindGlyphNoFallback(U'∃'));  // in glyph_ranges.inc, used by no lesson yet
+  CHECK(body->FallbackChar == 0xFFFD);            // drawn as a box
+  const int start_glyphs = body->Glyphs.Size;
+  CHECK(start_glyphs < 400);
+  CHECK_FALSE(ui::fonts_update(app));  // nothing new: no rebuild
+
+  // A lesson with ∃ and a character no font here has (中, which the checker warns about).
+  std::vector<runtime::LessonSource> sources = {{"lessons/exists.md", "---\ntitle: ∃ x\n---\n\nThere is 中 one.\n", ""}};
+  runtime::session_library_arrived(app.session, runtime::library_from_sources("lessons", sources, ""), nullptr);
+  REQUIRE(ui::fonts_update(app));
+  body = app.fonts.body;
+  CHECK(body->FindGlyphNoFallback(U'∃'));
+  CHECK(app.fonts.title->FindGlyphNoFallback(U'∃'));
+  CHECK(app.fonts.mono->FindGlyphNoFallback(U'∃'));
+  CHECK_FALSE(app.font_cover.every);
+  CHECK_FALSE(ui::fonts_update(app));  // 中 is not drawable: it does not rebuild the atlas each frame
+
+  // Text from elsewhere (a data set's label) with ⊕: the frame draws the box, so the next update
+  // builds every character of glyph_ranges.inc, once.
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(400, 300);
+  io.DeltaTime = 1.0f / 60.0f;
+  ImGui::NewFrame();
+  ImGui::Begin("label");
+  ImGui::TextUnformatted("plain");
+  ImGui::End();
+  ImGui::Render();
+  CHECK_FALSE(ui::fonts_update(app));  // no box drawn
+  ImGui::NewFrame();
+  ImGui::Begin("label");
+  ImGui::TextUnformatted("x ⊕ y");
+  ImGui::End();
+  ImGui::Render();
+  REQUIRE(ui::fonts_update(app));
+  CHECK(app.font_cover.every);
+  CHECK(app.fonts.body->FindGlyphNoFallback(U'⊕'));
+  CHECK(app.fonts.body->Glyphs.Size > 4 * start_glyphs);
+  CHECK_FALSE(ui::fonts_update(app));
 }
 
 TEST_CASE("fonts: the shipped lessons draw with the subset fonts (no 'cannot draw' warning)") {

@@ -35,12 +35,19 @@ TEST_CASE("ui smoke: the shell renders every panel without a Dear ImGui check fa
   int w = 0, h = 0;
   ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
   REQUIRE(pixels != nullptr);
-  // The maths glyphs the lessons use are in the atlas (with 𝔼, 𝟙 and ƒ, which the lesson checker
-  // counts as drawable: runtime/text.h, glyph_ranges).
-  for (ImWchar c : {0x2016, 0x2212, 0x00B2, 0x03BB, 0x221A, 0x2208, 0x211D, 0x1D48, 0x2C7C, 0x1D53C, 0x1D7D9, 0x0192}) {
+  // The maths glyphs the lessons use are in the atlas (with 𝔼 and 𝟙, which the lesson checker counts
+  // as drawable: runtime/text.h, glyph_ranges), and so is every drawable character of every lesson.
+  for (ImWchar c : {0x2016, 0x2212, 0x00B2, 0x03BB, 0x221A, 0x2208, 0x211D, 0x1D48, 0x2C7C, 0x1D53C, 0x1D7D9}) {
     CHECK(runtime::glyph_drawable(char32_t(c)));
     CHECK(app.fonts.body->FindGlyphNoFallback(c) != nullptr);
   }
+  std::string missing;
+  for (const runtime::Lesson& l : app.session.library.lessons)
+    for (char32_t c : l.characters)
+      if (runtime::glyph_drawable(c) && !app.fonts.body->FindGlyphNoFallback(ImWchar(c))) missing += l.id + " U+" + std::to_string(unsigned(c)) + " ";
+  INFO("lesson characters not in the atlas: " << missing);
+  CHECK(missing.empty());
+  CHECK_FALSE(app.font_cover.every);  // the lessons alone do not need every character
 
   const int before = imgui_assert_count();
   CHECK(render_frames(app, ImVec2(1280, 800), 5) > 1000);
@@ -55,6 +62,8 @@ TEST_CASE("ui smoke: the shell renders every panel without a Dear ImGui check fa
       render_frames(app, ImVec2(1280, 800), 2);
     }
   }
+  // Every step of every lesson drew only characters the atlas held: no box, so no rebuild with all.
+  CHECK_FALSE(app.font_cover.every);
   // HiDPI: rebuild fonts at scale 2 and draw again.
   ui::fonts_load(app, 2.0f);
   ui::style_apply(2.0f);

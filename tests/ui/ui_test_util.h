@@ -29,7 +29,7 @@ inline void app_fonts_ready(ui::LabApp& app, float scale = 1.0f) {
 }
 
 // Runs `frames` frames of the app at window size `size` (each: session update with a 2 ms budget,
-// NewFrame, show_app, Render). With `press`, the key goes down in frame 1 and up in frame 2.
+// fonts_update, NewFrame, show_app, Render). With `press`, the key goes down in frame 1 and up in frame 2.
 // Returns the vertex count of the last frame.
 inline int render_frames(ui::LabApp& app, ImVec2 size, int frames, ImGuiKey press = ImGuiKey_None) {
   ImGuiIO& io = ImGui::GetIO();
@@ -40,6 +40,11 @@ inline int render_frames(ui::LabApp& app, ImVec2 size, int frames, ImGuiKey pres
     if (press != ImGuiKey_None && f == 1) io.AddKeyEvent(press, true);
     if (press != ImGuiKey_None && f == 2) io.AddKeyEvent(press, false);
     runtime::session_update(app.session, 2.0);
+    if (ui::fonts_update(app)) {  // as the platforms do before a frame: a new atlas to upload
+      unsigned char* pixels = nullptr;
+      int w = 0, h = 0;
+      io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    }
     ImGui::NewFrame();
     ui::show_app(app);
     ImGui::Render();
