@@ -103,13 +103,24 @@ void boxes_draw(Fonts& fonts, const std::vector<int>& rects) {
 }
 
 // Whether the last frame drew a box glyph: some text needed a character the atlas does not hold.
+// Only what was drawn from the atlas counts (an image's corners may have the same coordinates).
 bool frame_drew_box(const Fonts& fonts) {
   const ImDrawData* dd = ImGui::GetDrawData();
   if (!dd || fonts.box_uv.empty()) return false;
-  for (int n = 0; n < dd->CmdListsCount; ++n)
-    for (const ImDrawVert& v : dd->CmdLists[n]->VtxBuffer)
-      for (const ImVec4& b : fonts.box_uv)
-        if (v.uv.x >= b.x && v.uv.x <= b.z && v.uv.y >= b.y && v.uv.y <= b.w) return true;
+  const ImTextureID atlas = ImGui::GetIO().Fonts->TexID;
+  for (int n = 0; n < dd->CmdListsCount; ++n) {
+    const ImDrawList& list = *dd->CmdLists[n];
+    for (const ImDrawCmd& cmd : list.CmdBuffer) {
+      if (cmd.UserCallback || cmd.GetTexID() != atlas) continue;
+      for (unsigned i = cmd.IdxOffset; i < cmd.IdxOffset + cmd.ElemCount && int(i) < list.IdxBuffer.Size; ++i) {
+        const unsigned k = cmd.VtxOffset + list.IdxBuffer[int(i)];
+        if (int(k) >= list.VtxBuffer.Size) continue;
+        const ImVec2 uv = list.VtxBuffer[int(k)].uv;
+        for (const ImVec4& b : fonts.box_uv)
+          if (uv.x >= b.x && uv.x <= b.z && uv.y >= b.y && uv.y <= b.w) return true;
+      }
+    }
+  }
   return false;
 }
 
