@@ -66,7 +66,7 @@ ImFont* face_add(const std::string& file, const std::string& sans, float px, con
   return font;
 }
 
-// Reserves each font's box glyph in the atlas (drawn by box_draw once the atlas is built).
+// Reserves each font's box glyph in the atlas (drawn by boxes_draw once the atlas is built).
 std::vector<int> boxes_add(const Fonts& fonts) {
   std::vector<int> rects;
   std::vector<ImFont*> done;  // a face whose file is missing is the body font again
