@@ -168,12 +168,15 @@ int run(const RunOptions& options, const AppCallbacks& callbacks) {
   while (!glfwWindowShouldClose(window)) {
     glfwPollEvents();
     const float s = window_scale(window);
+    bool fonts_rebuilt = false;
     if (s != scale && callbacks.rescale) {
       scale = s;
       callbacks.rescale(scale);
-      ImGui_ImplOpenGL3_DestroyFontsTexture();
-      ImGui_ImplOpenGL3_CreateFontsTexture();
-    } else if (callbacks.fonts_update && callbacks.fonts_update()) {
+      fonts_rebuilt = true;
+    } else if (callbacks.fonts_update) {
+      fonts_rebuilt = callbacks.fonts_update();
+    }
+    if (fonts_rebuilt) {
       ImGui_ImplOpenGL3_DestroyFontsTexture();
       ImGui_ImplOpenGL3_CreateFontsTexture();
     }

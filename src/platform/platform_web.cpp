@@ -144,22 +144,24 @@ void fit_canvas() {
     EM_ASM({ Browser.setCanvasSize($0, $1); }, w, h);
     st.damage.invalidate();  // a new drawing buffer
   }
+  bool fonts_rebuilt = false;
   if (scale != st.scale) {
     st.scale = scale;
     if (st.callbacks.rescale) st.callbacks.rescale(scale);
+    fonts_rebuilt = true;
+  } else if (st.callbacks.fonts_update) {
+    fonts_rebuilt = st.callbacks.fonts_update();
+  }
+  if (fonts_rebuilt) {
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
     st.damage.invalidate();  // the font texture may have kept its id
-  } else if (st.callbacks.fonts_update && st.callbacks.fonts_update()) {
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
-    st.damage.invalidate();
   }
 }
 
 void main_loop_iteration(void*) {
   WebState& st = *g_state;
-  if (!st.ready_sent && !st.first_frame_seen) {  // bench/page.mjs: where the time to ready went
+  if (!st.first_frame_seen) {  // bench/page.mjs: where the time to ready went
     st.first_frame_seen = true;
     EM_ASM({ Module.labFirstFrame(); });
   }

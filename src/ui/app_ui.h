@@ -28,7 +28,8 @@ struct Fonts {
   bool fallback = false;   // true when the DejaVu files were missing and ImGui's default font is used
   std::string source;      // where the body font came from, for the About panel
   ImVector<ImWchar> ranges, ranges_every_face;  // what the atlas was built from (ImGui reads them while building)
-  std::vector<ImVec4> box_uv;  // each font's box glyph (U+FFFD) in the atlas: u0, v0, u1, v1
+  bool has_box = false;        // the fonts draw a missing character as a box (U+FFFD) ...
+  ImVec4 box_uv;               // ... from this rectangle of the atlas: u0, v0, u1, v1
 };
 
 // Which characters the font atlas holds (ui/fonts.cpp says why not all of them): besides Basic

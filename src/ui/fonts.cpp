@@ -81,43 +81,58 @@ std::vector<int> boxes_add(const Fonts& fonts) {
   return rects;
 }
 
-// Draws the outlined boxes into the built atlas and keeps their texture coordinates (fonts_update
-// looks for them in the frame).
+// Draws the body font's box into the built atlas. Every font's box glyph keeps its own size and
+// advance (the rectangle reserved for it) but takes the body's picture, so fonts_update looks for one
+// rectangle of texture coordinates in the frame (Fonts::box_uv).
 void boxes_draw(Fonts& fonts, const std::vector<int>& rects) {
+  if (rects.empty()) return;
   ImFontAtlas* atlas = ImGui::GetIO().Fonts;
   unsigned char* pixels = nullptr;
   int tex_w = 0, tex_h = 0;
   atlas->GetTexDataAsAlpha8(&pixels, &tex_w, &tex_h);
-  fonts.box_uv.clear();
-  for (int id : rects) {
-    const ImFontAtlasCustomRect* r = atlas->GetCustomRectByIndex(id);
-    for (int y = 0; y < r->Height; ++y)
-      for (int x = 0; x < r->Width; ++x) {
-        const bool edge = x == 0 || y == 0 || x == r->Width - 1 || y == r->Height - 1;
-        pixels[(r->Y + y) * tex_w + r->X + x] = edge ? 0xFF : 0x00;
-      }
-    ImVec2 uv0, uv1;
-    atlas->CalcCustomRectUV(r, &uv0, &uv1);
-    fonts.box_uv.push_back(ImVec4(uv0.x, uv0.y, uv1.x, uv1.y));
-  }
+  const ImFontAtlasCustomRect* r = atlas->GetCustomRectByIndex(rects[0]);
+  for (int y = 0; y < r->Height; ++y)
+    for (int x = 0; x < r->Width; ++x) {
+      const bool edge = x == 0 || y == 0 || x == r->Width - 1 || y == r->Height - 1;
+      pixels[(r->Y + y) * tex_w + r->X + x] = edge ? 0xFF : 0x00;
+    }
+  ImVec2 uv0, uv1;
+  atlas->CalcCustomRectUV(r, &uv0, &uv1);
+  fonts.box_uv = ImVec4(uv0.x, uv0.y, uv1.x, uv1.y);
+  for (ImFont* f : atlas->Fonts)
+    if (ImFontGlyph* g = const_cast<ImFontGlyph*>(f->FindGlyphNoFallback(ImWchar(kBoxChar)))) {
+      g->U0 = uv0.x, g->V0 = uv0.y, g->U1 = uv1.x, g->V1 = uv1.y;
+    }
+  fonts.has_box = true;
 }
 
-// Whether the last frame drew a box glyph: some text needed a character the atlas does not hold.
-// Only what was drawn from the atlas counts (an image's corners may have the same coordinates).
+// Whether the last frame drew a box glyph: some text needed a character the atlas does not hold. A
+// glyph's vertices sit exactly on its texture rectangle's corners, so one comparison rules out almost
+// every vertex (the frame's shapes all use the atlas's white pixel; a box cut by a clip rectangle
+// counts once drawn whole). Only what was drawn from the atlas counts: an image's corners could have
+// the same coordinates.
 bool frame_drew_box(const Fonts& fonts) {
   const ImDrawData* dd = ImGui::GetDrawData();
-  if (!dd || fonts.box_uv.empty()) return false;
+  if (!dd || !fonts.has_box) return false;
+  const ImVec4 b = fonts.box_uv;
+  const auto is_box = [&b](const ImDrawVert& v) {
+    return (v.uv.x == b.x || v.uv.x == b.z) && (v.uv.y == b.y || v.uv.y == b.w);
+  };
   const ImTextureID atlas = ImGui::GetIO().Fonts->TexID;
   for (int n = 0; n < dd->CmdListsCount; ++n) {
     const ImDrawList& list = *dd->CmdLists[n];
+    bool atlas_only = true;
+    for (const ImDrawCmd& cmd : list.CmdBuffer) atlas_only = atlas_only && !cmd.UserCallback && cmd.GetTexID() == atlas;
+    if (atlas_only) {  // the common case: every vertex of the list, in order
+      for (const ImDrawVert& v : list.VtxBuffer)
+        if (is_box(v)) return true;
+      continue;
+    }
     for (const ImDrawCmd& cmd : list.CmdBuffer) {
       if (cmd.UserCallback || cmd.GetTexID() != atlas) continue;
       for (unsigned i = cmd.IdxOffset; i < cmd.IdxOffset + cmd.ElemCount && int(i) < list.IdxBuffer.Size; ++i) {
         const unsigned k = cmd.VtxOffset + list.IdxBuffer[int(i)];
-        if (int(k) >= list.VtxBuffer.Size) continue;
-        const ImVec2 uv = list.VtxBuffer[int(k)].uv;
-        for (const ImVec4& b : fonts.box_uv)
-          if (uv.x >= b.x && uv.x <= b.z && uv.y >= b.y && uv.y <= b.w) return true;
+        if (int(k) < list.VtxBuffer.Size && is_box(list.VtxBuffer[int(k)])) return true;
       }
     }
   }
