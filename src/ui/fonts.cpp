@@ -200,7 +200,8 @@ void fonts_load(LabApp& app, float scale) {
   if (!app.fonts.bold) app.fonts.bold = app.fonts.body;
   if (!app.fonts.italic) app.fonts.italic = app.fonts.body;
   io.FontDefault = app.fonts.body;
-  const std::vector<int> boxes = app.fonts.fallback || app.font_cover.every ? std::vector<int>{} : boxes_add(app.fonts);
+  // Kept with every character too: a character no font here has (CJK) is then a box, not ImGui's '?'.
+  const std::vector<int> boxes = app.fonts.fallback ? std::vector<int>{} : boxes_add(app.fonts);
   io.Fonts->Build();
   boxes_draw(app.fonts, boxes);
 }

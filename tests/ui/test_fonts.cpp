@@ -174,6 +174,7 @@ TEST_CASE("fonts: the atlas holds the lessons' characters, and every character o
   CHECK(app.font_cover.every);
   CHECK(app.fonts.body->FindGlyphNoFallback(U'⊕'));
   CHECK(app.fonts.body->Glyphs.Size > 4 * start_glyphs);
+  CHECK(app.fonts.body->FallbackChar == 0xFFFD);  // what no font has is still a box, not '?'
   CHECK_FALSE(ui::fonts_update(app));
 }
 
