@@ -163,7 +163,9 @@ std::string block_json(const LabApp& app, const runtime::LabBlock& block, int ru
 std::string mirror_key(const runtime::Session& s) {
   const runtime::Lesson* l = runtime::session_lesson(s);
   if (!l) return {};
-  return step_route(*l, s.step) + "@" + std::to_string(s.library.revision);
+  // With the library's size: when the site's other lessons arrive after the first frame (the revision
+  // stays), the page renders the mirror again ("Lesson 3 of 11", the lessons list).
+  return step_route(*l, s.step) + "@" + std::to_string(s.library.revision) + "/" + std::to_string(s.library.lessons.size());
 }
 
 std::string mirror_json(const LabApp& app) {

@@ -4,6 +4,7 @@
 // refused; the 4 Hz throttle; plots' text alternatives; and the lesson's language.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -303,4 +304,27 @@ TEST_CASE("markdown html: md4c renders lists, links, tables and escapes raw HTML
   CHECK(html.find("&lt;script&gt;") != std::string::npos);
   CHECK(runtime::markdown_to_html("").empty());
   CHECK(runtime::html_escape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+}
+
+TEST_CASE("mirror: the rest of the site's lessons arriving gives the mirror a new key, so the page renders it again") {
+  const runtime::LessonLibrary disk = runtime::library_load(LAB_SOURCE_DIR "/lessons");
+  REQUIRE(disk.lessons.size() > 2);
+  std::vector<runtime::LessonSource> first, rest;
+  for (size_t i = 0; i < disk.lessons.size(); ++i) {
+    std::ifstream in(disk.lessons[i].path);
+    std::stringstream text;
+    text << in.rdbuf();
+    (i == 1 ? first : rest).push_back({"lessons/" + disk.lessons[i].id + ".md", text.str(), ""});
+  }
+  runtime::Session s;
+  runtime::session_init_loading(s, "lessons");
+  runtime::LessonLibrary lib = runtime::library_from_sources("lessons", first, "");
+  lib.more = true;
+  std::string error;
+  REQUIRE(runtime::session_library_arrived(s, std::move(lib), &error));
+  const std::string key = ui::mirror_key(s);
+  REQUIRE_FALSE(key.empty());
+  REQUIRE(runtime::session_library_more(s, runtime::library_from_sources("lessons", rest, ""), &error));
+  CHECK(ui::mirror_key(s) != key);
+  CHECK(ui::mirror_key(s).rfind(key.substr(0, key.find('@')), 0) == 0);  // the same step
 }
