@@ -10,7 +10,8 @@ Module.labInstallHooks = function () {
   window.addEventListener('hashchange', function () { Module.labHashChanged = true; });
   window.addEventListener('popstate', function () { Module.labHashChanged = true; });  // Back / Forward
   var canvas = Module['canvas'];
-  canvas.addEventListener('webglcontextrestored', function () { Module.labContextRestored = true; });
+  var glState = Module.labGlStateCache(canvas.getContext('webgl2'));
+  canvas.addEventListener('webglcontextrestored', function () { glState.reset(); Module.labContextRestored = true; });
   var stop = function (e) { e.preventDefault(); e.stopPropagation(); };
   document.addEventListener('dragover', stop);
   document.addEventListener('drop', function (e) {
@@ -31,6 +32,48 @@ Module.labInstallHooks = function () {
   });
   Module.labOpenLessonParam();
   Module.labInstallMirror();
+};
+
+// Answers the renderer's state queries from what was last set. Dear ImGui's OpenGL backend saves
+// the viewport, scissor box and blend state before each frame it draws (glGetIntegerv), and in
+// Chromium each of those queries is a round trip to the GPU process that first waits for every
+// command sent before it: the page's thread stood still while SwiftShader finished the previous
+// frame (13-45 ms on a step's opening frame here; bench/README.md, "Frames while training"). The lab
+// is the context's only user, so the value last set is the value. The blend state starts at WebGL's
+// defaults (nothing has set it when this is installed, before the first frame); the viewport and
+// scissor box are set by each frame before the backend asks. A restored context starts from the
+// defaults again: reset().
+Module.labGlStateCache = function (gl) {
+  var known = new Map();
+  if (!gl) return { reset: function () {} };
+  var defaults = function () {
+    known.clear();
+    blend(gl.ONE, gl.ZERO, gl.ONE, gl.ZERO);
+    equation(gl.FUNC_ADD, gl.FUNC_ADD);
+  };
+  var track = function (name, remember) {
+    var call = gl[name].bind(gl);
+    gl[name] = function (a, b, c, d) { remember(a, b, c, d); return call(a, b, c, d); };
+  };
+  var four = function (pname) { return function (a, b, c, d) { known.set(pname, new Int32Array([a, b, c, d])); }; };
+  var blend = function (srcRgb, dstRgb, srcAlpha, dstAlpha) {
+    known.set(gl.BLEND_SRC_RGB, srcRgb); known.set(gl.BLEND_DST_RGB, dstRgb);
+    known.set(gl.BLEND_SRC_ALPHA, srcAlpha); known.set(gl.BLEND_DST_ALPHA, dstAlpha);
+  };
+  var equation = function (rgb, alpha) { known.set(gl.BLEND_EQUATION_RGB, rgb); known.set(gl.BLEND_EQUATION_ALPHA, alpha); };
+  track('viewport', four(gl.VIEWPORT));
+  track('scissor', four(gl.SCISSOR_BOX));
+  track('blendFunc', function (src, dst) { blend(src, dst, src, dst); });
+  track('blendFuncSeparate', blend);
+  track('blendEquation', function (mode) { equation(mode, mode); });
+  track('blendEquationSeparate', equation);
+  var get = gl.getParameter.bind(gl);
+  gl.getParameter = function (pname) {
+    var v = known.get(pname);
+    return v === undefined ? get(pname) : (v instanceof Int32Array ? new Int32Array(v) : v);
+  };
+  defaults();
+  return { reset: defaults };
 };
 
 // ?lesson=<url>: preview a lesson file without rebuilding. Same-origin URLs load directly; another

@@ -20,8 +20,15 @@ if(TARGET embedlab)
   # updating lessons/index.json, without Emscripten.
   # GL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0: the lab uses no WebGL extension, and enabling every one
   # the browser offers cost 100-160 ms of the page's start (bench/README.md, "Ready").
+  # --one-caller-inline-max-function-size=200: wasm-opt inlines a function called from one place into
+  # that place however big it is (its default), which made the frame's two functions 67-68 KB each.
+  # The browser compiles a function the first time it runs, on the page's thread (Liftoff), and
+  # again in the background once it is hot (TurboFan): both paid for all of each giant before the
+  # first frame, on a 2-core machine 0.37 s and 1.2 s of the start-up. Capped at 200 expressions, the
+  # first lesson was on screen 0.13 s sooner (bench/README.md, "Time to the first lesson").
   target_link_options(embedlab PRIVATE
     -sUSE_GLFW=3 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2 -sGL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0
+    -sBINARYEN_EXTRA_PASSES=--one-caller-inline-max-function-size=200
     -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=1073741824 -sINITIAL_MEMORY=67108864
     -sENVIRONMENT=web -sEXIT_RUNTIME=0
     "SHELL:--pre-js ${PROJECT_SOURCE_DIR}/web/lab_pre.js"

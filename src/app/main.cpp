@@ -203,8 +203,10 @@ int main(int argc, char** argv) {
       last_check = now;
       if (lab::runtime::library_reload_changed(app.session.library)) lab::runtime::session_select(app.session, app.session.lesson, app.session.step);
     }
-    app.gl_info = lab::platform::renderer_info();
-    if (app.ui.show_about) app.offline_use = lab::platform::offline_use();
+    if (app.ui.show_about) {
+      app.gl_info = lab::platform::renderer_info();
+      app.offline_use = lab::platform::offline_use();
+    }
     lab::runtime::rec_user_data_update(app.session);  // "back to the generated data", asked by a widget
     static lab::runtime::FrameBudget budget;  // experiments get 8-50 ms per frame (session.h)
     const auto train_start = std::chrono::steady_clock::now();

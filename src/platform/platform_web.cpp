@@ -33,7 +33,7 @@ struct WebState {
   bool lessons_more = true;        // ... and another batch is to come
   bool ready_sent = false;
   bool first_frame_seen = false;
-  std::string renderer = "WebGL 2";
+  std::string renderer;  // asked of the context when first wanted (renderer_info)
   // The canvas keeps its pixels between frames (the page asks for preserveDrawingBuffer), so a frame
   // redraws only what changed, and nothing when nothing did (ui/draw_damage.h).
   ui::DrawDamage damage;
@@ -252,8 +252,6 @@ int run(const RunOptions& options, const AppCallbacks& callbacks) {
   if (callbacks.post_init) callbacks.post_init(g_state->scale);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 300 es");
-  const char* version = reinterpret_cast<const char*>(glGetString(GL_VERSION));
-  g_state->renderer = version ? version : "WebGL 2";
   EM_ASM({ Module.labInstallHooks(); });
   const std::string hash = current_hash();
   if (!hash.empty() && callbacks.route_changed) callbacks.route_changed(hash);
@@ -263,7 +261,17 @@ int run(const RunOptions& options, const AppCallbacks& callbacks) {
 
 void set_route(const std::string& route) { EM_ASM({ Module.labSetRoute(UTF8ToString($0)); }, route.c_str()); }
 
-std::string renderer_info() { return g_state ? g_state->renderer : "WebGL 2"; }
+// Asked of the context the first time it is wanted (the About panel), not at start-up: Chromium
+// answers the first query of a string by waiting for the GPU process to finish all it was sent (48 ms
+// before the first frame here).
+std::string renderer_info() {
+  if (!g_state || !g_state->window) return "WebGL 2";
+  if (g_state->renderer.empty()) {
+    const char* version = reinterpret_cast<const char*>(glGetString(GL_VERSION));
+    g_state->renderer = version ? version : "WebGL 2";
+  }
+  return g_state->renderer;
+}
 
 void publish_mirror(const std::string& json) { EM_ASM({ Module.labMirror(UTF8ToString($0)); }, json.c_str()); }
 void publish_edit(const std::string& json) { EM_ASM({ Module.labEditResult(UTF8ToString($0)); }, json.c_str()); }

@@ -132,7 +132,41 @@ try {
     check((await drawn()) > d1 && partial.equals(whole),
           `dpr ${scale}: the picture built from partial redraws equals a redraw of every pixel (${partial.equals(whole) ? 'same' : 'different'} PNG)`);
     if (!partial.equals(whole)) { fs.writeFileSync(path.join(out, `smoke-dpr${scale}-partial.png`), partial); fs.writeFileSync(path.join(out, `smoke-dpr${scale}-whole.png`), whole); }
+    // The renderer's state queries are answered from what was last set (web/lab_pre.js,
+    // labGlStateCache): each answer must be the context's own, asked past the cache, after frames,
+    // and again after the context was lost and restored (the lab then draws again).
+    const glStateAgrees = () => page.evaluate(() => {
+      const gl = document.getElementById('canvas').getContext('webgl2');
+      const names = ['VIEWPORT', 'SCISSOR_BOX', 'BLEND_SRC_RGB', 'BLEND_DST_RGB', 'BLEND_SRC_ALPHA', 'BLEND_DST_ALPHA',
+                     'BLEND_EQUATION_RGB', 'BLEND_EQUATION_ALPHA'];
+      const own = (p) => WebGL2RenderingContext.prototype.getParameter.call(gl, p);
+      const text = (v) => (v && v.length !== undefined ? Array.from(v).join(',') : String(v));
+      const differ = names.filter((n) => text(gl.getParameter(gl[n])) !== text(own(gl[n])));
+      return { cached: gl.getParameter !== WebGL2RenderingContext.prototype.getParameter, differ };
+    });
+    const agree = await glStateAgrees();
+    check(agree.cached && agree.differ.length === 0,
+          `dpr ${scale}: the page's answers to the renderer's state queries are the context's own (${agree.differ.join(', ') || 'all equal'})`);
     check(errors.length === 0, `dpr ${scale}: no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
+    if (scale === 1) {
+      const lost = await page.evaluate(() => new Promise((resolve) => {
+        const canvas = document.getElementById('canvas');
+        const ext = canvas.getContext('webgl2').getExtension('WEBGL_lose_context');
+        canvas.addEventListener('webglcontextlost', () => setTimeout(() => ext.restoreContext(), 200), { once: true });
+        canvas.addEventListener('webglcontextrestored', () => resolve(true), { once: true });
+        ext.loseContext();
+        setTimeout(() => resolve(false), 5000);
+      }));
+      const d2 = await drawn();
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction((d) => Module.labFramesDrawn > d, d2, { timeout: 5000 }).catch(() => {});
+      await page.waitForTimeout(500);
+      const again = await glStateAgrees();
+      await page.screenshot({ path: path.join(out, 'smoke-context-restored.png') });
+      const st = imageStats(path.join(out, 'smoke-context-restored.png'));
+      check(lost && (await drawn()) > d2 && st.colours > 200 && again.differ.length === 0,
+            `the WebGL context lost and restored: the lab draws again (${st.colours} colours) and the state answers are the context's own (${again.differ.join(', ') || 'all equal'})`);
+    }
     await context.close();
   }
 
