@@ -20,7 +20,12 @@ Module.labComputeStart = function (xPtr, n, d, scalarBytes, numbersPtr, count, r
     }
     c.worker.onmessage = function (e) {
       var job = c.jobs[e.data.id];
-      if (job) job.latest = e.data;
+      if (!job) return;
+      // The PCA comes in one update only, and the worker runs up to two updates ahead: when a frame
+      // is slower than the worker (a HiDPI canvas drawn in software), the next update replaces the
+      // PCA's unread, and the PCA block showed explained_variance_2 = 0 with a false ✗. Keep it.
+      if (job.latest && job.latest.pca && !e.data.pca) e.data.pca = job.latest.pca;
+      job.latest = e.data;
     };
     c.worker.onerror = function (e) {
       c.failed = 'the compute worker stopped (' + (e.message || 'an error') + ')';
@@ -42,7 +47,7 @@ Module.labComputeStart = function (xPtr, n, d, scalarBytes, numbersPtr, count, r
 Module.labComputePoll = function (id) {
   var c = Module.labCompute, job = c.jobs[id];
   if (!job || !job.latest) return 0;
-  // Keep the PCA: it comes in one update only, and a later update may replace that one unread.
+  // Keep the PCA in the current update too (labComputeCopy reads it from there).
   if (job.current && job.current.pca && !job.latest.pca) job.latest.pca = job.current.pca;
   job.current = job.latest;
   job.latest = null;

@@ -148,6 +148,23 @@ try {
     check(agree.cached && agree.differ.length === 0,
           `dpr ${scale}: the page's answers to the renderer's state queries are the context's own (${agree.differ.join(', ') || 'all equal'})`);
     check(errors.length === 0, `dpr ${scale}: no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
+    if (scale === 2) {
+      // The PCA of the digits on the compute worker, the canvas drawn slower than the worker posts
+      // (2560×1600 in software): the update carrying the PCA was replaced unread, and the step showed
+      // explained_variance_2 = 0 with a ✗ (web/compute_client.js).
+      await page.evaluate(() => { location.hash = '#03-seeing-embeddings/1'; });
+      await page.waitForFunction(() => {
+        const m = window.embedlab.mirror;
+        const b = m && m.step && m.step.route.startsWith('03-seeing-embeddings/1') && m.parts.find((p) => p.type === 'block');
+        return b && b.progress === 1 && b.expects.length > 0 && b.expects.every((x) => x.state !== 'pending');
+      }, null, { timeout: 60000 }).catch(() => {});
+      const pca = await page.evaluate(() => {
+        const b = window.embedlab.mirror.parts.find((p) => p.type === 'block');
+        return { expects: b.expects.map((x) => x.mark + ' ' + x.text), ev: (b.metrics.find((x) => x.name === 'explained_variance_2') || {}).value };
+      });
+      check(Number(pca.ev) > 0.2 && pca.expects.every((x) => x.startsWith('✓')),
+            `dpr 2: the PCA computed on the worker reaches the block (explained_variance_2 ${pca.ev}; ${pca.expects.join(' | ')})`);
+    }
     if (scale === 1) {
       const lost = await page.evaluate(() => new Promise((resolve) => {
         const canvas = document.getElementById('canvas');

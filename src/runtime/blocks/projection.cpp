@@ -236,7 +236,7 @@ static bool finish_step(ProjectionExperiment& e) {
       double two = 0;
       for (core::Index i = 0; i < std::min<core::Index>(2, e.pca.explained_variance_ratio.size()); ++i)
         two += double(e.pca.explained_variance_ratio(i));
-      m.push_back({"explained_variance_2", two});
+      if (e.pca.explained_variance_ratio.size() > 0) m.push_back({"explained_variance_2", two});  // no PCA, no number
     } else {
       m.push_back({"perplexity_used", e.perplexity_used});
       m.push_back({"iterations", double(e.runs[0].iteration)});
