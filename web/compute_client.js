@@ -21,9 +21,10 @@ Module.labComputeStart = function (xPtr, n, d, scalarBytes, numbersPtr, count, r
     c.worker.onmessage = function (e) {
       var job = c.jobs[e.data.id];
       if (!job) return;
-      // The PCA comes in one update only, and the worker runs up to two updates ahead: when a frame
-      // is slower than the worker (a HiDPI canvas drawn in software), the next update replaces the
-      // PCA's unread, and the PCA block showed explained_variance_2 = 0 with a false ✗. Keep it.
+      // The PCA comes in one update only (the app copies it from the update it takes), and the worker
+      // runs up to two updates ahead: when a frame is slower than the worker (a HiDPI canvas drawn in
+      // software), the next update replaced the PCA's unread, and the PCA block showed
+      // explained_variance_2 = 0 with a false ✗. An unread PCA goes on in its successor.
       if (job.latest && job.latest.pca && !e.data.pca) e.data.pca = job.latest.pca;
       job.latest = e.data;
     };
@@ -47,8 +48,6 @@ Module.labComputeStart = function (xPtr, n, d, scalarBytes, numbersPtr, count, r
 Module.labComputePoll = function (id) {
   var c = Module.labCompute, job = c.jobs[id];
   if (!job || !job.latest) return 0;
-  // Keep the PCA in the current update too (labComputeCopy reads it from there).
-  if (job.current && job.current.pca && !job.latest.pca) job.latest.pca = job.current.pca;
   job.current = job.latest;
   job.latest = null;
   if (c.worker && job.current.phase >= 0) c.worker.postMessage({ type: 'ack', id: id });
